@@ -1,0 +1,72 @@
+#include "instances/atomic_write.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "instances/error.hpp"
+
+namespace relugap {
+
+namespace {
+std::string sys_reason(const std::string& what) { return what + ": " + std::strerror(errno); }
+}  // namespace
+
+void write_bytes_atomic(const std::string& path, const std::string& bytes) {
+  std::string tmpl = path + ".tmp.XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) fail("io.write", path, 0, sys_reason("cannot create temporary file"));
+  std::string tmp(name.data());
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::string r = sys_reason("write failed");
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      fail("io.write", path, 0, r);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  ::fchmod(fd, 0644);
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::string r = sys_reason("sync failed");
+    ::unlink(tmp.c_str());
+    fail("io.write", path, 0, r);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string r = sys_reason("rename failed");
+    ::unlink(tmp.c_str());
+    fail("io.write", path, 0, r);
+  }
+}
+
+void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  std::ostringstream os;
+  write(os);
+  if (!os) fail("io.write", path, 0, "formatting the output failed");
+  write_bytes_atomic(path, std::move(os).str());
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("io.open", path, 0, sys_reason("cannot open file"));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) fail("io.read", path, 0, "read error");
+  return std::move(ss).str();
+}
+
+}  // namespace relugap
