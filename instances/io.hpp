@@ -1,0 +1,82 @@
+#pragma once
+// Reading and writing every file kind relugap handles. Readers report bad
+// input as Error{id, file, line, reason} (message "FILE:LINE: reason") and
+// never allocate from an unchecked header count; writers go through
+// write_file_atomic (temporary file + rename).
+#include <optional>
+#include <string>
+
+#include "instances/cnf.hpp"
+#include "instances/error.hpp"
+#include "instances/graph.hpp"
+#include "instances/network.hpp"
+#include "instances/set_cover.hpp"
+#include "instances/sidecar.hpp"
+#include "instances/training_set.hpp"
+
+namespace relugap {
+
+// ---- 3SAT: DIMACS CNF ----------------------------------------------------
+/// Comments ("c ..."), blank lines, multi-line clauses, header counts checked
+/// against the data (a trailing SATLIB "%" line ends the clauses).
+Result<Cnf> read_cnf(const std::string& path);
+Result<Cnf> parse_cnf(const std::string& text, const std::string& name);
+void write_cnf(const std::string& path, const Cnf& f, const std::string& comment = "");
+
+// ---- graphs: DIMACS ("p edge"/"p col", "e u v") or plain edge list ---------
+/// Detects the format: a "p" line means DIMACS; otherwise an edge list of
+/// "u v" lines (1-based), optionally preceded by an "n m" or "n n m" line.
+Result<Graph> read_graph(const std::string& path);
+Result<Graph> parse_graph(const std::string& text, const std::string& name);
+void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment = "");
+void write_edge_list(const std::string& path, const Graph& g);
+
+// ---- set cover: OR-Library scp format ------------------------------------
+/// "m n", then n column costs, then for each of the m rows: a count and that
+/// many 1-based column indices. Elements are rows, sets are columns.
+Result<SetCoverInstance> read_set_cover(const std::string& path);
+Result<SetCoverInstance> parse_set_cover(const std::string& text, const std::string& name);
+void write_set_cover(const std::string& path, const SetCoverInstance& s);
+
+// ---- training sets -------------------------------------------------------
+enum class DataFormat { kNpy, kLibsvm, kCsv };
+/// From a file name's extension (.npy, .libsvm/.svm, .csv); nullopt if unknown.
+std::optional<DataFormat> format_from_path(const std::string& path);
+std::optional<DataFormat> parse_format(const std::string& name);  ///< "npy" | "libsvm" | "csv"
+const char* format_name(DataFormat f);
+
+/// Writes the set in `format` to `path` and the sidecar to sidecar_path(path).
+/// Fills sidecar.format and sidecar.shape from the data.
+///  - npy: one float64 C-order array of shape (m, d+2): columns X | y | c.
+///  - libsvm: "y i:v ..." with 1-based i; weights in the sidecar's
+///    companion file PATH.weights (one per line) when any weight != 1.
+///  - csv: header "x0,...,x{d-1},y,c", one row per sample.
+void write_training_set(const std::string& path, const TrainingSet& data, DataFormat format, Sidecar sidecar);
+
+struct LoadedTrainingSet {
+  TrainingSet data;
+  DataFormat format;
+  std::optional<Sidecar> sidecar;  ///< when PATH.json exists
+};
+/// Reads a set written by write_training_set (or by numpy / any LIBSVM / CSV
+/// tool: the sidecar is optional).
+Result<LoadedTrainingSet> read_training_set(const std::string& path);
+Result<Sidecar> read_sidecar(const std::string& path);
+void write_sidecar(const std::string& path, const Sidecar& s);
+
+// ---- networks (JSON) -----------------------------------------------------
+void write_network(const std::string& path, const Network& n, const nlohmann::json& meta = nullptr);
+void write_network(const std::string& path, const ExactNetwork& n, const nlohmann::json& meta = nullptr);
+Result<ExactNetwork> read_network(const std::string& path);
+
+// ---- detection -------------------------------------------------------------
+enum class FileKind { kCnf, kGraph, kSetCover, kTrainingSet, kNetwork, kSidecar, kUnknown };
+/// Guesses a file's kind from its extension and first lines.
+FileKind detect_kind(const std::string& path);
+const char* kind_name(FileKind k);
+
+/// Hex SHA-256 of a file's bytes (for sidecar source.sha256).
+std::string sha256_file(const std::string& path);
+std::string sha256_hex(const std::string& bytes);
+
+}  // namespace relugap
