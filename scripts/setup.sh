@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config
       libboost-graph-dev nlohmann-json3-dev libeigen3-dev doctest-dev libcli11-dev
-      libgmp-dev coinor-libcbc-dev coinor-libclp-dev libcadical-dev
+      libgmp-dev libssl-dev coinor-libcbc-dev coinor-libclp-dev libcadical-dev
       libbenchmark-dev clang libclang-rt-14-dev gnuplot-nox python3)
 missing=()
 for p in "${pkgs[@]}"; do
