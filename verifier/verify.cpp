@@ -1,0 +1,171 @@
+#include "verifier/verify.hpp"
+
+#include <cctype>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+#include "instances/io.hpp"
+#include "instances/loss.hpp"
+
+namespace relugap {
+
+namespace {
+
+std::string num(const Rational& q) {
+  std::ostringstream os;
+  os << std::setprecision(12) << q.get_d();
+  return os.str();
+}
+
+std::string save_witness(const VerifyInput& in, const std::string& label, const Network& net) {
+  if (in.witness_dir.empty()) return "";
+  std::filesystem::create_directories(in.witness_dir);
+  std::string safe;
+  for (char ch : label) safe += (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
+  std::string path = (std::filesystem::path(in.witness_dir) / ("witness_" + in.reduction->name() + "_" + safe + ".json")).string();
+  write_network(path, net, nlohmann::json{{"witness_for", label}, {"reduction", in.reduction->name()}});
+  return path;
+}
+
+}  // namespace
+
+bool VerifyReport::any_violated() const { return count(Verdict::kViolated) > 0; }
+
+std::size_t VerifyReport::count(Verdict v) const {
+  std::size_t n = 0;
+  for (const auto& c : checks) n += c.verdict == v;
+  return n;
+}
+
+nlohmann::json VerifyReport::to_json() const {
+  nlohmann::json j;
+  j["reduction"] = reduction;
+  auto opt = [](const std::optional<Rational>& q) {
+    return q ? nlohmann::json{{"value", q->get_d()}, {"exact", to_string(*q)}} : nlohmann::json(nullptr);
+  };
+  j["bounds"] = {{"source_optimum", opt(bounds.source_optimum)},
+                 {"loss_lower", opt(bounds.loss_lower)},
+                 {"loss_upper", opt(bounds.loss_upper)}};
+  j["checks"] = nlohmann::json::array();
+  for (const auto& c : checks)
+    j["checks"].push_back({{"name", c.name},
+                           {"verdict", std::string(to_string(c.verdict))},
+                           {"detail", c.detail},
+                           {"witness", c.witness.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.witness)}});
+  j["summary"] = {{"held", count(Verdict::kHeld)},
+                  {"violated", count(Verdict::kViolated)},
+                  {"not_checked", count(Verdict::kNotChecked)}};
+  return j;
+}
+
+std::string VerifyReport::table() const {
+  std::size_t w = 5;
+  for (const auto& c : checks) w = std::max(w, c.name.size());
+  std::ostringstream os;
+  os << std::left << std::setw(static_cast<int>(w)) << "check" << "  " << std::setw(11) << "verdict" << "  detail\n";
+  os << std::string(w, '-') << "  " << std::string(11, '-') << "  " << std::string(40, '-') << "\n";
+  for (const auto& c : checks) {
+    os << std::setw(static_cast<int>(w)) << c.name << "  " << std::setw(11) << to_string(c.verdict) << "  " << c.detail;
+    if (!c.witness.empty()) os << " [witness: " << c.witness << "]";
+    os << "\n";
+  }
+  return os.str();
+}
+
+VerifyReport verify(const VerifyInput& in) {
+  const Reduction& red = *in.reduction;
+  VerifyReport rep;
+  rep.reduction = red.name();
+  rep.bounds = red.bounds(in.source_optimum);
+  const LossBounds& b = rep.bounds;
+  const ExactTrainingSet& data = red.data();
+
+  // Completeness: the lifted certificate's loss, exactly.
+  {
+    CheckResult c{"completeness", Verdict::kNotChecked, "", ""};
+    if (!in.certificate) {
+      c.detail = in.source_optimum ? "no source certificate to lift (" + in.source_status + ")"
+                                   : "source not solved";
+    } else if (!b.loss_upper) {
+      c.detail = "the reduction states no loss for a lifted certificate here";
+    } else {
+      Rational l = exact_loss(data, *in.certificate);
+      bool ok = l == *b.loss_upper;
+      c.verdict = ok ? Verdict::kHeld : Verdict::kViolated;
+      c.detail = "exact loss " + to_string(l) + (ok ? " == " : " != ") + "stated " + to_string(*b.loss_upper);
+      if (!ok) c.witness = save_witness(in, "completeness", to_double(*in.certificate));
+    }
+    rep.checks.push_back(c);
+  }
+
+  std::vector<FoundNetwork> all;
+  if (in.certificate) all.push_back({"certificate", to_double(*in.certificate), std::nullopt, false, 0});
+  for (const auto& f : in.networks) all.push_back(f);
+
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const FoundNetwork& f = all[i];
+    std::string label = f.source;
+    if (f.net.dim != data.dim) {
+      rep.checks.push_back({"decode(" + label + ")", Verdict::kNotChecked,
+                            "network dimension " + std::to_string(f.net.dim) + " != data dimension " +
+                                std::to_string(data.dim),
+                            ""});
+      continue;
+    }
+    // Soundness through the decoding lemma.
+    DecodeCheck d = red.decode_check(f.net);
+    CheckResult dc{"decode(" + label + ")", d.lemma_holds ? Verdict::kHeld : Verdict::kViolated,
+                   d.inequality + "; decoded " + d.solution + (d.solution_valid ? "" : " (INVALID solution)"), ""};
+    if (!d.solution_valid) dc.verdict = Verdict::kViolated;
+    if (dc.verdict == Verdict::kViolated) dc.witness = save_witness(in, dc.name, f.net);
+    rep.checks.push_back(dc);
+
+    // The stated lower bound against this network's exact loss.
+    CheckResult lc{"lower-bound(" + label + ")", Verdict::kNotChecked, "", ""};
+    if (!b.loss_lower) {
+      lc.detail = "no stated lower bound (source optimum unknown)";
+    } else if (!in.source_optimum_proved) {
+      lc.detail = "source optimum not proved (" + in.source_status + "): the bound is not a theorem here";
+    } else {
+      bool ok = d.loss >= *b.loss_lower;
+      lc.verdict = ok ? Verdict::kHeld : Verdict::kViolated;
+      lc.detail = "loss " + num(d.loss) + (ok ? " >= " : " < ") + "lower " + num(*b.loss_lower);
+      if (!ok) lc.witness = save_witness(in, lc.name, f.net);
+    }
+    rep.checks.push_back(lc);
+
+    // A proved optimum must lie in the stated interval.
+    if (f.proved_optimal || f.proved_lower) {
+      CheckResult oc{"optimum-interval(" + label + ")", Verdict::kNotChecked, "", ""};
+      Rational tol = exact_from_double(f.tolerance);
+      if (!in.source_optimum_proved || !b.loss_lower) {
+        oc.detail = "source optimum not proved";
+      } else {
+        bool ok = true;
+        std::string det;
+        if (f.proved_lower) {
+          // OPT >= proved_lower; the interval says OPT <= upper.
+          Rational pl = exact_from_double(*f.proved_lower);
+          if (b.loss_upper && pl > *b.loss_upper + tol) ok = false;
+          det += "proved OPT >= " + num(pl);
+        }
+        if (f.proved_optimal) {
+          // OPT == loss (within tol) must be >= lower.
+          if (d.loss + tol < *b.loss_lower) ok = false;
+          if (b.loss_upper && d.loss > *b.loss_upper + tol) ok = false;
+          det += std::string(det.empty() ? "" : ", ") + "proved OPT = " + num(d.loss);
+        }
+        det += " in [" + num(*b.loss_lower) + ", " + (b.loss_upper ? num(*b.loss_upper) : std::string("inf")) + "]";
+        oc.verdict = ok ? Verdict::kHeld : Verdict::kViolated;
+        oc.detail = det;
+        if (!ok) oc.witness = save_witness(in, oc.name, f.net);
+      }
+      rep.checks.push_back(oc);
+    }
+  }
+  if (all.empty()) rep.checks.push_back({"soundness", Verdict::kNotChecked, "no network to decode", ""});
+  return rep;
+}
+
+}  // namespace relugap
