@@ -61,17 +61,27 @@ struct LoadedTrainingSet {
 /// Reads a set written by write_training_set (or by numpy / any LIBSVM / CSV
 /// tool: the sidecar is optional).
 Result<LoadedTrainingSet> read_training_set(const std::string& path);
+/// `path` is the sidecar file itself (sidecar_path(DATA)). JSON syntax errors
+/// are reported as FILE:LINE with the column.
 Result<Sidecar> read_sidecar(const std::string& path);
 void write_sidecar(const std::string& path, const Sidecar& s);
+/// Companion file of a LIBSVM set holding the sample weights: DATA + ".weights".
+inline std::string weights_path(const std::string& data_path) { return data_path + ".weights"; }
 
 // ---- networks (JSON) -----------------------------------------------------
 void write_network(const std::string& path, const Network& n, const nlohmann::json& meta = nullptr);
 void write_network(const std::string& path, const ExactNetwork& n, const nlohmann::json& meta = nullptr);
+/// Reads a network file, or the certificate of a training-set sidecar.
 Result<ExactNetwork> read_network(const std::string& path);
 
 // ---- detection -------------------------------------------------------------
 enum class FileKind { kCnf, kGraph, kSetCover, kTrainingSet, kNetwork, kSidecar, kUnknown };
-/// Guesses a file's kind from its extension and first lines.
+/// Guesses a file's kind from its extension and first lines: .cnf; .clq .col
+/// .edges .graph .mtx; .npy .libsvm .svm .csv; .json by its "kind" (a file
+/// named DATA.json beside a data extension is a sidecar). Other extensions
+/// (.txt, .dimacs, ...) are sniffed: a "p cnf"/"p edge" header, NPY magic,
+/// CSV header, LIBSVM "i:v" tokens, else whichever of the graph and set-cover
+/// readers accepts the whole file. Throws Failure "io.open" if unreadable.
 FileKind detect_kind(const std::string& path);
 const char* kind_name(FileKind k);
 

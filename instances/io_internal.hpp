@@ -1,0 +1,39 @@
+#pragma once
+// Pieces shared by the instances/io_*.cpp files; not part of the public API.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "instances/training_set.hpp"
+
+namespace relugap::io_detail {
+
+/// Parses JSON text; a syntax error becomes Failure "json.syntax" at FILE:LINE
+/// with the column in the reason.
+nlohmann::json parse_json_text(const std::string& text, const std::string& file);
+
+/// Failure "<prefix>.nonfinite" unless v is finite; `what` names the value
+/// ("sample 3: x5"), `line` is the file line (0 for binary files).
+void check_finite(double v, const std::string& what, const char* prefix, const std::string& file, std::uint64_t line);
+/// Failure "<prefix>.weight" unless c is finite and > 0.
+void check_weight(double c, const std::string& what, const char* prefix, const std::string& file, std::uint64_t line);
+
+// Per-format codecs. Readers throw Failure; writers only format (no I/O).
+TrainingSet parse_npy(std::string_view bytes, const std::string& file);
+std::string npy_bytes(const TrainingSet& data, const std::string& file);
+
+/// `dim`: the dimension from the sidecar, if any (else the largest index);
+/// `weights`: from PATH.weights (empty: all 1), `weights_file` names it in errors.
+TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::optional<std::size_t> dim,
+                         const std::vector<double>& weights, const std::string& weights_file);
+std::vector<double> parse_weights(std::string_view text, const std::string& file);
+void write_libsvm(std::ostream& os, const TrainingSet& data);
+void write_weights(std::ostream& os, const TrainingSet& data);
+
+TrainingSet parse_csv(std::string_view text, const std::string& file);
+void write_csv(std::ostream& os, const TrainingSet& data);
+
+}  // namespace relugap::io_detail

@@ -1,0 +1,244 @@
+// NPY training sets: one float64 little-endian C-order array of shape (m, d+2)
+// whose columns are X (d of them), y, c. Versions 1.0 and 2.0 of the format
+// are read; anything else (other dtypes, Fortran order, other ranks, a data
+// size that does not match the shape) is rejected with an "npy.*" error.
+// NPY is binary: errors carry no line number but name the row and column.
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "instances/error.hpp"
+#include "instances/io_internal.hpp"
+#include "instances/text_reader.hpp"
+
+namespace relugap::io_detail {
+
+namespace {
+
+constexpr std::string_view kMagic("\x93NUMPY", 6);
+
+std::uint64_t read_le(std::string_view b, std::size_t at, std::size_t n) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) v |= std::uint64_t{static_cast<unsigned char>(b[at + i])} << (8 * i);
+  return v;
+}
+
+double read_f64(std::string_view b, std::size_t at) { return std::bit_cast<double>(read_le(b, at, 8)); }
+
+void put_le(std::string& out, std::uint64_t v, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+/// The header dictionary, e.g. {'descr': '<f8', 'fortran_order': False, 'shape': (3, 5), }
+struct NpyHeader {
+  std::optional<std::string> descr;
+  std::optional<bool> fortran_order;
+  std::optional<std::vector<std::uint64_t>> shape;
+};
+
+/// A strict parser for the Python literal numpy writes in the header.
+class HeaderParser {
+ public:
+  HeaderParser(std::string_view text, const std::string& file) : s_(text), file_(file) {}
+
+  NpyHeader parse() {
+    NpyHeader h;
+    expect('{');
+    skip_ws();
+    while (peek() != '}') {
+      std::string key = string_literal();
+      expect(':');
+      skip_ws();
+      if (key == "descr") {
+        if (h.descr) bad("key 'descr' appears twice");
+        h.descr = string_literal();
+      } else if (key == "fortran_order") {
+        if (h.fortran_order) bad("key 'fortran_order' appears twice");
+        h.fortran_order = boolean();
+      } else if (key == "shape") {
+        if (h.shape) bad("key 'shape' appears twice");
+        h.shape = tuple();
+      } else {
+        bad("unexpected key '" + key + "' (expected 'descr', 'fortran_order', 'shape')");
+      }
+      skip_ws();
+      if (peek() == ',') {
+        ++i_;
+        skip_ws();
+      } else if (peek() != '}') {
+        bad("expected ',' or '}'");
+      }
+    }
+    ++i_;
+    skip_ws();
+    if (i_ != s_.size()) bad("unexpected text after the closing '}'");
+    if (!h.descr) bad("missing key 'descr'");
+    if (!h.fortran_order) bad("missing key 'fortran_order'");
+    if (!h.shape) bad("missing key 'shape'");
+    return h;
+  }
+
+ private:
+  [[noreturn]] void bad(const std::string& why) const {
+    fail("npy.header", file_, 0, "malformed NPY header dictionary: " + why);
+  }
+  char peek() const { return i_ < s_.size() ? s_[i_] : '\0'; }
+  void skip_ws() {
+    while (i_ < s_.size() && (is_space(s_[i_]) || s_[i_] == '\n')) ++i_;
+  }
+  void expect(char ch) {
+    skip_ws();
+    if (peek() != ch) bad(std::string("expected '") + ch + "'");
+    ++i_;
+  }
+  std::string string_literal() {
+    skip_ws();
+    char q = peek();
+    if (q != '\'' && q != '"') bad("expected a quoted string");
+    std::size_t end = s_.find(q, i_ + 1);
+    if (end == std::string_view::npos) bad("unterminated string");
+    std::string out(s_.substr(i_ + 1, end - i_ - 1));
+    i_ = end + 1;
+    return out;
+  }
+  bool boolean() {
+    if (s_.substr(i_).starts_with("True")) {
+      i_ += 4;
+      return true;
+    }
+    if (s_.substr(i_).starts_with("False")) {
+      i_ += 5;
+      return false;
+    }
+    bad("'fortran_order' must be True or False");
+  }
+  std::vector<std::uint64_t> tuple() {
+    if (peek() != '(') bad("'shape' must be a tuple");
+    ++i_;
+    std::vector<std::uint64_t> dims;
+    skip_ws();
+    while (peek() != ')') {
+      std::size_t start = i_;
+      while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') ++i_;
+      auto v = parse_u64(s_.substr(start, i_ - start));
+      if (!v) bad("'shape' entries must be non-negative integers");
+      if (dims.size() >= 32) bad("'shape' has too many dimensions");
+      dims.push_back(*v);
+      skip_ws();
+      if (peek() == ',') {
+        ++i_;
+        skip_ws();
+      } else if (peek() != ')') {
+        bad("expected ',' or ')' in 'shape'");
+      }
+    }
+    ++i_;
+    return dims;
+  }
+
+  std::string_view s_;
+  const std::string& file_;
+  std::size_t i_ = 0;
+};
+
+std::string shape_text(const std::vector<std::uint64_t>& dims) {
+  std::string t = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) t += (i ? ", " : "") + std::to_string(dims[i]);
+  return t + (dims.size() == 1 ? ",)" : ")");
+}
+
+}  // namespace
+
+TrainingSet parse_npy(std::string_view b, const std::string& file) {
+  if (b.size() < 10 || b.substr(0, 6) != kMagic)
+    fail("npy.magic", file, 0, "not an NPY file (missing the \\x93NUMPY magic)");
+  const auto major = static_cast<unsigned char>(b[6]), minor = static_cast<unsigned char>(b[7]);
+  if ((major != 1 && major != 2) || minor != 0)
+    fail("npy.version", file, 0,
+         "NPY format version " + std::to_string(major) + "." + std::to_string(minor) + " not supported (1.0 or 2.0)");
+  const std::size_t len_bytes = major == 1 ? 2 : 4;
+  if (b.size() < 8 + len_bytes) fail("npy.header", file, 0, "file ends inside the NPY header");
+  const std::uint64_t hlen = read_le(b, 8, len_bytes);
+  const std::uint64_t data_start = 8 + len_bytes + hlen;
+  if (data_start > b.size()) fail("npy.header", file, 0, "file ends inside the NPY header");
+  std::string_view htext = b.substr(8 + len_bytes, hlen);
+  if (htext.empty() || htext.back() != '\n') fail("npy.header", file, 0, "NPY header does not end with a newline");
+  for (char ch : htext)
+    if (static_cast<unsigned char>(ch) >= 0x80 || (static_cast<unsigned char>(ch) < 0x20 && ch != '\n'))
+      fail("npy.header", file, 0, "NPY header contains non-ASCII bytes");
+  NpyHeader h = HeaderParser(htext, file).parse();
+  if (*h.descr != "<f8")
+    fail("npy.dtype", file, 0,
+         "dtype '" + *h.descr + "' not supported: expected '<f8' (little-endian float64; use arr.astype('<f8'))");
+  if (*h.fortran_order)
+    fail("npy.order", file, 0, "Fortran-order arrays not supported: save a C-order array (np.ascontiguousarray)");
+  const auto& dims = *h.shape;
+  if (dims.size() != 2)
+    fail("npy.shape", file, 0,
+         "shape " + shape_text(dims) + " is not 2-D: expected (samples, dim + 2) with columns X | y | c");
+  const std::uint64_t m = dims[0], cols = dims[1];
+  if (cols < 3)
+    fail("npy.shape", file, 0,
+         "shape " + shape_text(dims) + " has " + std::to_string(cols) +
+             " columns: expected dim + 2 >= 3 (columns X | y | c)");
+  if (cols - 2 > std::numeric_limits<std::uint32_t>::max())
+    fail("npy.shape", file, 0, "shape " + shape_text(dims) + ": dimension too large");
+  const std::uint64_t have = b.size() - data_start;
+  if (m > have / cols / 8 || m * cols * 8 != have)
+    fail("npy.size", file, 0,
+         "shape " + shape_text(dims) + " needs " +
+             (m > std::numeric_limits<std::uint64_t>::max() / cols / 8 ? std::string("more than 2^64")
+                                                                       : std::to_string(m * cols * 8)) +
+             " data bytes, the file has " + std::to_string(have));
+  TrainingSet data(cols - 2);
+  std::vector<std::pair<std::uint32_t, double>> row;
+  for (std::uint64_t i = 0; i < m; ++i) {
+    row.clear();
+    const std::size_t base = data_start + i * cols * 8;
+    const std::string where = "row " + std::to_string(i + 1);
+    for (std::uint64_t t = 0; t + 2 < cols; ++t) {
+      double v = read_f64(b, base + t * 8);
+      check_finite(v, where + ", column " + std::to_string(t + 1) + " (x" + std::to_string(t) + ")", "npy", file, 0);
+      if (v != 0) row.emplace_back(static_cast<std::uint32_t>(t), v);
+    }
+    double y = read_f64(b, base + (cols - 2) * 8), c = read_f64(b, base + (cols - 1) * 8);
+    check_finite(y, where + ", column " + std::to_string(cols - 1) + " (y)", "npy", file, 0);
+    check_weight(c, where + ", column " + std::to_string(cols) + " (c)", "npy", file, 0);
+    data.add(row, y, c);
+  }
+  return data;
+}
+
+std::string npy_bytes(const TrainingSet& data, const std::string& file) {
+  const std::uint64_t m = data.samples(), cols = data.dim + 2;
+  if (m > 0 && cols > std::numeric_limits<std::uint64_t>::max() / 8 / m)
+    fail("npy.size", file, 0, "the set is too large for a dense NPY array");
+  std::string header =
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(m) + ", " + std::to_string(cols) + "), }";
+  // Pad with spaces so that the data starts at a multiple of 64 bytes, then a newline.
+  std::size_t prefix = 10;
+  if (prefix + header.size() + 1 > 0xffff) prefix = 12;  // needs version 2.0
+  while ((prefix + header.size() + 1) % 64 != 0) header.push_back(' ');
+  header.push_back('\n');
+  std::string out(kMagic);
+  out.push_back(prefix == 10 ? '\x01' : '\x02');
+  out.push_back('\0');
+  put_le(out, header.size(), prefix == 10 ? 2 : 4);
+  out += header;
+  out.reserve(out.size() + m * cols * 8);
+  std::vector<double> dense(cols);
+  for (std::size_t i = 0; i < m; ++i) {
+    std::fill(dense.begin(), dense.end(), 0.0);
+    SampleId s(static_cast<std::uint32_t>(i));
+    auto cs = data.row_cols(s);
+    auto vs = data.row_vals(s);
+    for (std::size_t k = 0; k < cs.size(); ++k) dense[cs[k]] = vs[k];
+    dense[cols - 2] = data.y[i];
+    dense[cols - 1] = data.c[i];
+    for (double v : dense) put_le(out, std::bit_cast<std::uint64_t>(v), 8);
+  }
+  return out;
+}
+
+}  // namespace relugap::io_detail

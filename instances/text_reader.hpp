@@ -1,0 +1,74 @@
+#pragma once
+// Small line/token readers for the text formats in io_*.cpp. Both keep track
+// of 1-based line numbers so that every error can say "FILE:LINE: reason".
+// Number parsers are strict (the whole token must be a number) and never
+// overflow: out-of-range values come back as nullopt.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relugap {
+
+/// Blank, tab, CR, VT, FF (not the newline, which ends a line).
+constexpr bool is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f'; }
+
+/// The lines of a text, numbered from 1. A final line without '\n' is still a
+/// line; a trailing '\r' (CRLF files) is dropped.
+class LineReader {
+ public:
+  explicit LineReader(std::string_view text) : text_(text) {}
+  /// Stores the next line in `line`; false at the end of the text.
+  bool next(std::string_view& line);
+  /// Number of the line last returned (0 before the first call).
+  [[nodiscard]] std::uint64_t line() const { return line_; }
+  /// The text not read yet.
+  [[nodiscard]] std::string_view rest() const { return pos_ < text_.size() ? text_.substr(pos_) : std::string_view(); }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::uint64_t line_ = 0;
+};
+
+/// Whitespace-separated tokens of a text (tokens may span lines freely).
+class TokenReader {
+ public:
+  struct Token {
+    std::string_view text;
+    std::uint64_t line = 0;
+  };
+  /// `first_line`: the number of the text's first line (when it is the tail of a file).
+  explicit TokenReader(std::string_view text, std::uint64_t first_line = 1) : text_(text), line_(first_line) {}
+  /// The next token, or nullopt at the end of the text.
+  std::optional<Token> next();
+  /// Line of the last character consumed (the last line at the end of the text).
+  [[nodiscard]] std::uint64_t line() const { return line_; }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::uint64_t line_ = 1;
+};
+
+/// Tokens of one line.
+std::vector<std::string_view> split_ws(std::string_view line);
+/// `s` without leading and trailing whitespace.
+std::string_view trim(std::string_view s);
+
+/// True iff `tok` is "[+-]digits" (of any length).
+bool is_integer_text(std::string_view tok);
+/// "[+-]digits" fitting in int64.
+std::optional<std::int64_t> parse_i64(std::string_view tok);
+/// "[+]digits" fitting in uint64.
+std::optional<std::uint64_t> parse_u64(std::string_view tok);
+/// A decimal floating-point number ("1", "-2.5e-3", "nan", "inf"); the whole
+/// token must be consumed. Finiteness is the caller's check.
+std::optional<double> parse_f64(std::string_view tok);
+/// Shortest text that reads back as exactly `x`.
+std::string format_double(double x);
+/// `tok` in single quotes for messages, cut to at most 40 characters.
+std::string quoted(std::string_view tok);
+
+}  // namespace relugap
