@@ -1,0 +1,46 @@
+// `relugap convert IN OUT [--format npy|libsvm|csv]`: training-set format
+// conversion; the sidecar (if any) travels along with format and shape updated.
+#include <filesystem>
+#include <iostream>
+
+#include "instances/io.hpp"
+#include "tools/command.hpp"
+
+namespace relugap::cli {
+
+namespace {
+
+void convert(const std::string& in, const std::string& out, const std::string& format) {
+  std::optional<DataFormat> by_name = format.empty() ? std::nullopt : parse_format(format);
+  std::optional<DataFormat> by_ext = format_from_path(out);
+  if (by_name && by_ext && *by_name != *by_ext)
+    fail("convert.format", out, 0,
+         std::string("--format ") + format_name(*by_name) + " disagrees with the file extension (" +
+             format_name(*by_ext) + ")");
+  if (!by_name && !by_ext)
+    fail("convert.format", out, 0, "cannot tell the output format from the extension: use --format npy|libsvm|csv");
+  const DataFormat fmt = by_name ? *by_name : *by_ext;
+  LoadedTrainingSet t = read_training_set(in).value();
+  const bool had_sidecar = t.sidecar.has_value();
+  write_training_set(out, t.data, fmt, t.sidecar ? *t.sidecar : make_sidecar());
+  std::cout << in << " (" << format_name(t.format) << ") -> " << out << " (" << format_name(fmt)
+            << "): " << t.data.samples() << " samples, dim " << t.data.dim << ", " << t.data.nnz()
+            << " nonzeros; sidecar " << sidecar_path(out) << (had_sidecar ? " (carried over)" : " (new)") << "\n";
+}
+
+}  // namespace
+
+const CommandRegistrar kConvertRegistrar([](CLI::App& root) {
+  auto* app =
+      root.add_subcommand("convert", "convert a training set between npy, libsvm and csv (sidecar carried along)");
+  auto in = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>();
+  app->add_option("in", *in, "input training set (.npy, .libsvm/.svm, .csv)")->required();
+  app->add_option("out", *out, "output file")->required();
+  app->add_option("--format", *format, "output format (default: from OUT's extension)")
+      ->check(CLI::IsMember({"npy", "libsvm", "csv"}));
+  app->callback([in, out, format] { guarded([&] { convert(*in, *out, *format); }); });
+});
+
+}  // namespace relugap::cli

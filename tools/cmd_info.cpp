@@ -1,0 +1,105 @@
+// `relugap info FILE [--json]`: what kind of file this is and how big.
+#include <iostream>
+
+#include "instances/io.hpp"
+#include "tools/command.hpp"
+
+namespace relugap::cli {
+
+namespace {
+
+/// The sizes of FILE as a JSON object: {"file", "kind", ...sizes}.
+nlohmann::json describe(const std::string& path) {
+  FileKind kind = detect_kind(path);
+  nlohmann::json j = {{"file", path}, {"kind", kind_name(kind)}};
+  switch (kind) {
+    case FileKind::kCnf: {
+      Cnf f = read_cnf(path).value();
+      j["vars"] = f.num_vars;
+      j["clauses"] = f.num_clauses();
+      j["literals"] = f.num_literals();
+      break;
+    }
+    case FileKind::kGraph: {
+      Graph g = read_graph(path).value();
+      j["vertices"] = g.num_vertices();
+      j["edges"] = g.num_edges();
+      break;
+    }
+    case FileKind::kSetCover: {
+      SetCoverInstance s = read_set_cover(path).value();
+      j["elements"] = s.num_elements;
+      j["sets"] = s.num_sets();
+      j["nnz"] = s.nnz();
+      break;
+    }
+    case FileKind::kTrainingSet: {
+      LoadedTrainingSet t = read_training_set(path).value();
+      j["format"] = format_name(t.format);
+      j["samples"] = t.data.samples();
+      j["dim"] = t.data.dim;
+      j["nnz"] = t.data.nnz();
+      j["total_weight"] = t.data.total_weight();
+      j["sidecar"] = t.sidecar ? nlohmann::json(sidecar_path(path)) : nlohmann::json(nullptr);
+      break;
+    }
+    case FileKind::kNetwork: {
+      ExactNetwork n = read_network(path).value();
+      j["units"] = n.units();
+      j["dim"] = n.dim;
+      break;
+    }
+    case FileKind::kSidecar: {
+      Sidecar s = read_sidecar(path).value();
+      j["format"] = s.format.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.format);
+      j["samples"] = s.shape.samples;
+      j["dim"] = s.shape.dim;
+      j["nnz"] = s.shape.nnz;
+      j["certificate_units"] =
+          s.certificate_exact ? nlohmann::json(s.certificate_exact->units()) : nlohmann::json(nullptr);
+      break;
+    }
+    case FileKind::kUnknown:
+      fail("info.kind", path, 0,
+           "cannot tell what kind of file this is (expected DIMACS CNF, a graph, an OR-Library set cover, a "
+           "training set .npy/.libsvm/.csv, or a network / sidecar .json)");
+  }
+  return j;
+}
+
+std::string text(const nlohmann::json& j) {
+  const std::string kind = j["kind"];
+  std::string out = j["file"].get<std::string>() + ": ";
+  auto n = [&](const char* key) { return j[key].dump(); };
+  if (kind == "cnf")
+    return out + "CNF, " + n("vars") + " variables, " + n("clauses") + " clauses, " + n("literals") + " literals";
+  if (kind == "graph") return out + "graph, " + n("vertices") + " vertices, " + n("edges") + " edges";
+  if (kind == "set_cover")
+    return out + "set cover, " + n("elements") + " elements, " + n("sets") + " sets, " + n("nnz") + " nonzeros";
+  if (kind == "training_set")
+    return out + "training set (" + j["format"].get<std::string>() + "), " + n("samples") + " samples, dim " +
+           n("dim") + ", " + n("nnz") + " nonzeros, total weight " + n("total_weight") + ", sidecar " +
+           (j["sidecar"].is_null() ? std::string("none") : j["sidecar"].get<std::string>());
+  if (kind == "network") return out + "network, " + n("units") + " units, dim " + n("dim");
+  return out + "sidecar (format " + (j["format"].is_null() ? std::string("?") : j["format"].get<std::string>()) +
+         "), " + n("samples") + " samples, dim " + n("dim") + ", " + n("nnz") + " nonzeros, certificate " +
+         (j["certificate_units"].is_null() ? std::string("none") : n("certificate_units") + " units");
+}
+
+}  // namespace
+
+const CommandRegistrar kInfoRegistrar([](CLI::App& root) {
+  auto* app = root.add_subcommand("info", "detect a file's kind and print its size");
+  auto path = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  app->add_option("file", *path, "instance, training set, network or sidecar")->required();
+  app->add_flag("--json", *json, "print one JSON object instead of text");
+  app->callback([path, json] {
+    guarded([&] {
+      nlohmann::json j = describe(*path);
+      std::cout << (*json ? j.dump() : text(j)) << "\n";
+    });
+  });
+});
+
+}  // namespace relugap::cli
