@@ -1,0 +1,148 @@
+// Set cover solvers: CBC (exact), greedy (upper bound), brute force (tiny).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "instances/io.hpp"
+#include "instances/rng.hpp"
+#include "solvers/set_cover_exact.hpp"
+#include "tests/setcover_test_util.hpp"
+
+using namespace relugap;
+
+TEST_CASE("brute force, greedy and CBC agree with each other on random tiny instances") {
+  Rng rng(20260101);
+  int greedy_suboptimal = 0;
+  for (int trial = 0; trial < 250; ++trial) {
+    auto n = static_cast<std::uint32_t>(rng.between(1, 7));
+    auto m = static_cast<std::uint32_t>(rng.between(1, 7));
+    auto inst = test::random_set_cover(rng, n, m, 5);
+    CAPTURE(trial);
+    auto bf = solve_set_cover_brute_force(inst);
+    REQUIRE(bf.status == SolveStatus::kOptimal);
+    REQUIRE(bf.has_cover);
+    CHECK(inst.is_cover(bf.cover));
+    CHECK(bf.cost == inst.cost(bf.cover));
+    CHECK(bf.lower_bound == bf.cost);
+
+    auto cbc = solve_set_cover_cbc(inst);
+    REQUIRE(cbc.status == SolveStatus::kOptimal);
+    CHECK(inst.is_cover(cbc.cover));
+    CHECK(cbc.cost == bf.cost);
+    CHECK(cbc.lower_bound == cbc.cost);
+    CHECK(cbc.solver == "cbc");
+
+    auto gr = solve_set_cover_greedy(inst);
+    REQUIRE(gr.status == SolveStatus::kFeasible);
+    CHECK(inst.is_cover(gr.cover));
+    CHECK(gr.cost == inst.cost(gr.cover));
+    CHECK(gr.cost >= bf.cost);
+    CHECK_FALSE(gr.lower_bound.has_value());
+    if (gr.cost > bf.cost) ++greedy_suboptimal;
+  }
+  // The comparison is not vacuous: greedy misses the optimum somewhere.
+  CHECK(greedy_suboptimal > 0);
+}
+
+TEST_CASE("an element in no set is reported infeasible by every solver") {
+  SetCoverInstance s;
+  s.num_elements = 3;
+  s.sets = {{Element(0)}, {Element(0), Element(1)}};
+  s.costs = {1, 2};
+  CHECK(solve_set_cover_brute_force(s).status == SolveStatus::kInfeasible);
+  CHECK(solve_set_cover_greedy(s).status == SolveStatus::kInfeasible);
+  auto c = solve_set_cover_cbc(s);
+  CHECK(c.status == SolveStatus::kInfeasible);
+  CHECK_FALSE(c.has_cover);
+}
+
+TEST_CASE("empty universe: the empty cover, cost 0") {
+  SetCoverInstance s;
+  s.num_elements = 0;
+  s.sets = {{}, {}};
+  s.costs = {3, 1};
+  for (auto sol : {solve_set_cover_brute_force(s), solve_set_cover_cbc(s), solve_set_cover_greedy(s)}) {
+    CHECK(sol.has_cover);
+    CHECK(sol.cover.empty());
+    CHECK(sol.cost == 0);
+  }
+}
+
+TEST_CASE("a decoy set misleads greedy by hand; CBC and brute force find the optimum") {
+  // S0 = {0,1,2} and S1 = {3,4,5} cost 2 each (optimum 4). The decoy
+  // S2 = {0,1,3,4} costs 2 (1/2 per element < 2/3), so greedy takes it, then
+  // S3 = {2,5} of cost 3 (3/2 per element < 2): greedy pays 5, and neither of
+  // its sets is redundant.
+  SetCoverInstance s;
+  s.num_elements = 6;
+  s.sets = {{Element(0), Element(1), Element(2)},
+            {Element(3), Element(4), Element(5)},
+            {Element(0), Element(1), Element(3), Element(4)},
+            {Element(2), Element(5)}};
+  s.costs = {2, 2, 2, 3};
+  auto gr = solve_set_cover_greedy(s);
+  CHECK(gr.cost == 5);
+  CHECK(gr.cover == std::vector<SetId>{SetId(2), SetId(3)});
+  auto bf = solve_set_cover_brute_force(s);
+  auto cbc = solve_set_cover_cbc(s);
+  CHECK(bf.cost == 4);
+  CHECK(cbc.cost == 4);
+  CHECK(cbc.cover == std::vector<SetId>{SetId(0), SetId(1)});
+}
+
+TEST_CASE("greedy drops a set made redundant by later choices") {
+  // S2 = {1,2,3,4} (3 for 4 elements) first, then S0 = {0,1,2}, S1 = {3,4,5}
+  // (cost 3 for one new element each): S2 becomes redundant and is dropped.
+  SetCoverInstance s;
+  s.num_elements = 6;
+  s.sets = {{Element(0), Element(1), Element(2)},
+            {Element(3), Element(4), Element(5)},
+            {Element(1), Element(2), Element(3), Element(4)}};
+  s.costs = {3, 3, 3};
+  auto gr = solve_set_cover_greedy(s);
+  CHECK(gr.cover == std::vector<SetId>{SetId(0), SetId(1)});
+  CHECK(gr.cost == 6);
+}
+
+TEST_CASE("brute force refuses large instances") {
+  SetCoverInstance s;
+  s.num_elements = 1;
+  s.sets.assign(27, {Element(0)});
+  s.costs.assign(27, 1);
+  CHECK_THROWS_AS((void)solve_set_cover_brute_force(s), std::invalid_argument);
+}
+
+TEST_CASE("scp41: CBC proves 429, greedy gives an upper bound >= 429") {
+  auto inst = read_set_cover(std::string(RELUGAP_SHARED_DATA) + "/setcover/scp41.txt");
+  REQUIRE(inst.ok());
+  CHECK(inst.value().num_elements == 200);
+  CHECK(inst.value().num_sets() == 1000);
+  CbcOptions opt;
+  opt.time_limit = 300;
+  auto cbc = solve_set_cover_cbc(inst.value(), opt);
+  CHECK(cbc.status == SolveStatus::kOptimal);
+  CHECK(cbc.cost == 429);
+  CHECK(cbc.lower_bound == 429);
+  CHECK(inst.value().is_cover(cbc.cover));
+  auto gr = solve_set_cover_greedy(inst.value());
+  CHECK(gr.status == SolveStatus::kFeasible);
+  CHECK(inst.value().is_cover(gr.cover));
+  CHECK(gr.cost >= 429);
+  MESSAGE("scp41: cbc " << cbc.cost << " in " << cbc.seconds << " s; greedy " << gr.cost);
+}
+
+TEST_CASE("a tiny time limit on scp41 ends in a valid state") {
+  auto inst = read_set_cover(std::string(RELUGAP_SHARED_DATA) + "/setcover/scp41.txt");
+  REQUIRE(inst.ok());
+  CbcOptions opt;
+  opt.time_limit = 0.01;
+  auto cbc = solve_set_cover_cbc(inst.value(), opt);
+  // Either solved anyway, or stopped with / without an incumbent.
+  CHECK((cbc.status == SolveStatus::kOptimal || cbc.status == SolveStatus::kFeasible ||
+         cbc.status == SolveStatus::kTimeLimit));
+  if (cbc.has_cover) {
+    CHECK(inst.value().is_cover(cbc.cover));
+    CHECK(cbc.cost >= 429);
+  }
+  if (cbc.lower_bound) CHECK(*cbc.lower_bound <= 429);
+}
