@@ -1,7 +1,554 @@
-#include <stdexcept>
+// exact: branch and bound over activation patterns (see train_exact.hpp).
+#include "solvers/train_exact.hpp"
 
-#include "solvers/trainer.hpp"
+#include <algorithm>
+#include <cmath>
+#include <coin/ClpSimplex.hpp>
+#include <coin/CoinPackedMatrix.hpp>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "solvers/train_common.hpp"
 
 namespace relugap {
-TrainResult train_exact(const TrainingSet&, const TrainOptions&) { throw std::logic_error("train_exact: not yet implemented"); }
+
+using train_detail::Clock;
+using train_detail::EigenData;
+using train_detail::Progress;
+using train_detail::SparseRM;
+
+namespace {
+
+const double kBig = COIN_DBL_MAX;
+constexpr double kInfD = std::numeric_limits<double>::infinity();
+
+// One depth-first branch and bound over binary decisions; the problem supplies
+// the node solves. Decisions are (item, side) with side +1 = active, −1 = inactive.
+struct Frame {
+  std::uint32_t item;
+  std::int8_t side;
+  std::uint32_t depth;
+  double parent_bound;
+};
+
+struct NodeOutcome {
+  bool solved = false;  ///< the QP solver reported an optimum
+  double bound = -kInfD;
+  double true_loss = kInfD;
+  bool closed = false;            ///< relaxation tight: no need to branch
+  std::int64_t branch_item = -1;  ///< item to branch on, if not closed
+  std::int8_t first_side = 1;     ///< side to explore first
+};
+
+struct Search {
+  double ub = kInfD;
+  double lb_closed = kInfD;  ///< min bound over pruned / closed nodes
+  std::uint64_t nodes = 0;
+  bool unproven = false;  ///< a node failed to solve: no optimality proof
+  bool stopped = false;   ///< time / node limit / interrupt
+  std::vector<Frame> stack;
+};
+
+// Tolerance of "bound reaches the incumbent".
+double prune_tol(double ub, double floor, double rel_gap) { return rel_gap * std::max(ub, floor); }
+
+template <class Problem>
+void depth_first(Problem& P, Search& S, const TrainOptions& opts, const Clock& clock, Progress& progress,
+                 double floor) {
+  const double rel = opts.exact.rel_gap;
+  auto handle = [&](const NodeOutcome& o, std::uint32_t depth, double parent_bound) {
+    ++S.nodes;
+    if (!o.solved) {
+      S.unproven = S.unproven || o.branch_item < 0;
+      if (o.branch_item < 0) {
+        S.lb_closed = std::min(S.lb_closed, parent_bound);
+        return;
+      }
+    }
+    const double bound = o.solved ? std::max(o.bound, parent_bound) : parent_bound;
+    if (o.true_loss < S.ub) {
+      P.take_incumbent();
+      S.ub = o.true_loss;
+    }
+    if (bound >= S.ub - prune_tol(S.ub, floor, rel) || o.closed || o.branch_item < 0) {
+      S.lb_closed = std::min(S.lb_closed, bound);
+      return;
+    }
+    const auto item = static_cast<std::uint32_t>(o.branch_item);
+    S.stack.push_back(Frame{item, static_cast<std::int8_t>(-o.first_side), depth + 1, bound});
+    S.stack.push_back(Frame{item, o.first_side, depth + 1, bound});
+  };
+  handle(P.solve_node(), 0, -kInfD);
+  while (!S.stack.empty()) {
+    if (clock.should_stop() || S.nodes >= opts.exact.max_nodes) {
+      S.stopped = true;
+      return;
+    }
+    Frame f = S.stack.back();
+    S.stack.pop_back();
+    if (f.parent_bound >= S.ub - prune_tol(S.ub, floor, rel)) {
+      S.lb_closed = std::min(S.lb_closed, f.parent_bound);
+      continue;
+    }
+    P.set_depth(f.depth - 1);
+    P.decide(f.item, f.side);
+    handle(P.solve_node(), f.depth, f.parent_bound);
+    if ((S.nodes & 15) == 0) {
+      TrainProgress p;
+      p.phase = "exact";
+      p.nodes = S.nodes;
+      p.best_loss = S.ub;
+      double lb = S.lb_closed;
+      for (const auto& fr : S.stack) lb = std::min(lb, fr.parent_bound);
+      p.lower_bound = std::min(lb, S.ub);
+      progress.report(p);
+    }
+  }
+}
+
+void load_model(ClpSimplex& model, const CoinPackedMatrix& A, std::vector<double> col_lo, std::vector<double> col_up,
+                const std::vector<double>& lin, const std::vector<double>& diag_q) {
+  const int nc = A.getNumCols(), nr = A.getNumRows();
+  std::vector<double> row_lo(static_cast<std::size_t>(nr), -kBig), row_up(static_cast<std::size_t>(nr), kBig);
+  model.setLogLevel(0);
+  model.loadProblem(A, col_lo.data(), col_up.data(), lin.data(), row_lo.data(), row_up.data());
+  std::vector<CoinBigIndex> qs{0};
+  std::vector<int> qc;
+  std::vector<double> qv;
+  for (int j = 0; j < nc; ++j) {
+    if (diag_q[static_cast<std::size_t>(j)] != 0) {
+      qc.push_back(j);
+      qv.push_back(diag_q[static_cast<std::size_t>(j)]);
+    }
+    qs.push_back(static_cast<CoinBigIndex>(qc.size()));
+  }
+  model.loadQuadraticObjective(nc, qs.data(), qc.data(), qv.data());
+}
+
+// Solves the loaded model warm, retrying cold; true when CLP proves optimality.
+bool solve_qp(ClpSimplex& model, bool& first) {
+  if (first) {
+    model.primal();
+    first = false;
+  } else {
+    model.primal(1);
+  }
+  if (model.status() == 0) return true;
+  model.allSlackBasis(true);
+  model.primal();
+  return model.status() == 0;
+}
+
+// ---------------------------------------------------------------- k = 1 ----
+class OneUnit {
+ public:
+  OneUnit(const EigenData& e, double sign) : e_(e), m_(e.m), d_(e.d) {
+    y_.resize(m_);
+    for (std::size_t i = 0; i < m_; ++i) y_[i] = sign * e.y[static_cast<Eigen::Index>(i)];
+    // Columns: w (d, free), t_i (m). Rows: t_i − ⟨w, x_i⟩.
+    CoinPackedMatrix A(false, 0, 0);
+    A.setDimensions(0, static_cast<int>(d_ + m_));
+    std::vector<double> lin(d_ + m_, 0.0), q(d_ + m_, 0.0);
+    kind_.assign(m_, Kind::kBranch);
+    base_const_ = 0;
+    for (std::size_t i = 0; i < m_; ++i) {
+      std::vector<int> idx;
+      std::vector<double> val;
+      for (SparseRM::InnerIterator it(e.X, static_cast<Eigen::Index>(i)); it; ++it) {
+        idx.push_back(static_cast<int>(it.col()));
+        val.push_back(-it.value());
+      }
+      const bool empty = idx.empty();
+      idx.push_back(static_cast<int>(d_ + i));
+      val.push_back(1.0);
+      A.appendRow(static_cast<int>(idx.size()), idx.data(), val.data());
+      const double c = e.c[static_cast<Eigen::Index>(i)];
+      q[d_ + i] = 2 * c;
+      if (empty) {
+        kind_[i] = Kind::kConstant;  // z = 0 for every w: loss y²
+        base_const_ += c * y_[i] * y_[i];
+      } else if (y_[i] <= 0) {
+        kind_[i] = Kind::kConvex;  // (ReLU(z) − y)² = t² − 2yt + y² with t ≥ max(z, 0)
+        lin[d_ + i] = -2 * c * y_[i];
+        base_const_ += c * y_[i] * y_[i];
+      } else {
+        kind_[i] = Kind::kBranch;
+      }
+    }
+    std::vector<double> lo(d_ + m_, -kBig), up(d_ + m_, kBig);
+    load_model(model_, A, lo, up, lin, q);
+    state_.assign(m_, 0);
+    for (std::size_t i = 0; i < m_; ++i) apply_bounds(i);
+    z_.resize(m_);
+  }
+
+  [[nodiscard]] std::size_t items() const { return m_; }
+  void set_depth(std::uint32_t depth) {
+    while (path_.size() > depth) {
+      std::uint32_t i = path_.back();
+      path_.pop_back();
+      state_[i] = 0;
+      apply_bounds(i);
+    }
+  }
+  void decide(std::uint32_t i, std::int8_t side) {
+    state_[i] = side;
+    path_.push_back(i);
+    apply_bounds(i);
+  }
+  void take_incumbent() { best_w_ = w_; }
+  [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
+
+  NodeOutcome solve_node() {
+    NodeOutcome o;
+    const bool ok = solve_qp(model_, first_);
+    const double* sol = model_.primalColumnSolution();
+    w_.assign(sol, sol + d_);
+    double node_value = base_const_, true_loss = 0, clp_value = model_.objectiveValue() + base_const_;
+    double best_gap = 0;
+    std::int64_t best_i = -1;
+    for (std::size_t i = 0; i < m_; ++i) {
+      double z = 0;
+      for (SparseRM::InnerIterator it(e_.X, static_cast<Eigen::Index>(i)); it; ++it) z += it.value() * w_[it.col()];
+      z_[i] = z;
+      const double c = e_.c[static_cast<Eigen::Index>(i)], y = y_[i];
+      const double rl = (z > 0 ? z : 0) - y;
+      true_loss += c * rl * rl;
+      switch (kind_[i]) {
+        case Kind::kConstant:
+          break;
+        case Kind::kConvex:
+          node_value += c * (rl * rl - y * y);
+          break;
+        case Kind::kBranch:
+          if (state_[i] == 1) {
+            node_value += c * (z - y) * (z - y);
+          } else if (state_[i] == -1) {
+            node_value += c * y * y;
+            clp_value += c * y * y;
+          } else {
+            const double env = z > y ? (z - y) * (z - y) : 0.0;
+            node_value += c * env;
+            const double gap = c * (rl * rl - env);
+            if (gap > best_gap) {
+              best_gap = gap;
+              best_i = static_cast<std::int64_t>(i);
+            }
+          }
+          break;
+      }
+    }
+    o.solved = ok;
+    o.true_loss = true_loss;
+    // CLP's optimum and the node objective at CLP's point agree to ~1e-10; take the
+    // smaller and shave a relative 1e-11 for the rounding of this sum.
+    o.bound = std::min(clp_value, node_value);
+    o.bound -= 1e-11 * std::abs(o.bound);
+    if (!ok) {
+      // Branch on any undecided sample: the parent bound stays valid.
+      for (std::size_t i = 0; i < m_; ++i)
+        if (kind_[i] == Kind::kBranch && state_[i] == 0) {
+          o.branch_item = static_cast<std::int64_t>(i);
+          break;
+        }
+      return o;
+    }
+    if (best_i < 0 || best_gap <= 1e-13 * std::max(true_loss, 1e-300)) {
+      o.closed = true;  // the relaxation is exact at this point: the node is solved
+      o.bound = std::min(o.bound, true_loss);
+      return o;
+    }
+    o.branch_item = best_i;
+    o.first_side = z_[static_cast<std::size_t>(best_i)] > 0 ? 1 : -1;
+    return o;
+  }
+
+ private:
+  enum class Kind : std::uint8_t { kBranch, kConvex, kConstant };
+  void apply_bounds(std::size_t i) {
+    const int row = static_cast<int>(i), col = static_cast<int>(d_ + i);
+    const double y = y_[i];
+    switch (kind_[i]) {
+      case Kind::kConstant:
+        model_.setRowBounds(row, -kBig, kBig);
+        model_.setColumnBounds(col, 0, 0);
+        return;
+      case Kind::kConvex:
+        model_.setRowBounds(row, 0, kBig);
+        model_.setColumnBounds(col, 0, kBig);
+        return;
+      case Kind::kBranch:
+        if (state_[i] == 0) {  // t ≥ max(z − y, 0)
+          model_.setRowBounds(row, -y, kBig);
+          model_.setColumnBounds(col, 0, kBig);
+        } else if (state_[i] == 1) {  // t = z − y, z ≥ 0
+          model_.setRowBounds(row, -y, -y);
+          model_.setColumnBounds(col, -y, kBig);
+        } else {  // t = 0, z ≤ 0; constant y² added by the caller
+          model_.setRowBounds(row, 0, kBig);
+          model_.setColumnBounds(col, 0, 0);
+        }
+        return;
+    }
+  }
+
+  const EigenData& e_;
+  std::size_t m_, d_;
+  std::vector<double> y_;
+  std::vector<Kind> kind_;
+  std::vector<std::int8_t> state_;
+  std::vector<std::uint32_t> path_;
+  double base_const_ = 0;
+  ClpSimplex model_;
+  bool first_ = true;
+  std::vector<double> w_, best_w_, z_;
+};
+
+// ---------------------------------------------------------------- k = 2 ----
+class TwoUnits {
+ public:
+  TwoUnits(const EigenData& e, int s1, int s2) : e_(e), m_(e.m), d_(e.d), s_{s1, s2} {
+    // Columns: w1 (d), w2 (d), u_ij (2m, index 2d + 2i + j), e_i (m, index 2d + 2m + i).
+    // Rows: r_ij = u_ij − ⟨w_j, x_i⟩ (index 2i + j); R_i = e_i − s1 u_i1 − s2 u_i2 (index 2m + i).
+    const std::size_t nc = 2 * d_ + 3 * m_;
+    CoinPackedMatrix A(false, 0, 0);
+    A.setDimensions(0, static_cast<int>(nc));
+    for (std::size_t i = 0; i < m_; ++i)
+      for (std::size_t j = 0; j < 2; ++j) {
+        std::vector<int> idx;
+        std::vector<double> val;
+        for (SparseRM::InnerIterator it(e.X, static_cast<Eigen::Index>(i)); it; ++it) {
+          idx.push_back(static_cast<int>(j * d_ + static_cast<std::size_t>(it.col())));
+          val.push_back(-it.value());
+        }
+        idx.push_back(static_cast<int>(2 * d_ + 2 * i + j));
+        val.push_back(1.0);
+        A.appendRow(static_cast<int>(idx.size()), idx.data(), val.data());
+      }
+    for (std::size_t i = 0; i < m_; ++i) {
+      int idx[3] = {static_cast<int>(2 * d_ + 2 * i), static_cast<int>(2 * d_ + 2 * i + 1),
+                    static_cast<int>(2 * d_ + 2 * m_ + i)};
+      double val[3] = {-static_cast<double>(s1), -static_cast<double>(s2), 1.0};
+      A.appendRow(3, idx, val);
+    }
+    std::vector<double> lin(nc, 0.0), q(nc, 0.0);
+    for (std::size_t i = 0; i < m_; ++i) q[2 * d_ + 2 * m_ + i] = 2 * e.c[static_cast<Eigen::Index>(i)];
+    std::vector<double> lo(nc, -kBig), up(nc, kBig);
+    load_model(model_, A, lo, up, lin, q);
+    state_.assign(2 * m_, 0);
+    // Branching order: samples by decreasing c·y² (the costliest decided first), both units in a row.
+    std::vector<std::uint32_t> order(m_);
+    for (std::uint32_t i = 0; i < m_; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+      auto ca = e.c[a] * e.y[a] * e.y[a], cb = e.c[b] * e.y[b] * e.y[b];
+      return ca > cb;
+    });
+    for (auto i : order) {
+      items_.push_back(2 * i);
+      items_.push_back(2 * i + 1);
+    }
+    for (std::size_t it = 0; it < 2 * m_; ++it) apply_bounds(it);
+  }
+
+  void set_depth(std::uint32_t depth) {
+    while (path_.size() > depth) {
+      std::uint32_t it = path_.back();
+      path_.pop_back();
+      state_[it] = 0;
+      apply_bounds(it);
+    }
+  }
+  void decide(std::uint32_t item, std::int8_t side) {
+    state_[item] = side;
+    path_.push_back(item);
+    apply_bounds(item);
+  }
+  void take_incumbent() { best_w_ = w_; }
+  [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
+
+  NodeOutcome solve_node() {
+    NodeOutcome o;
+    const bool ok = solve_qp(model_, first_);
+    const double* sol = model_.primalColumnSolution();
+    w_.assign(sol, sol + 2 * d_);
+    double true_loss = 0;
+    for (std::size_t i = 0; i < m_; ++i) {
+      double f = 0;
+      for (std::size_t j = 0; j < 2; ++j) {
+        double z = 0;
+        for (SparseRM::InnerIterator it(e_.X, static_cast<Eigen::Index>(i)); it; ++it)
+          z += it.value() * w_[j * d_ + static_cast<std::size_t>(it.col())];
+        f += s_[j] * (z > 0 ? z : 0);
+      }
+      const double r = f - e_.y[static_cast<Eigen::Index>(i)];
+      true_loss += e_.c[static_cast<Eigen::Index>(i)] * r * r;
+    }
+    o.solved = ok;
+    o.true_loss = true_loss;
+    o.bound = model_.objectiveValue();
+    o.bound -= 1e-11 * std::abs(o.bound);
+    const std::size_t depth = path_.size();
+    if (depth < items_.size()) {
+      o.branch_item = items_[depth];
+      o.first_side = 1;
+    }
+    if (ok && true_loss <= o.bound + 1e-13 * std::max(true_loss, 1e-300)) o.closed = true;
+    return o;
+  }
+
+ private:
+  void apply_bounds(std::size_t item) {
+    const std::size_t i = item / 2;
+    const int row = static_cast<int>(item), col = static_cast<int>(2 * d_ + item);
+    switch (state_[item]) {
+      case 0:
+        model_.setRowBounds(row, -kBig, kBig);
+        model_.setColumnBounds(col, -kBig, kBig);
+        break;
+      case 1:  // u = z ≥ 0
+        model_.setRowBounds(row, 0, 0);
+        model_.setColumnBounds(col, 0, kBig);
+        break;
+      default:  // u = 0, z ≤ 0
+        model_.setRowBounds(row, 0, kBig);
+        model_.setColumnBounds(col, 0, 0);
+        break;
+    }
+    const int rrow = static_cast<int>(2 * m_ + i);
+    const double y = e_.y[static_cast<Eigen::Index>(i)];
+    if (state_[2 * i] != 0 && state_[2 * i + 1] != 0)
+      model_.setRowBounds(rrow, -y, -y);
+    else
+      model_.setRowBounds(rrow, -kBig, kBig);
+  }
+
+  const EigenData& e_;
+  std::size_t m_, d_;
+  int s_[2];
+  std::vector<std::int8_t> state_;
+  std::vector<std::uint32_t> items_, path_;
+  ClpSimplex model_;
+  bool first_ = true;
+  std::vector<double> w_, best_w_;
+};
+
+}  // namespace
+
+TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
+  train_detail::validate(data, opts);
+  if (opts.constraints.unit_norm)
+    throw std::invalid_argument("exact does not support a unit norm bound (the node problems would not be QPs)");
+  if (opts.units > 2) throw std::invalid_argument("exact supports 1 or 2 units");
+  if (opts.units == 2 && data.samples() > opts.exact.max_samples_k2 && !opts.exact.force)
+    throw std::invalid_argument("exact with 2 units branches on 2m activations: " + std::to_string(data.samples()) +
+                                " samples exceed the cap of " + std::to_string(opts.exact.max_samples_k2) +
+                                " (force to run anyway)");
+  Clock clock(opts.time_limit, opts.stop);
+  Progress progress(opts.progress, clock);
+  EigenData e = train_detail::to_eigen(data, false);
+  const double floor = 1e-9 * std::max(e.c.dot(e.y.cwiseAbs2()), 1e-300);
+
+  // Incumbent from gd (a quarter of the time budget).
+  TrainOptions g = opts;
+  g.gd.starts = opts.exact.gd_starts;
+  g.time_limit = std::isfinite(opts.time_limit) ? 0.25 * opts.time_limit : opts.time_limit;
+  g.want_exact_loss = false;
+  g.progress = nullptr;
+  if (opts.constraints.output_l1 || !opts.constraints.output_signs.empty()) {
+    // gd keeps B and signs; B is irrelevant to the exact problem without a norm bound
+    // (|a_j| is absorbed into w_j), so drop it for the incumbent as well.
+    g.constraints.output_l1.reset();
+  }
+  TrainResult inc = train_gd(data, g);
+
+  TrainResult res;
+  res.net = inc.net;
+  Search S;
+  S.ub = inc.loss;
+  std::vector<std::vector<int>> sign_sets;
+  if (opts.units == 1) {
+    if (opts.constraints.output_signs.empty())
+      sign_sets = {{1}, {-1}};
+    else
+      sign_sets = {{opts.constraints.output_signs[0]}};
+  } else {
+    if (opts.constraints.output_signs.empty())
+      sign_sets = {{1, 1}, {1, -1}, {-1, -1}};
+    else
+      sign_sets = {opts.constraints.output_signs};
+  }
+  double lb = kInfD;
+  for (std::size_t si = 0; si < sign_sets.size(); ++si) {
+    const auto& signs = sign_sets[si];
+    const double before = S.ub;
+    S.stack.clear();
+    S.lb_closed = kInfD;
+    std::vector<double> w;
+    if (opts.units == 1) {
+      OneUnit P(e, signs[0]);
+      depth_first(P, S, opts, clock, progress, floor);
+      w = P.best_w();
+    } else {
+      TwoUnits P(e, signs[0], signs[1]);
+      depth_first(P, S, opts, clock, progress, floor);
+      w = P.best_w();
+    }
+    double part = S.lb_closed;
+    for (const auto& fr : S.stack) part = std::min(part, fr.parent_bound);
+    lb = std::min(lb, part);
+    if (S.ub < before && !w.empty()) {
+      Network n(opts.units, e.d);
+      for (std::size_t j = 0; j < opts.units; ++j) {
+        for (std::size_t t = 0; t < e.d; ++t) n.w[j * e.d + t] = w[j * e.d + t] + 0.0;
+        n.a[j] = signs[j];
+      }
+      res.net = n;
+    }
+    if (S.stopped) {
+      // Sign classes not searched contribute the bound of their root relaxation.
+      for (std::size_t sj = si + 1; sj < sign_sets.size(); ++sj) {
+        NodeOutcome root;
+        if (opts.units == 1) {
+          OneUnit P(e, sign_sets[sj][0]);
+          root = P.solve_node();
+        } else {
+          TwoUnits P(e, sign_sets[sj][0], sign_sets[sj][1]);
+          root = P.solve_node();
+        }
+        lb = std::min(lb, root.solved ? root.bound : 0.0);
+      }
+      break;
+    }
+  }
+  train_detail::finish(data, opts, clock, res);
+  const bool complete = !S.stopped && !S.unproven;
+  const double lower = std::max(std::min(lb, res.loss), 0.0);
+  res.lower_bound = lower;
+  res.stats.nodes = S.nodes;
+  res.stats.iterations = inc.stats.iterations;
+  res.stats.starts = inc.stats.starts;
+  const double tol = prune_tol(res.loss, floor, opts.exact.rel_gap);
+  if (clock.interrupted()) {
+    res.status = SolveStatus::kInterrupted;
+  } else if (complete && res.loss - lower <= tol + 1e-11 * res.loss) {
+    res.status = SolveStatus::kOptimal;
+  } else {
+    res.status = SolveStatus::kFeasible;
+  }
+  res.message =
+      std::to_string(S.nodes) + " nodes" +
+      (S.stopped ? (clock.out_of_time() ? " (stopped by the time limit)" : " (stopped by the node limit)") : "") +
+      (S.unproven ? " (a node QP failed: no proof)" : "");
+  TrainProgress p;
+  p.phase = "exact";
+  p.fraction = 1;
+  p.best_loss = res.loss;
+  p.lower_bound = lower;
+  p.nodes = S.nodes;
+  progress.report(p, true);
+  return res;
+}
+
 }  // namespace relugap
