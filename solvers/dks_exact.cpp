@@ -60,8 +60,9 @@ std::vector<std::uint32_t> degeneracy_order(const Graph& g) {
 // The branch and bound. A node is (S, C): S the chosen vertices, C the
 // candidates that may still be added; every vertex outside S ∪ C is excluded.
 // We minimise the number of *missing* pairs inside the final κ-set,
-// missing(T) = C(κ,2) − E(T), and only look for sets strictly better than the
-// incumbent. The bounds are proved in docs/reductions/densest-subgraph.md:
+// missing(T) = C(κ,2) − E(T), and at every moment only look for sets with
+// missing < `thr_` (the incumbent's, or a smaller pass threshold, below).
+// The bounds are proved in docs/reductions/densest-subgraph.md:
 //
 // For R ⊆ C with |R| = r = κ − |S|, write m(v) = |S| − d_S(v) (non-neighbours
 // of v in S). Then missing(S ∪ R) = missing(S) + Σ_{v∈R} m(v) + missing(R), and
@@ -71,11 +72,25 @@ std::vector<std::uint32_t> degeneracy_order(const Graph& g) {
 //  (LB2) if C is partitioned into independent sets I_1..I_q, each listed by
 //        increasing m, then two vertices of R in the same I_i are a missing pair:
 //        Σ_{v∈R} m(v) + missing(R) ≥ Σ_i Σ_{t<r_i} (m_{i,t} + t), r_i = |R ∩ I_i|,
-//        m_{i,t} the (t+1)-th smallest m in I_i, i.e. a sum of r "marginals"
-//        m_{i,t} + t, hence ≥ the sum of the r smallest marginals overall;
+//        m_{i,t} the (t+1)-th smallest m in I_i: a sum of r "marginals"
+//        m_{i,t} + t, hence ≥ the sum of the r smallest marginals. The same holds
+//        for any R inside a prefix of the class-by-class listing (a prefix cuts
+//        at most one class, keeping its smallest-m members, so the marginals of
+//        the prefix are those of a colouring of the prefix);
 //  (filter) a set R ∋ v has missing(S ∪ R) ≥ missing(S) + m(v) + (sum of the
-//        r − 1 smallest m over C \ {v}) + max(0, r − 1 − d_C(v)); when that is ≥ the
-//        incumbent's, v cannot be in a strictly better set and leaves C.
+//        r − 1 smallest m over C \ {v}) + max(0, r − 1 − d_C(v)); when that is
+//        ≥ thr_, v cannot be in a set we look for and leaves C.
+// Branching (as in Tomita's MCQ for maximum clique): with the candidates listed
+// class by class, v_1..v_k, branch i takes v_i and keeps v_1..v_{i−1} as
+// candidates, for i = k, k−1, ...; these branches partition the sets of the
+// node. Branch i only holds sets inside S ∪ {v_1..v_i}, so once
+// missing(S) + max(LB1, LB2(v_1..v_i)) ≥ thr_ it and every later branch are pruned.
+//
+// Passes: the search runs with thr_ = 1, 2, 4, ... (capped by the incumbent's
+// missing count). A pass that completes without finding a set proves
+// missing ≥ thr_ for every κ-set; one that finds a set has found an optimum
+// (it explored every set below its threshold). Small thresholds prune hard
+// (thr_ = 1 is a κ-clique search), and the proved bound grows as time passes.
 class BranchAndBound {
  public:
   BranchAndBound(const Graph& g, std::uint32_t kappa, const DksExactOptions& opt, Clock::time_point t0)
@@ -94,14 +109,15 @@ class BranchAndBound {
     dc_.assign(n_, 0);
     cand_.reserve(n_);
     classes_.assign(static_cast<std::size_t>(n_) * words_, 0);
-    class_size_.assign(n_, 0);
+    class_members_.resize(n_);
     S_.assign(static_cast<std::size_t>(k_ + 2) * words_, 0);
     C_.assign(static_cast<std::size_t>(k_ + 2) * words_, 0);
+    levels_.resize(k_ + 2);
   }
 
   /// Sets the incumbent (original vertex ids).
   void set_incumbent(const std::vector<Vertex>& set, std::uint64_t edges) {
-    best_missing_ = pairs_ - edges;
+    inc_missing_ = pairs_ - edges;
     best_set_.clear();
     for (Vertex v : set) best_set_.push_back(v.value());
   }
@@ -114,22 +130,38 @@ class BranchAndBound {
   }
 
   void run() {
-    Word* C = level_C(0);
-    for (std::uint32_t v = 0; v < n_; ++v) set_bit(C, v);
-    search(0, 0, 0);
+    std::uint64_t t = 1;
+    for (;;) {
+      thr_ = std::min(t, inc_missing_);
+      const std::uint64_t pass_thr = thr_;
+      root_lb_ = 0;
+      open_lb_ = std::numeric_limits<std::uint64_t>::max();
+      done_ = false;
+      Word* C = level_C(0);
+      std::fill_n(level_S(0), words_, Word{0});
+      std::fill_n(C, words_, Word{0});
+      for (std::uint32_t v = 0; v < n_; ++v) set_bit(C, v);
+      search(0, 0, 0);
+      if (stopped_) {
+        // every κ-set: ≥ thr_ (pruned or filtered), or in an open node (≥ open_lb_),
+        // or, avoiding the vertices filtered at the root, ≥ root_lb_
+        proved_lb_ = std::max(proved_lb_, std::min(thr_, std::max(open_lb_, root_lb_)));
+        break;
+      }
+      if (inc_missing_ < pass_thr || pass_thr == inc_missing_ || done_) {
+        proved_lb_ = inc_missing_;  // this pass saw every set below its threshold
+        break;
+      }
+      proved_lb_ = pass_thr;  // nothing below the threshold
+      t = pass_thr * 2;
+    }
   }
 
   [[nodiscard]] bool stopped() const { return stopped_; }
   [[nodiscard]] std::uint64_t nodes() const { return nodes_; }
-  [[nodiscard]] std::uint64_t best_edges() const { return pairs_ - best_missing_; }
-  /// Proved: every κ-set has at least this many missing pairs. After a stop,
-  /// the unexplored sets are those of the open nodes (≥ open_lb_); the root's
-  /// bound holds for every set that avoids the vertices filtered at the root,
-  /// and those containing one have ≥ best_missing_ (filtering rule).
-  [[nodiscard]] std::uint64_t proved_missing_lb() const {
-    if (!stopped_) return best_missing_;
-    return std::min(best_missing_, std::max(open_lb_, root_lb_));
-  }
+  [[nodiscard]] std::uint64_t best_edges() const { return pairs_ - inc_missing_; }
+  /// Proved: every κ-set has at least this many missing pairs.
+  [[nodiscard]] std::uint64_t proved_missing_lb() const { return std::min(proved_lb_, inc_missing_); }
   [[nodiscard]] std::vector<Vertex> best_set() const {
     std::vector<Vertex> out;
     for (std::uint32_t v : best_set_) out.emplace_back(v);
@@ -139,6 +171,13 @@ class BranchAndBound {
   [[nodiscard]] std::uint64_t pairs() const { return pairs_; }
 
  private:
+  struct Level {
+    std::vector<std::uint32_t> list;   // candidates, class by class
+    std::vector<std::uint32_t> marg;   // their marginals m + position in class
+    std::vector<std::uint32_t> m;      // their m
+    std::vector<std::uint32_t> count;  // how many listed (still in the prefix) have each marginal
+  };
+
   Word* row(std::uint32_t v) { return adj_.data() + static_cast<std::size_t>(v) * words_; }
   [[nodiscard]] const Word* row(std::uint32_t v) const { return adj_.data() + static_cast<std::size_t>(v) * words_; }
   Word* level_S(std::uint32_t l) { return S_.data() + static_cast<std::size_t>(l) * words_; }
@@ -169,8 +208,9 @@ class BranchAndBound {
   }
 
   void offer(std::uint64_t missing, const Word* S, const Word* C) {
-    if (missing >= best_missing_) return;
-    best_missing_ = missing;
+    if (missing >= thr_ || missing >= inc_missing_) return;
+    thr_ = missing;
+    inc_missing_ = missing;
     best_set_.clear();
     std::vector<std::uint32_t> bits;
     list_bits(S, bits);
@@ -179,7 +219,7 @@ class BranchAndBound {
       list_bits(C, bits);
       for (std::uint32_t v : bits) best_set_.push_back(to_orig_[v]);
     }
-    if (best_missing_ <= root_lb_) done_ = true;  // meets a proved bound: optimal
+    if (inc_missing_ <= std::max(root_lb_, proved_lb_)) done_ = true;  // meets a proved bound: optimal
   }
 
   // Sum of the r smallest entries of vals (reorders vals). Contract: r ≤ size.
@@ -190,15 +230,26 @@ class BranchAndBound {
     for (std::uint32_t i = 0; i < r; ++i) s += vals[i];
     return s;
   }
+  // Sum of the r smallest marginals counted in `count`, or max() if fewer than r.
+  static std::uint64_t sum_smallest_counted(const std::vector<std::uint32_t>& count, std::uint32_t r) {
+    std::uint64_t sum = 0;
+    std::uint32_t need = r;
+    for (std::uint32_t val = 0; val < count.size() && need > 0; ++val) {
+      std::uint32_t take = std::min(count[val], need);
+      sum += static_cast<std::uint64_t>(take) * val;
+      need -= take;
+    }
+    return need > 0 ? std::numeric_limits<std::uint64_t>::max() : sum;
+  }
 
   struct NodeOutcome {
-    bool open = false;     // false: the subtree is resolved (leaf, infeasible or pruned)
-    std::uint64_t lb = 0;  // lower bound on missing pairs of any κ-set in the subtree
-    std::uint32_t branch = 0;
-    std::uint32_t branch_m = 0;
+    bool open = false;      // false: the subtree is resolved (leaf, infeasible or pruned)
+    std::uint64_t lb1 = 0;  // LB1 of the (filtered) node
+    std::uint64_t lb = 0;   // max(LB1, LB2): missing(S) + lb bounds every set of the node
   };
 
-  NodeOutcome evaluate(Word* S, Word* C, std::uint32_t s, std::uint64_t miss_s) {
+  // Filters C, computes the bounds; for an open node fills levels_[level].
+  NodeOutcome evaluate(std::uint32_t level, Word* S, Word* C, std::uint32_t s, std::uint64_t miss_s) {
     NodeOutcome out;
     const std::uint32_t r = k_ - s;
     if (r == 0) {
@@ -213,7 +264,7 @@ class BranchAndBound {
     }
     // filter, up to two passes
     for (int pass = 0; pass < 2 && cand_.size() > r; ++pass) {
-      // sum of the r−1 and r smallest m (counting sort: m ≤ s)
+      // sums of the r−1 and r smallest m (counting sort: m ≤ s)
       count_.assign(s + 1, 0);
       for (std::uint32_t v : cand_) ++count_[m_[v]];
       std::uint64_t p_r1 = 0, p_r = 0;
@@ -232,7 +283,7 @@ class BranchAndBound {
       for (std::uint32_t v : cand_) {
         std::uint64_t rest = std::max<std::uint64_t>(p_r1, p_r > m_[v] ? p_r - m_[v] : 0);
         std::uint64_t nonadj = r - 1 > dc_[v] ? r - 1 - dc_[v] : 0;
-        if (miss_s + m_[v] + rest + nonadj >= best_missing_) {
+        if (miss_s + m_[v] + rest + nonadj >= thr_) {
           clear_bit(C, v);
           removed = true;
         }
@@ -255,61 +306,79 @@ class BranchAndBound {
     // LB1
     vals_.clear();
     for (std::uint32_t v : cand_) vals_.push_back(2ULL * m_[v] + (r - 1 > dc_[v] ? r - 1 - dc_[v] : 0));
-    std::uint64_t lb1 = (sum_smallest(vals_, r) + 1) / 2;
-    if (miss_s + lb1 >= best_missing_) return out;
+    out.lb1 = (sum_smallest(vals_, r) + 1) / 2;
+    if (miss_s + out.lb1 >= thr_) return out;
     // LB2: greedy colouring in order of increasing m (ties: internal order)
     order_ = cand_;
     std::stable_sort(order_.begin(), order_.end(), [&](auto a, auto b) { return m_[a] < m_[b]; });
     std::uint32_t q = 0;
-    vals_.clear();
     for (std::uint32_t v : order_) {
       std::uint32_t c = 0;
       while (c < q && !disjoint(row(v), classes_.data() + static_cast<std::size_t>(c) * words_)) ++c;
       if (c == q) {
         std::fill_n(classes_.data() + static_cast<std::size_t>(q) * words_, words_, Word{0});
-        class_size_[q] = 0;
+        class_members_[q].clear();
         ++q;
       }
       set_bit(classes_.data() + static_cast<std::size_t>(c) * words_, v);
-      vals_.push_back(static_cast<std::uint64_t>(m_[v]) + class_size_[c]);
-      ++class_size_[c];
+      class_members_[c].push_back(v);
     }
-    std::uint64_t lb2 = sum_smallest(vals_, r);
-    out.lb = std::max(lb1, lb2);
-    if (miss_s + out.lb >= best_missing_) return out;
-    // branch on the candidate with fewest non-neighbours in S, then most
-    // neighbours among the candidates, then the lowest internal index
-    std::uint32_t best = cand_[0];
-    for (std::uint32_t v : cand_)
-      if (m_[v] < m_[best] || (m_[v] == m_[best] && dc_[v] > dc_[best])) best = v;
+    Level& L = levels_[level];
+    L.list.clear();
+    L.marg.clear();
+    L.m.clear();
+    std::uint32_t max_marg = 0;
+    for (std::uint32_t c = 0; c < q; ++c)
+      for (std::uint32_t t = 0; t < class_members_[c].size(); ++t) {
+        std::uint32_t v = class_members_[c][t];
+        L.list.push_back(v);
+        L.m.push_back(m_[v]);
+        L.marg.push_back(m_[v] + t);
+        max_marg = std::max(max_marg, m_[v] + t);
+      }
+    L.count.assign(max_marg + 1, 0);
+    for (std::uint32_t x : L.marg) ++L.count[x];
+    std::uint64_t lb2 = sum_smallest_counted(L.count, r);
+    out.lb = std::max(out.lb1, lb2);
+    if (miss_s + out.lb >= thr_) return out;
     out.open = true;
-    out.branch = best;
-    out.branch_m = m_[best];
     return out;
   }
 
   void search(std::uint32_t level, std::uint32_t s, std::uint64_t miss_s) {
+    if (done_) return;
+    ++nodes_;
     Word* S = level_S(level);
     Word* C = level_C(level);
-    for (;;) {
-      if (done_) return;
-      ++nodes_;
-      NodeOutcome o = evaluate(S, C, s, miss_s);
-      if (level == 0 && nodes_ == 1 && o.open) root_lb_ = o.lb;
-      if (!o.open) return;
-      if (should_stop()) {
-        open_lb_ = std::min(open_lb_, miss_s + o.lb);
+    NodeOutcome o = evaluate(level, S, C, s, miss_s);
+    if (level == 0 && o.open) root_lb_ = o.lb;
+    if (!o.open) return;
+    if (should_stop()) {
+      open_lb_ = std::min(open_lb_, miss_s + o.lb);
+      return;
+    }
+    const std::uint32_t r = k_ - s;
+    Level& L = levels_[level];
+    Word* S2 = level_S(level + 1);
+    Word* C2 = level_C(level + 1);
+    // C holds exactly the listed candidates; branch on the last one first
+    for (std::size_t i = L.list.size(); i-- > 0;) {
+      if (i + 1 < r) break;  // fewer than r candidates left
+      std::uint64_t lb = std::max(o.lb1, sum_smallest_counted(L.count, r));
+      if (miss_s + lb >= thr_) break;
+      if (stopped_) {
+        open_lb_ = std::min(open_lb_, miss_s + lb);
         return;
       }
-      Word* S2 = level_S(level + 1);
-      Word* C2 = level_C(level + 1);
+      const std::uint32_t v = L.list[i];
       std::copy_n(S, words_, S2);
       std::copy_n(C, words_, C2);
-      set_bit(S2, o.branch);
-      clear_bit(C2, o.branch);
-      search(level + 1, s + 1, miss_s + o.branch_m);
+      set_bit(S2, v);
+      clear_bit(C2, v);
+      search(level + 1, s + 1, miss_s + L.m[i]);
       if (done_) return;
-      clear_bit(C, o.branch);  // the other branch: o.branch excluded
+      clear_bit(C, v);
+      --L.count[L.marg[i]];
     }
   }
 
@@ -319,15 +388,19 @@ class BranchAndBound {
   std::vector<std::uint32_t> to_orig_;
   std::vector<Word> adj_;
   std::uint64_t pairs_ = 0;
-  std::uint64_t best_missing_ = 0;
-  std::vector<std::uint32_t> best_set_;  // original ids
+  std::uint64_t inc_missing_ = 0;        // the incumbent's missing pairs
+  std::vector<std::uint32_t> best_set_;  // the incumbent, original ids
+  std::uint64_t thr_ = 0;                // look only for sets with missing < thr_
+  std::uint64_t proved_lb_ = 0;          // proved: every κ-set has missing ≥ proved_lb_
   std::uint64_t root_lb_ = 0;
   std::uint64_t open_lb_ = std::numeric_limits<std::uint64_t>::max();
   bool stopped_ = false, done_ = false;
   std::uint64_t nodes_ = 0;
   std::vector<Word> S_, C_;
+  std::vector<Level> levels_;
   // scratch (rebuilt at every node)
-  std::vector<std::uint32_t> cand_, order_, m_, dc_, count_, class_size_;
+  std::vector<std::uint32_t> cand_, order_, m_, dc_, count_;
+  std::vector<std::vector<std::uint32_t>> class_members_;
   std::vector<std::uint64_t> vals_;
   std::vector<Word> classes_;
 };
