@@ -1,0 +1,136 @@
+// net: meets its guaranteed ε on planted realizable data, reports its budget, refuses
+// combinatorial explosions, and is deterministic per seed and thread count.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "instances/loss.hpp"
+#include "solvers/train_net.hpp"
+#include "solvers/trainer.hpp"
+#include "train_fixtures.hpp"
+
+using namespace relugap;
+
+namespace {
+double l1(const Network& n) {
+  double s = 0;
+  for (double a : n.a) s += std::abs(a);
+  return s;
+}
+double max_row_norm(const Network& n) {
+  double best = 0;
+  for (std::size_t j = 0; j < n.units(); ++j) {
+    double s = 0;
+    for (std::size_t t = 0; t < n.dim; ++t) s += n.w[j * n.dim + t] * n.w[j * n.dim + t];
+    best = std::max(best, std::sqrt(s));
+  }
+  return best;
+}
+}  // namespace
+
+TEST_CASE("net meets its guaranteed epsilon on planted realizable data (k = 1, 2)") {
+  for (std::size_t k : {1u, 2u}) {
+    Rng rng(31 + k);
+    const double B = 1.0;
+    auto truth = relugap::test::planted_net(rng, k, 3, B);
+    auto data = relugap::test::planted_set(rng, 150, 3, truth);
+    TrainOptions o;
+    o.units = k;
+    o.constraints.output_l1 = B;
+    o.net.epsilon = 0.02;
+    o.threads = 2;
+    auto r = train_net(data, o);
+    CAPTURE(k);
+    CAPTURE(r.message);
+    REQUIRE(r.stats.epsilon_realizable);
+    CHECK(*r.stats.epsilon_realizable <= 0.02 * (1 + 1e-9));
+    CHECK(mean_loss(data, r.net) <= *r.stats.epsilon_realizable);
+    CHECK(r.status == SolveStatus::kFeasible);
+    CHECK(!r.lower_bound);
+    // Proper: the output is in the class.
+    CHECK(l1(r.net) <= B * (1 + 1e-9));
+    CHECK(max_row_norm(r.net) <= 1 + 1e-9);
+    CHECK(r.stats.candidates > 0);
+    CHECK(r.loss == doctest::Approx(loss(data, r.net)).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("net with an explicit budget reports the epsilon it guarantees") {
+  Rng rng(33);
+  auto truth = relugap::test::planted_net(rng, 1, 4, 2.0);
+  auto data = relugap::test::planted_set(rng, 100, 4, truth);
+  TrainOptions o;
+  o.units = 1;
+  o.constraints.output_l1 = 2.0;
+  o.net.r = 4;
+  o.net.eta = 0.25;
+  auto plan = plan_net(data, o);
+  CHECK(plan.r == 4);
+  CHECK(plan.eta == 0.25);
+  // r = d: nothing outside V, so ε = B²R²λ_1η².
+  CHECK(plan.eps_realizable == doctest::Approx(4.0 * plan.eigenvalues[0] * 0.0625));
+  CHECK(plan.eps_agnostic == doctest::Approx(2 * std::sqrt(plan.eps_realizable) * (2.0 * plan.X + plan.Y)));
+  auto r = train_net(data, o);
+  CHECK(*r.stats.net_r == 4);
+  CHECK(*r.stats.net_points == plan.points);
+  CHECK(r.stats.candidates == plan.points);
+  CHECK(mean_loss(data, r.net) <= plan.eps_realizable);
+  // A smaller subspace costs the tail eigenvalue.
+  o.net.r = 2;
+  auto p2 = plan_net(data, o);
+  CHECK(p2.eps_realizable == doctest::Approx(4.0 * (p2.eigenvalues[2] + p2.eigenvalues[0] * 0.0625)));
+}
+
+TEST_CASE("net refuses a combinatorial explosion unless forced") {
+  Rng rng(34);
+  auto data = relugap::test::random_set(rng, 20, 8, 1.0);
+  TrainOptions o;
+  o.units = 3;
+  o.net.r = 8;
+  o.net.eta = 0.2;
+  CHECK_THROWS_WITH_AS(train_net(data, o), doctest::Contains("candidate"), std::invalid_argument);
+  o.net.r.reset();
+  o.net.eta.reset();
+  CHECK_THROWS_AS(train_net(data, o), std::invalid_argument);  // no budget at all
+  o.units = 1;
+  o.net.r = 2;
+  o.net.eta = 0.5;
+  o.net.max_candidates = 3;
+  CHECK_THROWS_AS(train_net(data, o), std::invalid_argument);
+  o.net.force = true;
+  auto r = train_net(data, o);
+  CHECK(r.stats.candidates > 3);
+}
+
+TEST_CASE("net is deterministic and independent of the thread count") {
+  Rng rng(35);
+  auto data = relugap::test::random_set(rng, 60, 5, 0.6);
+  TrainOptions o;
+  o.units = 2;
+  o.net.r = 3;
+  o.net.eta = 0.6;
+  o.constraints.output_l1 = 1.5;
+  o.threads = 1;
+  auto a = train_net(data, o);
+  o.threads = 2;
+  auto b = train_net(data, o);
+  o.threads = 3;
+  auto c = train_net(data, o);
+  CHECK(relugap::test::same_bytes(a.net, b.net));
+  CHECK(relugap::test::same_bytes(a.net, c.net));
+  CHECK(a.stats.candidates == c.stats.candidates);
+}
+
+TEST_CASE("net honours a fixed output sign pattern") {
+  Rng rng(36);
+  auto data = relugap::test::random_set(rng, 40, 3, 0.8);
+  TrainOptions o;
+  o.units = 2;
+  o.net.r = 2;
+  o.net.eta = 0.5;
+  o.constraints.output_signs = {1, -1};
+  auto r = train_net(data, o);
+  CHECK(r.net.a[0] >= 0);
+  CHECK(r.net.a[1] <= 0);
+  CHECK(l1(r.net) <= 1 + 1e-9);
+}
