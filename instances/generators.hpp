@@ -73,7 +73,7 @@ Result<GeneratedGraph> generate_graph(const GnpParams& p, std::uint64_t seed);
 struct SetCoverGenParams {
   std::uint32_t elements = 0;     ///< n >= 1
   std::uint32_t sets = 0;         ///< m >= 1
-  std::optional<double> p;        ///< element-in-set probability; default below
+  std::optional<double> p{};      ///< element-in-set probability; default below
   std::uint32_t plant_cover = 0;  ///< t: plant a cover of t sets (0 = none); t <= n, t <= m
   std::int64_t max_cost = 1;      ///< C: costs uniform in [1, C] (1 = unit costs); m * C < 2^63
 };
