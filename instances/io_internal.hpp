@@ -26,10 +26,15 @@ TrainingSet parse_npy(std::string_view bytes, const std::string& file);
 std::string npy_bytes(const TrainingSet& data, const std::string& file);
 
 /// `dim`: the dimension from the sidecar, if any (else the largest index);
-/// `weights`: from PATH.weights (empty: all 1), `weights_file` names it in errors.
+/// `weights`: from PATH.weights (empty: all 1).
+struct Weights {
+  std::string file;                  ///< PATH.weights
+  std::vector<double> c;             ///< one per sample
+  std::vector<std::uint64_t> lines;  ///< line of each weight in `file`
+};
 TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::optional<std::size_t> dim,
-                         const std::vector<double>& weights, const std::string& weights_file);
-std::vector<double> parse_weights(std::string_view text, const std::string& file);
+                         const Weights& weights);
+Weights parse_weights(std::string_view text, const std::string& file);
 void write_libsvm(std::ostream& os, const TrainingSet& data);
 void write_weights(std::ostream& os, const TrainingSet& data);
 

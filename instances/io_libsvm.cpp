@@ -14,24 +14,25 @@
 
 namespace relugap::io_detail {
 
-std::vector<double> parse_weights(std::string_view text, const std::string& file) {
-  std::vector<double> w;
+Weights parse_weights(std::string_view text, const std::string& file) {
+  Weights w{file, {}, {}};
   LineReader lines(text);
   std::string_view line;
   while (lines.next(line)) {
     auto t = trim(line);
     if (t.empty()) continue;
     auto v = parse_f64(t);
-    const std::string what = "weight " + std::to_string(w.size() + 1);
+    const std::string what = "weight " + std::to_string(w.c.size() + 1);
     if (!v) fail("libsvm.weight", file, lines.line(), what + " " + quoted(t) + " is not a number");
     check_weight(*v, what, "libsvm", file, lines.line());
-    w.push_back(*v);
+    w.c.push_back(*v);
+    w.lines.push_back(lines.line());
   }
   return w;
 }
 
 TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::optional<std::size_t> dim,
-                         const std::vector<double>& weights, const std::string& weights_file) {
+                         const Weights& weights) {
   constexpr std::uint64_t kMaxIndex = std::numeric_limits<std::uint32_t>::max();
   TrainingSet data(dim ? *dim : kMaxIndex);  // without a sidecar, dim becomes the largest index at the end
   std::uint64_t max_index = 0;
@@ -81,19 +82,18 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
       if (*v != 0) row.emplace_back(static_cast<std::uint32_t>(*idx - 1), *v);
     }
     double c = 1;
-    if (!weights.empty()) {
-      if (i >= weights.size())
-        fail("libsvm.weights", weights_file, 0,
-             "has " + std::to_string(weights.size()) + " weights but " + file + " has more samples (line " +
-                 std::to_string(ln) + " is sample " + std::to_string(i + 1) + ")");
-      c = weights[i];
+    if (!weights.c.empty()) {
+      if (i >= weights.c.size())
+        fail("libsvm.weights", file, ln,
+             sample + " has no weight: " + weights.file + " has only " + std::to_string(weights.c.size()));
+      c = weights.c[i];
     }
     data.add(row, *y, c);
   }
-  if (!weights.empty() && weights.size() != data.samples())
-    fail("libsvm.weights", weights_file, 0,
-         "has " + std::to_string(weights.size()) + " weights but " + file + " has " + std::to_string(data.samples()) +
-             " samples");
+  if (weights.c.size() > data.samples())
+    fail("libsvm.weights", weights.file, weights.lines[data.samples()],
+         "weight " + std::to_string(data.samples() + 1) + " has no sample: " + file + " has only " +
+             std::to_string(data.samples()) + " samples");
   if (!dim) {
     if (max_index == 0)
       fail("libsvm.index_range", file, lines.line(),

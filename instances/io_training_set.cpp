@@ -168,12 +168,12 @@ Result<LoadedTrainingSet> read_training_set(const std::string& path) {
         data = parse_csv(bytes, path);
         break;
       case DataFormat::kLibsvm: {
-        std::vector<double> w;
+        Weights w;
         const std::string wp = weights_path(path);
         if (file_exists(wp)) w = parse_weights(read_file(wp), wp);
         std::optional<std::size_t> dim;
         if (sc && sc->shape.dim > 0) dim = sc->shape.dim;
-        data = parse_libsvm(bytes, path, dim, w, wp);
+        data = parse_libsvm(bytes, path, dim, w);
         break;
       }
     }

@@ -27,27 +27,31 @@ void eval(const EvalOptions& o) {
   nlohmann::json j = {{"net", o.net},      {"data", o.data},       {"samples", t.data.samples()},
                       {"dim", t.data.dim}, {"units", net.units()}, {"total_weight", t.data.total_weight()},
                       {"exact", o.exact}};
-  std::string total_text, mean_text;
+  std::string total_text, mean_text = "undefined (no samples)";
+  j["mean_loss"] = nullptr;
   if (o.exact) {
     ExactTrainingSet ex = to_exact(t.data);
     Rational total = exact_loss(ex, net);
     Rational weight = ex.total_weight();
-    Rational mean = weight == 0 ? Rational(0) : Rational(total / weight);
     j["total_loss"] = total.get_d();
-    j["mean_loss"] = mean.get_d();
     j["total_loss_exact"] = to_string(total);
-    j["mean_loss_exact"] = to_string(mean);
     total_text = to_string(total) + " (" + format_double(total.get_d()) + ")";
-    mean_text = to_string(mean) + " (" + format_double(mean.get_d()) + ")";
+    if (weight > 0) {
+      Rational mean = total / weight;
+      j["mean_loss"] = mean.get_d();
+      j["mean_loss_exact"] = to_string(mean);
+      mean_text = to_string(mean) + " (" + format_double(mean.get_d()) + ")";
+    }
   } else {
     Network dnet = to_double(net);
     double total = loss(t.data, dnet);
     double weight = t.data.total_weight();
-    double mean = weight == 0 ? 0.0 : total / weight;
     j["total_loss"] = total;
-    j["mean_loss"] = mean;
     total_text = format_double(total);
-    mean_text = format_double(mean);
+    if (weight > 0) {
+      j["mean_loss"] = total / weight;
+      mean_text = format_double(total / weight);
+    }
   }
   if (o.json) {
     std::cout << j.dump() << "\n";
