@@ -1,0 +1,479 @@
+// Seeded generators and the Rng they draw from: determinism (golden bytes and
+// golden in-memory hashes), planted certificates, parameter validation.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "instances/atomic_write.hpp"
+#include "instances/generators.hpp"
+#include "instances/io.hpp"
+#include "instances/rng.hpp"
+#include "relugap_version.hpp"
+#include "tests/golden_gen.hpp"
+
+using namespace relugap;
+using relugap::test::check_golden;
+using relugap::test::TempDir;
+
+namespace {
+
+// ---- canonical in-memory text (independent of the file writers) -------------
+
+std::string canon(const GeneratedCnf& g) {
+  std::ostringstream o;
+  o << "cnf " << g.formula.num_vars << ' ' << g.formula.num_clauses() << '\n';
+  for (const auto& c : g.formula.clauses) {
+    for (Lit l : c) o << l.dimacs() << ' ';
+    o << "0\n";
+  }
+  if (g.planted) {
+    o << "planted";
+    for (bool b : *g.planted) o << ' ' << (b ? 1 : 0);
+    o << '\n';
+  }
+  o << to_json(g.record).dump() << '\n';
+  return o.str();
+}
+
+std::string canon(const GeneratedGraph& g) {
+  std::ostringstream o;
+  o << "graph " << g.graph.num_vertices() << ' ' << g.graph.num_edges() << '\n';
+  for (auto [u, v] : g.graph.edges()) o << u << ' ' << v << '\n';
+  if (g.planted) {
+    o << "planted";
+    for (Vertex v : *g.planted) o << ' ' << v;
+    o << '\n';
+  }
+  o << to_json(g.record).dump() << '\n';
+  return o.str();
+}
+
+std::string canon(const GeneratedSetCover& g) {
+  std::ostringstream o;
+  o << "setcover " << g.instance.num_elements << ' ' << g.instance.num_sets() << '\n';
+  for (std::size_t j = 0; j < g.instance.num_sets(); ++j) {
+    o << g.instance.costs[j] << ':';
+    for (Element u : g.instance.sets[j]) o << ' ' << u;
+    o << '\n';
+  }
+  if (g.planted) {
+    o << "planted " << g.planted->cost << ':';
+    for (SetId s : g.planted->sets) o << ' ' << s;
+    o << '\n';
+  }
+  o << to_json(g.record).dump() << '\n';
+  return o.str();
+}
+
+template <class G>
+std::string sha(const G& g) {
+  return sha256_hex(canon(g));
+}
+
+// ---- the golden cases (the same parameters as test_cmd_gen's command lines) --
+
+GeneratedCnf sat_random() { return generate_3sat({.vars = 12, .clauses = 40}, 7).value(); }
+GeneratedCnf sat_planted() { return generate_3sat({.vars = 12, .clauses = 40, .planted = true}, 7).value(); }
+GeneratedGraph gnp() { return generate_graph({.vertices = 12, .p = 0.3}, 7).value(); }
+GeneratedGraph gnp_clique() {
+  return generate_graph({.vertices = 12, .p = 0.3, .plant = GraphPlant::kClique, .k = 5}, 7).value();
+}
+GeneratedGraph gnp_dense() {
+  return generate_graph({.vertices = 12, .p = 0.2, .plant = GraphPlant::kDense, .k = 5, .q = 0.8}, 7).value();
+}
+GeneratedSetCover sc_random() { return generate_set_cover({.elements = 10, .sets = 8}, 7).value(); }
+GeneratedSetCover sc_planted() {
+  return generate_set_cover({.elements = 10, .sets = 8, .plant_cover = 3, .max_cost = 5}, 7).value();
+}
+
+double chi_square(const std::vector<std::uint64_t>& counts, double expected) {
+  double x = 0;
+  for (auto c : counts) x += (static_cast<double>(c) - expected) * (static_cast<double>(c) - expected) / expected;
+  return x;
+}
+
+}  // namespace
+
+// ---- Rng -------------------------------------------------------------------
+
+TEST_CASE("Rng(42): pinned first outputs (xoshiro256** seeded by SplitMix64)") {
+  // Computed by an independent Python transcription of the reference algorithms.
+  Rng r(42);
+  CHECK(r.next() == 0x15780b2e0c2ec716ULL);
+  CHECK(r.next() == 0x6104d9866d113a7eULL);
+  CHECK(r.next() == 0xae17533239e499a1ULL);
+  CHECK(r.next() == 0xecb8ad4703b360a1ULL);
+  CHECK(r.next() == 0xfde6dc7fe2ec5e64ULL);
+  CHECK(Rng(42).seed() == 42);
+}
+
+TEST_CASE("Rng::below is in range and roughly uniform") {
+  for (std::uint64_t n : {1ULL, 2ULL, 7ULL, 10ULL, 1000ULL}) {
+    Rng r(1234 + n);
+    const std::uint64_t draws = 20000 * n > 200000 ? 200000 : 20000 * n;
+    std::vector<std::uint64_t> counts(n, 0);
+    std::uint64_t out_of_range = 0;
+    for (std::uint64_t i = 0; i < draws; ++i) {
+      const auto x = r.below(n);
+      if (x < n)
+        ++counts[x];
+      else
+        ++out_of_range;
+    }
+    REQUIRE(out_of_range == 0);
+    if (n == 1) continue;
+    // dof = n - 1; mean dof, sd sqrt(2 dof): 6 sd above the mean is a loose
+    // bound that a correct generator with this fixed seed passes and a biased one fails.
+    const double dof = static_cast<double>(n - 1);
+    CHECK_MESSAGE(
+        chi_square(counts, static_cast<double>(draws) / static_cast<double>(n)) < dof + 6 * std::sqrt(2 * dof) + 10,
+        "n = " << n);
+  }
+}
+
+TEST_CASE("Rng::below is unbiased for n close to 2^64 (where naive modulo is not)") {
+  // n = 3 * 2^62: naive next() % n would put half of the mass in [0, 2^62).
+  const std::uint64_t n = 3ULL << 62;
+  Rng r(99);
+  std::vector<std::uint64_t> third(3, 0);
+  const int draws = 30000;
+  for (int i = 0; i < draws; ++i) ++third[r.below(n) >> 62];
+  CHECK(chi_square(third, draws / 3.0) < 2 + 6 * 2 + 10);
+}
+
+TEST_CASE("Rng::sample returns distinct values in range; shuffle permutes") {
+  Rng r(5);
+  for (std::uint32_t k : {0U, 1U, 5U, 50U, 100U}) {
+    auto s = r.sample(100, k);
+    CHECK(s.size() == k);
+    std::set<std::uint32_t> distinct(s.begin(), s.end());
+    CHECK(distinct.size() == k);
+    for (auto x : s) CHECK(x < 100);
+  }
+  auto all = r.sample(30, 30);
+  std::sort(all.begin(), all.end());
+  for (std::uint32_t i = 0; i < 30; ++i) CHECK(all[i] == i);
+  std::vector<int> v{1, 2, 3, 4, 5, 6, 7, 8};
+  r.shuffle(v);
+  std::vector<int> sorted = v;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(sorted == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8});
+  // The first element of sample(10, 3) is uniform.
+  std::vector<std::uint64_t> first(10, 0);
+  for (int i = 0; i < 50000; ++i) ++first[r.sample(10, 3)[0]];
+  CHECK(chi_square(first, 5000.0) < 9 + 6 * std::sqrt(18.0) + 10);
+}
+
+// ---- golden in-memory hashes and golden bytes ----------------------------------
+
+TEST_CASE("golden: in-memory instances at seed 7") {
+  // SHA-256 of canon(...) above. If a change to a generator is intended,
+  // update these and the golden files (RELUGAP_UPDATE_GOLDEN=1) together.
+  CHECK(sha(sat_random()) == "f0d7262390848ca010b1348de637fdb49acdeda5997743b5cae14c7faeb5857e");
+  CHECK(sha(sat_planted()) == "125b8f5feb121750a41edf48a1633ce31d47a50e06a8a55a9b8ae560c8cc57ff");
+  CHECK(sha(gnp()) == "857841d6709fad1e91feb0f4fbf70beb76cd796fc195241227c342ea93a7cbfb");
+  CHECK(sha(gnp_clique()) == "6453131981701ce6664ceea04ab376cdd80badf637dbd07c2e1575e8d7ccfb58");
+  CHECK(sha(gnp_dense()) == "7dd67f72ee5e92028b237a3b6ed0e3be5c7de4a6325e70b9b0d9d9eadb4d5489");
+  CHECK(sha(sc_random()) == "0d243e5b902f11024bd42e2bc70da4b50cba963459cfbadeb3296d9eb8a9fdb5");
+  CHECK(sha(sc_planted()) == "cd502be7e6502991a98fb844d0d2f487c658884aabc013357da99360188fd086");
+}
+
+TEST_CASE("golden: file bytes at seed 7 (written as `relugap gen` writes them)") {
+  TempDir dir;
+  write_cnf(dir.file("a.cnf"), sat_random().formula, provenance_comment(sat_random()));
+  check_golden(dir.file("a.cnf"), "3sat_random.cnf");
+  write_cnf(dir.file("b.cnf"), sat_planted().formula, provenance_comment(sat_planted()));
+  check_golden(dir.file("b.cnf"), "3sat_planted.cnf");
+  write_dimacs_graph(dir.file("c.clq"), gnp().graph, provenance_comment(gnp()));
+  check_golden(dir.file("c.clq"), "gnp.clq");
+  write_dimacs_graph(dir.file("d.clq"), gnp_clique().graph, provenance_comment(gnp_clique()));
+  check_golden(dir.file("d.clq"), "gnp_clique.clq");
+  write_dimacs_graph(dir.file("e.clq"), gnp_dense().graph, provenance_comment(gnp_dense()));
+  check_golden(dir.file("e.clq"), "gnp_dense.clq");
+  write_edge_list(dir.file("f.edges"), gnp().graph);
+  check_golden(dir.file("f.edges"), "gnp.edges");
+  write_file_atomic(dir.file("f.edges.json"), [](std::ostream& o) { o << provenance_json(gnp()).dump(2) << '\n'; });
+  check_golden(dir.file("f.edges.json"), "gnp.edges.json");
+  write_set_cover(dir.file("g.txt"), sc_random().instance);
+  check_golden(dir.file("g.txt"), "setcover_random.txt");
+  write_file_atomic(dir.file("g.txt.json"), [](std::ostream& o) { o << provenance_json(sc_random()).dump(2) << '\n'; });
+  check_golden(dir.file("g.txt.json"), "setcover_random.txt.json");
+  write_set_cover(dir.file("h.txt"), sc_planted().instance);
+  check_golden(dir.file("h.txt"), "setcover_planted.txt");
+  write_file_atomic(dir.file("h.txt.json"),
+                    [](std::ostream& o) { o << provenance_json(sc_planted()).dump(2) << '\n'; });
+  check_golden(dir.file("h.txt.json"), "setcover_planted.txt.json");
+}
+
+TEST_CASE("golden files read back as the in-memory instances") {
+  if (relugap::test::update_golden()) return;
+  auto f = read_cnf(relugap::test::golden_path("3sat_planted.cnf"));
+  REQUIRE(f.ok());
+  CHECK(f.value().num_vars == 12);
+  CHECK(f.value().clauses == sat_planted().formula.clauses);
+  auto g = read_graph(relugap::test::golden_path("gnp_clique.clq"));
+  REQUIRE(g.ok());
+  CHECK(g.value().edges() == gnp_clique().graph.edges());
+  auto e = read_graph(relugap::test::golden_path("gnp.edges"));
+  REQUIRE(e.ok());
+  CHECK(e.value().edges() == gnp().graph.edges());
+  auto s = read_set_cover(relugap::test::golden_path("setcover_planted.txt"));
+  REQUIRE(s.ok());
+  CHECK(s.value().sets == sc_planted().instance.sets);
+  CHECK(s.value().costs == sc_planted().instance.costs);
+}
+
+TEST_CASE("provenance records generator, seed, version and parameters") {
+  const std::string c = provenance_comment(sat_planted());
+  CHECK(c.find(std::string("relugap ") + kVersion + "\n") == 0);
+  CHECK(c.find("\ngenerator planted_3sat\n") != std::string::npos);
+  CHECK(c.find("\nseed 7\n") != std::string::npos);
+  CHECK(c.find("\nparams {\"clauses\":40,\"planted\":true,\"vars\":12}\n") != std::string::npos);
+  CHECK(c.find("\nplanted assignment ") != std::string::npos);
+  CHECK(provenance_comment(sat_random()).find("\nplanted") == std::string::npos);
+  CHECK(provenance_comment(gnp_clique()).find("\nplanted clique ") != std::string::npos);
+  CHECK(provenance_comment(gnp_dense()).find("\nplanted dense ") != std::string::npos);
+  auto j = provenance_json(sc_planted());
+  CHECK(j["relugap_version"] == kVersion);
+  CHECK(j["kind"] == "setcover");
+  CHECK(j["generator"]["name"] == "planted_set_cover");
+  CHECK(j["generator"]["seed"] == 7);
+  CHECK(j["generator"]["params"]["plant_cover"] == 3);
+  CHECK(j["generator"]["params"]["max_cost"] == 5);
+  CHECK(j["generator"]["params"]["p"] == 1.0 / 3);
+  CHECK(j["planted"]["sets"].size() == 3);
+  CHECK(j["planted"]["cost"] == sc_planted().planted->cost);
+  CHECK(provenance_json(sc_random())["planted"].is_null());
+  CHECK(provenance_json(sc_random())["generator"]["params"]["p"] == 0.4);  // 4 / n for n = 10
+}
+
+// ---- determinism ------------------------------------------------------------------
+
+TEST_CASE("same seed gives the same instance, another seed a different one") {
+  const Sat3Params sp{.vars = 50, .clauses = 200, .planted = true};
+  CHECK(canon(generate_3sat(sp, 1).value()) == canon(generate_3sat(sp, 1).value()));
+  CHECK(canon(generate_3sat(sp, 1).value()) != canon(generate_3sat(sp, 2).value()));
+  const GnpParams gp{.vertices = 40, .p = 0.5, .plant = GraphPlant::kDense, .k = 10, .q = 0.9};
+  CHECK(canon(generate_graph(gp, 1).value()) == canon(generate_graph(gp, 1).value()));
+  CHECK(canon(generate_graph(gp, 1).value()) != canon(generate_graph(gp, 2).value()));
+  const SetCoverGenParams cp{.elements = 30, .sets = 20, .plant_cover = 4, .max_cost = 9};
+  CHECK(canon(generate_set_cover(cp, 1).value()) == canon(generate_set_cover(cp, 1).value()));
+  CHECK(canon(generate_set_cover(cp, 1).value()) != canon(generate_set_cover(cp, 2).value()));
+  // Seeds far apart in the 64-bit range work too.
+  CHECK(canon(generate_3sat(sp, std::numeric_limits<std::uint64_t>::max()).value()) !=
+        canon(generate_3sat(sp, 0).value()));
+}
+
+// ---- 3SAT ---------------------------------------------------------------------
+
+TEST_CASE("random 3SAT: 3 distinct sorted variables per clause, in range") {
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto g = generate_3sat({.vars = 3 + static_cast<std::uint32_t>(seed), .clauses = 100}, seed).value();
+    CHECK(g.formula.num_clauses() == 100);
+    CHECK_FALSE(g.planted.has_value());
+    CHECK(g.record.name == "random_3sat");
+    for (const auto& c : g.formula.clauses) {
+      REQUIRE(c.size() == 3);
+      CHECK(c[0].var() < c[1].var());
+      CHECK(c[1].var() < c[2].var());
+      CHECK(c[2].var().value() < g.formula.num_vars);
+    }
+  }
+}
+
+TEST_CASE("random 3SAT: variable triples and signs are uniform") {
+  // n = 5: 10 possible triples, 8 sign patterns.
+  const auto g = generate_3sat({.vars = 5, .clauses = 40000}, 11).value();
+  std::vector<std::uint64_t> triples(125, 0), signs(8, 0);
+  for (const auto& c : g.formula.clauses) {
+    ++triples[c[0].var().value() * 25 + c[1].var().value() * 5 + c[2].var().value()];
+    ++signs[(c[0].negated() ? 4 : 0) + (c[1].negated() ? 2 : 0) + (c[2].negated() ? 1 : 0)];
+  }
+  std::vector<std::uint64_t> seen;
+  for (auto t : triples)
+    if (t > 0) seen.push_back(t);
+  REQUIRE(seen.size() == 10);
+  CHECK(chi_square(seen, 4000.0) < 9 + 6 * std::sqrt(18.0) + 10);
+  CHECK(chi_square(signs, 5000.0) < 7 + 6 * std::sqrt(14.0) + 10);
+}
+
+TEST_CASE("planted 3SAT: the planted assignment satisfies the formula") {
+  for (std::uint64_t seed = 0; seed < 30; ++seed) {
+    // Well above the satisfiability threshold (ratio 8): a random formula would be unsatisfiable.
+    const auto g = generate_3sat({.vars = 40, .clauses = 320, .planted = true}, seed).value();
+    REQUIRE(g.planted.has_value());
+    CHECK(g.planted->size() == 40);
+    CHECK(g.formula.satisfied_by(*g.planted));
+    CHECK(g.record.name == "planted_3sat");
+  }
+  // Planting redraws only falsified sign patterns: the 7 satisfying ones stay uniform.
+  const auto g = generate_3sat({.vars = 5, .clauses = 35000, .planted = true}, 3).value();
+  std::vector<std::uint64_t> patterns(8, 0);
+  for (const auto& c : g.formula.clauses) {
+    int code = 0;
+    for (Lit l : c) code = code * 2 + (l.eval(*g.planted) ? 1 : 0);
+    ++patterns[static_cast<std::size_t>(code)];
+  }
+  CHECK(patterns[0] == 0);
+  patterns.erase(patterns.begin());
+  CHECK(chi_square(patterns, 5000.0) < 6 + 6 * std::sqrt(12.0) + 10);
+}
+
+TEST_CASE("3SAT parameter validation") {
+  auto bad = [](const Sat3Params& p, const std::string& flag) {
+    auto r = generate_3sat(p, 1);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().id == "gen.param");
+    CHECK(r.error().file == "gen 3sat");
+    CHECK_MESSAGE(r.error().reason.find(flag) != std::string::npos, r.error().message());
+  };
+  bad({.vars = 2, .clauses = 1}, "--vars");
+  bad({.vars = 0, .clauses = 1}, "--vars");
+  bad({.vars = 2147483648U, .clauses = 1}, "--vars");
+  bad({.vars = 10, .clauses = 1ULL << 40}, "--clauses");
+  CHECK(generate_3sat({.vars = 3, .clauses = 0}, 1).ok());
+}
+
+// ---- graphs -------------------------------------------------------------------
+
+TEST_CASE("G(n, p): extreme p, edge density, planted clique is a clique") {
+  CHECK(generate_graph({.vertices = 20, .p = 0.0}, 1).value().graph.num_edges() == 0);
+  CHECK(generate_graph({.vertices = 20, .p = 1.0}, 1).value().graph.num_edges() == 190);
+  CHECK(generate_graph({.vertices = 1, .p = 1.0}, 1).value().graph.num_edges() == 0);
+  const auto g = generate_graph({.vertices = 200, .p = 0.25}, 3).value();
+  const double m = static_cast<double>(g.graph.num_edges());  // mean 4975, sd ~ 30.6
+  CHECK(m > 4975 - 200);
+  CHECK(m < 4975 + 200);
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto c = generate_graph({.vertices = 30, .p = 0.1, .plant = GraphPlant::kClique, .k = 8}, seed).value();
+    REQUIRE(c.planted.has_value());
+    const auto& s = *c.planted;
+    REQUIRE(s.size() == 8);
+    CHECK(std::is_sorted(s.begin(), s.end()));
+    CHECK(std::adjacent_find(s.begin(), s.end()) == s.end());
+    for (std::size_t i = 0; i < s.size(); ++i)
+      for (std::size_t j = i + 1; j < s.size(); ++j) CHECK(c.graph.has_edge(s[i], s[j]));
+  }
+  // k = n: the complete graph.
+  CHECK(generate_graph({.vertices = 9, .p = 0, .plant = GraphPlant::kClique, .k = 9}, 1).value().graph.num_edges() ==
+        36);
+}
+
+TEST_CASE("planted dense subgraph: inside density q, outside density p") {
+  const auto g = generate_graph({.vertices = 80, .p = 0.1, .plant = GraphPlant::kDense, .k = 40, .q = 0.9}, 4).value();
+  REQUIRE(g.planted.has_value());
+  std::vector<bool> in(80, false);
+  for (Vertex v : *g.planted) in[v.idx()] = true;
+  const double inside = static_cast<double>(g.graph.edges_inside(in));  // 780 pairs: mean 702, sd 8.4
+  CHECK(inside > 702 - 60);
+  CHECK(inside < 702 + 60);
+  const double outside = static_cast<double>(g.graph.num_edges()) - inside;  // 2380 pairs: mean 238, sd 14.6
+  CHECK(outside > 238 - 90);
+  CHECK(outside < 238 + 90);
+}
+
+TEST_CASE("graph parameter validation") {
+  auto bad = [](const GnpParams& p, const std::string& flag) {
+    auto r = generate_graph(p, 1);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().id == "gen.param");
+    CHECK(r.error().file == "gen graph");
+    CHECK_MESSAGE(r.error().reason.find(flag) != std::string::npos, r.error().message());
+  };
+  bad({.vertices = 0, .p = 0.5}, "--vertices");
+  bad({.vertices = 5, .p = -0.1}, "--p");
+  bad({.vertices = 5, .p = 1.5}, "--p");
+  bad({.vertices = 5, .p = std::nan("")}, "--p");
+  bad({.vertices = 5, .p = 0.5, .plant = GraphPlant::kClique, .k = 6}, "--plant-clique");
+  bad({.vertices = 5, .p = 0.5, .plant = GraphPlant::kClique, .k = 0}, "--plant-clique");
+  bad({.vertices = 5, .p = 0.5, .plant = GraphPlant::kDense, .k = 9, .q = 0.9}, "--plant-dense");
+  bad({.vertices = 5, .p = 0.5, .plant = GraphPlant::kDense, .k = 3, .q = 0.5}, "--q");
+  bad({.vertices = 5, .p = 0.5, .plant = GraphPlant::kDense, .k = 3, .q = 1.1}, "--q");
+  CHECK(generate_graph({.vertices = 5, .p = 0.5, .plant = GraphPlant::kClique, .k = 5}, 1).ok());
+}
+
+// ---- set cover ----------------------------------------------------------------------
+
+TEST_CASE("random set cover: every element covered, no empty set, sorted sets, unit costs") {
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    // p = 0.01 on 50 elements: many sets would be empty and many elements uncovered without the repairs.
+    const auto g = generate_set_cover({.elements = 50, .sets = 30, .p = 0.01}, seed).value();
+    const auto& s = g.instance;
+    CHECK(s.num_elements == 50);
+    REQUIRE(s.num_sets() == 30);
+    std::vector<SetId> all;
+    for (std::uint32_t j = 0; j < 30; ++j) all.emplace_back(j);
+    CHECK(s.is_cover(all));
+    for (const auto& set : s.sets) {
+      CHECK_FALSE(set.empty());
+      CHECK(std::is_sorted(set.begin(), set.end()));
+      CHECK(std::adjacent_find(set.begin(), set.end()) == set.end());
+      CHECK(set.back().value() < 50);
+    }
+    CHECK(std::all_of(s.costs.begin(), s.costs.end(), [](std::int64_t c) { return c == 1; }));
+    CHECK_FALSE(g.planted.has_value());
+  }
+  // Default p = max(0.05, 4/n): mean set size 10 on 200 elements.
+  const auto g = generate_set_cover({.elements = 200, .sets = 500}, 1).value();
+  CHECK(g.record.params["p"] == 0.05);
+  const double mean = static_cast<double>(g.instance.nnz()) / 500.0;
+  CHECK(mean > 9.0);
+  CHECK(mean < 11.0);
+  CHECK(generate_set_cover({.elements = 10, .sets = 5}, 1).value().record.params["p"] == 0.4);
+}
+
+TEST_CASE("planted set cover: the planted sets form a cover of cost <= t * C") {
+  for (std::uint64_t seed = 0; seed < 30; ++seed) {
+    const std::uint32_t t = 1 + static_cast<std::uint32_t>(seed % 7);
+    const auto g = generate_set_cover({.elements = 40, .sets = 25, .plant_cover = t, .max_cost = 6}, seed).value();
+    REQUIRE(g.planted.has_value());
+    const auto& pc = *g.planted;
+    CHECK(pc.sets.size() == t);
+    CHECK(std::is_sorted(pc.sets.begin(), pc.sets.end()));
+    CHECK(std::adjacent_find(pc.sets.begin(), pc.sets.end()) == pc.sets.end());
+    CHECK(g.instance.is_cover(pc.sets));
+    CHECK(pc.cost == g.instance.cost(pc.sets));
+    CHECK(pc.cost <= static_cast<std::int64_t>(t) * 6);
+    // The planted sets partition the universe.
+    std::size_t total = 0;
+    for (SetId j : pc.sets) total += g.instance.sets[j.idx()].size();
+    CHECK(total == 40);
+    for (auto c : g.instance.costs) {
+      CHECK(c >= 1);
+      CHECK(c <= 6);
+    }
+  }
+  // t = n = m: every set is a singleton.
+  const auto g = generate_set_cover({.elements = 6, .sets = 6, .plant_cover = 6}, 2).value();
+  for (const auto& s : g.instance.sets) CHECK(s.size() == 1);
+  CHECK(g.planted->cost == 6);
+  // Costs cover [1, C].
+  const auto h = generate_set_cover({.elements = 5, .sets = 2000, .max_cost = 4}, 2).value();
+  std::vector<std::uint64_t> counts(4, 0);
+  for (auto c : h.instance.costs) ++counts[static_cast<std::size_t>(c - 1)];
+  CHECK(chi_square(counts, 500.0) < 3 + 6 * std::sqrt(6.0) + 10);
+}
+
+TEST_CASE("set cover parameter validation") {
+  auto bad = [](const SetCoverGenParams& p, const std::string& flag) {
+    auto r = generate_set_cover(p, 1);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().id == "gen.param");
+    CHECK(r.error().file == "gen setcover");
+    CHECK_MESSAGE(r.error().reason.find(flag) != std::string::npos, r.error().message());
+  };
+  bad({.elements = 0, .sets = 5}, "--elements");
+  bad({.elements = 5, .sets = 0}, "--sets");
+  bad({.elements = 5, .sets = 5, .p = 2.0}, "--p");
+  bad({.elements = 5, .sets = 5, .p = std::nan("")}, "--p");
+  bad({.elements = 5, .sets = 10, .plant_cover = 6}, "--plant-cover");
+  bad({.elements = 10, .sets = 5, .plant_cover = 6}, "--plant-cover");
+  bad({.elements = 5, .sets = 5, .max_cost = 0}, "--max-cost");
+  bad({.elements = 5, .sets = 4, .max_cost = std::numeric_limits<std::int64_t>::max() / 3}, "--max-cost");
+  CHECK(
+      generate_set_cover({.elements = 5, .sets = 4, .max_cost = std::numeric_limits<std::int64_t>::max() / 4}, 1).ok());
+}
