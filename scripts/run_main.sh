@@ -1,7 +1,21 @@
 #!/usr/bin/env bash
 # The main job behind `make run`.
+# Until the verifier pipeline exists, this is a demo: generate one small seeded
+# instance of each source problem into $out and describe it with `relugap info`.
 set -euo pipefail
 bin=${1:-build/relugap}
 out=${RELUGAP_OUT:-out/run}
 mkdir -p "$out"
 "$bin" --version
+
+echo "== generating seeded instances into $out"
+"$bin" gen 3sat --vars 50 --clauses 213 --planted --seed 1 -o "$out/planted_3sat.cnf"
+"$bin" gen graph --vertices 60 --p 0.2 --plant-clique 10 --seed 1 -o "$out/gnp_clique.clq"
+"$bin" gen setcover --elements 40 --sets 60 --plant-cover 5 --max-cost 10 --seed 1 -o "$out/planted_cover.txt"
+
+echo "== relugap info"
+for f in "$out/planted_3sat.cnf" "$out/gnp_clique.clq" "$out/planted_cover.txt"; do
+  "$bin" info "$f"
+done
+echo "== provenance of $out/planted_cover.txt (sidecar $out/planted_cover.txt.json)"
+cat "$out/planted_cover.txt.json"
