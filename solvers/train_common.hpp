@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "instances/interrupt.hpp"
 #include "solvers/trainer.hpp"
 
 namespace relugap::train_detail {
@@ -38,7 +39,10 @@ class Clock {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
   [[nodiscard]] bool out_of_time() const { return seconds() >= limit_; }
-  [[nodiscard]] bool interrupted() const { return stop_ != nullptr && stop_->load(std::memory_order_relaxed); }
+  /// The caller's stop flag, or SIGINT/SIGTERM (instances/interrupt.hpp).
+  [[nodiscard]] bool interrupted() const {
+    return (stop_ != nullptr && stop_->load(std::memory_order_relaxed)) || relugap::interrupted();
+  }
   [[nodiscard]] bool should_stop() const { return interrupted() || out_of_time(); }
 
  private:

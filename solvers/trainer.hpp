@@ -96,7 +96,8 @@ struct TrainOptions {
   std::uint64_t seed = 0;
   bool want_exact_loss = false;  ///< also compute the loss in rational arithmetic
   ProgressCallback progress;     ///< optional
-  /// Optional external stop flag (e.g. set by a signal handler): status kInterrupted.
+  /// Optional external stop flag: status kInterrupted. SIGINT/SIGTERM (after
+  /// install_interrupt_handlers(), instances/interrupt.hpp) stop a trainer the same way.
   const std::atomic<bool>* stop = nullptr;
   GdParams gd;
   ExactParams exact;

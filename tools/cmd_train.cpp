@@ -1,0 +1,247 @@
+// `relugap train DATA --units K --algo net|exact|gd [--budget r,eta | --epsilon E] [--B B]
+//  [--time-limit S] [--threads T] --seed S -o NET.json`: trains a depth-2 ReLU network
+// with one of the solvers/trainer.hpp algorithms and writes it with its provenance.
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "instances/interrupt.hpp"
+#include "instances/io.hpp"
+#include "instances/loss.hpp"
+#include "instances/text_reader.hpp"
+#include "relugap_version.hpp"
+#include "solvers/train_net.hpp"
+#include "solvers/trainer.hpp"
+#include "tools/command.hpp"
+
+namespace relugap::cli {
+
+namespace {
+
+struct TrainCli {
+  std::string data, out, algo = "gd", budget, signs, gd_method = "auto";
+  std::size_t units = 1;
+  std::optional<double> epsilon, B, unit_norm;
+  double time_limit = std::numeric_limits<double>::infinity();
+  unsigned threads = 1;
+  std::uint64_t seed = 0;
+  bool agnostic = false, force = false, progress = false, exact_loss = false, json = false;
+  std::optional<std::size_t> starts, iters, max_nodes;
+};
+
+// "r,eta" → (r, eta).
+std::pair<std::size_t, double> parse_budget(const std::string& s) {
+  auto comma = s.find(',');
+  try {
+    if (comma == std::string::npos) throw std::invalid_argument("");
+    std::size_t pos = 0;
+    const long long r = std::stoll(s.substr(0, comma), &pos);
+    if (pos != comma || r < 0) throw std::invalid_argument("");
+    const std::string e = s.substr(comma + 1);
+    const double eta = std::stod(e, &pos);
+    if (pos != e.size() || !(eta > 0) || !std::isfinite(eta)) throw std::invalid_argument("");
+    return {static_cast<std::size_t>(r), eta};
+  } catch (const std::exception&) {
+    throw std::invalid_argument("--budget expects r,eta with an integer r >= 0 and eta > 0, got '" + s + "'");
+  }
+}
+
+// "+,-,+" or "1,-1,1" → signs.
+std::vector<int> parse_signs(const std::string& s, std::size_t units) {
+  std::vector<int> out;
+  std::stringstream ss(s);
+  std::string tok;
+  while (std::getline(ss, tok, ',')) {
+    if (tok == "+" || tok == "+1" || tok == "1")
+      out.push_back(1);
+    else if (tok == "-" || tok == "-1")
+      out.push_back(-1);
+    else
+      throw std::invalid_argument("--signs expects a comma-separated list of + and -, got '" + s + "'");
+  }
+  if (out.size() != units)
+    throw std::invalid_argument("--signs has " + std::to_string(out.size()) + " entries for " + std::to_string(units) +
+                                " units");
+  return out;
+}
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool on) : on_(on) {}
+  void operator()(const TrainProgress& p) {
+    if (!on_) return;
+    std::ostringstream os;
+    os << "\r";
+    if (p.fraction >= 0) {
+      const int width = 24, filled = static_cast<int>(std::lround(std::min(p.fraction, 1.0) * width));
+      os << "[" << std::string(static_cast<std::size_t>(filled), '#')
+         << std::string(static_cast<std::size_t>(width - filled), '.') << "] " << std::lround(100 * p.fraction) << "% ";
+    }
+    os << p.phase << " best " << format_double(p.best_loss);
+    if (std::isfinite(p.lower_bound)) os << " lower " << format_double(p.lower_bound);
+    if (p.nodes) os << " nodes " << p.nodes;
+    if (p.iterations) os << " it " << p.iterations;
+    os << " " << std::fixed << std::setprecision(1) << p.seconds << "s   ";
+    std::cerr << os.str() << std::flush;
+    dirty_ = true;
+  }
+  void finish() {
+    if (on_ && dirty_) std::cerr << "\n";
+  }
+
+ private:
+  bool on_;
+  bool dirty_ = false;
+};
+
+void run_train(const TrainCli& c) {
+  auto algo = parse_train_algo(c.algo);
+  if (!algo) throw std::invalid_argument("--algo must be gd, exact or net, got '" + c.algo + "'");
+  LoadedTrainingSet loaded = read_training_set(c.data).value();
+  const TrainingSet& data = loaded.data;
+
+  TrainOptions o;
+  o.units = c.units;
+  o.seed = c.seed;
+  o.threads = c.threads;
+  o.time_limit = c.time_limit;
+  o.want_exact_loss = c.exact_loss;
+  o.constraints.output_l1 = c.B;
+  o.constraints.unit_norm = c.unit_norm;
+  if (!c.signs.empty()) o.constraints.output_signs = parse_signs(c.signs, c.units);
+  if (!c.budget.empty()) {
+    auto [r, eta] = parse_budget(c.budget);
+    o.net.r = r;
+    o.net.eta = eta;
+  }
+  o.net.epsilon = c.epsilon;
+  o.net.agnostic = c.agnostic;
+  o.net.force = c.force;
+  o.exact.force = c.force;
+  if (c.max_nodes) o.exact.max_nodes = *c.max_nodes;
+  if (c.starts) o.gd.starts = *c.starts;
+  if (c.iters) o.gd.max_iters = *c.iters;
+  if (c.gd_method == "adam")
+    o.gd.method = GdMethod::kAdam;
+  else if (c.gd_method == "lbfgs")
+    o.gd.method = GdMethod::kLbfgs;
+  else if (c.gd_method != "auto")
+    throw std::invalid_argument("--gd-method must be auto, adam or lbfgs");
+  if (*algo == TrainAlgo::kNet && !o.net.epsilon && !o.net.r)
+    throw std::invalid_argument("--algo net needs --budget r,eta or --epsilon E");
+
+  ProgressBar bar(c.progress || ::isatty(2) != 0);
+  o.progress = [&bar](const TrainProgress& p) { bar(p); };
+  install_interrupt_handlers();
+  TrainResult r = train(data, *algo, o);
+  bar.finish();
+
+  nlohmann::json params = {{"units", c.units}, {"seed", c.seed}, {"threads", c.threads}};
+  if (std::isfinite(c.time_limit)) params["time_limit"] = c.time_limit;
+  if (c.B) params["B"] = *c.B;
+  if (c.unit_norm) params["unit_norm"] = *c.unit_norm;
+  if (!o.constraints.output_signs.empty()) params["output_signs"] = o.constraints.output_signs;
+  switch (*algo) {
+    case TrainAlgo::kGd:
+      params["gd"] = {{"method", c.gd_method},
+                      {"starts", o.gd.starts},
+                      {"max_iters", o.gd.max_iters},
+                      {"learning_rate", o.gd.learning_rate},
+                      {"rel_tol", o.gd.rel_tol}};
+      break;
+    case TrainAlgo::kExact:
+      params["exact"] = {{"rel_gap", o.exact.rel_gap}, {"gd_starts", o.exact.gd_starts}};
+      if (c.max_nodes) params["exact"]["max_nodes"] = *c.max_nodes;
+      break;
+    case TrainAlgo::kNet:
+      params["net"] = {{"r", r.stats.net_r.value_or(0)},
+                       {"eta", r.stats.net_eta.value_or(0)},
+                       {"points", r.stats.net_points.value_or(0)},
+                       {"B", o.constraints.output_l1.value_or(o.net.default_B)},
+                       {"unit_norm", o.constraints.unit_norm.value_or(1.0)},
+                       {"agnostic", c.agnostic}};
+      if (c.epsilon) params["net"]["epsilon_target"] = *c.epsilon;
+      break;
+  }
+  const double tw = data.total_weight();
+  nlohmann::json meta = {{"algo", std::string(to_string(*algo))},
+                         {"seed", c.seed},
+                         {"threads", c.threads},
+                         {"params", params},
+                         {"data", c.data},
+                         {"loss", r.loss},
+                         {"mean_loss", r.loss / tw},
+                         {"upper_bound", r.upper_bound},
+                         {"lower_bound", r.lower_bound ? nlohmann::json(*r.lower_bound) : nlohmann::json(nullptr)},
+                         {"status", std::string(to_string(r.status))},
+                         {"seconds", r.stats.seconds},
+                         {"message", r.message},
+                         {"stats",
+                          {{"iterations", r.stats.iterations},
+                           {"nodes", r.stats.nodes},
+                           {"candidates", r.stats.candidates},
+                           {"starts", r.stats.starts}}},
+                         {"relugap_version", kVersion}};
+  if (r.exact_loss) meta["loss_exact"] = to_string(*r.exact_loss);
+  if (r.stats.epsilon_realizable) {
+    meta["epsilon_realizable"] = *r.stats.epsilon_realizable;
+    meta["epsilon_agnostic"] = *r.stats.epsilon_agnostic;
+  }
+  write_network(c.out, r.net, meta);
+
+  if (c.json) {
+    std::cout << meta.dump() << "\n";
+  } else {
+    std::cout << "algo " << to_string(*algo) << ", " << c.units << " unit(s), " << data.samples() << " samples, dim "
+              << data.dim << "\n"
+              << "status:     " << to_string(r.status) << " (" << r.message << ")\n"
+              << "loss:       " << format_double(r.loss) << " (mean " << format_double(r.loss / tw) << ")\n";
+    if (r.exact_loss) std::cout << "exact loss: " << to_string(*r.exact_loss) << "\n";
+    if (r.lower_bound) std::cout << "lower bound: " << format_double(*r.lower_bound) << "\n";
+    if (r.stats.epsilon_realizable)
+      std::cout << "guarantee:  mean loss <= " << format_double(*r.stats.epsilon_realizable)
+                << " if realizable, <= OPT + " << format_double(*r.stats.epsilon_agnostic) << " otherwise\n";
+    std::cout << "time:       " << format_double(r.stats.seconds) << " s\n"
+              << "wrote " << c.out << "\n";
+  }
+  if (r.status == SolveStatus::kInterrupted) exit_code() = 130;
+}
+
+}  // namespace
+
+const CommandRegistrar kTrainRegistrar([](CLI::App& root) {
+  auto* app =
+      root.add_subcommand("train", "train a depth-2 ReLU network (gd, exact branch and bound, or the net learner)");
+  auto c = std::make_shared<TrainCli>();
+  app->add_option("DATA", c->data, "training set (.npy, .libsvm/.svm, .csv)")->required();
+  app->add_option("-o,--output", c->out, "network JSON to write")->required();
+  app->add_option("--units,-k", c->units, "hidden units k")->required()->check(CLI::PositiveNumber);
+  app->add_option("--algo", c->algo, "gd | exact | net")->required();
+  app->add_option("--seed", c->seed, "random seed (recorded in the output)")->required();
+  app->add_option("--budget", c->budget, "net: subspace dimension and net spacing, 'r,eta'");
+  app->add_option("--epsilon", c->epsilon, "net: target additive mean-loss error (derives the budget)");
+  app->add_flag("--agnostic", c->agnostic, "net: derive the budget from --epsilon for the agnostic guarantee");
+  app->add_option("--B", c->B, "bound on the output weights' l1 norm (net default 1)");
+  app->add_option("--unit-norm", c->unit_norm, "bound on every unit's l2 norm (gd, net; net default 1)");
+  app->add_option("--signs", c->signs, "fixed output signs, e.g. +,-");
+  app->add_option("--time-limit", c->time_limit, "seconds (wall clock)");
+  app->add_option("--threads", c->threads, "threads")->check(CLI::PositiveNumber);
+  app->add_option("--starts", c->starts, "gd: random starts");
+  app->add_option("--iters", c->iters, "gd: iterations per start");
+  app->add_option("--gd-method", c->gd_method, "gd: auto | adam | lbfgs");
+  app->add_option("--max-nodes", c->max_nodes, "exact: node limit");
+  app->add_flag("--force", c->force, "net / exact k=2: run beyond the size caps");
+  app->add_flag("--exact-loss", c->exact_loss, "also compute the loss in rational arithmetic");
+  app->add_flag("--progress", c->progress, "progress bar on stderr even when it is not a terminal");
+  app->add_flag("--json", c->json, "print the run's metadata as one JSON object");
+  app->callback([c] { guarded([&] { run_train(*c); }); });
+});
+
+}  // namespace relugap::cli
