@@ -8,6 +8,8 @@
 
 #include "instances/error.hpp"
 #include "instances/loss.hpp"
+#include "reductions/eps_common.hpp"
+#include "reductions/square_weights.hpp"
 
 namespace relugap {
 
@@ -60,6 +62,14 @@ std::string describe_cover(const std::vector<SetId>& cover, std::int64_t cost) {
   return os.str();
 }
 
+/// num/den in lowest terms (mpq_class(num, den) is not canonical by itself,
+/// and GMP's arithmetic requires canonical operands).
+Rational frac(const mpz_class& num, const mpz_class& den) {
+  Rational q(num, den);
+  q.canonicalize();
+  return q;
+}
+
 std::string dbl(const Rational& q) {
   std::ostringstream os;
   os << std::setprecision(17) << q.get_d();
@@ -68,8 +78,10 @@ std::string dbl(const Rational& q) {
 
 }  // namespace
 
-SetCoverReduction::SetCoverReduction(SetCoverInstance instance) : inst_(std::move(instance)) {
+SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions opt)
+    : inst_(std::move(instance)), opt_(opt) {
   validate(inst_);
+  if (opt_.unit_ball) opt_.unweighted = true;
   const std::size_t m = inst_.num_sets();
   const std::uint32_t n = inst_.num_elements;
 
@@ -90,30 +102,29 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance) : inst_(std::mov
   }
   k_.A = ceil_square(Rational(4 * k_.P * k_.P));
   k_.lambda = ceil_square(Rational(4 * k_.sum_Q2));
-  k_.K = Rational(k_.lambda * mpz_class(std::to_string(m)), 4);
-  k_.K.canonicalize();
-  k_.sigma = Rational(k_.P * k_.P, 4 * k_.A) + Rational(k_.sum_Q2, 4 * k_.lambda);
+  k_.K = frac(k_.lambda * mpz_class(std::to_string(m)), 4);
+  k_.sigma = frac(k_.P * k_.P, 4 * k_.A) + frac(k_.sum_Q2, 4 * k_.lambda);
   k_.sigma.canonicalize();
   if (k_.sigma > Rational(1, 8))
     throw std::logic_error("setcover reduction: sigma = " + to_string(k_.sigma) + " exceeds 1/8");
 
-  // ---- samples -----------------------------------------------------------
+  // ---- samples (weighted) ------------------------------------------------
   const Rational half(1, 2);
-  data_ = ExactTrainingSet(m + 1);
+  weighted_ = ExactTrainingSet(m + 1);
   using Row = std::vector<std::pair<std::uint32_t, Rational>>;
-  data_.add(Row{{0u, Rational(1)}}, half, Rational(k_.A));  // 1. anchor
-  for (std::size_t j = 0; j < m; ++j)                       // 2. double wells
-    data_.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), Rational(1)}}, half, Rational(k_.lambda));
+  weighted_.add(Row{{0u, Rational(1)}}, half, Rational(k_.A));  // 1. anchor
+  for (std::size_t j = 0; j < m; ++j)                           // 2. double wells
+    weighted_.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), Rational(1)}}, half, Rational(k_.lambda));
   for (std::size_t j = 0; j < m; ++j)  // 3. selection
-    data_.add(Row{{0u, Rational(1)}, {static_cast<std::uint32_t>(j + 1), Rational(1)}}, Rational(0),
-              Rational(mpz_class(std::to_string(inst_.costs[j]))));
+    weighted_.add(Row{{0u, Rational(1)}, {static_cast<std::uint32_t>(j + 1), Rational(1)}}, Rational(0),
+                  Rational(mpz_class(std::to_string(inst_.costs[j]))));
   const auto sets_of = inst_.sets_of_elements();
   for (std::uint32_t u = 0; u < n; ++u) {  // 4. covering
     Row row;
     const auto deg = static_cast<std::int64_t>(sets_of[u].size());
     row.emplace_back(0u, Rational(mpz_class(std::to_string(1 - deg))));
     for (SetId j : sets_of[u]) row.emplace_back(j.value() + 1, Rational(-1));
-    data_.add(std::move(row), Rational(0), Rational(k_.b));
+    weighted_.add(std::move(row), Rational(0), Rational(k_.b));
   }
 
   // ---- cheapest set per element (for the repair) ------------------------
@@ -124,6 +135,58 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance) : inst_(std::mov
       if (inst_.costs[j.idx()] < inst_.costs[best.idx()]) best = j;
     cheapest_[u] = best;
   }
+
+  // ---- the form of data() -------------------------------------------------
+  if (!opt_.unweighted) {
+    data_ = weighted_;
+  } else {
+    data_ = unweighted_form(weighted_, opt_.max_samples);
+    if (opt_.unit_ball) {
+      ub_ = unit_ball_figures();
+      for (auto& x : data_.val) {
+        x /= ub_->X;
+        x.canonicalize();
+      }
+      for (auto& y : data_.y) {
+        y /= ub_->Y;
+        y.canonicalize();
+      }
+      scale_ = 1 / ub_->Y2;
+      scale_.canonicalize();
+      w_scale_ = ub_->X / ub_->Y;
+      w_scale_.canonicalize();
+    }
+  }
+}
+
+SetCoverUnitBall SetCoverReduction::unit_ball_figures() const {
+  const ExactTrainingSet u = unweighted_form(weighted_, opt_.max_samples);
+  SetCoverUnitBall f;
+  f.samples = u.samples();
+  f.dim = u.dim;
+  f.X2 = 0;
+  f.Y2 = 0;
+  for (std::size_t i = 0; i < u.samples(); ++i) {
+    Rational n2 = 0;
+    for (const auto& v : u.row_vals(SampleId(static_cast<std::uint32_t>(i)))) n2 += v * v;
+    if (n2 > f.X2) f.X2 = n2;
+    Rational y2 = u.y[i] * u.y[i];
+    if (y2 > f.Y2) f.Y2 = y2;
+  }
+  const auto xb = sqrt_bounds(f.X2), yb = sqrt_bounds(f.Y2);
+  f.X = xb.hi;
+  f.x_exact = xb.exact;
+  f.Y = yb.hi;
+  f.y_exact = yb.exact;
+  // Every lifted network has ‖w‖² = (m+1)/4 in weighted units.
+  f.B2 = frac(mpz_class(std::to_string(inst_.num_sets() + 1)), 4) * (f.X * f.X) / (f.Y * f.Y);
+  f.B2.canonicalize();
+  f.B = std::sqrt(f.B2.get_d());
+  f.sum_abs_a = 1;
+  f.gap = 1 - k_.sigma;
+  f.epsilon = f.gap / (Rational(mpz_class(std::to_string(f.samples))) * f.Y * f.Y);
+  f.epsilon.canonicalize();
+  return f;
 }
 
 nlohmann::json SetCoverReduction::params() const {
@@ -141,6 +204,22 @@ nlohmann::json SetCoverReduction::params() const {
   p["K"] = to_string(k_.K);
   p["sigma"] = to_string(k_.sigma);
   p["sample_order"] = "anchor, wells (+e_j, -e_j) per set, selection per set, covering per element";
+  p["form"] = opt_.unit_ball ? "unit_ball" : opt_.unweighted ? "unweighted" : "weighted";
+  p["weighted_samples"] = weighted_.samples();
+  if (opt_.unweighted)
+    p["unweighting"] = "weight c = r*q^2 (r squarefree) -> r copies of (q*x, q*y); A, lambda are squares";
+  if (ub_) {
+    p["X"] = to_string(ub_->X);
+    p["Y"] = to_string(ub_->Y);
+    p["x_exact"] = ub_->x_exact;
+    p["loss_scale"] = to_string(scale_);
+  }
+  // Whether the float64 copy (what npy/csv/libsvm files hold) is exact.
+  auto exact_double = [](const Rational& q) { return Rational(q.get_d()) == q; };
+  bool f64 = std::all_of(data_.val.begin(), data_.val.end(), exact_double) &&
+             std::all_of(data_.y.begin(), data_.y.end(), exact_double) &&
+             std::all_of(data_.c.begin(), data_.c.end(), exact_double);
+  p["float64_exact"] = f64;
   return p;
 }
 
@@ -149,8 +228,18 @@ LossBounds SetCoverReduction::bounds_between(const std::optional<Rational>& tau_
   LossBounds b;
   b.constants["K"] = k_.K;
   b.constants["sigma"] = k_.sigma;
-  if (tau_lower) b.loss_lower = k_.K + *tau_lower - k_.sigma;
-  if (tau_upper) b.loss_upper = k_.K + *tau_upper;
+  b.constants["A"] = Rational(k_.A);
+  b.constants["lambda"] = Rational(k_.lambda);
+  b.constants["b"] = Rational(k_.b);
+  b.constants["loss_scale"] = scale_;
+  if (tau_lower) {
+    b.loss_lower = (k_.K + *tau_lower - k_.sigma) * scale_;
+    b.loss_lower->canonicalize();
+  }
+  if (tau_upper) {
+    b.loss_upper = (k_.K + *tau_upper) * scale_;
+    b.loss_upper->canonicalize();
+  }
   return b;
 }
 
@@ -162,7 +251,9 @@ LossBounds SetCoverReduction::bounds(const std::optional<Rational>& source_optim
 
 ExactNetwork SetCoverReduction::lift(const std::vector<SetId>& chosen) const {
   ExactNetwork net(1, data_.dim);
-  const Rational half(1, 2);
+  Rational half(1, 2);
+  half *= w_scale_;
+  half.canonicalize();
   net.w[0] = half;
   for (std::size_t j = 0; j < inst_.num_sets(); ++j) net.w[j + 1] = -half;
   for (SetId j : chosen) {
@@ -179,7 +270,9 @@ Rational SetCoverReduction::selection_loss(const std::vector<SetId>& chosen) con
   uniq.erase(std::unique(uniq.begin(), uniq.end()), uniq.end());
   const auto uncovered = inst_.uncovered(uniq);
   Rational out = k_.K + Rational(mpz_class(std::to_string(inst_.cost(uniq))));
-  out += Rational(k_.b * mpz_class(std::to_string(uncovered.size())), 4);
+  out += frac(k_.b * mpz_class(std::to_string(uncovered.size())), 4);
+  out *= scale_;
+  out.canonicalize();
   return out;
 }
 
@@ -226,9 +319,13 @@ DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
   d.solution = describe_cover(cover, cost);
   d.source_value = Rational(mpz_class(std::to_string(cost)));
   d.loss = exact_loss(data_, net);
-  const Rational rhs = d.loss - k_.K + k_.sigma;
+  Rational weighted_loss = d.loss / scale_;
+  weighted_loss.canonicalize();
+  Rational rhs = weighted_loss - k_.K + k_.sigma;
+  rhs.canonicalize();
   d.lemma_holds = d.solution_valid && d.source_value <= rhs;
-  d.inequality = "cost " + std::to_string(cost) + " <= L - K + sigma = " + dbl(rhs) + " (L = " + dbl(d.loss) +
+  d.inequality = "cost " + std::to_string(cost) + " <= L - K + sigma = " + dbl(rhs) + " (L = " + dbl(weighted_loss) +
+                 (scale_ == 1 ? std::string() : " in weighted units = loss on the set * " + to_string(1 / scale_)) +
                  ", K = " + to_string(k_.K) + ", sigma = " + dbl(k_.sigma) + ")";
   return d;
 }
@@ -236,51 +333,6 @@ DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
 DecodeCheck SetCoverReduction::decode_check(const Network& net) const {
   check_network(net, data_.dim);
   return decode_check(to_exact(net));
-}
-
-// ---- unit ball ---------------------------------------------------------------
-
-UnitBallForm unit_ball_form(const ExactTrainingSet& s, const ExactNetwork& cert, const Rational& gap) {
-  if (cert.dim != s.dim) throw std::invalid_argument("unit_ball_form: certificate dimension does not match the data");
-  UnitBallForm f;
-  f.samples = s.samples();
-  f.dim = s.dim;
-  f.X2 = 0;
-  f.Y = 0;
-  for (std::size_t i = 0; i < s.samples(); ++i) {
-    if (s.c[i] != 1)
-      throw std::invalid_argument("unit_ball_form: sample " + std::to_string(i + 1) +
-                                  " has weight != 1 (fold the weights first)");
-    Rational n2 = 0;
-    for (auto v : s.row_vals(SampleId(static_cast<std::uint32_t>(i)))) n2 += v * v;
-    if (n2 > f.X2) f.X2 = n2;
-    if (abs(s.y[i]) > f.Y) f.Y = abs(s.y[i]);
-  }
-  if (f.X2 == 0 || f.Y == 0) throw std::invalid_argument("unit_ball_form: all samples or all labels are zero");
-  Rational w2max = 0;
-  f.sum_abs_a = 0;
-  for (std::size_t j = 0; j < cert.units(); ++j) {
-    Rational w2 = 0;
-    for (const auto& v : cert.row(UnitId(static_cast<std::uint32_t>(j)))) w2 += v * v;
-    if (w2 > w2max) w2max = w2;
-    f.sum_abs_a += abs(cert.a[j]);
-  }
-  const Rational Y2 = f.Y * f.Y;
-  f.B2 = w2max * f.X2 / Y2;
-  f.B2.canonicalize();
-  f.epsilon = gap / (Rational(mpz_class(std::to_string(f.samples))) * Y2);
-  f.epsilon.canonicalize();
-  f.X = std::sqrt(f.X2.get_d());
-  f.B = std::sqrt(f.B2.get_d());
-  return f;
-}
-
-TrainingSet unit_ball_scaled(const ExactTrainingSet& s, const UnitBallForm& f) {
-  TrainingSet out = to_double(s);
-  const double y = f.Y.get_d();
-  for (auto& v : out.val) v /= f.X;
-  for (auto& v : out.y) v /= y;
-  return out;
 }
 
 }  // namespace relugap
