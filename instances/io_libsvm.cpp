@@ -57,6 +57,7 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
         fail("libsvm.feature", file, ln, sample + ": " + quoted(toks[k]) + " is not 'index:value'");
       auto idx_text = toks[k].substr(0, colon), val_text = toks[k].substr(colon + 1);
       auto idx = parse_u64(idx_text);
+      if (idx && *idx > kMaxIndex) idx.reset();  // reported as too large below
       if (!idx || *idx == 0) {
         if (is_integer_text(idx_text) && idx_text.front() != '-' && !idx) {
           fail("libsvm.index_range", file, ln, sample + ": feature index " + quoted(idx_text) + " is too large");

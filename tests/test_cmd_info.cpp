@@ -1,6 +1,7 @@
 // `relugap info`: kinds and sizes in text and JSON, and error exits.
 #include <doctest/doctest.h>
 
+#include "instances/atomic_write.hpp"
 #include "instances/io.hpp"
 #include "tests/cli_run.hpp"
 

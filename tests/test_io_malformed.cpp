@@ -103,7 +103,7 @@ TEST_CASE("malformed DIMACS CNF") { check_format("cnf", 22); }
 TEST_CASE("malformed graphs") { check_format("graph", 31); }
 TEST_CASE("malformed OR-Library set cover") { check_format("setcover", 15); }
 TEST_CASE("malformed NPY training sets") { check_format("npy", 20); }
-TEST_CASE("malformed LIBSVM training sets") { check_format("libsvm", 16); }
+TEST_CASE("malformed LIBSVM training sets") { check_format("libsvm", 17); }
 TEST_CASE("malformed CSV training sets") { check_format("csv", 12); }
 TEST_CASE("malformed sidecars") { check_format("sidecar", 9); }
 TEST_CASE("malformed network files") { check_format("network", 9); }

@@ -168,6 +168,7 @@ libsvm = {
     "index_duplicate": "1 1:2 1:1\n",
     "index_not_integer": "1 a:2\n",
     "index_huge": "1 99999999999999999999:2\n",
+    "index_beyond_uint32": "1 4294967296:2\n",
     "value_not_number": "1 1:2 2:x\n",
     "value_nan": "1 1:2\n-1 2:nan\n",
     "label_inf": "inf 1:2\n",
