@@ -180,7 +180,8 @@ SatUnitBall sat_unit_ball(const SatReduction& r, const std::optional<ExactNetwor
 
 nlohmann::json to_json(const SatUnitBall& u) {
   auto ex = [](const Rational& q) { return to_string(q); };
-  return {{"m", u.m},
+  return {{"form", "unweighted (fold_weights of the set; every weight is a perfect square)"},
+          {"m", u.m},
           {"X", std::sqrt(u.X2.get_d())},
           {"X2_exact", ex(u.X2)},
           {"Y", u.Y.get_d()},

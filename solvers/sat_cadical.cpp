@@ -73,6 +73,7 @@ SatSolveResult solve_sat_cadical(const Cnf& f, const SatSolveOptions& opts) {
       }
   }
   CaDiCaL::Solver s;
+  s.set("quiet", 1);  // CaDiCaL must not write to our stdout
   if (f.num_vars > 0) s.reserve(static_cast<int>(f.num_vars));
   for (const Clause& c : f.clauses) {
     for (Lit l : c) s.add(l.dimacs());

@@ -1,0 +1,175 @@
+// `relugap reduce sat1 | sat2 | satk CNF -o OUT`: 3SAT -> ReLU training sets
+// (reductions/sat_to_relu.hpp, docs/reductions/sat.md).
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "instances/error.hpp"
+#include "instances/io.hpp"
+#include "instances/loss.hpp"
+#include "reductions/sat_to_relu.hpp"
+#include "solvers/sat_cadical.hpp"
+#include "tools/command.hpp"
+
+namespace relugap::cli {
+
+namespace {
+
+struct SatOptions {
+  std::string kind;  // sat1 | sat2 | satk
+  std::string input, out, format;
+  std::size_t units = 2;
+  std::string anchor_weight;
+  bool solve = false, unweighted = false, unit_ball = false;
+  double time_limit = 0;
+};
+
+template <class T>
+T take(Result<T> r) {
+  if (!r.ok()) throw Failure(r.error());
+  return std::move(r).value();
+}
+
+/// True iff every value of the set is a double exactly.
+bool exact_in_double(const ExactTrainingSet& s) {
+  auto same = [](const Rational& q) { return exact_from_double(q.get_d()) == q; };
+  for (const auto& v : s.val)
+    if (!same(v)) return false;
+  for (const auto& v : s.y)
+    if (!same(v)) return false;
+  for (const auto& v : s.c)
+    if (!same(v)) return false;
+  return true;
+}
+
+void run(const SatOptions& o) {
+  const std::string where = "reduce " + o.kind;
+  DataFormat format = DataFormat::kNpy;
+  if (!o.format.empty()) {
+    auto f = parse_format(o.format);
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, libsvm or csv, got '" + o.format + "'");
+    format = *f;
+  } else if (auto f = format_from_path(o.out)) {
+    format = *f;
+  }
+  std::optional<mpz_class> anchor;
+  if (!o.anchor_weight.empty()) {
+    mpz_class r;
+    if (r.set_str(o.anchor_weight, 10) != 0 || r < 1 || mpz_perfect_square_p(r.get_mpz_t()) == 0)
+      fail("reduce.anchor", where, 0, "--anchor-weight must be a perfect square >= 1, got '" + o.anchor_weight + "'");
+    anchor = r;
+  }
+  if (o.kind == "satk" && o.units < 2) fail("reduce.units", where, 0, "--units must be >= 2");
+
+  const Cnf cnf = take(read_cnf(o.input));
+  std::unique_ptr<SatReduction> red;
+  if (o.kind == "sat1")
+    red = std::make_unique<Sat1Reduction>(cnf, anchor);
+  else if (o.kind == "sat2")
+    red = std::make_unique<Sat2Reduction>(cnf, anchor);
+  else
+    red = std::make_unique<SatKReduction>(cnf, o.units);
+
+  Sidecar sc = make_sidecar();
+  sc.source = Sidecar::Source{o.input, sha256_file(o.input), std::string("3sat")};
+  nlohmann::json params = red->params();
+  params["unweighted"] = o.unweighted;
+  params["anchor_weight_given"] = anchor.has_value();
+
+  std::optional<Rational> source_optimum;
+  std::optional<ExactNetwork> cert;
+  std::string status_line = "not solved";
+  if (o.solve) {
+    SatSolveOptions so;
+    if (o.time_limit > 0) so.time_limit_seconds = o.time_limit;
+    const SatSolveResult res = solve_sat_cadical(cnf, so);
+    sc.bounds.source_status = res.status_text();
+    status_line = res.status_text();
+    switch (res.status) {
+      case SolveStatus::kOptimal:
+      case SolveStatus::kFeasible:
+        source_optimum = Rational(1);
+        cert = red->lift(res.assignment);
+        break;
+      case SolveStatus::kInfeasible:
+        source_optimum = Rational(0);
+        break;
+      case SolveStatus::kTimeLimit:
+      case SolveStatus::kInterrupted:
+        break;
+      case SolveStatus::kError:
+        fail("reduce.solver", o.input, 0, "SAT solver failed: " + res.detail);
+    }
+    params["solver"] = res.detail;
+  }
+  sc.reduction = Sidecar::Reduction{red->name(), params};
+
+  const LossBounds b = red->bounds(source_optimum);
+  store_bounds(b, sc);
+  const ExactTrainingSet data = o.unweighted ? fold_weights(red->data()) : red->data();
+  if (cert) {
+    // The certificate must reach the stated loss exactly, and decode back to a solution.
+    const Rational l = exact_loss(data, *cert);
+    if (!b.loss_upper || l != *b.loss_upper)
+      fail("reduce.certificate", o.input, 0,
+           "internal error: certificate loss " + to_string(l) + " differs from the stated " +
+               (b.loss_upper ? to_string(*b.loss_upper) : std::string("(none)")));
+    if (!cnf.satisfied_by(red->decode(*cert)))
+      fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to a solution");
+    sc.certificate_exact = cert;
+    sc.certificate = to_double(*cert);
+    sc.bounds.exact["certificate_loss"] = l;
+  }
+  if (o.unit_ball) sc.extra["unit_ball"] = to_json(sat_unit_ball(*red, cert));
+  const bool exact = exact_in_double(data);
+  sc.reduction->params["exact_in_double"] = exact;
+  if (!exact)
+    sc.reduction->params["note"] =
+        "some values are rationals that are not doubles (e.g. 1/5); the file holds the nearest doubles, "
+        "the exact set is rebuilt by running this command again";
+
+  write_training_set(o.out, to_double(data), format, sc);
+  std::cout << "wrote " << o.out << " (" << format_name(format) << "): " << red->name() << ", " << data.samples()
+            << " samples, dim " << data.dim << ", N = " << red->N() << ", M = " << red->M()
+            << "; source: " << status_line;
+  if (b.loss_lower || b.loss_upper)
+    std::cout << "; OPT in [" << (b.loss_lower ? to_string(*b.loss_lower) : std::string("?")) << ", "
+              << (b.loss_upper ? to_string(*b.loss_upper) : std::string("inf")) << "]";
+  std::cout << "\n";
+}
+
+void setup_one(CLI::App& reduce, const std::string& kind, const std::string& description) {
+  auto* app = reduce.add_subcommand(kind, description);
+  auto o = std::make_shared<SatOptions>();
+  o->kind = kind;
+  app->add_option("cnf", o->input, "DIMACS CNF file")->required();
+  app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
+  app->add_flag("--solve", o->solve,
+                "solve the CNF with CaDiCaL: record the source status, exact loss bounds and, if satisfiable, "
+                "the certificate network");
+  app->add_option("--time-limit", o->time_limit, "seconds for --solve (default: none)");
+  app->add_flag("--unweighted", o->unweighted,
+                "fold the (perfect-square) weights into the samples: every weight 1, same loss for every network");
+  app->add_flag("--unit-ball", o->unit_ball, "write the unit-ball figures (X, Y, B, epsilon, m) to the sidecar");
+  if (kind == "satk") {
+    app->add_option("--units", o->units, "number of ReLUs K >= 2 (default 2)");
+  } else {
+    app->add_option("--anchor-weight", o->anchor_weight,
+                    "anchor weight R, a perfect square >= 1 (default: the smallest square >= the number of 1-in-3 "
+                    "clauses)");
+  }
+  app->callback([o] { guarded([&] { run(*o); }); });
+}
+
+const CommandRegistrar registrar([](CLI::App& root) {
+  auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
+  setup_one(reduce, "sat1", "3SAT -> one ReLU, agnostic (YES: OPT = N+R; NO: OPT >= N+R+1/16)");
+  setup_one(reduce, "sat2", "3SAT -> two ReLUs, realizable (YES: OPT = 0; NO: OPT >= tau^2/18)");
+  setup_one(reduce, "satk", "3SAT -> K ReLUs via positive 1-in-3-SAT, realizable (YES: OPT = 0; NO: no zero-loss net)");
+});
+
+}  // namespace
+
+}  // namespace relugap::cli
