@@ -126,7 +126,8 @@ void run(const SatOptions& o) {
   sc.reduction->params["exact_in_double"] = exact;
   if (!exact)
     sc.reduction->params["note"] =
-        "some values are rationals that are not doubles (e.g. 1/5); the file holds the nearest doubles, "
+        "some coordinates or labels are rationals that are not doubles (e.g. tau = 1/20, t = 1/5); the file "
+        "holds the nearest doubles, "
         "the exact set is rebuilt by running this command again";
 
   write_training_set(o.out, to_double(data), format, sc);
