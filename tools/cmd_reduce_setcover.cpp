@@ -1,0 +1,226 @@
+// `relugap reduce setcover IN -o OUT [--solve] [--format npy|libsvm|csv]
+//  [--unweighted] [--unit-ball] [--time-limit S]`: Set Cover -> one ReLU
+// (reductions/setcover_to_relu.hpp, docs/reductions/set-cover.md).
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "instances/error.hpp"
+#include "instances/io.hpp"
+#include "instances/loss.hpp"
+#include "reductions/setcover_to_relu.hpp"
+#include "solvers/set_cover_exact.hpp"
+#include "tools/command.hpp"
+
+namespace relugap::cli {
+
+namespace {
+
+struct SetCoverCliOptions {
+  std::string input, out, format;
+  bool solve = false, unweighted = false, unit_ball = false;
+  double time_limit = 60;
+};
+
+template <class T>
+T take(Result<T> r) {
+  if (!r.ok()) throw Failure(r.error());
+  return std::move(r).value();
+}
+
+Rational from_i64(std::int64_t x) { return Rational(mpz_class(std::to_string(x))); }
+
+nlohmann::json unit_ball_json(const SetCoverUnitBall& u) {
+  return {
+      {"X", u.X.get_d()},
+      {"Y", u.Y.get_d()},
+      {"B", u.B},
+      {"sum_abs_a", u.sum_abs_a.get_d()},
+      {"epsilon", u.epsilon.get_d()},
+      {"m", u.samples},
+      {"d", u.dim},
+      {"exact",
+       {{"X", to_string(u.X)},
+        {"Y", to_string(u.Y)},
+        {"X2", to_string(u.X2)},
+        {"Y2", to_string(u.Y2)},
+        {"B2", to_string(u.B2)},
+        {"sum_abs_a", to_string(u.sum_abs_a)},
+        {"gap", to_string(u.gap)},
+        {"epsilon", to_string(u.epsilon)}}},
+      {"X_is_max_norm", u.x_exact},
+      {"Y_is_max_label", u.y_exact},
+      {"note",
+       "x' = x/X, y' = y/Y of the unweighted set (this file); a network (w, a) of the weighted set is (w*X/Y, a) "
+       "here and every loss is divided by Y^2. B = ||w'|| of every lifted certificate (sqrt of the exact B2), "
+       "epsilon = (1 - sigma)/(m*Y^2): the mean-loss gap between cover cost tau + 1 (NO) and tau (YES)."},
+  };
+}
+
+void run(const SetCoverCliOptions& o) {
+  const std::string where = "reduce setcover";
+  DataFormat format = DataFormat::kNpy;
+  if (!o.format.empty()) {
+    auto f = parse_format(o.format);
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, libsvm or csv, got '" + o.format + "'");
+    format = *f;
+  } else if (auto f = format_from_path(o.out)) {
+    format = *f;
+  }
+  if (o.solve && !(o.time_limit > 0)) fail("reduce.time_limit", where, 0, "--time-limit must be > 0 seconds");
+
+  SetCoverInstance inst = take(read_set_cover(o.input));
+  SetCoverOptions ro;
+  ro.unweighted = o.unweighted || o.unit_ball;
+  ro.unit_ball = o.unit_ball;
+  std::optional<SetCoverReduction> red_holder;
+  try {
+    red_holder.emplace(inst, ro);
+  } catch (const Failure& f) {
+    fail(f.error().id, o.input, 0, f.error().reason);  // name the input file
+  } catch (const std::length_error& e) {
+    fail("reduce.size", o.input, 0, e.what());
+  }
+  const SetCoverReduction& red = *red_holder;
+
+  Sidecar sc = make_sidecar();
+  sc.source = Sidecar::Source{o.input, sha256_file(o.input), std::string("setcover")};
+  nlohmann::json params = red.params();
+  params["unweighted"] = ro.unweighted;
+  params["unit_ball"] = ro.unit_ball;
+  params["solve"] = o.solve;
+
+  LossBounds b = red.bounds(std::nullopt);
+  std::optional<SetCoverSolution> best;
+  std::string status_line = "not solved";
+  if (o.solve) {
+    CbcOptions co;
+    co.time_limit = o.time_limit;
+    const SetCoverSolution cbc = solve_set_cover_cbc(inst, co);
+    nlohmann::json solver = {{"name", "cbc (COIN-OR CBC branch and cut)"},
+                             {"status", std::string(to_string(cbc.status))},
+                             {"seconds", cbc.seconds},
+                             {"time_limit", o.time_limit}};
+    if (cbc.has_cover) solver["cost"] = cbc.cost;
+    if (cbc.lower_bound) solver["lower_bound"] = *cbc.lower_bound;
+    if (!cbc.message.empty()) solver["message"] = cbc.message;
+    switch (cbc.status) {
+      case SolveStatus::kOptimal:
+        best = cbc;
+        sc.bounds.source_status = "optimal (cbc)";
+        b = red.bounds(from_i64(cbc.cost));
+        break;
+      case SolveStatus::kFeasible:
+      case SolveStatus::kTimeLimit:
+      case SolveStatus::kInterrupted: {
+        // Not proved optimal: the best cover known (CBC's incumbent or greedy)
+        // is an upper bound on τ; CBC's proved bound, if any, a lower bound.
+        const SetCoverSolution greedy = solve_set_cover_greedy(inst);
+        if (!greedy.has_cover) fail("reduce.solver", o.input, 0, "greedy found no cover: " + greedy.message);
+        solver["greedy_cost"] = greedy.cost;
+        const bool use_cbc = cbc.has_cover && cbc.cost < greedy.cost;
+        best = use_cbc ? cbc : greedy;
+        const std::string why = cbc.status == SolveStatus::kInterrupted ? "interrupted" : "time limit";
+        sc.bounds.source_status = use_cbc ? "upper bound (cbc incumbent, " + why + ")" : "upper bound (greedy)";
+        std::optional<Rational> lower;
+        if (cbc.lower_bound) lower = from_i64(*cbc.lower_bound);
+        b = red.bounds_between(lower, from_i64(best->cost));
+        b.source_optimum = from_i64(best->cost);
+        if (lower) b.constants["tau_lower_bound"] = *lower;
+        solver["note"] =
+            "not proved optimal: tau <= source_optimum (a cover of that cost is the certificate), so loss_upper is "
+            "sound; loss_lower uses CBC's proved lower bound on tau (null if none)";
+        break;
+      }
+      case SolveStatus::kInfeasible:
+      case SolveStatus::kError:
+        fail("reduce.solver", o.input, 0,
+             "CBC ended with status " + std::string(to_string(cbc.status)) +
+                 (cbc.message.empty() ? std::string() : ": " + cbc.message));
+    }
+    params["solver"] = solver;
+    std::ostringstream line;
+    line << sc.bounds.source_status.value() << ": cost " << best->cost;
+    if (cbc.status != SolveStatus::kOptimal && cbc.lower_bound) line << " (proved tau >= " << *cbc.lower_bound << ")";
+    line << ", " << best->cover.size() << " sets, cbc " << std::fixed << std::setprecision(3) << cbc.seconds << " s";
+    status_line = line.str();
+  }
+  sc.reduction = Sidecar::Reduction{red.name(), params};
+  store_bounds(b, sc);
+
+  const ExactTrainingSet& data = red.data();
+  if (best) {
+    // The lifted cover must reach K + cost exactly (in data()'s scale) and decode to itself.
+    const ExactNetwork cert = red.lift(best->cover);
+    const Rational l = exact_loss(data, cert);
+    const Rational expected = (red.constants().K + from_i64(best->cost)) * red.loss_scale();
+    if (!b.loss_upper || l != *b.loss_upper || l != expected)
+      fail("reduce.certificate", o.input, 0,
+           "internal error: certificate loss " + to_string(l) +
+               " differs from (K + tau) * scale = " + to_string(expected));
+    const DecodeCheck dc = red.decode_check(cert);
+    if (!dc.lemma_holds || red.decode(cert) != best->cover)
+      fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its cover");
+    sc.certificate_exact = cert;
+    sc.certificate = to_double(cert);
+    sc.bounds.exact["certificate_loss"] = l;
+    nlohmann::json cover = nlohmann::json::array();
+    for (SetId j : best->cover) cover.push_back(j.value() + 1);
+    sc.extra["cover"] = {{"sets_1based", cover}, {"cost", best->cost}};
+  }
+  if (red.unit_ball()) sc.extra["unit_ball"] = unit_ball_json(*red.unit_ball());
+  if (!sc.reduction->params.value("float64_exact", true))
+    sc.reduction->params["note"] =
+        "some values are rationals that are not doubles; the file holds the nearest doubles, the exact set is "
+        "rebuilt by running this command again";
+
+  write_training_set(o.out, to_double(data), format, sc);
+  std::cout << "wrote " << o.out << " (" << format_name(format) << "): setcover, " << data.samples() << " samples, dim "
+            << data.dim << ", " << inst.num_elements << " elements, " << inst.num_sets()
+            << " sets; source: " << status_line << "; K = " << to_string(red.constants().K)
+            << ", sigma = " << red.constants().sigma.get_d();
+  if (b.loss_lower || b.loss_upper) {
+    const std::string scale = red.loss_scale() == 1 ? "" : " (x loss_scale " + to_string(red.loss_scale()) + ")";
+    auto num = [](const std::optional<Rational>& q) {
+      if (!q) return std::string("?");
+      std::ostringstream os;
+      os << std::setprecision(17) << q->get_d();
+      return os.str();
+    };
+    std::cout << "; OPT in ";
+    if (b.source_optimum && sc.bounds.source_status == std::string("optimal (cbc)"))
+      std::cout << "[K + " << to_string(*b.source_optimum) << " - sigma, K + " << to_string(*b.source_optimum) << "]"
+                << scale << " = ";
+    std::cout << "[" << num(b.loss_lower) << ", " << num(b.loss_upper) << "] (exact values in the sidecar)";
+  }
+  if (red.unit_ball())
+    std::cout << "; unit ball: B = " << red.unit_ball()->B << ", epsilon = " << red.unit_ball()->epsilon.get_d();
+  std::cout << "\n";
+}
+
+const CommandRegistrar registrar([](CLI::App& root) {
+  auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
+  auto* app = reduce.add_subcommand(
+      "setcover", "Set Cover -> one ReLU, loss-preserving (K + tau - sigma <= OPT <= K + tau, tau = min cover cost)");
+  auto o = std::make_shared<SetCoverCliOptions>();
+  app->add_option("input", o->input, "set cover instance, OR-Library scp format")->required();
+  app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
+  app->add_flag("--solve", o->solve,
+                "solve set cover exactly with CBC: record tau, exact loss bounds and the certificate network; after "
+                "the time limit, the best cover known (CBC incumbent or greedy) as an upper bound, honestly labelled");
+  app->add_option("--time-limit", o->time_limit, "seconds for --solve (default 60)");
+  app->add_flag("--unweighted", o->unweighted,
+                "all weights 1: a weight r*q^2 (r squarefree) becomes r copies of (q*x, q*y); same loss for every "
+                "network");
+  app->add_flag("--unit-ball", o->unit_ball,
+                "unweighted and scaled into the unit ball (x/X, y/Y); figures X, Y, B, epsilon, m in the sidecar");
+  app->callback([o] { guarded([&] { run(*o); }); });
+});
+
+}  // namespace
+
+}  // namespace relugap::cli
