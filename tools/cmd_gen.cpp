@@ -45,10 +45,12 @@ double parse_number(const std::string& text, const std::string& flag, const std:
   return x;
 }
 
+/// The value of a generator's Result, or its error thrown. Returns a reference:
+/// a Graph cannot be moved cheaply (Boost 1.74's adjacency_list copies on move).
 template <class T>
-T take(Result<T> r) {
+const T& checked(const Result<T>& r) {
   if (!r.ok()) throw Failure(r.error());
-  return std::move(r).value();
+  return r.value();
 }
 
 void write_json(const std::string& path, const nlohmann::json& j) {
@@ -85,7 +87,8 @@ void setup_3sat(CLI::App& gen) {
   add_common(*app, *c);
   app->callback([p, c] {
     guarded([&] {
-      const auto g = take(generate_3sat(*p, effective_seed(*c)));
+      const auto r = generate_3sat(*p, effective_seed(*c));
+      const auto& g = checked(r);
       write_cnf(c->out, g.formula, provenance_comment(g));
       report(*c, g.record,
              std::to_string(g.formula.num_vars) + " vars, " + std::to_string(g.formula.num_clauses()) + " clauses");
@@ -124,7 +127,8 @@ void setup_graph(CLI::App& gen) {
         p->k = *dense;
         p->q = parse_number(*q_text, "--q", "gen graph");
       }
-      const auto g = take(generate_graph(*p, effective_seed(*c)));
+      const auto r = generate_graph(*p, effective_seed(*c));
+      const auto& g = checked(r);
       if (*format == "dimacs")
         write_dimacs_graph(c->out, g.graph, provenance_comment(g));
       else
@@ -155,7 +159,8 @@ void setup_setcover(CLI::App& gen) {
   app->callback([p, c, prob, op] {
     guarded([&] {
       if (op->count() > 0) p->p = parse_number(*prob, "--p", "gen setcover");
-      const auto g = take(generate_set_cover(*p, effective_seed(*c)));
+      const auto r = generate_set_cover(*p, effective_seed(*c));
+      const auto& g = checked(r);
       write_with_sidecar(
           c->out, [&] { write_set_cover(c->out, g.instance); }, provenance_json(g));
       std::string summary = std::to_string(g.instance.num_elements) + " elements, " +
