@@ -505,3 +505,32 @@ TEST_CASE("SATLIB uf20: exact zero-loss certificates for sat2 and satk (k = 2, 3
     }
   }
 }
+
+TEST_CASE("unit ball: the all-false lift has the largest unit norm; epsilon from the gap") {
+  OneInThreeFormula f;
+  f.num_vars = 4;
+  f.clauses = {{Lit(1), Lit(2), Lit(3)}, {Lit(2), Lit(-4), Lit(1)}};
+  auto max_norm2 = [](const ExactNetwork& n) {
+    Rational best = 0;
+    for (std::size_t j = 0; j < n.units(); ++j) {
+      Rational s = 0;
+      for (const auto& x : n.row(UnitId(static_cast<std::uint32_t>(j)))) s += x * x;
+      if (s > best) best = s;
+    }
+    return best;
+  };
+  Sat1Reduction r1(SatChain(f, false));
+  Sat2Reduction r2(SatChain(f, false));
+  SatKReduction k2(SatChain(f, true), 2), k3(SatChain(f, true), 3), k4(SatChain(f, true), 4);
+  for (const SatReduction* r : std::initializer_list<const SatReduction*>{&r1, &r2, &k2, &k3, &k4}) {
+    const Rational top = max_norm2(r->lift_target(std::vector<bool>(r->N(), false)));
+    for (std::uint64_t m = 0; m < (1ULL << f.num_vars); ++m) CHECK(max_norm2(r->lift(bits(m, f.num_vars))) <= top);
+    auto u = sat_unit_ball(*r, std::nullopt);
+    CHECK(u.m == fold_weights(r->data()).samples());
+    CHECK(u.epsilon.has_value() == r->gap().has_value());
+    if (u.epsilon) CHECK(*u.epsilon == *r->gap() / (Rational(u.m) * u.Y * u.Y));
+  }
+  // sat1: Y = sqrt(R) after folding the anchor pair
+  auto u1 = sat_unit_ball(r1, std::nullopt);
+  CHECK(u1.Y * u1.Y == Rational(r1.R()));
+}
