@@ -89,7 +89,8 @@ std::uint64_t edges_inside(const std::vector<std::vector<std::uint32_t>>& adj, c
 
 }  // namespace
 
-bool exact_in_double(const ExactTrainingSet& s) {
+bool DksReduction::data_exact_in_double() const {
+  const ExactTrainingSet& s = data_;
   auto ok = [](const Rational& q) {
     double d = q.get_d();
     return std::abs(d) <= 1.7976931348623157e308 && Rational(d) == q;
@@ -126,6 +127,17 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
   }
   k_.A = representable_square_at_least(4 * k_.P * k_.P);
   k_.lambda = representable_square_at_least(4 * k_.sum_Q2);
+  if (opt_.unit_ball) {
+    // The larger of √A, √λ becomes the max norm X (and X/2 the max label Y);
+    // rounding it up to a power of two makes x/X and y/Y dyadic, so the
+    // unit-ball file holds the exact rational set.
+    mpz_class& big = k_.A >= k_.lambda ? k_.A : k_.lambda;
+    mpz_class root;
+    mpz_sqrt(root.get_mpz_t(), big.get_mpz_t());
+    mpz_class p2 = 1;
+    while (p2 < root) p2 *= 2;
+    big = p2 * p2;
+  }
   k_.K = Rational(k_.lambda * nz, 4);
   k_.K.canonicalize();
   k_.sigma = Rational(k_.P * k_.P, 4 * k_.A) + Rational(k_.sum_Q2, 4 * k_.lambda);
@@ -216,7 +228,9 @@ nlohmann::json DksReduction::params() const {
       {"K", to_string(k_.K)},
       {"sigma", to_string(k_.sigma)},
       {"rule_W", opt_.square_weights ? "smallest perfect square >= |E|+1" : "|E|+1"},
-      {"rule_A_lambda", "smallest perfect square >= bound whose root has <= 26 significant bits"},
+      {"rule_A_lambda", opt_.unit_ball ? "smallest perfect square >= bound whose root has <= 26 significant bits; "
+                                         "then the larger root rounded up to a power of two (X, Y dyadic)"
+                                       : "smallest perfect square >= bound whose root has <= 26 significant bits"},
   };
   if (ub_) {
     j["X"] = to_string(ub_->X);

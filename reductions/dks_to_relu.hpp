@@ -16,7 +16,8 @@
 //   A = a perfect square >= 4P², λ = a perfect square >= 4·ΣQ_v²: the smallest
 //     perfect square whose root has at most 26 significant bits (so that A, λ,
 //     √A, √λ are exact doubles; this is the smallest perfect square whenever
-//     the root is below 2^26);
+//     the root is below 2^26); in the unit-ball form the larger of √A, √λ is
+//     then rounded up to a power of two, so that X and Y are powers of two;
 //   K = λn/4,  σ = P²/(4A) + ΣQ_v²/(4λ)  (<= 1/8).
 // Statement: K + |E| − τ − σ <= OPT <= K + |E| − τ.
 // Decoding lemma (any one-unit network w): E(Decode(w)) >= |E| + K − σ − L(w).
@@ -116,6 +117,9 @@ class DksReduction final : public Reduction {
   /// The unit-ball figures of the unweighted set, whatever the form of data().
   /// Throws std::invalid_argument unless every weight is a square (square_weights).
   [[nodiscard]] DksUnitBall unit_ball_figures() const;
+  /// True iff every entry, label and weight of data() is exactly a double (so a
+  /// float64 file written from it holds exactly this set).
+  [[nodiscard]] bool data_exact_in_double() const;
 
   /// The intended network of any vertex set S (distinct ids < n; any size):
   /// w_0 = 1/2, w_{1+v} = +1/2 if v ∈ S else −1/2, a = 1, in data()'s scale.
@@ -143,9 +147,5 @@ class DksReduction final : public Reduction {
   std::optional<DksUnitBall> ub_;
   std::vector<std::vector<std::uint32_t>> adj_;
 };
-
-/// True iff every entry, label and weight of `s` is exactly a double (so a
-/// float64 file written from it holds exactly this set).
-bool exact_in_double(const ExactTrainingSet& s);
 
 }  // namespace relugap

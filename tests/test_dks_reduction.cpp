@@ -100,7 +100,7 @@ TEST_CASE("constants: W > |E|, squares, sigma <= 1/8, exact doubles") {
       CHECK(k.sigma <= Rational(1, 8));
       CHECK(k.sigma > 0);
       CHECK(red.data().samples() == 1 + 2 * n + 1 + g.num_edges());
-      CHECK(exact_in_double(red.data()));
+      CHECK(red.data_exact_in_double());
     }
   }
 }
@@ -114,11 +114,11 @@ TEST_CASE("constants stay exact doubles when the roots exceed 2^26") {
   CHECK(is_square(k.A));
   CHECK(k.A >= 4 * k.P * k.P);
   CHECK(k.A <= 4 * k.P * k.P * 101 / 100);  // the rounding costs (1 + 2^-25)² at most
-  CHECK(exact_in_double(red.data()));
+  CHECK(red.data_exact_in_double());
   DksOptions opt;
   opt.unweighted = true;
   DksReduction unw(g, 20, opt);
-  CHECK(exact_in_double(unw.data()));
+  CHECK(unw.data_exact_in_double());
 }
 
 TEST_CASE("lifted loss is exactly K + W(|S|-kappa)^2 + |E| - E(S); OPT interval at tau") {
@@ -267,6 +267,11 @@ TEST_CASE("unit-ball form: norms, scale and epsilon") {
     const DksUnitBall& u = *red.unit_ball();
     CHECK(u.x_exact);
     CHECK(u.y_exact);
+    CHECK(u.Y * 2 == u.X);  // X = max(√A, √λ), a power of two, and Y = X/2
+    CHECK(mpz_popcount(u.X.get_num_mpz_t()) == 1);
+    CHECK(u.X.get_den() == 1);
+    CHECK(red.data_exact_in_double());                          // the unit-ball file holds the exact set
+    CHECK(u.B2 == Rational(mpz_class(std::to_string(n + 1))));  // B = √(n+1)
     CHECK(u.X * u.X == u.X2);
     CHECK(u.Y * u.Y == u.Y2);
     // every sample in the unit ball, the extreme ones on its boundary

@@ -1,0 +1,201 @@
+// `relugap reduce dks GRAPH --kappa K -o OUT`: Densest κ-Subgraph -> one ReLU
+// (reductions/dks_to_relu.hpp, docs/reductions/densest-subgraph.md).
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "instances/error.hpp"
+#include "instances/io.hpp"
+#include "instances/loss.hpp"
+#include "reductions/dks_to_relu.hpp"
+#include "solvers/dks_exact.hpp"
+#include "tools/command.hpp"
+
+namespace relugap::cli {
+
+namespace {
+
+struct DksCliOptions {
+  std::string input, out, format;
+  std::int64_t kappa = 0;
+  bool solve = false, unweighted = false, unit_ball = false;
+  double time_limit = 60;
+};
+
+template <class T>
+T take(Result<T> r) {
+  if (!r.ok()) throw Failure(r.error());
+  return std::move(r).value();
+}
+
+Rational from_u64(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
+
+nlohmann::json unit_ball_json(const DksUnitBall& u) {
+  return {
+      {"X", u.X.get_d()},
+      {"Y", u.Y.get_d()},
+      {"B", u.B},
+      {"sum_abs_a", u.sum_abs_a.get_d()},
+      {"epsilon", u.epsilon.get_d()},
+      {"m", u.samples},
+      {"d", u.dim},
+      {"exact",
+       {{"X", to_string(u.X)},
+        {"Y", to_string(u.Y)},
+        {"X2", to_string(u.X2)},
+        {"Y2", to_string(u.Y2)},
+        {"B2", to_string(u.B2)},
+        {"sum_abs_a", to_string(u.sum_abs_a)},
+        {"gap", to_string(u.gap)},
+        {"epsilon", to_string(u.epsilon)}}},
+      {"X_is_max_norm", u.x_exact},
+      {"Y_is_max_label", u.y_exact},
+      {"note",
+       "x' = x/X, y' = y/Y of the unweighted set (this file); a network (w, a) of the weighted set is (w*X/Y, a) "
+       "here and every loss is divided by Y^2. B = ||w'|| of the certificate (sqrt of the exact B2), "
+       "epsilon = (1 - sigma)/(m*Y^2): the mean-loss gap between tau >= t edges and tau <= t - 1 edges."},
+  };
+}
+
+void run(const DksCliOptions& o) {
+  const std::string where = "reduce dks";
+  DataFormat format = DataFormat::kNpy;
+  if (!o.format.empty()) {
+    auto f = parse_format(o.format);
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, libsvm or csv, got '" + o.format + "'");
+    format = *f;
+  } else if (auto f = format_from_path(o.out)) {
+    format = *f;
+  }
+  if (o.solve && !(o.time_limit > 0)) fail("reduce.time_limit", where, 0, "--time-limit must be > 0 seconds");
+
+  const Graph g = take(read_graph(o.input));
+  if (o.kappa < 1 || o.kappa > static_cast<std::int64_t>(g.num_vertices()))
+    fail("reduce.kappa", o.input, 0,
+         "--kappa " + std::to_string(o.kappa) + " is out of range: the graph has n = " +
+             std::to_string(g.num_vertices()) + " vertices and kappa must satisfy 1 <= kappa <= n");
+  const auto kappa = static_cast<std::uint32_t>(o.kappa);
+
+  DksOptions ro;
+  ro.unweighted = o.unweighted || o.unit_ball;
+  ro.unit_ball = o.unit_ball;
+  const DksReduction red(g, kappa, ro);
+
+  Sidecar sc = make_sidecar();
+  sc.source = Sidecar::Source{o.input, sha256_file(o.input), std::string("dks")};
+  nlohmann::json params = red.params();
+  params["unweighted"] = ro.unweighted;
+  params["unit_ball"] = ro.unit_ball;
+  params["solve"] = o.solve;
+
+  LossBounds b = red.bounds(std::nullopt);
+  std::optional<ExactNetwork> cert;
+  std::optional<DksResult> res;
+  std::string status_line = "not solved";
+  if (o.solve) {
+    DksExactOptions so;
+    so.time_limit = o.time_limit;
+    res = dks_exact(g, kappa, so);
+    const Rational found = from_u64(res->edges), ub = from_u64(res->upper_bound);
+    switch (res->status) {
+      case SolveStatus::kOptimal:
+        sc.bounds.source_status = "optimal (branch and bound)";
+        b = red.bounds(found);
+        break;
+      case SolveStatus::kFeasible:
+        // τ is only known to lie in [found, ub]: the certificate gives the upper
+        // loss bound; the lower loss bound must use the proved ub, not `found`.
+        sc.bounds.source_status = "lower bound (heuristic/time limit)";
+        b = red.bounds_between(found, ub);
+        b.source_optimum = found;
+        break;
+      case SolveStatus::kInfeasible:
+      case SolveStatus::kTimeLimit:
+      case SolveStatus::kInterrupted:
+      case SolveStatus::kError:
+        fail("reduce.solver", o.input, 0,
+             std::string("DkS solver ended with status ") + std::string(to_string(res->status)));
+    }
+    b.constants["tau_found"] = found;
+    b.constants["tau_upper_bound"] = ub;
+    cert = red.lift(res->set);
+    std::ostringstream line;
+    line << sc.bounds.source_status.value() << ": " << res->edges << " edges";
+    if (res->status != SolveStatus::kOptimal) line << " (proved tau <= " << res->upper_bound << ")";
+    line << ", " << res->nodes << " nodes, " << std::fixed << std::setprecision(3) << res->seconds << " s";
+    status_line = line.str();
+    params["solver"] = {{"name", "dks_exact (bitset branch and bound, heuristic incumbent)"},
+                        {"status", std::string(to_string(res->status))},
+                        {"tau_found", res->edges},
+                        {"tau_upper_bound", res->upper_bound},
+                        {"nodes", res->nodes},
+                        {"seconds", res->seconds},
+                        {"time_limit", o.time_limit}};
+    if (res->status != SolveStatus::kOptimal)
+      params["solver"]["note"] =
+          "not proved optimal: tau lies in [tau_found, tau_upper_bound]; loss_upper comes from the certificate "
+          "(tau_found edges), loss_lower from tau_upper_bound, so both bounds are sound but not tight";
+  }
+  sc.reduction = Sidecar::Reduction{red.name(), params};
+  store_bounds(b, sc);
+
+  const ExactTrainingSet& data = red.data();
+  if (cert) {
+    // The certificate must reach the stated loss exactly and decode back to its set.
+    const Rational l = exact_loss(data, *cert);
+    const Rational expected = (red.constants().K + from_u64(g.num_edges()) - from_u64(res->edges)) * red.loss_scale();
+    if (!b.loss_upper || l != *b.loss_upper || l != expected)
+      fail("reduce.certificate", o.input, 0,
+           "internal error: certificate loss " + to_string(l) + " differs from K + |E| - tau = " + to_string(expected));
+    const DecodeCheck dc = red.decode_check(*cert);
+    if (!dc.lemma_holds || red.decode(*cert) != res->set)
+      fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its set");
+    sc.certificate_exact = cert;
+    sc.certificate = to_double(*cert);
+    sc.bounds.exact["certificate_loss"] = l;
+  }
+  if (red.unit_ball()) sc.extra["unit_ball"] = unit_ball_json(*red.unit_ball());
+  const bool exact = red.data_exact_in_double();
+  sc.reduction->params["exact_in_double"] = exact;
+  if (!exact)
+    sc.reduction->params["note"] =
+        "some values are rationals that are not doubles; the file holds the nearest doubles, the exact set is "
+        "rebuilt by running this command again";
+
+  write_training_set(o.out, to_double(data), format, sc);
+  std::cout << "wrote " << o.out << " (" << format_name(format) << "): dks, " << data.samples() << " samples, dim "
+            << data.dim << ", n = " << g.num_vertices() << ", |E| = " << g.num_edges() << ", kappa = " << kappa
+            << "; source: " << status_line;
+  if (b.loss_lower || b.loss_upper)
+    std::cout << "; OPT in [" << (b.loss_lower ? to_string(*b.loss_lower) : std::string("?")) << ", "
+              << (b.loss_upper ? to_string(*b.loss_upper) : std::string("?")) << "]";
+  if (red.unit_ball()) std::cout << "; unit ball: epsilon = " << red.unit_ball()->epsilon.get_d();
+  std::cout << "\n";
+}
+
+const CommandRegistrar registrar([](CLI::App& root) {
+  auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
+  auto* app = reduce.add_subcommand(
+      "dks", "Densest kappa-Subgraph -> one ReLU, loss-preserving (K + |E| - tau - sigma <= OPT <= K + |E| - tau)");
+  auto o = std::make_shared<DksCliOptions>();
+  app->add_option("graph", o->input, "graph: DIMACS (p edge / e u v) or edge list")->required();
+  app->add_option("--kappa", o->kappa, "subgraph size, 1 <= kappa <= n")->required();
+  app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
+  app->add_flag("--solve", o->solve,
+                "solve densest kappa-subgraph exactly (branch and bound): record tau, exact loss bounds and the "
+                "certificate network; after the time limit, the best set and the proved bound (honestly labelled)");
+  app->add_option("--time-limit", o->time_limit, "seconds for --solve (default 60)");
+  app->add_flag("--unweighted", o->unweighted,
+                "every weight a perfect square, folded into the samples: all weights 1, same loss for every network");
+  app->add_flag("--unit-ball", o->unit_ball,
+                "unweighted and scaled into the unit ball (x/X, y/Y); figures X, Y, B, epsilon, m in the sidecar");
+  app->callback([o] { guarded([&] { run(*o); }); });
+});
+
+}  // namespace
+
+}  // namespace relugap::cli
