@@ -5,7 +5,7 @@ One "epoch" = forward + backward of the full-batch weighted square loss of
 f(x) = sum_j a_j ReLU(<w_j, x>) on m samples, i.e. exactly what
 train_detail::ReluObjective::value_grad computes. Usage (Debian's python3-torch):
   /usr/bin/python3 bench/torch_gd.py [--threads T]
-Prints microseconds per epoch for the same shapes as the C++ benchmark.
+Prints CPU microseconds per epoch for the same shapes as the C++ benchmark.
 """
 import argparse
 import time
@@ -36,10 +36,11 @@ def epoch_time(m, d, k, density, reps):
 
     for _ in range(5):
         step()
-    t0 = time.perf_counter()
+    # CPU time of this process (the C++ benchmark's "CPU" column), robust to a loaded machine.
+    t0 = time.process_time()
     for _ in range(reps):
         step()
-    return (time.perf_counter() - t0) / reps * 1e6
+    return (time.process_time() - t0) / reps * 1e6
 
 
 def main():
