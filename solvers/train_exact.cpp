@@ -522,6 +522,16 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       break;
     }
   }
+  if (opts.constraints.output_l1) {
+    // B only fixes the scale split between a and w (homogeneity): |a_j| = B/k, w_j rescaled.
+    const double share = *opts.constraints.output_l1 / static_cast<double>(opts.units);
+    for (std::size_t j = 0; j < opts.units; ++j) {
+      const double aj = res.net.a[j];
+      if (aj == 0) continue;
+      for (std::size_t t = 0; t < e.d; ++t) res.net.w[j * e.d + t] *= std::abs(aj) / share;
+      res.net.a[j] = aj > 0 ? share : -share;
+    }
+  }
   train_detail::finish(data, opts, clock, res);
   const bool complete = !S.stopped && !S.unproven;
   const double lower = std::max(std::min(lb, res.loss), 0.0);

@@ -170,6 +170,11 @@ TEST_CASE("exact respects a fixed output sign") {
   o.constraints.output_signs.clear();
   auto both = train_exact(data, o);
   CHECK(both.loss == doctest::Approx(std::min(r.loss, p.loss)).epsilon(1e-9));
+  // B only splits the scale between a and w: same loss, |a| = B.
+  o.constraints.output_l1 = 0.25;
+  auto scaled = train_exact(data, o);
+  CHECK(std::abs(scaled.net.a[0]) == doctest::Approx(0.25));
+  CHECK(scaled.loss == doctest::Approx(both.loss).epsilon(1e-9));
 }
 
 TEST_CASE("exact proves a planted single ReLU optimal (loss 0) on a larger set") {
