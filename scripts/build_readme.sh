@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# README.md = docs/readme/intro.md followed by each feature section in docs/readme/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+{
+  cat docs/readme/intro.md
+  for f in io generators setcover dks sat trainers verifier eps; do
+    [ -f "docs/readme/$f.md" ] && { echo; cat "docs/readme/$f.md"; }
+  done
+} > README.md.tmp
+mv README.md.tmp README.md
