@@ -18,7 +18,9 @@ namespace relugap {
 
 // ---- 3SAT: DIMACS CNF ----------------------------------------------------
 /// Comments ("c ..."), blank lines, multi-line clauses, header counts checked
-/// against the data (a trailing SATLIB "%" line ends the clauses).
+/// against the data (a trailing SATLIB "%" line ends the clauses). Rejected:
+/// a header with other than two numbers, a last clause without its final 0,
+/// an empty clause (a lone 0). Error ids: see instances/io_cnf.cpp.
 Result<Cnf> read_cnf(const std::string& path);
 Result<Cnf> parse_cnf(const std::string& text, const std::string& name);
 void write_cnf(const std::string& path, const Cnf& f, const std::string& comment = "");
@@ -26,6 +28,8 @@ void write_cnf(const std::string& path, const Cnf& f, const std::string& comment
 // ---- graphs: DIMACS ("p edge"/"p col", "e u v") or plain edge list ---------
 /// Detects the format: a "p" line means DIMACS; otherwise an edge list of
 /// "u v" lines (1-based), optionally preceded by an "n m" or "n n m" line.
+/// Also MatrixMarket coordinate files and "n" + n×n 0/1 adjacency matrices.
+/// Self-loops and repeated edges are errors. At most 2^24 vertices.
 Result<Graph> read_graph(const std::string& path);
 Result<Graph> parse_graph(const std::string& text, const std::string& name);
 void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment = "");

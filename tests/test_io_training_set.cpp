@@ -156,3 +156,17 @@ TEST_CASE("format names and extensions") {
   CHECK(parse_format("csv") == DataFormat::kCsv);
   CHECK_FALSE(parse_format("tsv").has_value());
 }
+
+TEST_CASE("an array saved by numpy 1.24 (np.save of a float64 C-order array) is read") {
+  // tests/data/npy/numpy_1_24.npy = np.save(p, np.array([[1, 0, -2.5, 0.1, 0.5, 1], [0, 3, 0, 0, -1, 4]], float))
+  auto r = read_training_set(std::string(RELUGAP_TEST_DATA) + "/npy/numpy_1_24.npy");
+  REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().message()));
+  const TrainingSet& s = r.value().data;
+  CHECK(s.dim == 4);
+  CHECK(s.row_ptr == std::vector<std::size_t>{0, 3, 4});
+  CHECK(s.col == std::vector<std::uint32_t>{0, 2, 3, 1});
+  CHECK(s.val == std::vector<double>{1.0, -2.5, 0.1, 3.0});
+  CHECK(s.y == std::vector<double>{0.5, -1.0});
+  CHECK(s.c == std::vector<double>{1.0, 4.0});
+  CHECK_FALSE(r.value().sidecar.has_value());
+}

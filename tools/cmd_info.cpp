@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "instances/io.hpp"
+#include "instances/text_reader.hpp"
 #include "tools/command.hpp"
 
 namespace relugap::cli {
@@ -78,8 +79,8 @@ std::string text(const nlohmann::json& j) {
     return out + "set cover, " + n("elements") + " elements, " + n("sets") + " sets, " + n("nnz") + " nonzeros";
   if (kind == "training_set")
     return out + "training set (" + j["format"].get<std::string>() + "), " + n("samples") + " samples, dim " +
-           n("dim") + ", " + n("nnz") + " nonzeros, total weight " + n("total_weight") + ", sidecar " +
-           (j["sidecar"].is_null() ? std::string("none") : j["sidecar"].get<std::string>());
+           n("dim") + ", " + n("nnz") + " nonzeros, total weight " + format_double(j["total_weight"].get<double>()) +
+           ", sidecar " + (j["sidecar"].is_null() ? std::string("none") : j["sidecar"].get<std::string>());
   if (kind == "network") return out + "network, " + n("units") + " units, dim " + n("dim");
   return out + "sidecar (format " + (j["format"].is_null() ? std::string("?") : j["format"].get<std::string>()) +
          "), " + n("samples") + " samples, dim " + n("dim") + ", " + n("nnz") + " nonzeros, certificate " +
