@@ -1,0 +1,153 @@
+// `relugap verify SOURCE --reduction NAME [...]`: solve the source, build the
+// set, lift, train, decode, and report per check held / violated / not checked.
+// `relugap verify --demo`: the same on one small built-in instance of every
+// reduction (what `make run` shows).
+// Exit codes: 0 nothing violated, 1 error, 4 some check violated.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "instances/generators.hpp"
+#include "instances/interrupt.hpp"
+#include "tools/command.hpp"
+#include "verifier/pipeline.hpp"
+
+namespace relugap::cli {
+
+namespace {
+
+struct VerifyArgs {
+  std::string source;
+  PipelineOptions opt;
+  bool json = false;
+  bool demo = false;
+};
+
+struct DemoCase {
+  std::string label;
+  SourceInstance source;
+  PipelineOptions opt;
+};
+
+/// Small seeded instances, one per reduction.
+std::vector<DemoCase> demo_cases(const PipelineOptions& base) {
+  std::vector<DemoCase> out;
+  auto with = [&](std::string red) {
+    PipelineOptions o = base;
+    o.reduction = std::move(red);
+    return o;
+  };
+  SetCoverGenParams sc;
+  sc.elements = 6;
+  sc.sets = 7;
+  sc.plant_cover = 2;
+  sc.max_cost = 3;
+  auto cover = generate_set_cover(sc, base.seed).value();
+  out.push_back({"setcover: 6 elements, 7 sets, planted cover of 2", cover.instance, with("setcover")});
+  GnpParams gp;
+  gp.vertices = 8;
+  gp.p = 0.3;
+  gp.plant = GraphPlant::kClique;
+  gp.k = 4;
+  auto graph = generate_graph(gp, base.seed).value();
+  PipelineOptions dko = with("dks");
+  dko.kappa = 4;
+  out.push_back({"dks: G(8, 0.3) with a planted 4-clique, kappa 4", graph.graph, dko});
+  Sat3Params yes;
+  yes.vars = 4;
+  yes.clauses = 4;
+  yes.planted = true;
+  auto f = generate_3sat(yes, base.seed).value();
+  out.push_back({"sat1: planted 3SAT, 4 vars, 4 clauses", f.formula, with("sat1")});
+  out.push_back({"sat2: same formula", f.formula, with("sat2")});
+  PipelineOptions ko = with("satk");
+  ko.units = 3;
+  out.push_back({"satk (K = 3): same formula", f.formula, ko});
+  // A NO instance: x, ¬x.
+  Cnf no;
+  no.num_vars = 1;
+  no.clauses = {{Lit(1)}, {Lit(-1)}};
+  out.push_back({"sat1: unsatisfiable (x)(¬x)", no, with("sat1")});
+  return out;
+}
+
+void print_report(const std::string& title, const PipelineResult& r) {
+  std::cout << "== " << title << "\n";
+  const auto& i = r.info;
+  std::cout << "   source: " << i.value("source_status", std::string("?")) << "; set: " << i["shape"]["samples"]
+            << " samples, dim " << i["shape"]["dim"] << ", " << i["shape"]["units"] << " unit(s)\n";
+  std::cout << r.report.table() << "\n";
+}
+
+int run_demo(const VerifyArgs& a) {
+  auto cases = demo_cases(a.opt);
+  nlohmann::json all = nlohmann::json::array();
+  std::vector<std::tuple<std::string, std::string, std::size_t, std::size_t, std::size_t>> rows;
+  bool violated = false;
+  for (auto& c : cases) {
+    if (interrupted()) break;
+    PipelineResult r = run_pipeline(c.source, c.opt);
+    violated = violated || r.report.any_violated();
+    if (a.json) {
+      all.push_back({{"case", c.label}, {"info", r.info}, {"report", r.report.to_json()}});
+    } else {
+      print_report(c.label, r);
+    }
+    rows.emplace_back(c.opt.reduction, r.info.value("source_status", std::string("?")),
+                      r.report.count(Verdict::kHeld), r.report.count(Verdict::kViolated),
+                      r.report.count(Verdict::kNotChecked));
+  }
+  if (a.json) {
+    std::cout << all.dump(2) << "\n";
+  } else {
+    std::cout << "== summary\n"
+              << std::left << std::setw(10) << "reduction" << std::setw(36) << "source" << std::setw(6) << "held"
+              << std::setw(10) << "violated" << "not checked\n";
+    for (auto& [red, src, h, v, n] : rows)
+      std::cout << std::setw(10) << red << std::setw(36) << src << std::setw(6) << h << std::setw(10) << v << n
+                << "\n";
+  }
+  return violated ? 4 : 0;
+}
+
+const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
+  auto a = std::make_shared<VerifyArgs>();
+  CLI::App* app = root.add_subcommand("verify", "Check that a reduction preserved the optimal loss on an instance");
+  app->add_option("source", a->source, "source instance (set cover, graph or CNF file)");
+  app->add_option("--reduction,-r", a->opt.reduction, "setcover | dks | sat1 | sat2 | satk");
+  app->add_option("--kappa", a->opt.kappa, "dks: size of the dense subgraph");
+  app->add_option("--units", a->opt.units, "satk: number of ReLUs K (>= 2)")->capture_default_str();
+  app->add_option("--source-time-limit", a->opt.source_time_limit, "seconds for the source solver")
+      ->capture_default_str();
+  app->add_option("--time-limit", a->opt.trainer_time_limit, "seconds for each trainer")->capture_default_str();
+  app->add_option("--threads", a->opt.threads, "trainer threads")->capture_default_str();
+  app->add_option("--seed", a->opt.seed, "seed of the trainers (and of --demo's instances)")->capture_default_str();
+  app->add_option("--starts", a->opt.gd_starts, "gd random restarts")->capture_default_str();
+  app->add_option("--exact-max-samples", a->opt.exact_max_samples, "run the exact trainer up to this many samples")
+      ->capture_default_str();
+  app->add_option("--witness-dir", a->opt.witness_dir, "save networks that violate a check here");
+  app->add_flag("--json", a->json, "machine-readable report");
+  app->add_flag("--demo", a->demo, "verify one small built-in instance of every reduction");
+  app->callback([a] {
+    guarded([&] {
+      install_interrupt_handlers();
+      if (a->demo) {
+        exit_code() = run_demo(*a);
+        return;
+      }
+      if (a->source.empty()) throw std::invalid_argument("verify: give a SOURCE file (or --demo)");
+      if (a->opt.reduction.empty()) throw std::invalid_argument("verify: --reduction is required");
+      PipelineResult r = run_pipeline_file(a->source, a->opt);
+      if (a->json) {
+        std::cout << nlohmann::json{{"info", r.info}, {"report", r.report.to_json()}}.dump(2) << "\n";
+      } else {
+        print_report(a->source + " via " + a->opt.reduction, r);
+      }
+      exit_code() = r.report.any_violated() ? 4 : 0;
+    });
+  });
+});
+
+}  // namespace
+
+}  // namespace relugap::cli

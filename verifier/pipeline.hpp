@@ -1,0 +1,48 @@
+#pragma once
+// The verifier end to end: solve a source instance (exactly where possible),
+// build the reduced set, lift the source certificate, run the trainers, and
+// check every statement the reduction makes (verify.hpp).
+#include <cstdint>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "instances/cnf.hpp"
+#include "instances/graph.hpp"
+#include "instances/set_cover.hpp"
+#include "verifier/verify.hpp"
+
+namespace relugap {
+
+struct PipelineOptions {
+  std::string reduction;             ///< "setcover" | "dks" | "sat1" | "sat2" | "satk"
+  std::uint32_t kappa = 0;           ///< dks: κ (0 = required error)
+  std::size_t units = 3;             ///< satk: K
+  double source_time_limit = 30;     ///< seconds for the source solver
+  double trainer_time_limit = 10;    ///< seconds for each trainer
+  unsigned threads = 1;
+  std::uint64_t seed = 1;
+  std::size_t gd_starts = 4;
+  /// The exact trainer runs for one-unit reductions up to this many samples.
+  std::size_t exact_max_samples = 40;
+  std::string witness_dir;  ///< where violating networks are saved ("" = nowhere)
+};
+
+using SourceInstance = std::variant<SetCoverInstance, Graph, Cnf>;
+
+struct PipelineResult {
+  VerifyReport report;
+  nlohmann::json info;  ///< source, solver status, sizes, trainer losses and times, seed, version
+};
+
+/// Throws Failure / std::invalid_argument on bad options (unknown reduction,
+/// source of the wrong kind, κ out of range, ...).
+PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions& opt);
+
+/// Reads the source file for `opt.reduction` (OR-Library set cover, DIMACS /
+/// edge-list graph, DIMACS CNF), then run_pipeline. Errors name FILE:LINE.
+PipelineResult run_pipeline_file(const std::string& path, const PipelineOptions& opt);
+
+}  // namespace relugap
