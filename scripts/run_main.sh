@@ -19,3 +19,6 @@ for f in "$out/planted_3sat.cnf" "$out/gnp_clique.clq" "$out/planted_cover.txt";
 done
 echo "== provenance of $out/planted_cover.txt (sidecar $out/planted_cover.txt.json)"
 cat "$out/planted_cover.txt.json"
+
+echo "== relugap verify --demo: one small built-in instance of every reduction"
+"$bin" verify --demo --time-limit 5 --source-time-limit 10
