@@ -1,0 +1,198 @@
+// `relugap reduce maxcut INPUT -o OUT [--solve] [--format F] [--c C --s S] [--degree-bound D]`:
+// Max-2Lin(2) / Max-Cut -> one ReLU in the unit ball (reductions/maxcut_to_relu.hpp,
+// docs/reductions/eps-efficient.md). INPUT: a graph (DIMACS / edge list: Max-Cut) or a
+// "p lin2" file (Max-2Lin(2)). A "c planted sigma ..." comment (written by `relugap gen
+// maxcut`) becomes the certificate when no better assignment is found.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "instances/atomic_write.hpp"
+#include "instances/error.hpp"
+#include "instances/gen_maxcut.hpp"
+#include "instances/io.hpp"
+#include "instances/lin2.hpp"
+#include "instances/loss.hpp"
+#include "reductions/maxcut_to_relu.hpp"
+#include "solvers/max2lin.hpp"
+#include "tools/command.hpp"
+
+namespace relugap::cli {
+
+namespace {
+
+struct MaxCutCliOptions {
+  std::string input, out, format, c_text, s_text;
+  bool solve = false;
+  std::uint32_t degree_bound = 0;
+  std::uint32_t exact_max_n = 24;
+  std::uint64_t seed = 1;
+};
+
+template <class T>
+T take(Result<T> r) {
+  if (!r.ok()) throw Failure(r.error());
+  return std::move(r).value();
+}
+
+Rational from_u64(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
+
+std::optional<Rational> fraction(const std::string& text, const std::string& flag) {
+  if (text.empty()) return std::nullopt;
+  Rational q;
+  try {
+    q = parse_rational(text);
+  } catch (const Failure&) {
+    fail("reduce.param", "reduce maxcut", 0, flag + " must be a number in [0, 1] (decimal or p/q), got '" + text + "'");
+  }
+  if (q < 0 || q > 1) fail("reduce.param", "reduce maxcut", 0, flag + " must be in [0, 1], got '" + text + "'");
+  return q;
+}
+
+bool power_of_two(std::uint32_t k) { return k != 0 && (k & (k - 1)) == 0; }
+
+void run(const MaxCutCliOptions& o) {
+  const std::string where = "reduce maxcut";
+  DataFormat format = DataFormat::kNpy;
+  if (!o.format.empty()) {
+    auto f = parse_format(o.format);
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, libsvm or csv, got '" + o.format + "'");
+    format = *f;
+  } else if (auto f = format_from_path(o.out)) {
+    format = *f;
+  }
+  const auto c = fraction(o.c_text, "--c");
+  const auto s = fraction(o.s_text, "--s");
+
+  const std::string text = read_file(o.input);
+  Lin2Instance inst;
+  std::string problem;
+  if (looks_like_lin2(text)) {
+    inst = take(parse_lin2(text, o.input));
+    problem = inst.is_maxcut() ? "maxcut (lin2 file)" : "max2lin";
+  } else {
+    inst = lin2_from_graph(take(read_graph(o.input)));
+    problem = "maxcut";
+  }
+  if (inst.cons.empty()) fail("reduce.empty", o.input, 0, "the instance has no edges/constraints");
+  const auto planted = read_planted_sigma(text, o.input, inst.n);
+
+  std::optional<std::uint32_t> db;
+  if (o.degree_bound > 0) db = o.degree_bound;
+  const MaxCutReduction red(inst, db);
+
+  Sidecar sc = make_sidecar();
+  sc.source = Sidecar::Source{o.input, sha256_file(o.input), problem};
+  nlohmann::json params = red.params();
+  params["solve"] = o.solve;
+  params["exact_in_double"] = power_of_two(red.k());
+  if (!power_of_two(red.k()))
+    params["note"] = "entries are +-1/k with k = " + std::to_string(red.k()) +
+                     ": the file holds the nearest doubles; the exact set is x_v[e] = +-1/k as described in layout";
+
+  std::optional<std::vector<bool>> best_sigma;
+  std::optional<std::uint64_t> sat_lo, sat_hi;
+  std::string status_line = "not solved";
+  if (planted) {
+    best_sigma = *planted;
+    sat_lo = inst.satisfied(*planted);
+    params["planted_sat"] = *sat_lo;
+  }
+  if (o.solve) {
+    const Max2LinResult res = max2lin_solve(inst, o.seed, o.exact_max_n);
+    if (!sat_lo || res.lower > *sat_lo) {
+      sat_lo = res.lower;
+      best_sigma = res.sigma;
+    }
+    sat_hi = res.upper;
+    sc.bounds.source_status = res.status == SolveStatus::kOptimal
+                                  ? "optimal (" + res.method + ")"
+                                  : "bounds: lower from " + std::string(planted ? "planted/" : "") +
+                                        "local search, upper from the certified eigenvalue bound";
+    params["solver"] = {{"method", res.method},        {"status", std::string(to_string(res.status))},
+                        {"sat_lower", *sat_lo},        {"sat_upper", *sat_hi},
+                        {"seconds", res.seconds},      {"seed", o.seed},
+                        {"exact_max_n", o.exact_max_n}};
+    std::ostringstream line;
+    line << sc.bounds.source_status.value() << ": SAT* in [" << *sat_lo << ", " << *sat_hi << "] of "
+         << inst.cons.size();
+    status_line = line.str();
+  } else if (planted) {
+    sc.bounds.source_status = "lower bound (planted assignment)";
+    status_line = "planted assignment satisfies " + std::to_string(*sat_lo) + " of " + std::to_string(inst.cons.size());
+  }
+  LossBounds b;
+  if (sat_lo && sat_hi && *sat_lo == *sat_hi) {
+    b = red.bounds(from_u64(*sat_lo));
+  } else {
+    b = red.bounds_between(sat_lo ? std::optional<Rational>(from_u64(*sat_lo)) : std::nullopt,
+                           sat_hi ? std::optional<Rational>(from_u64(*sat_hi)) : std::nullopt);
+    if (sat_lo) b.source_optimum = from_u64(*sat_lo);
+  }
+
+  if (best_sigma) {
+    const ExactNetwork cert = red.lift(*best_sigma);
+    const Rational l = exact_loss(red.data(), cert);
+    Rational norm2 = 0;
+    for (const auto& x : cert.w) norm2 += x * x;
+    if (norm2 > 1 || !b.loss_upper || l > *b.loss_upper)
+      fail("reduce.certificate", o.input, 0,
+           "internal error: certificate loss " + to_string(l) + " exceeds the stated upper bound");
+    const DecodeCheck dc = red.decode_check(cert);
+    if (!dc.lemma_holds || dc.source_value < from_u64(*sat_lo))
+      fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its assignment");
+    sc.certificate_exact = cert;
+    sc.certificate = to_double(cert);
+    sc.bounds.exact["certificate_loss"] = l;
+    sc.bounds.exact["certificate_norm2"] = norm2;
+  }
+  sc.reduction = Sidecar::Reduction{red.name(), params};
+  store_bounds(b, sc);
+  UnitBallBlock ub = red.unit_ball(c, s);
+  nlohmann::json ubj = to_json(ub);
+  const Rational m2(2 * static_cast<unsigned long>(inst.n));
+  ubj["instance"] = {
+      {"sat_lower", sat_lo ? nlohmann::json(*sat_lo) : nlohmann::json(nullptr)},
+      {"sat_upper", sat_hi ? nlohmann::json(*sat_hi) : nlohmann::json(nullptr)},
+      {"mean_loss_upper", b.loss_upper ? nlohmann::json(Rational(*b.loss_upper / m2).get_d()) : nullptr},
+      {"mean_loss_lower", b.loss_lower ? nlohmann::json(Rational(*b.loss_lower / m2).get_d()) : nullptr}};
+  sc.extra["unit_ball"] = ubj;
+
+  write_training_set(o.out, to_double(red.data()), format, sc);
+  std::cout << "wrote " << o.out << " (" << format_name(format) << "): " << problem << ", n = " << inst.n
+            << ", constraints = " << inst.cons.size() << ", max degree " << red.max_degree() << ", D = " << red.D()
+            << "; m = " << red.data().samples() << ", d = " << red.data().dim << "; source: " << status_line;
+  if (b.loss_lower || b.loss_upper)
+    std::cout << "; mean OPT in ["
+              << (b.loss_lower ? std::to_string(Rational(*b.loss_lower / m2).get_d()) : std::string("?")) << ", "
+              << (b.loss_upper ? std::to_string(Rational(*b.loss_upper / m2).get_d()) : std::string("?")) << "]";
+  if (ub.epsilon()) std::cout << "; unit ball (c, s) gap: epsilon = " << ub.epsilon()->get_d();
+  std::cout << "\n";
+}
+
+const CommandRegistrar registrar([](CLI::App& root) {
+  auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
+  auto* app = reduce.add_subcommand(
+      "maxcut", "Max-Cut / Max-2Lin(2) -> one ReLU in the unit ball (mean-loss gap ~ 1/sqrt(n), REDUCTIONS.md §10)");
+  auto o = std::make_shared<MaxCutCliOptions>();
+  app->add_option("input", o->input, "graph (DIMACS / edge list: Max-Cut) or 'p lin2' file (Max-2Lin(2))")->required();
+  app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
+  app->add_flag("--solve", o->solve,
+                "compute SAT*: exactly by Gray-code enumeration for n <= --exact-max-n, else a local-search lower "
+                "bound and a certified eigenvalue upper bound; records loss bounds and the certificate");
+  app->add_option("--exact-max-n", o->exact_max_n, "largest n solved by enumeration (default 24)");
+  app->add_option("--seed", o->seed, "seed of the local search (default 1)");
+  app->add_option("--c", o->c_text, "YES threshold: SAT* >= c*M (unit_ball.yes_upper)");
+  app->add_option("--s", o->s_text, "NO threshold: SAT* <= s*M (unit_ball.no_lower)");
+  app->add_option("--degree-bound", o->degree_bound,
+                  "degree bound D >= max degree (rounded up to a perfect square; default: the max degree)");
+  app->callback([o] { guarded([&] { run(*o); }); });
+});
+
+}  // namespace
+
+}  // namespace relugap::cli
