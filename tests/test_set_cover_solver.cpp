@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "instances/interrupt.hpp"
 #include "instances/io.hpp"
 #include "instances/rng.hpp"
 #include "solvers/set_cover_exact.hpp"
@@ -145,4 +146,24 @@ TEST_CASE("a tiny time limit on scp41 ends in a valid state") {
     CHECK(cbc.cost >= 429);
   }
   if (cbc.lower_bound) CHECK(*cbc.lower_bound <= 429);
+}
+
+TEST_CASE("an interrupt request (SIGINT/SIGTERM flag) stops CBC in a valid state") {
+  auto inst = read_set_cover(std::string(RELUGAP_SHARED_DATA) + "/setcover/scp41.txt");
+  REQUIRE(inst.ok());
+  request_interrupt();
+  auto cbc = solve_set_cover_cbc(inst.value());
+  clear_interrupt();
+  // CBC may finish the root (and prove 429) before its first node event.
+  CHECK((cbc.status == SolveStatus::kInterrupted || cbc.status == SolveStatus::kOptimal));
+  if (cbc.status == SolveStatus::kOptimal) CHECK(cbc.cost == 429);
+  if (cbc.has_cover) {
+    CHECK(inst.value().is_cover(cbc.cover));
+    CHECK(cbc.cost >= 429);
+  }
+  if (cbc.lower_bound) CHECK(*cbc.lower_bound <= 429);
+  MESSAGE("interrupted CBC on scp41: status " << to_string(cbc.status) << ", has_cover " << cbc.has_cover << ", "
+                                              << cbc.message);
+  // Afterwards, a normal solve is unaffected.
+  CHECK(solve_set_cover_cbc(inst.value()).status == SolveStatus::kOptimal);
 }
