@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "instances/interrupt.hpp"
+
 namespace relugap {
 
 namespace {
@@ -158,6 +160,7 @@ class BranchAndBound {
   }
 
   [[nodiscard]] bool stopped() const { return stopped_; }
+  [[nodiscard]] bool by_signal() const { return by_signal_; }
   [[nodiscard]] std::uint64_t nodes() const { return nodes_; }
   [[nodiscard]] std::uint64_t best_edges() const { return pairs_ - inc_missing_; }
   /// Proved: every κ-set has at least this many missing pairs.
@@ -203,7 +206,12 @@ class BranchAndBound {
   bool should_stop() {
     if (stopped_) return true;
     if (opt_.node_limit && nodes_ >= *opt_.node_limit) stopped_ = true;
-    if (!stopped_ && (nodes_ & 31) == 0 && seconds_since(t0_) > opt_.time_limit) stopped_ = true;
+    if (!stopped_ && (nodes_ & 31) == 0) {
+      if (interrupted())
+        stopped_ = by_signal_ = true;
+      else if (seconds_since(t0_) > opt_.time_limit)
+        stopped_ = true;
+    }
     return stopped_;
   }
 
@@ -394,7 +402,7 @@ class BranchAndBound {
   std::uint64_t proved_lb_ = 0;          // proved: every κ-set has missing ≥ proved_lb_
   std::uint64_t root_lb_ = 0;
   std::uint64_t open_lb_ = std::numeric_limits<std::uint64_t>::max();
-  bool stopped_ = false, done_ = false;
+  bool stopped_ = false, done_ = false, by_signal_ = false;
   std::uint64_t nodes_ = 0;
   std::vector<Word> S_, C_;
   std::vector<Level> levels_;
@@ -426,7 +434,9 @@ DksResult dks_exact(const Graph& g, std::uint32_t kappa, const DksExactOptions& 
   r.nodes = bb.nodes();
   r.upper_bound = std::min(bb.pairs() - bb.proved_missing_lb(), dks_trivial_upper_bound(g, kappa));
   r.upper_bound = std::max(r.upper_bound, r.edges);  // (never below a set we hold; a no-op when sound)
-  r.status = (!bb.stopped() || r.upper_bound == r.edges) ? SolveStatus::kOptimal : SolveStatus::kFeasible;
+  r.status = (!bb.stopped() || r.upper_bound == r.edges) ? SolveStatus::kOptimal
+             : bb.by_signal()                            ? SolveStatus::kInterrupted
+                                                         : SolveStatus::kFeasible;
   if (r.status == SolveStatus::kOptimal) r.upper_bound = r.edges;
   r.seconds = seconds_since(t0);
   return r;

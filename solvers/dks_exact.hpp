@@ -23,7 +23,8 @@ struct DksExactOptions {
 /// Maximises edges inside a κ-subset. Returns kOptimal (upper_bound == edges)
 /// only when the search completed or a proved bound meets the incumbent;
 /// after a time or node limit returns kFeasible with the best set found and
-/// the best proved upper bound (≥ edges). Throws std::invalid_argument unless
+/// the best proved upper bound (≥ edges); after SIGINT/SIGTERM (instances/
+/// interrupt.hpp, polled every 32 nodes) the same with kInterrupted. Throws std::invalid_argument unless
 /// 1 ≤ κ ≤ n.
 DksResult dks_exact(const Graph& g, std::uint32_t kappa, const DksExactOptions& opt = {});
 

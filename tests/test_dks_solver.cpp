@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "instances/interrupt.hpp"
 #include "instances/io.hpp"
 #include "instances/rng.hpp"
 #include "solvers/dks_exact.hpp"
@@ -169,4 +170,15 @@ TEST_CASE("a tiny limit on C125.9 with kappa = 40 reports kFeasible and a sound 
     CHECK(r.upper_bound <= choose2(40));
     CHECK(r.edges >= 700);  // the heuristic alone gets 772 (34-clique plus six vertices)
   }
+}
+
+TEST_CASE("an interrupt stops the search with kInterrupted, the best set and a sound bound") {
+  Graph g = load("C125.9.clq");
+  request_interrupt();
+  const DksResult r = dks_exact(g, 40);
+  clear_interrupt();
+  check_set(g, 40, r);
+  CHECK(r.status == SolveStatus::kInterrupted);
+  CHECK(r.nodes <= 64);  // polled every 32 nodes
+  CHECK(r.upper_bound <= choose2(40));
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "instances/error.hpp"
+#include "instances/interrupt.hpp"
 #include "instances/io.hpp"
 #include "instances/loss.hpp"
 #include "reductions/dks_to_relu.hpp"
@@ -98,6 +99,7 @@ void run(const DksCliOptions& o) {
   if (o.solve) {
     DksExactOptions so;
     so.time_limit = o.time_limit;
+    install_interrupt_handlers();  // Ctrl-C stops the search; the best set and proved bound are kept
     res = dks_exact(g, kappa, so);
     const Rational found = from_u64(res->edges), ub = from_u64(res->upper_bound);
     switch (res->status) {
@@ -106,15 +108,16 @@ void run(const DksCliOptions& o) {
         b = red.bounds(found);
         break;
       case SolveStatus::kFeasible:
+      case SolveStatus::kInterrupted:
         // τ is only known to lie in [found, ub]: the certificate gives the upper
         // loss bound; the lower loss bound must use the proved ub, not `found`.
-        sc.bounds.source_status = "lower bound (heuristic/time limit)";
+        sc.bounds.source_status =
+            res->status == SolveStatus::kFeasible ? "lower bound (heuristic/time limit)" : "lower bound (interrupted)";
         b = red.bounds_between(found, ub);
         b.source_optimum = found;
         break;
       case SolveStatus::kInfeasible:
       case SolveStatus::kTimeLimit:
-      case SolveStatus::kInterrupted:
       case SolveStatus::kError:
         fail("reduce.solver", o.input, 0,
              std::string("DkS solver ended with status ") + std::string(to_string(res->status)));
