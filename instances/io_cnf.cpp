@@ -16,7 +16,6 @@
 //   cnf.after_end      data after the SATLIB '%' end marker
 // Nothing is allocated from the header's counts: clauses are appended as read.
 #include <limits>
-#include <sstream>
 
 #include "instances/atomic_write.hpp"
 #include "instances/io.hpp"
@@ -128,9 +127,7 @@ Result<Cnf> read_cnf(const std::string& path) {
 
 void write_cnf(const std::string& path, const Cnf& f, const std::string& comment) {
   write_file_atomic(path, [&](std::ostream& os) {
-    std::istringstream lines(comment);
-    std::string c;
-    while (std::getline(lines, c)) os << "c" << (c.empty() ? "" : " ") << c << "\n";
+    write_comment_lines(os, comment);
     os << "p cnf " << f.num_vars << " " << f.num_clauses() << "\n";
     for (const auto& clause : f.clauses) {
       for (Lit l : clause) os << l.dimacs() << " ";

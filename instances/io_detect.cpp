@@ -9,11 +9,6 @@ namespace relugap {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
 FileKind json_kind(const std::string& text, const std::string& path) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_object() && j.contains("kind") && j["kind"].is_string()) {
@@ -55,7 +50,7 @@ FileKind sniff(const std::string& text, const std::string& path) {
 }  // namespace
 
 FileKind detect_kind(const std::string& path) {
-  const std::string ext = lower(std::filesystem::path(path).extension().string());
+  const std::string ext = lower_extension(path);
   if (ext == ".cnf") return FileKind::kCnf;
   if (ext == ".clq" || ext == ".col" || ext == ".edges" || ext == ".graph" || ext == ".mtx") return FileKind::kGraph;
   if (format_from_path(path)) return FileKind::kTrainingSet;

@@ -15,7 +15,6 @@
 //   graph.asymmetric, graph.line (an unknown DIMACS line type).
 // The vertex count is capped at kMaxVertices, and the graph is only allocated
 // after the whole file has been checked against its header.
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -142,15 +141,10 @@ Graph parse_dimacs(LineReader& lines, std::string_view first, const std::string&
 
 Graph parse_matrix_market(LineReader& lines, std::string_view banner, const std::string& file) {
   auto b = split_ws(banner);
-  auto lower = [](std::string_view s) {
-    std::string out(s);
-    for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return out;
-  };
-  if (b.size() != 5 || lower(b[1]) != "matrix" || lower(b[2]) != "coordinate")
+  if (b.size() != 5 || to_lower(b[1]) != "matrix" || to_lower(b[2]) != "coordinate")
     fail("graph.header", file, lines.line(),
          "MatrixMarket banner " + quoted(banner) + ": expected '%%MatrixMarket matrix coordinate FIELD SYMMETRY'");
-  std::string field = lower(b[3]), symmetry = lower(b[4]);
+  std::string field = to_lower(b[3]), symmetry = to_lower(b[4]);
   if (field != "pattern" && field != "real" && field != "integer")
     fail("graph.header", file, lines.line(),
          "MatrixMarket field '" + field + "' not supported (pattern, real, integer)");
@@ -308,12 +302,6 @@ Graph parse_graph_or_throw(std::string_view text, const std::string& file) {
   fail("graph.no_header", file, lines.line(), "no graph data (expected a 'p edge' header or an edge list)");
 }
 
-void write_comment(std::ostream& os, const std::string& comment) {
-  std::istringstream lines(comment);
-  std::string c;
-  while (std::getline(lines, c)) os << "c" << (c.empty() ? "" : " ") << c << "\n";
-}
-
 }  // namespace
 
 Result<Graph> parse_graph(const std::string& text, const std::string& name) {
@@ -326,7 +314,7 @@ Result<Graph> read_graph(const std::string& path) {
 
 void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment) {
   write_file_atomic(path, [&](std::ostream& os) {
-    write_comment(os, comment);
+    write_comment_lines(os, comment);
     os << "p edge " << g.num_vertices() << " " << g.num_edges() << "\n";
     for (auto [u, v] : g.edges()) os << "e " << u.value() + 1 << " " << v.value() + 1 << "\n";
   });

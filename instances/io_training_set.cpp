@@ -51,12 +51,6 @@ using namespace io_detail;
 
 namespace {
 
-std::string lower_extension(const std::string& path) {
-  std::string ext = std::filesystem::path(path).extension().string();
-  for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return ext;
-}
-
 DataFormat sniff_format(const std::string& bytes) {
   if (bytes.starts_with("\x93NUMPY")) return DataFormat::kNpy;
   LineReader lines(bytes);

@@ -1,8 +1,11 @@
 #include "instances/text_reader.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
+#include <sstream>
 
 namespace relugap {
 
@@ -97,6 +100,22 @@ std::string format_double(double x) {
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, x);  // 64 bytes always suffice for the shortest form
   return std::string(buf, res.ptr);
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+std::string lower_extension(const std::string& path) {
+  return to_lower(std::filesystem::path(path).extension().string());
+}
+
+void write_comment_lines(std::ostream& os, const std::string& comment) {
+  std::istringstream lines(comment);
+  std::string c;
+  while (std::getline(lines, c)) os << "c" << (c.empty() ? "" : " ") << c << "\n";
 }
 
 std::string quoted(std::string_view tok) {

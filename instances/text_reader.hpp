@@ -5,6 +5,7 @@
 // overflow: out-of-range values come back as nullopt.
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,12 @@ std::optional<std::uint64_t> parse_u64(std::string_view tok);
 std::optional<double> parse_f64(std::string_view tok);
 /// Shortest text that reads back as exactly `x`.
 std::string format_double(double x);
+/// ASCII lower case.
+std::string to_lower(std::string_view s);
+/// A file name's extension in lower case, with the dot (".npy"), or "".
+std::string lower_extension(const std::string& path);
+/// Writes each line of `comment` as a DIMACS comment line "c ...".
+void write_comment_lines(std::ostream& os, const std::string& comment);
 /// `tok` in single quotes for messages, cut to at most 40 characters.
 std::string quoted(std::string_view tok);
 
