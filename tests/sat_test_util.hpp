@@ -24,60 +24,68 @@ inline bool cnf_satisfiable(const Cnf& f) {
   return false;
 }
 
-/// Calls `visit` for every solution of a 1-in-3 formula (backtracking over
-/// variables in order, pruning a clause as soon as it has 2 true positions or
-/// all positions are assigned without exactly one true). Stops early when
-/// `visit` returns false. Returns the number of solutions visited.
+/// Calls `visit` for every solution of a 1-in-3 formula: branching on the
+/// first unassigned variable with propagation (a clause with one true position
+/// makes its other positions false; a clause with no true position and one
+/// unassigned position makes it true; two true positions, or all positions
+/// assigned without exactly one true, is a conflict). Stops early when `visit`
+/// returns false. Returns the number of solutions visited.
 inline std::size_t for_each_one_in_three_solution(const OneInThreeFormula& f,
                                                   const std::function<bool(const std::vector<bool>&)>& visit) {
-  const std::uint32_t n = f.num_vars;
-  // clauses by their largest variable: checked once that variable is assigned
-  std::vector<std::vector<std::size_t>> by_last(n);
-  std::vector<std::vector<std::size_t>> by_var(n);
-  for (std::size_t i = 0; i < f.clauses.size(); ++i) {
-    std::uint32_t last = 0;
-    for (Lit l : f.clauses[i]) {
-      last = std::max(last, l.var().value());
-      by_var[l.var().idx()].push_back(i);
+  using State = std::vector<signed char>;  // -1 unassigned, 0 false, 1 true
+  auto lit_value = [](const State& st, Lit l) -> int {
+    const signed char v = st[l.var().idx()];
+    if (v < 0) return -1;
+    return (v == 1) != l.negated() ? 1 : 0;
+  };
+  auto propagate = [&](State& st) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& c : f.clauses) {
+        int t = 0, u = 0;
+        Lit free_lit;
+        for (Lit l : c) {
+          const int v = lit_value(st, l);
+          if (v == 1) ++t;
+          if (v < 0) {
+            ++u;
+            free_lit = l;
+          }
+        }
+        if (t > 1 || (u == 0 && t != 1)) return false;
+        if (u == 0) continue;
+        if (t == 1) {
+          for (Lit l : c)
+            if (lit_value(st, l) < 0) st[l.var().idx()] = l.negated() ? 1 : 0;  // make l false
+          changed = true;
+        } else if (u == 1) {
+          st[free_lit.var().idx()] = free_lit.negated() ? 0 : 1;  // make it true
+          changed = true;
+        }
+      }
     }
-    by_last[last].push_back(i);
-  }
-  std::vector<bool> a(n, false);
-  std::size_t count = 0;
-  bool stop = false;
-  // partial check: number of true positions among assigned vars <= 1
-  auto partial_ok = [&](std::uint32_t upto) {
-    for (std::size_t ci : by_var[upto]) {
-      unsigned t = 0;
-      for (Lit l : f.clauses[ci])
-        if (l.var().value() <= upto && l.eval(a)) ++t;
-      if (t > 1) return false;
-    }
-    for (std::size_t ci : by_last[upto])
-      if (OneInThreeFormula::true_count(f.clauses[ci], a) != 1) return false;
     return true;
   };
-  std::function<void(std::uint32_t)> rec = [&](std::uint32_t v) {
-    if (stop) return;
-    if (v == n) {
+  std::size_t count = 0;
+  bool stop = false;
+  std::function<void(State)> rec = [&](State st) {
+    if (stop || !propagate(st)) return;
+    std::size_t v = 0;
+    while (v < st.size() && st[v] >= 0) ++v;
+    if (v == st.size()) {
+      std::vector<bool> a(st.size());
+      for (std::size_t i = 0; i < st.size(); ++i) a[i] = st[i] == 1;
       ++count;
       if (!visit(a)) stop = true;
       return;
     }
-    for (int val = 0; val < 2 && !stop; ++val) {
-      a[v] = val != 0;
-      if (partial_ok(v)) rec(v + 1);
+    for (signed char val = 0; val < 2 && !stop; ++val) {
+      State next = st;
+      next[v] = val;
+      rec(std::move(next));
     }
-    a[v] = false;
   };
-  if (n == 0) {
-    if (f.clauses.empty()) {
-      ++count;
-      visit(a);
-    }
-    return count;
-  }
-  rec(0);
+  rec(State(f.num_vars, -1));
   return count;
 }
 

@@ -2,6 +2,9 @@
 // enumeration, satisfiability preserved on small formulas, lift and decode.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
+
 #include "instances/error.hpp"
 #include "reductions/cnf_to_3cnf.hpp"
 #include "reductions/one_in_three.hpp"
@@ -206,23 +209,89 @@ TEST_CASE("chain CNF -> 1-in-3: every formula over <= 4 variables with <= 2 clau
   MESSAGE(formulas << " formulas checked");
 }
 
+namespace {
+/// A formula of three clauses of <= 3 literals over 4 variables, renamed by
+/// `perm`, as a comparable key: each clause becomes its sorted literal codes
+/// (2v + sign, 1-based so 0 pads short clauses) in base 9, and the three
+/// clause codes are sorted. Equal keys = same formula up to clause and literal order.
+std::array<unsigned, 3> renamed_key(const std::vector<Clause>& cs, const std::array<std::uint32_t, 4>& perm) {
+  std::array<unsigned, 3> key{};
+  for (std::size_t c = 0; c < 3; ++c) {
+    std::array<unsigned, 3> lits{0, 0, 0};
+    for (std::size_t t = 0; t < cs[c].size(); ++t)
+      lits[t] = 1 + 2 * perm[cs[c][t].var().idx()] + (cs[c][t].negated() ? 1U : 0U);
+    std::sort(lits.begin(), lits.end());
+    key[c] = (lits[0] * 9 + lits[1]) * 9 + lits[2];
+  }
+  std::sort(key.begin(), key.end());
+  return key;
+}
+}  // namespace
+
+TEST_CASE("chain CNF -> 1-in-3 and -> positive 1-in-3: every formula over 4 variables with 3 clauses, up to renaming") {
+  // The chain treats every variable index alike (fresh variables are numbered
+  // after the input's), so one formula per renaming class suffices: the one
+  // whose key (renamed_key) is the smallest among its 24 renamings. Formulas
+  // over fewer variables are among these (variable 4 unused).
+  const auto clauses = all_clauses(4);
+  std::vector<std::array<std::uint32_t, 4>> perms;
+  std::array<std::uint32_t, 4> p{0, 1, 2, 3};
+  do perms.push_back(p);
+  while (std::next_permutation(p.begin(), p.end()));
+  Cnf f;
+  f.num_vars = 4;
+  const std::size_t n = clauses.size();
+  std::size_t formulas = 0, checked = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i; j < n; ++j)
+      for (std::size_t k = j; k < n; ++k) {
+        f.clauses = {clauses[i], clauses[j], clauses[k]};
+        ++formulas;
+        const auto self = renamed_key(f.clauses, perms[0]);
+        bool smallest = true;
+        for (std::size_t q = 1; q < perms.size() && smallest; ++q)
+          smallest = !(renamed_key(f.clauses, perms[q]) < self);
+        if (!smallest) continue;
+        check_chain(f, false);
+        check_chain(f, true);
+        ++checked;
+      }
+  MESSAGE(formulas << " formulas, " << checked << " renaming classes checked");
+  CHECK(formulas == 164 * 165 * 166 / 6);
+}
+
 TEST_CASE("chain CNF -> 1-in-3 and -> positive 1-in-3: random formulas with 3 clauses over <= 4 variables") {
-  const auto clauses4 = all_clauses(4);
   Rng rng(31337);
-  for (int trial = 0; trial < 3000; ++trial) {
+  for (int trial = 0; trial < 20000; ++trial) {
     Cnf f;
     f.num_vars = static_cast<std::uint32_t>(rng.between(1, 4));
     const auto cl = all_clauses(f.num_vars);
     for (int c = 0; c < 3; ++c) f.clauses.push_back(cl[rng.below(cl.size())]);
-    check_chain(f, trial % 3 == 0);
+    check_chain(f, trial % 2 == 0);
   }
   // longer clauses and the empty clause go through the splitter first
-  for (int trial = 0; trial < 300; ++trial) {
+  for (int trial = 0; trial < 1000; ++trial) {
     Cnf f =
-        random_cnf(rng, static_cast<std::uint32_t>(rng.between(1, 4)), static_cast<std::size_t>(rng.between(0, 3)), 5);
+        random_cnf(rng, static_cast<std::uint32_t>(rng.between(1, 4)), static_cast<std::size_t>(rng.between(0, 3)), 6);
     if (trial % 50 == 0) f.clauses.push_back({});
     check_chain(f, trial % 2 == 0);
   }
+}
+
+TEST_CASE("chain CNF -> positive 1-in-3: every formula over 2 variables with <= 3 clauses") {
+  const auto clauses = all_clauses(2);
+  Cnf f;
+  f.num_vars = 2;
+  const std::size_t n = clauses.size();
+  std::size_t formulas = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i; j < n; ++j)
+      for (std::size_t k = j; k < n; ++k) {
+        f.clauses = {clauses[i], clauses[j], clauses[k]};
+        check_chain(f, true);
+        ++formulas;
+      }
+  MESSAGE(formulas << " formulas checked");
 }
 
 TEST_CASE("chain from a 1-in-3 source") {
