@@ -38,7 +38,7 @@ struct EpsOptions {
   std::string reduction = "maxcut", sizes = "16,32,64,128", out, c_text = "1";
   std::uint32_t seeds = 3, degree = 9, exact_max_n = 24;
   std::uint64_t seed = 1;
-  std::size_t starts = 4, iters = 2000;
+  std::size_t starts = 8, iters = 3000;
   unsigned threads = 2;
   bool no_train = false, no_plot = false;
 };
@@ -80,6 +80,7 @@ double train_mean(const MaxCutReduction& r, const EpsOptions& o, std::uint64_t s
   t.threads = o.threads;
   t.constraints.unit_norm = 1.0;
   t.constraints.output_l1 = 1.0;
+  t.constraints.output_signs = {1};  // the class has a > 0 (a <= 0 outputs <= 0: loss >= that of w = 0)
   t.gd.starts = o.starts;
   t.gd.max_iters = o.iters;
   const TrainingSet data = to_double(r.data());
@@ -205,32 +206,34 @@ void run(const EpsOptions& o) {
   const std::string csv_path = (dir / "eps_scaling.csv").string(), sum_path = (dir / "eps_summary.csv").string();
   write_file_atomic(csv_path, [&](std::ostream& os) { os << csv.str(); });
   write_file_atomic(sum_path, [&](std::ostream& os) { os << sum.str(); });
-  nlohmann::json meta = {{"relugap_version", kVersion},
-                         {"command", "epsilon-scaling"},
-                         {"reduction", o.reduction},
-                         {"sizes", sizes},
-                         {"seeds", o.seeds},
-                         {"seed", o.seed},
-                         {"degree", o.degree},
-                         {"c", to_string(c)},
-                         {"exact_max_n", o.exact_max_n},
-                         {"train", !o.no_train},
-                         {"gd", {{"starts", o.starts}, {"max_iters", o.iters}, {"unit_norm", 1}, {"output_l1", 1}}},
-                         {"theory",
-                          {{"s_inf", s_inf},
-                           {"limit_eps_sqrt_n", limit},
-                           {"formula",
-                            "eps*sqrt(n) = sqrt(2)(sqrt(c) - sqrt(s)) - (2 - 2s)/(2 sqrt(n)), "
-                            "s_inf = 1/2 + sqrt(D-1)/D"}}},
-                         {"files", {"eps_scaling.csv", "eps_summary.csv", "eps_scaling.gp", "eps_scaling.png"}}};
+  nlohmann::json meta = {
+      {"relugap_version", kVersion},
+      {"command", "epsilon-scaling"},
+      {"reduction", o.reduction},
+      {"sizes", sizes},
+      {"seeds", o.seeds},
+      {"seed", o.seed},
+      {"degree", o.degree},
+      {"c", to_string(c)},
+      {"exact_max_n", o.exact_max_n},
+      {"train", !o.no_train},
+      {"gd",
+       {{"starts", o.starts}, {"max_iters", o.iters}, {"unit_norm", 1}, {"output_l1", 1}, {"output_signs", "+1"}}},
+      {"theory",
+       {{"s_inf", s_inf},
+        {"limit_eps_sqrt_n", limit},
+        {"formula",
+         "eps*sqrt(n) = sqrt(2)(sqrt(c) - sqrt(s)) - (2 - 2s)/(2 sqrt(n)), "
+         "s_inf = 1/2 + sqrt(D-1)/D"}}},
+      {"files", {"eps_scaling.csv", "eps_summary.csv", "eps_scaling.gp", "eps_scaling.png"}}};
   write_file_atomic((dir / "eps_scaling.json").string(), [&](std::ostream& os) { os << meta.dump(2) << '\n'; });
 
   // gnuplot script: ε·√n per instance, its mean, the gd gap·√n, and the theory curve and limit.
   std::ostringstream gp;
-  gp << "set terminal pngcairo size 900,600\n"
+  gp << "set terminal pngcairo size 900,600 noenhanced\n"
      << "set output '" << (dir / "eps_scaling.png").string() << "'\n"
      << "set datafile separator ','\n"
-     << "set key top left\nset logscale x 2\nset grid\n"
+     << "set key center right box opaque\nset logscale x 2\nset grid\n"
      << "set xlabel 'n (vertices)'\nset ylabel 'epsilon * sqrt(n)'\n"
      << "set title 'Max-2Lin(2) -> one ReLU in the unit ball, D = " << o.degree << ", c = " << to_string(c) << "'\n"
      << "limit = " << num(limit) << "\n"
@@ -244,7 +247,8 @@ void run(const EpsOptions& o) {
        << "' every ::1 using 1:6 with linespoints lw 2 dt 2 title 'gd: (L_NO - L_YES)*sqrt(n), mean', \\\n";
   gp << "     [" << sizes.front() << ":" << sizes.back()
      << "] f(x) with lines lw 1 title 'theory (eigenvalue bound s_inf)', \\\n"
-     << "     limit with lines dt 3 title 'limit sqrt(2)(sqrt(c)-sqrt(s_inf))'\n";
+     << "     [" << sizes.front() << ":" << sizes.back()
+     << "] limit with lines lc rgb 'black' dt 2 lw 1.5 title 'limit sqrt(2)(sqrt(c)-sqrt(s_inf))'\n";
   const std::string gp_path = (dir / "eps_scaling.gp").string();
   write_file_atomic(gp_path, [&](std::ostream& os) { os << gp.str(); });
   if (!o.no_plot) {
@@ -269,8 +273,8 @@ const CommandRegistrar registrar([](CLI::App& root) {
   app->add_option("--degree", o->degree, "degree D of the constraint graphs (default 9, a perfect square)");
   app->add_option("--c", o->c_text, "planted YES instances satisfy >= c*M constraints (default 1)");
   app->add_option("--exact-max-n", o->exact_max_n, "NO optimum exact by enumeration up to this n (default 24)");
-  app->add_option("--train-starts", o->starts, "gd starts per instance (default 4)");
-  app->add_option("--train-iters", o->iters, "gd iterations per start (default 2000)");
+  app->add_option("--train-starts", o->starts, "gd starts per instance (default 8)");
+  app->add_option("--train-iters", o->iters, "gd iterations per start (default 3000)");
   app->add_option("--threads", o->threads, "trainer threads (default 2)");
   app->add_flag("--no-train", o->no_train, "skip the gd runs (certified epsilon only)");
   app->add_flag("--no-plot", o->no_plot, "do not run gnuplot (the script is still written)");

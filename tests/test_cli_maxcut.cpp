@@ -1,0 +1,116 @@
+// `relugap gen maxcut`, `relugap reduce maxcut` and `relugap epsilon-scaling` end to end:
+// files, sidecar contents (bounds, exact certificate, unit_ball block), bad input.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_run.hpp"
+#include "instances/io.hpp"
+#include "instances/lin2.hpp"
+#include "instances/loss.hpp"
+
+using namespace relugap;
+using relugap::test::run_cli;
+using relugap::test::slurp;
+using relugap::test::TempDir;
+
+TEST_CASE("gen maxcut + reduce maxcut --solve: exact optimum, certificate within the stated bound") {
+  TempDir dir;
+  const auto inst = dir.file("yes.lin2"), out = dir.file("yes.npy");
+  auto g = run_cli("gen maxcut --vertices 16 --degree 9 --planted --c 0.9 --seed 5 -o " + inst);
+  REQUIRE(g.exit_code == 0);
+  CHECK(g.out.find("planted assignment satisfies") != std::string::npos);
+  auto parsed = read_lin2(inst);
+  REQUIRE(parsed.ok());
+  CHECK(parsed.value().cons.size() == 72);
+  // same seed, same bytes
+  auto g2 = run_cli("gen maxcut --vertices 16 --degree 9 --planted --c 0.9 --seed 5 -o " + dir.file("again.lin2"));
+  REQUIRE(g2.exit_code == 0);
+  CHECK(slurp(inst) == slurp(dir.file("again.lin2")));
+
+  auto r = run_cli("reduce maxcut " + inst + " -o " + out + " --solve --c 0.9 --s 0.75");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("optimal (gray-code enumeration)") != std::string::npos);
+  auto j = nlohmann::json::parse(slurp(out + ".json"));
+  CHECK(j["reduction"]["name"] == "maxcut");
+  CHECK(j["reduction"]["params"]["D"] == 9);
+  CHECK(j["shape"]["samples"] == 32);
+  CHECK(j["shape"]["dim"] == 72);
+  const Rational lower = parse_rational(j["bounds"]["exact"]["loss_lower"].get<std::string>());
+  const Rational upper = parse_rational(j["bounds"]["exact"]["loss_upper"].get<std::string>());
+  const Rational cert = parse_rational(j["bounds"]["exact"]["certificate_loss"].get<std::string>());
+  CHECK(lower <= upper);
+  CHECK(cert <= upper);
+  CHECK(parse_rational(j["bounds"]["exact"]["certificate_norm2"].get<std::string>()) <= 1);
+  const auto& ub = j["unit_ball"];
+  CHECK(ub["m"] == 32);
+  CHECK(ub["d"] == 72);
+  CHECK(ub["n"] == 16);
+  CHECK(ub["B"] == 1.0);
+  REQUIRE(ub["epsilon"].is_number());
+  CHECK(parse_rational(ub["exact"]["epsilon"].get<std::string>()) ==
+        parse_rational(ub["exact"]["no_lower"].get<std::string>()) -
+            parse_rational(ub["exact"]["yes_upper"].get<std::string>()));
+  // the exact certificate in the sidecar reaches the recorded loss on the exact set: the file
+  // holds doubles of ±1/3, so compare the double evaluation loosely and the exact value exactly.
+  auto net = read_network(out + ".json");
+  REQUIRE(net.ok());
+  auto data = read_training_set(out);
+  REQUIRE(data.ok());
+  CHECK(loss(data.value().data, to_double(net.value())) == doctest::Approx(cert.get_d()).epsilon(1e-9));
+}
+
+TEST_CASE("reduce maxcut on a DIMACS graph (Max-Cut) and without --solve") {
+  TempDir dir;
+  const auto g = dir.file("g.col");
+  REQUIRE(run_cli("gen maxcut --vertices 12 --degree 4 --random --cut --seed 2 -o " + g).exit_code == 0);
+  auto r = run_cli("reduce maxcut " + g + " -o " + dir.file("g.csv"));
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(slurp(dir.file("g.csv.json")));
+  CHECK(j["source"]["problem"] == "maxcut");
+  CHECK(j["bounds"]["loss_lower"].is_null());
+  CHECK(j["certificate"].is_null());
+  CHECK(j["reduction"]["params"]["exact_in_double"] == true);  // D = 4, entries ±1/2
+}
+
+TEST_CASE("reduce/gen maxcut: bad input gives FILE:LINE messages, exit 1, no output") {
+  TempDir dir;
+  const auto bad = dir.file("bad.lin2");
+  {
+    std::ofstream f(bad);
+    f << "c x\np lin2 3 2\ne 1 2 1\ne 2 3 7\n";
+  }
+  auto r = run_cli("reduce maxcut " + bad + " -o " + dir.file("o.npy"));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(bad + ":4: sign '7' must be 1 or -1") != std::string::npos);
+  CHECK(!std::filesystem::exists(dir.file("o.npy")));
+  CHECK(!std::filesystem::exists(dir.file("o.npy.json")));
+  auto c = run_cli("reduce maxcut " + bad + " -o " + dir.file("o.npy") + " --c 1.5");
+  CHECK(c.exit_code == 1);
+  CHECK(c.err.find("--c must be in [0, 1]") != std::string::npos);
+  auto g = run_cli("gen maxcut --vertices 5 --degree 3 --random --seed 1 -o " + dir.file("x.lin2"));
+  CHECK(g.exit_code == 1);
+  CHECK(g.err.find("must be even") != std::string::npos);
+  auto both = run_cli("gen maxcut --vertices 6 --degree 3 --random --planted --seed 1 -o " + dir.file("x.lin2"));
+  CHECK(both.exit_code == 1);
+}
+
+TEST_CASE("epsilon-scaling writes CSV, summary, metadata and the gnuplot script") {
+  TempDir dir;
+  auto r = run_cli("epsilon-scaling --sizes 16,32 --seeds 2 --no-train --no-plot -o " + dir.file("eps"));
+  REQUIRE(r.exit_code == 0);
+  const std::string csv = slurp(dir.file("eps/eps_scaling.csv"));
+  CHECK(csv.rfind("n,D,M,seed_index", 0) == 0);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);  // header + 2 sizes x 2 seeds
+  CHECK(csv.find(",exact,") != std::string::npos);       // n = 16: SAT*(NO) by enumeration
+  CHECK(csv.find(",eigenvalue bound,") != std::string::npos);
+  auto meta = nlohmann::json::parse(slurp(dir.file("eps/eps_scaling.json")));
+  CHECK(meta["sizes"].size() == 2);
+  CHECK(std::filesystem::exists(dir.file("eps/eps_scaling.gp")));
+  CHECK(std::filesystem::exists(dir.file("eps/eps_summary.csv")));
+  auto bad = run_cli("epsilon-scaling --sizes 16,x -o " + dir.file("e2"));
+  CHECK(bad.exit_code == 1);
+}
