@@ -114,3 +114,31 @@ TEST_CASE("epsilon-scaling writes CSV, summary, metadata and the gnuplot script"
   auto bad = run_cli("epsilon-scaling --sizes 16,x -o " + dir.file("e2"));
   CHECK(bad.exit_code == 1);
 }
+
+TEST_CASE("reduce maxcut on a CNF: the 3SAT chain, satisfiable and unsatisfiable") {
+  TempDir dir;
+  const auto sat = dir.file("s.cnf"), unsat = dir.file("u.cnf");
+  {
+    std::ofstream f(sat);
+    f << "p cnf 4 3\n1 2 3 0\n-1 -2 4 0\n2 -3 -4 0\n";
+    std::ofstream g(unsat);
+    g << "p cnf 2 4\n1 2 0\n-1 2 0\n1 -2 0\n-1 -2 0\n";
+  }
+  auto r = run_cli("reduce maxcut " + sat + " -o " + dir.file("s.npy") + " --solve");
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(slurp(dir.file("s.npy.json")));
+  CHECK(j["source"]["problem"] == "3sat");
+  const auto& chain = j["reduction"]["params"]["chain"];
+  const std::uint64_t off = chain["offset"], M3 = chain["cnf3_clauses"];
+  CHECK(j["bounds"]["source_optimum"] == static_cast<double>(off + 2 * M3));
+  CHECK(parse_rational(j["bounds"]["exact"]["certificate_loss"].get<std::string>()) <=
+        parse_rational(j["bounds"]["exact"]["loss_upper"].get<std::string>()));
+  CHECK(j["unit_ball"]["params"]["promise"].is_string());
+  auto u = run_cli("reduce maxcut " + unsat + " -o " + dir.file("u.npy") + " --solve");
+  REQUIRE(u.exit_code == 0);
+  auto ju = nlohmann::json::parse(slurp(dir.file("u.npy.json")));
+  const std::uint64_t offu = ju["reduction"]["params"]["chain"]["offset"];
+  const std::uint64_t M3u = ju["reduction"]["params"]["chain"]["cnf3_clauses"];
+  CHECK(ju["reduction"]["params"]["solver"]["sat_upper"] == offu + 2 * (M3u - 1));
+  CHECK(ju["bounds"]["loss_lower"].is_number());
+}

@@ -16,8 +16,11 @@
 #include "instances/io.hpp"
 #include "instances/lin2.hpp"
 #include "instances/loss.hpp"
+#include "instances/rng.hpp"
 #include "reductions/maxcut_to_relu.hpp"
+#include "reductions/sat3_to_lin2.hpp"
 #include "solvers/max2lin.hpp"
+#include "solvers/sat_cadical.hpp"
 #include "tools/command.hpp"
 
 namespace relugap::cli {
@@ -27,7 +30,8 @@ namespace {
 struct MaxCutCliOptions {
   std::string input, out, format, c_text, s_text;
   bool solve = false;
-  std::uint32_t degree_bound = 0;
+  std::uint32_t degree_bound = 0, d_keep = 0;
+  double time_limit = 60;
   std::uint32_t exact_max_n = 24;
   std::uint64_t seed = 1;
 };
@@ -52,6 +56,49 @@ std::optional<Rational> fraction(const std::string& text, const std::string& fla
   return q;
 }
 
+/// GSAT-style local search on a CNF (restarts, best single flip, random flip when stuck):
+/// the best assignment found, for the certificate of an unsatisfiable formula.
+std::vector<bool> cnf_local_search(const Cnf& f, std::uint64_t seed) {
+  Rng rng(seed);
+  auto count = [&](const std::vector<bool>& a) {
+    std::size_t sat = 0;
+    for (const auto& c : f.clauses) {
+      bool t = false;
+      for (Lit l : c) t = t || l.eval(a);
+      sat += t ? 1 : 0;
+    }
+    return sat;
+  };
+  std::vector<bool> best(f.num_vars, false);
+  std::size_t best_sat = count(best);
+  for (int restart = 0; restart < 8 && best_sat < f.num_clauses(); ++restart) {
+    std::vector<bool> a(f.num_vars);
+    for (std::uint32_t v = 0; v < f.num_vars; ++v) a[v] = rng.bernoulli(0.5);
+    std::size_t cur = count(a);
+    for (std::uint32_t step = 0; step < 20 * f.num_vars + 100 && cur < f.num_clauses(); ++step) {
+      std::uint32_t pick = 0;
+      std::size_t pick_sat = 0;
+      for (std::uint32_t v = 0; v < f.num_vars; ++v) {
+        a[v] = !a[v];
+        const std::size_t s = count(a);
+        a[v] = !a[v];
+        if (s > pick_sat) {
+          pick_sat = s;
+          pick = v;
+        }
+      }
+      if (pick_sat <= cur && rng.bernoulli(0.5)) pick = static_cast<std::uint32_t>(rng.below(f.num_vars));
+      a[pick] = !a[pick];
+      cur = count(a);
+      if (cur > best_sat) {
+        best_sat = cur;
+        best = a;
+      }
+    }
+  }
+  return best;
+}
+
 bool power_of_two(std::uint32_t k) { return k != 0 && (k & (k - 1)) == 0; }
 
 void run(const MaxCutCliOptions& o) {
@@ -70,7 +117,12 @@ void run(const MaxCutCliOptions& o) {
   const std::string text = read_file(o.input);
   Lin2Instance inst;
   std::string problem;
-  if (looks_like_lin2(text)) {
+  std::optional<Sat3ToLin2> chain;
+  if (detect_kind(o.input) == FileKind::kCnf) {
+    chain.emplace(take(read_cnf(o.input)), o.d_keep);
+    inst = chain->instance();
+    problem = "3sat";
+  } else if (looks_like_lin2(text)) {
     inst = take(parse_lin2(text, o.input));
     problem = inst.is_maxcut() ? "maxcut (lin2 file)" : "max2lin";
   } else {
@@ -78,7 +130,7 @@ void run(const MaxCutCliOptions& o) {
     problem = "maxcut";
   }
   if (inst.cons.empty()) fail("reduce.empty", o.input, 0, "the instance has no edges/constraints");
-  const auto planted = read_planted_sigma(text, o.input, inst.n);
+  const auto planted = chain ? std::nullopt : read_planted_sigma(text, o.input, inst.n);
 
   std::optional<std::uint32_t> db;
   if (o.degree_bound > 0) db = o.degree_bound;
@@ -101,7 +153,36 @@ void run(const MaxCutCliOptions& o) {
     sat_lo = inst.satisfied(*planted);
     params["planted_sat"] = *sat_lo;
   }
-  if (o.solve) {
+  std::optional<Rational> c_eff = c, s_eff = s;
+  if (chain) {
+    const std::uint64_t M3 = chain->clauses(), off = chain->offset();
+    params["chain"] = chain->sizes();
+    // promise: satisfiable (SAT* = offset + 2M) vs unsatisfiable (SAT* <= offset + 2M - 2)
+    const Rational Mn(static_cast<unsigned long>(inst.cons.size()));
+    if (!c_eff) c_eff = Rational(static_cast<unsigned long>(off + 2 * M3)) / Mn;
+    if (!s_eff && M3 > 0) s_eff = Rational(static_cast<unsigned long>(off + 2 * M3 - 2)) / Mn;
+    if (o.solve) {
+      SatSolveOptions so;
+      so.time_limit_seconds = o.time_limit;
+      const SatSolveResult res = solve_sat_cadical(take(read_cnf(o.input)), so);
+      if (res.status == SolveStatus::kOptimal) {
+        best_sigma = chain->lift(res.assignment);
+        sat_lo = sat_hi = off + 2 * M3;
+      } else if (res.status == SolveStatus::kInfeasible) {
+        // certificate: the lift of the best assignment a local search finds on the CNF
+        best_sigma = chain->lift(cnf_local_search(take(read_cnf(o.input)), o.seed));
+        sat_lo = inst.satisfied(*best_sigma);
+        sat_hi = off + 2 * (M3 - 1);
+      } else {
+        fail("reduce.solver", o.input, 0, "SAT solver: " + res.status_text());
+      }
+      sc.bounds.source_status = res.status_text();
+      params["solver"] = {
+          {"sat", res.status_text()}, {"detail", res.detail}, {"sat_lower", *sat_lo}, {"sat_upper", *sat_hi}};
+      status_line = res.status_text() + ": SAT*(lin2) in [" + std::to_string(*sat_lo) + ", " + std::to_string(*sat_hi) +
+                    "] of " + std::to_string(inst.cons.size());
+    }
+  } else if (o.solve) {
     const Max2LinResult res = max2lin_solve(inst, o.seed, o.exact_max_n);
     if (!sat_lo || res.lower > *sat_lo) {
       sat_lo = res.lower;
@@ -151,7 +232,8 @@ void run(const MaxCutCliOptions& o) {
   }
   sc.reduction = Sidecar::Reduction{red.name(), params};
   store_bounds(b, sc);
-  UnitBallBlock ub = red.unit_ball(c, s);
+  UnitBallBlock ub = red.unit_ball(c_eff, s_eff);
+  if (chain) ub.params["promise"] = "c: the CNF is satisfiable, s: it is not (SAT*_lin2 = offset + 2*SAT*_3cnf)";
   nlohmann::json ubj = to_json(ub);
   const Rational m2(2 * static_cast<unsigned long>(inst.n));
   ubj["instance"] = {
@@ -178,7 +260,10 @@ const CommandRegistrar registrar([](CLI::App& root) {
   auto* app = reduce.add_subcommand(
       "maxcut", "Max-Cut / Max-2Lin(2) -> one ReLU in the unit ball (mean-loss gap ~ 1/sqrt(n), REDUCTIONS.md §10)");
   auto o = std::make_shared<MaxCutCliOptions>();
-  app->add_option("input", o->input, "graph (DIMACS / edge list: Max-Cut) or 'p lin2' file (Max-2Lin(2))")->required();
+  app->add_option("input", o->input,
+                  "graph (DIMACS / edge list: Max-Cut), 'p lin2' file (Max-2Lin(2)), or DIMACS CNF (3SAT chain: "
+                  "GJS gadget, reference vertex, hypercube degree reduction)")
+      ->required();
   app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
   app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
   app->add_flag("--solve", o->solve,
@@ -188,6 +273,9 @@ const CommandRegistrar registrar([](CLI::App& root) {
   app->add_option("--seed", o->seed, "seed of the local search (default 1)");
   app->add_option("--c", o->c_text, "YES threshold: SAT* >= c*M (unit_ball.yes_upper)");
   app->add_option("--s", o->s_text, "NO threshold: SAT* <= s*M (unit_ball.no_lower)");
+  app->add_option("--d-keep", o->d_keep,
+                  "CNF input: vertices of degree <= this stay whole, others become hypercube clouds (default: auto)");
+  app->add_option("--time-limit", o->time_limit, "CNF input with --solve: SAT solver seconds (default 60)");
   app->add_option("--degree-bound", o->degree_bound,
                   "degree bound D >= max degree (rounded up to a perfect square; default: the max degree)");
   app->callback([o] { guarded([&] { run(*o); }); });
