@@ -33,7 +33,8 @@ Max2LinResult max2lin_local_search(const Lin2Instance& inst, std::uint64_t seed,
 /// Contract: 1 <= n <= 4000.
 std::uint64_t max2lin_spectral_upper(const Lin2Instance& inst);
 
-/// Exact for n <= exact_max_n, else local search (lower) + spectral bound (upper).
+/// Exact for n <= exact_max_n, else local search (lower) + spectral bound (upper; only for
+/// n <= 4000, else the trivial upper bound M).
 Max2LinResult max2lin_solve(const Lin2Instance& inst, std::uint64_t seed, std::uint32_t exact_max_n = 24);
 
 /// The first-moment bound for random signs: if the graph has M edges and b_e are
