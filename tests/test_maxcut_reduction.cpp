@@ -376,3 +376,18 @@ TEST_CASE("unit_ball block: thresholds, monotonicity and the epsilon formula") {
   CHECK(!u2.yes_upper);
   CHECK(to_json(u2)["epsilon"].is_null());
 }
+
+TEST_CASE("first-moment bound for random signs: monotone, trivial at s = 1/2, small for large s") {
+  // n = 128, D = 9: M = 576.
+  const double half = max2lin_first_moment(128, 576, 288);
+  CHECK(half >= 1.0);
+  double prev = half;
+  for (std::uint64_t t = 300; t <= 576; t += 12) {
+    const double p = max2lin_first_moment(128, 576, t);
+    CHECK(p <= prev);
+    prev = p;
+  }
+  // s = 0.8 is already excluded w.h.p. for every 9-regular graph with independent uniform signs
+  CHECK(max2lin_first_moment(128, 576, 461) < 1e-3);
+  CHECK(max2lin_first_moment(128, 576, 577) == 0.0);
+}
