@@ -21,8 +21,10 @@ run: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# No -Werror here: GCC 12 emits false -Wmaybe-uninitialized under -fsanitize; the
+# warnings-as-errors build is the Release one in .ci/run.
 sanitize:
-	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DRELUGAP_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRELUGAP_WERROR=ON"
+	@$(MAKE) --no-print-directory test BUILD=build-asan CMAKE_FLAGS="-DRELUGAP_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo"
 
 bench: setup
 	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DRELUGAP_BENCH=ON >/dev/null
