@@ -153,7 +153,11 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
     return static_cast<std::int64_t>(std::ceil(lb - 1e-6));
   };
 
-  if (model.isProvenInfeasible()) {
+  // CBC reports "infeasible" when its time limit strikes during preprocessing,
+  // so only a run that was not stopped early can be trusted on that.
+  const bool stopped_early = model.isSecondsLimitReached() || interrupted() ||
+                             (opt.time_limit > 0 && sol.seconds >= opt.time_limit);
+  if (model.isProvenInfeasible() && !stopped_early) {
     // Cannot happen for a coverable instance: report it as a solver error.
     sol.status = SolveStatus::kError;
     sol.message = "cbc reports infeasible for a coverable instance";

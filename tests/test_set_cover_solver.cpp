@@ -138,6 +138,7 @@ TEST_CASE("a tiny time limit on scp41 ends in a valid state") {
   CbcOptions opt;
   opt.time_limit = 0.01;
   auto cbc = solve_set_cover_cbc(inst.value(), opt);
+  INFO("status " << to_string(cbc.status) << ": " << cbc.message);
   // Either solved anyway, or stopped with / without an incumbent.
   CHECK((cbc.status == SolveStatus::kOptimal || cbc.status == SolveStatus::kFeasible ||
          cbc.status == SolveStatus::kTimeLimit));
