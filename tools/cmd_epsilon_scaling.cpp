@@ -262,7 +262,7 @@ void run(const EpsOptions& o) {
   std::cout << sum.str();
 }
 
-const CommandRegistrar registrar([](CLI::App& root) {
+const CommandRegistrar kEpsilonScalingRegistrar([](CLI::App& root) {
   auto* app = root.add_subcommand("epsilon-scaling",
                                   "measure the unit-ball gap epsilon against n (YES planted vs NO random), CSV + PNG");
   auto o = std::make_shared<EpsOptions>();

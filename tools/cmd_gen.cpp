@@ -174,7 +174,7 @@ void setup_setcover(CLI::App& gen) {
   });
 }
 
-const CommandRegistrar kRegistrar([](CLI::App& root) {
+const CommandRegistrar kGenRegistrar([](CLI::App& root) {
   CLI::App& gen = subcommand(root, "gen", "generate seeded random instances (3sat, graph, setcover)");
   gen.require_subcommand(1);
   setup_3sat(gen);

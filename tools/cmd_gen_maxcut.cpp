@@ -62,7 +62,7 @@ void run(const GenMaxCutOptions& o) {
   std::cout << " (" << g.record.name << ", seed " << seed << ")\n";
 }
 
-const CommandRegistrar registrar([](CLI::App& root) {
+const CommandRegistrar kGenMaxcutRegistrar([](CLI::App& root) {
   CLI::App& gen = subcommand(root, "gen", "generate seeded random instances (3sat, graph, setcover, maxcut)");
   auto* app = gen.add_subcommand(
       "maxcut", "bounded-degree Max-2Lin(2) ('p lin2') or, with --cut, Max-Cut (DIMACS): planted or random");

@@ -26,14 +26,6 @@ struct DksCliOptions {
   double time_limit = 60;
 };
 
-template <class T>
-T take(Result<T> r) {
-  if (!r.ok()) throw Failure(r.error());
-  return std::move(r).value();
-}
-
-Rational from_u64(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
-
 nlohmann::json unit_ball_json(const DksUnitBall& u) {
   return {
       {"X", u.X.get_d()},
@@ -101,7 +93,7 @@ void run(const DksCliOptions& o) {
     so.time_limit = o.time_limit;
     install_interrupt_handlers();  // Ctrl-C stops the search; the best set and proved bound are kept
     res = dks_exact(g, kappa, so);
-    const Rational found = from_u64(res->edges), ub = from_u64(res->upper_bound);
+    const Rational found = rational_from_uint(res->edges), ub = rational_from_uint(res->upper_bound);
     switch (res->status) {
       case SolveStatus::kOptimal:
         sc.bounds.source_status = "optimal (branch and bound)";
@@ -149,7 +141,7 @@ void run(const DksCliOptions& o) {
   if (cert) {
     // The certificate must reach the stated loss exactly and decode back to its set.
     const Rational l = exact_loss(data, *cert);
-    const Rational expected = (red.constants().K + from_u64(g.num_edges()) - from_u64(res->edges)) * red.loss_scale();
+    const Rational expected = (red.constants().K + rational_from_uint(g.num_edges()) - rational_from_uint(res->edges)) * red.loss_scale();
     if (!b.loss_upper || l != *b.loss_upper || l != expected)
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) + " differs from K + |E| - tau = " + to_string(expected));
@@ -179,7 +171,7 @@ void run(const DksCliOptions& o) {
   std::cout << "\n";
 }
 
-const CommandRegistrar registrar([](CLI::App& root) {
+const CommandRegistrar kReduceDksRegistrar([](CLI::App& root) {
   auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
   auto* app = reduce.add_subcommand(
       "dks", "Densest kappa-Subgraph -> one ReLU, loss-preserving (K + |E| - tau - sigma <= OPT <= K + |E| - tau)");

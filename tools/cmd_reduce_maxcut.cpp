@@ -36,14 +36,6 @@ struct MaxCutCliOptions {
   std::uint64_t seed = 1;
 };
 
-template <class T>
-T take(Result<T> r) {
-  if (!r.ok()) throw Failure(r.error());
-  return std::move(r).value();
-}
-
-Rational from_u64(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
-
 std::optional<Rational> fraction(const std::string& text, const std::string& flag) {
   if (text.empty()) return std::nullopt;
   Rational q;
@@ -207,11 +199,11 @@ void run(const MaxCutCliOptions& o) {
   }
   LossBounds b;
   if (sat_lo && sat_hi && *sat_lo == *sat_hi) {
-    b = red.bounds(from_u64(*sat_lo));
+    b = red.bounds(rational_from_uint(*sat_lo));
   } else {
-    b = red.bounds_between(sat_lo ? std::optional<Rational>(from_u64(*sat_lo)) : std::nullopt,
-                           sat_hi ? std::optional<Rational>(from_u64(*sat_hi)) : std::nullopt);
-    if (sat_lo) b.source_optimum = from_u64(*sat_lo);
+    b = red.bounds_between(sat_lo ? std::optional<Rational>(rational_from_uint(*sat_lo)) : std::nullopt,
+                           sat_hi ? std::optional<Rational>(rational_from_uint(*sat_hi)) : std::nullopt);
+    if (sat_lo) b.source_optimum = rational_from_uint(*sat_lo);
   }
 
   if (best_sigma) {
@@ -223,7 +215,7 @@ void run(const MaxCutCliOptions& o) {
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) + " exceeds the stated upper bound");
     const DecodeCheck dc = red.decode_check(cert);
-    if (!dc.lemma_holds || dc.source_value < from_u64(*sat_lo))
+    if (!dc.lemma_holds || dc.source_value < rational_from_uint(*sat_lo))
       fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its assignment");
     sc.certificate_exact = cert;
     sc.certificate = to_double(cert);
@@ -255,7 +247,7 @@ void run(const MaxCutCliOptions& o) {
   std::cout << "\n";
 }
 
-const CommandRegistrar registrar([](CLI::App& root) {
+const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
   auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
   auto* app = reduce.add_subcommand(
       "maxcut", "Max-Cut / Max-2Lin(2) -> one ReLU in the unit ball (mean-loss gap ~ 1/sqrt(n), REDUCTIONS.md §10)");

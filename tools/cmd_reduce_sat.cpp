@@ -25,12 +25,6 @@ struct SatOptions {
   double time_limit = 0;
 };
 
-template <class T>
-T take(Result<T> r) {
-  if (!r.ok()) throw Failure(r.error());
-  return std::move(r).value();
-}
-
 /// True iff every value of the set is a double exactly.
 bool exact_in_double(const ExactTrainingSet& s) {
   auto same = [](const Rational& q) { return exact_from_double(q.get_d()) == q; };
@@ -164,7 +158,7 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
   app->callback([o] { guarded([&] { run(*o); }); });
 }
 
-const CommandRegistrar registrar([](CLI::App& root) {
+const CommandRegistrar kReduceSatRegistrar([](CLI::App& root) {
   auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
   setup_one(reduce, "sat1", "3SAT -> one ReLU, agnostic (YES: OPT = N+R; NO: OPT >= N+R+1/16)");
   setup_one(reduce, "sat2", "3SAT -> two ReLUs, realizable (YES: OPT = 0; NO: OPT >= tau^2/18)");

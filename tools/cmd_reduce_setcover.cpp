@@ -25,14 +25,6 @@ struct SetCoverCliOptions {
   double time_limit = 60;
 };
 
-template <class T>
-T take(Result<T> r) {
-  if (!r.ok()) throw Failure(r.error());
-  return std::move(r).value();
-}
-
-Rational from_i64(std::int64_t x) { return Rational(mpz_class(std::to_string(x))); }
-
 nlohmann::json unit_ball_json(const SetCoverUnitBall& u) {
   return {
       {"X", u.X.get_d()},
@@ -111,7 +103,7 @@ void run(const SetCoverCliOptions& o) {
       case SolveStatus::kOptimal:
         best = cbc;
         sc.bounds.source_status = "optimal (cbc)";
-        b = red.bounds(from_i64(cbc.cost));
+        b = red.bounds(rational_from_int(cbc.cost));
         break;
       case SolveStatus::kFeasible:
       case SolveStatus::kTimeLimit:
@@ -126,9 +118,9 @@ void run(const SetCoverCliOptions& o) {
         const std::string why = cbc.status == SolveStatus::kInterrupted ? "interrupted" : "time limit";
         sc.bounds.source_status = use_cbc ? "upper bound (cbc incumbent, " + why + ")" : "upper bound (greedy)";
         std::optional<Rational> lower;
-        if (cbc.lower_bound) lower = from_i64(*cbc.lower_bound);
-        b = red.bounds_between(lower, from_i64(best->cost));
-        b.source_optimum = from_i64(best->cost);
+        if (cbc.lower_bound) lower = rational_from_int(*cbc.lower_bound);
+        b = red.bounds_between(lower, rational_from_int(best->cost));
+        b.source_optimum = rational_from_int(best->cost);
         if (lower) b.constants["tau_lower_bound"] = *lower;
         solver["note"] =
             "not proved optimal: tau <= source_optimum (a cover of that cost is the certificate), so loss_upper is "
@@ -156,7 +148,7 @@ void run(const SetCoverCliOptions& o) {
     // The lifted cover must reach K + cost exactly (in data()'s scale) and decode to itself.
     const ExactNetwork cert = red.lift(best->cover);
     const Rational l = exact_loss(data, cert);
-    const Rational expected = (red.constants().K + from_i64(best->cost)) * red.loss_scale();
+    const Rational expected = (red.constants().K + rational_from_int(best->cost)) * red.loss_scale();
     if (!b.loss_upper || l != *b.loss_upper || l != expected)
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) +
@@ -201,7 +193,7 @@ void run(const SetCoverCliOptions& o) {
   std::cout << "\n";
 }
 
-const CommandRegistrar registrar([](CLI::App& root) {
+const CommandRegistrar kReduceSetcoverRegistrar([](CLI::App& root) {
   auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
   auto* app = reduce.add_subcommand(
       "setcover", "Set Cover -> one ReLU, loss-preserving (K + tau - sigma <= OPT <= K + tau, tau = min cover cost)");

@@ -2,9 +2,14 @@
 // Subcommands register themselves: each tools/cmd_*.cpp defines a static
 // CommandRegistrar, so adding a command is adding a file.
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "instances/error.hpp"
+#include "instances/rational.hpp"
 
 namespace relugap::cli {
 
@@ -27,5 +32,16 @@ int guarded(const std::function<void()>& body);
 
 /// Exit code a command callback asks for (set by guarded / commands).
 int& exit_code();
+
+/// The value of `r`, or throws its error as a Failure (reported by guarded()).
+template <class T>
+T take(Result<T> r) {
+  if (!r.ok()) throw Failure(r.error());
+  return std::move(r).value();
+}
+
+/// An integer as an exact rational (through decimal text: mpz has no 64-bit ctor).
+inline Rational rational_from_int(std::int64_t x) { return Rational(mpz_class(std::to_string(x))); }
+inline Rational rational_from_uint(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
 
 }  // namespace relugap::cli
