@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 {
   cat docs/readme/intro.md
-  for f in io generators setcover dks sat trainers verifier eps; do
+  for f in io generators setcover dks sat trainers verifier sweep eps fuzzing build; do
     [ -f "docs/readme/$f.md" ] && { echo; cat "docs/readme/$f.md"; }
   done
 } > README.md.tmp

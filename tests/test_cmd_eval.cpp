@@ -77,6 +77,6 @@ TEST_CASE("eval errors") {
   CHECK(r.exit_code == 1);
   CHECK(r.err.starts_with("relugap: error: " + ex.dir.file("broken.json") + ":4: invalid JSON at column "));
   r = run_cli("eval --data " + q(ex.data));
-  CHECK(r.exit_code != 0);  // a CLI11 usage error: --net is required
+  CHECK(r.exit_code == 2);  // a usage error: --net is required
   CHECK(r.err.find("--net") != std::string::npos);
 }

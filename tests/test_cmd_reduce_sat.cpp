@@ -2,12 +2,14 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli_run.hpp"
 #include "instances/io.hpp"
 #include "instances/loss.hpp"
+#include "reductions/sat2_robust.hpp"
 #include "reductions/sat_to_relu.hpp"
 
 using namespace relugap;
@@ -149,4 +151,40 @@ TEST_CASE("reduce sat: bad input and bad options fail cleanly without output") {
   auto missing = run_cli("reduce sat2 " + q(t.file("nope.cnf")) + " -o " + q(out));
   CHECK(missing.exit_code != 0);
   CHECK(missing.err.find("nope.cnf") != std::string::npos);
+}
+
+TEST_CASE("reduce sat2 --robust: V_min by enumeration and the robust NO bound reach the sidecar") {
+  TempDir t;
+  // (x1 v x2)(x1 v -x2)(-x1 v x2)(-x1 v -x2) is unsatisfiable; without its last clause it is satisfiable.
+  const std::string unsat = t.file("unsat.cnf"), sat = t.file("sat.cnf");
+  std::ofstream(unsat) << "p cnf 2 4\n1 2 0\n1 -2 0\n-1 2 0\n-1 -2 0\n";
+  std::ofstream(sat) << "p cnf 2 3\n1 2 0\n1 -2 0\n-1 2 0\n";
+  for (const std::string& path : {unsat, sat}) {
+    CAPTURE(path);
+    const Cnf f = load(path);
+    const Sat2Reduction red(f);
+    REQUIRE(red.N() <= 22);
+    const std::size_t vmin = min_violated_bruteforce(red.chain().target());
+    CHECK((path == unsat ? vmin >= 1 : vmin == 0));  // the chain preserves satisfiability
+    const std::string out = path + ".npy";
+    auto r = run_cli("reduce sat2 " + q(path) + " -o " + q(out) + " --robust");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const json rb = sidecar(out)["robust"];
+    CHECK(rb["min_violated"] == vmin);
+    CHECK(rb["total_loss_lower"] == to_string(sat2_robust_lower_bound(red, vmin)));
+    CHECK(rb["max_occurrence"] == max_occurrence(red.chain().target()));
+    if (path == unsat) {
+      CHECK(sat2_robust_lower_bound(red, vmin) > 0);
+      CHECK(rb["epsilon"].get<double>() > 0);
+    } else {
+      CHECK(sat2_robust_lower_bound(red, vmin) == 0);
+    }
+  }
+  // Too many target variables to enumerate: a clear error, nothing written.
+  const std::string out = t.file("big.npy");
+  auto r = run_cli("reduce sat2 " + q(data("uf20-01.cnf")) + " -o " + q(out) + " --robust");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--robust-max-vars") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(out));
 }

@@ -8,6 +8,7 @@
 #include "instances/error.hpp"
 #include "instances/io.hpp"
 #include "instances/loss.hpp"
+#include "reductions/sat2_robust.hpp"
 #include "reductions/sat_to_relu.hpp"
 #include "solvers/sat_cadical.hpp"
 #include "tools/command.hpp"
@@ -21,7 +22,8 @@ struct SatOptions {
   std::string input, out, format;
   std::size_t units = 2;
   std::string anchor_weight;
-  bool solve = false, unweighted = false, unit_ball = false;
+  bool solve = false, unweighted = false, unit_ball = false, robust = false;
+  std::uint32_t robust_max_vars = 22;
   double time_limit = 0;
 };
 
@@ -116,6 +118,26 @@ void run(const SatOptions& o) {
     sc.bounds.exact["certificate_loss"] = l;
   }
   if (o.unit_ball) sc.extra["unit_ball"] = to_json(sat_unit_ball(*red, cert));
+  if (o.robust) {
+    // The robust NO bound needs V_min, the fewest target clauses any assignment
+    // violates: computed exactly over all 2^N assignments.
+    const auto& sat2 = dynamic_cast<const Sat2Reduction&>(*red);
+    const auto& target = sat2.chain().target();
+    if (target.num_vars > o.robust_max_vars)
+      fail("reduce.robust", o.input, 0,
+           "--robust computes the fewest violated 1-in-3 clauses over all 2^N assignments; N = " +
+               std::to_string(target.num_vars) + " target variables > --robust-max-vars " +
+               std::to_string(o.robust_max_vars));
+    const std::size_t vmin = min_violated_bruteforce(target, o.robust_max_vars);
+    nlohmann::json rb = to_json(sat2_unit_ball(sat2, vmin));
+    rb["min_violated"] = vmin;
+    rb["max_occurrence"] = max_occurrence(target);
+    rb["total_loss_lower"] = to_string(sat2_robust_lower_bound(sat2, vmin));
+    rb["statement"] =
+        "every network with <= 2 units has total loss >= tau^2 * V / max(1, B, V / R), V = clauses its decoded "
+        "assignment violates (docs/reductions/eps-efficient.md section 2)";
+    sc.extra["robust"] = rb;
+  }
   const bool exact = exact_in_double(data);
   sc.reduction->params["exact_in_double"] = exact;
   if (!exact)
@@ -148,6 +170,12 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
   app->add_flag("--unweighted", o->unweighted,
                 "fold the (perfect-square) weights into the samples: every weight 1, same loss for every network");
   app->add_flag("--unit-ball", o->unit_ball, "write the unit-ball figures (X, Y, B, epsilon, m) to the sidecar");
+  if (kind == "sat2") {
+    app->add_flag("--robust", o->robust,
+                  "write the robust bound to the sidecar: the fewest violated target clauses V_min (by enumeration), "
+                  "the NO lower bound tau^2 V_min / max(1, B, V_min/R) and the unit-ball epsilon");
+    app->add_option("--robust-max-vars", o->robust_max_vars, "largest N enumerated by --robust (default 22)");
+  }
   if (kind == "satk") {
     app->add_option("--units", o->units, "number of ReLUs K >= 2 (default 2)");
   } else {

@@ -42,6 +42,10 @@ int guarded(const std::function<void()>& body) {
 
 }  // namespace relugap::cli
 
+namespace {
+constexpr int kUsageExit = 2;
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace relugap::cli;
   CLI::App app{"relugap: hard, certified training sets for depth-2 ReLU networks"};
@@ -51,7 +55,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help / --version exit 0; every usage error exits 2 (CLI11's own codes
+    // 105, 106, ... would be an unstable interface).
+    return app.exit(e) == 0 ? 0 : kUsageExit;
   } catch (const relugap::Failure& f) {
     std::cerr << "relugap: error: " << f.error().message() << "\n";
     return 1;
