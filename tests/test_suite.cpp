@@ -1,0 +1,176 @@
+// `relugap suite`: the manifest matches the files on disk (listed files exist,
+// sha256 and sizes match, nothing unlisted), every training set reads back
+// and its sidecar's exact certificate reaches the stated upper bound exactly,
+// the stated bounds agree with the YES/NO thresholds, the same seed gives the
+// same bytes, and a directory that is not a suite is never replaced.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cli_run.hpp"
+#include "instances/io.hpp"
+#include "instances/loss.hpp"
+#include "verifier/suite.hpp"
+
+using namespace relugap;
+using nlohmann::json;
+using relugap::test::run_cli;
+using relugap::test::slurp;
+using relugap::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// file name -> bytes, for every file in `dir`.
+std::map<std::string, std::string> contents(const std::string& dir) {
+  std::map<std::string, std::string> m;
+  for (const auto& e : fs::directory_iterator(dir)) m[e.path().filename().string()] = slurp(e.path());
+  return m;
+}
+
+Rational exact_of(const json& q) { return parse_rational(q.at("exact").get<std::string>()); }
+
+/// The small suite with seed 7, built once.
+const std::string& small_suite() {
+  static TempDir dir;
+  static std::string path = [&] {
+    const std::string p = dir.file("suite");
+    auto r = run_cli("suite -o '" + p + "' --seed 7 --scale small");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("wrote 20 instances") != std::string::npos);
+    return p;
+  }();
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("the manifest lists exactly the files on disk, with their sha256 and sizes") {
+  const std::string dir = small_suite();
+  const json m = json::parse(slurp(dir + "/manifest.json"));
+  CHECK(m["kind"] == "relugap_suite");
+  CHECK(m["seed"] == 7);
+  CHECK(m["scale"] == "small");
+  CHECK(m["relugap_version"].is_string());
+  std::set<std::string> listed;
+  for (const auto& f : m["files"]) {
+    const std::string name = f["path"];
+    CAPTURE(name);
+    CHECK(listed.insert(name).second);
+    REQUIRE(fs::exists(dir + "/" + name));
+    CHECK(sha256_file(dir + "/" + name) == f["sha256"].get<std::string>());
+    CHECK(fs::file_size(dir + "/" + name) == f["bytes"].get<std::uint64_t>());
+  }
+  std::set<std::string> on_disk;
+  for (const auto& e : fs::directory_iterator(dir)) on_disk.insert(e.path().filename().string());
+  on_disk.erase("manifest.json");
+  CHECK(on_disk == listed);
+  // Every instance names three listed files, and nothing is left beside the suite.
+  for (const auto& it : m["instances"])
+    for (const char* k : {"data", "sidecar", "source"}) CHECK(listed.count(it[k].get<std::string>()) == 1);
+  CHECK(m["files"].size() == 3 * m["instances"].size());
+  for (const auto& e : fs::directory_iterator(fs::path(dir).parent_path()))
+    CHECK_MESSAGE(e.path().filename().string().find("staging") == std::string::npos, e.path());
+}
+
+TEST_CASE("every set reads back; the certificate's exact loss equals the stated upper bound") {
+  const std::string dir = small_suite();
+  const json m = json::parse(slurp(dir + "/manifest.json"));
+  std::map<std::string, int> per_reduction;
+  for (const auto& it : m["instances"]) {
+    const std::string name = it["name"], kind = it["kind"], red = it["reduction"];
+    CAPTURE(name);
+    ++per_reduction[red];
+    auto loaded = read_training_set(dir + "/" + it["data"].get<std::string>());
+    REQUIRE(loaded.ok());
+    const auto& ls = loaded.value();
+    CHECK(ls.format == DataFormat::kNpy);
+    REQUIRE(ls.sidecar.has_value());
+    const Sidecar& sc = *ls.sidecar;
+    CHECK(ls.data.samples() == it["samples"].get<std::size_t>());
+    CHECK(ls.data.dim == it["dim"].get<std::size_t>());
+    CHECK(sc.reduction->name == red);
+    REQUIRE(sc.generator.has_value());
+    CHECK(sc.generator->seed.value() == it["effective_seed"].get<std::uint64_t>());
+    CHECK(sc.source->sha256.value() == sha256_file(dir + "/" + it["source"].get<std::string>()));
+    // The answer is the kind (NO items are redrawn until the exact solver says NO).
+    CHECK(it["decision"]["answer"] == kind);
+    const ExactTrainingSet exact = to_exact(ls.data);
+    const json& dec = it["decision"];
+    if (it["opt_upper"].is_null()) {
+      // Only unsatisfiable formulas have no upper bound to reach (and no certificate).
+      CHECK(kind == "no");
+      CHECK(red.starts_with("sat"));
+      CHECK_FALSE(sc.certificate_exact.has_value());
+    } else {
+      REQUIRE(sc.certificate_exact.has_value());
+      const Rational upper = exact_of(it["opt_upper"]);
+      CHECK(sc.bounds.exact.at("loss_upper") == upper);
+      // The file holds exactly the set the bounds speak about: its exact loss is the bound.
+      CHECK(exact_loss(exact, *sc.certificate_exact) == upper);
+      CHECK(sc.bounds.exact.at("certificate_loss") == upper);
+      if (kind == "yes") CHECK(upper <= exact_of(dec["yes_threshold"]));
+    }
+    if (kind == "no" && !dec["no_threshold"].is_null()) {
+      REQUIRE_FALSE(it["opt_lower"].is_null());
+      CHECK(exact_of(it["opt_lower"]) >= exact_of(dec["no_threshold"]));
+    }
+    if (red != "satk") {
+      const Rational gap = exact_of(dec["no_threshold"]) - exact_of(dec["yes_threshold"]);
+      CHECK(gap > 0);
+      CHECK(exact_of(dec["epsilon"]) == gap / exact.total_weight());
+    }
+  }
+  CHECK(per_reduction ==
+        std::map<std::string, int>{{"dks", 4}, {"sat1", 4}, {"sat2", 4}, {"satk", 4}, {"setcover", 4}});
+}
+
+TEST_CASE("same seed, same bytes; rerunning replaces the suite in place") {
+  const std::string dir = small_suite();
+  const auto first = contents(dir);
+  TempDir other;
+  const std::string again = other.file("again");
+  auto r = run_cli("suite -o '" + again + "' --seed 7 --scale small");
+  REQUIRE(r.exit_code == 0);
+  CHECK(contents(again) == first);
+  // Into the existing suite: replaced, same bytes.
+  r = run_cli("suite -o '" + again + "' --seed 7 --scale small");
+  REQUIRE(r.exit_code == 0);
+  CHECK(contents(again) == first);
+  // Another seed gives other instances.
+  r = run_cli("suite -o '" + again + "' --seed 8 --scale small");
+  REQUIRE(r.exit_code == 0);
+  CHECK(contents(again).at("manifest.json") != first.at("manifest.json"));
+}
+
+TEST_CASE("a directory that is not a suite is never replaced; bad options fail") {
+  TempDir d;
+  const std::string dir = d.file("mine");
+  fs::create_directories(dir);
+  { std::ofstream(dir + "/keep.txt") << "mine\n"; }
+  auto r = run_cli("suite -o '" + dir + "' --seed 1");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("refusing to replace it") != std::string::npos);
+  CHECK(slurp(dir + "/keep.txt") == "mine\n");
+  CHECK(contents(dir).size() == 1);
+  // A suite with an unlisted file in it is not replaced either.
+  const std::string s = small_suite();
+  const std::string copy = d.file("copy");
+  fs::copy(s, copy);
+  { std::ofstream(copy + "/notes.md") << "x\n"; }
+  r = run_cli("suite -o '" + copy + "' --seed 7");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("'notes.md', which its manifest.json does not list") != std::string::npos);
+  r = run_cli("suite -o '" + d.file("x") + "' --scale large");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("--scale must be small or medium") != std::string::npos);
+  CHECK_FALSE(fs::exists(d.file("x")));
+  for (const auto& e : fs::directory_iterator(d.path))
+    CHECK_MESSAGE(e.path().filename().string().find("staging") == std::string::npos, e.path());
+  CHECK_THROWS_AS(suite_plan("huge"), Failure);
+  CHECK(suite_plan("small").size() == 20);
+}

@@ -1,0 +1,75 @@
+// `relugap suite -o DIR [--seed S] [--scale small|medium]`: a benchmark of
+// reduced instances with known bounds and certificates (verifier/suite.hpp,
+// docs/readme/sweep.md). Exit codes: 0 written, 1 error (DIR untouched),
+// 130 interrupted (DIR untouched).
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "instances/interrupt.hpp"
+#include "tools/command.hpp"
+#include "verifier/suite.hpp"
+
+namespace relugap::cli {
+
+namespace {
+namespace suite_cmd {
+
+struct Args {
+  SuiteOptions opt;
+};
+
+void run(const Args& a) {
+  install_interrupt_handlers();
+  const auto plan = suite_plan(a.opt.scale);
+  nlohmann::json m;
+  try {
+    m = write_suite(a.opt, plan, std::cerr);
+  } catch (const Failure& f) {
+    if (f.error().id == "suite.interrupted") {
+      std::cerr << "relugap suite: " << f.error().message() << "\n";
+      exit_code() = 130;
+      return;
+    }
+    throw;
+  }
+  std::cout << std::left << std::setw(20) << "instance" << std::setw(9) << "samples" << std::setw(7) << "dim"
+            << std::setw(36) << "source"
+            << "OPT in (exact values in the sidecars)\n";
+  for (const auto& it : m["instances"]) {
+    auto show = [](const nlohmann::json& q) {
+      if (q.is_null()) return std::string("?");
+      std::ostringstream os;
+      os << std::setprecision(15) << q["value"].get<double>();
+      return os.str();
+    };
+    std::string lo = show(it["opt_lower"]), hi = it["opt_upper"].is_null() ? "inf" : show(it["opt_upper"]);
+    std::cout << std::setw(20) << it["name"].get<std::string>() << std::setw(9) << it["samples"].get<std::size_t>()
+              << std::setw(7) << it["dim"].get<std::size_t>() << std::setw(36) << it["source_status"].get<std::string>()
+              << "[" << lo << ", " << hi << "]\n";
+  }
+  std::uint64_t bytes = 0;
+  for (const auto& f : m["files"]) bytes += f["bytes"].get<std::uint64_t>();
+  std::cout << "wrote " << m["instances"].size() << " instances, " << m["files"].size() << " files (" << bytes
+            << " bytes) and manifest.json to " << a.opt.out_dir << "\n";
+}
+
+const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
+  auto a = std::make_shared<Args>();
+  CLI::App* app = root.add_subcommand(
+      "suite",
+      "Write a benchmark of reduced YES/NO instances: NPY sets, sidecars with bounds and certificates, "
+      "manifest.json with sha256");
+  app->add_option("-o,--output", a->opt.out_dir, "output directory (created; an existing suite there is replaced)")
+      ->required();
+  app->add_option("--seed", a->opt.seed, "suite seed; every instance seed is derived from it")->capture_default_str();
+  app->add_option("--scale", a->opt.scale, "small | medium")->capture_default_str();
+  app->add_option("--units", a->opt.satk_units, "satk: number of ReLUs K (>= 2)")->capture_default_str();
+  app->callback([a] { guarded([&] { run(*a); }); });
+});
+
+}  // namespace suite_cmd
+}  // namespace
+
+}  // namespace relugap::cli

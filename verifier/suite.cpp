@@ -1,0 +1,439 @@
+#include "verifier/suite.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>  // renameat2
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <set>
+
+#include "instances/atomic_write.hpp"
+#include "instances/error.hpp"
+#include "instances/interrupt.hpp"
+#include "instances/io.hpp"
+#include "instances/loss.hpp"
+#include "reductions/dks_to_relu.hpp"
+#include "reductions/sat_to_relu.hpp"
+#include "reductions/setcover_to_relu.hpp"
+#include "relugap_version.hpp"
+#include "solvers/dks_exact.hpp"
+#include "solvers/sat_cadical.hpp"
+#include "solvers/set_cover_exact.hpp"
+#include "verifier/sweep.hpp"
+
+namespace relugap {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+[[noreturn]] void suite_fail(const std::string& id, const std::string& where, const std::string& reason) {
+  fail(id, where, 0, reason);
+}
+
+json rat(const std::optional<Rational>& q) {
+  return q ? json{{"value", q->get_d()}, {"exact", to_string(*q)}} : json(nullptr);
+}
+
+bool exactly_double(const Rational& q) { return exact_from_double(q.get_d()) == q; }
+
+bool set_exact_in_double(const ExactTrainingSet& s) {
+  for (const auto* v : {&s.val, &s.y, &s.c})
+    for (const auto& q : *v)
+      if (!exactly_double(q)) return false;
+  return true;
+}
+
+/// (x, y) -> (αx, βy).
+ExactTrainingSet rescale(const ExactTrainingSet& s, const Rational& alpha, const Rational& beta) {
+  ExactTrainingSet out = s;
+  for (auto& v : out.val) {
+    v *= alpha;
+    v.canonicalize();
+  }
+  for (auto& y : out.y) {
+    y *= beta;
+    y.canonicalize();
+  }
+  return out;
+}
+
+/// (w, a) -> (w·β/α, a): the same function up to the factor β on the rescaled set.
+ExactNetwork rescale(const ExactNetwork& n, const Rational& alpha, const Rational& beta) {
+  ExactNetwork out = n;
+  const Rational f = beta / alpha;
+  for (auto& w : out.w) {
+    w *= f;
+    w.canonicalize();
+  }
+  return out;
+}
+
+std::optional<Rational> times(const std::optional<Rational>& q, const Rational& f) {
+  if (!q) return std::nullopt;
+  Rational r = *q * f;
+  r.canonicalize();
+  return r;
+}
+
+std::string item_key(const SuiteItem& it) { return it.reduction + "/n=" + std::to_string(it.size) + "/" + it.kind; }
+std::string item_name(const SuiteItem& it) { return it.reduction + "_n" + std::to_string(it.size) + "_" + it.kind; }
+
+/// A drawn source with its exact answer.
+struct SolvedSource {
+  CellSource src;
+  std::uint64_t seed = 0;
+  std::size_t attempt = 0;
+  std::string answer;  ///< "yes" | "no"
+  bool answer_proved = true;
+  Rational tau;            ///< the source optimum (1 / 0 for SAT)
+  bool tau_proved = true;  ///< false only for UNSAT (CaDiCaL gives no proof)
+  std::string status;      ///< how tau is known
+  std::optional<std::vector<SetId>> cover;
+  std::optional<std::vector<Vertex>> set;
+  std::optional<std::vector<bool>> assignment;
+};
+
+void check_interrupt(const std::string& key) {
+  if (interrupted()) suite_fail("suite.interrupted", "suite", "interrupted at " + key + "; nothing was written");
+}
+
+SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
+  const std::string key = item_key(it);
+  const bool want_yes = it.kind == "yes";
+  for (std::size_t a = 0; a < opt.max_attempts; ++a) {
+    check_interrupt(key);
+    SolvedSource s;
+    s.attempt = a;
+    s.seed = derive_seed(opt.seed, a == 0 ? key : key + "/attempt=" + std::to_string(a));
+    s.src = make_cell_source(it.reduction, it.size, want_yes, s.seed);
+    if (it.reduction == "setcover") {
+      const auto& inst = std::get<SetCoverInstance>(s.src.source);
+      SetCoverSolution sol = solve_set_cover_cbc(inst);
+      check_interrupt(key);
+      if (sol.status != SolveStatus::kOptimal)
+        suite_fail("suite.solver", key,
+                   "CBC did not prove an optimum (" + std::string(to_string(sol.status)) +
+                       (sol.message.empty() ? "" : ": " + sol.message) + ")");
+      s.tau = Rational(static_cast<long>(sol.cost));
+      s.status = "optimal (cbc)";
+      s.cover = sol.cover;
+      s.answer = sol.cost <= s.src.threshold ? "yes" : "no";
+    } else if (it.reduction == "dks") {
+      const auto& g = std::get<Graph>(s.src.source);
+      DksResult r = dks_exact(g, s.src.kappa);
+      check_interrupt(key);
+      if (r.status != SolveStatus::kOptimal)
+        suite_fail("suite.solver", key,
+                   "the DkS branch and bound did not prove an optimum (" + std::string(to_string(r.status)) + ")");
+      s.tau = Rational(static_cast<unsigned long>(r.edges));
+      s.status = "optimal (branch and bound)";
+      s.set = r.set;
+      s.answer = static_cast<std::int64_t>(r.edges) >= s.src.threshold ? "yes" : "no";
+    } else if (want_yes) {  // SAT, planted: the hidden assignment is the certificate
+      s.assignment = s.src.planted_assignment;
+      if (!s.assignment || !std::get<Cnf>(s.src.source).satisfied_by(*s.assignment))
+        suite_fail("suite.internal", key, "the planted assignment does not satisfy the formula");
+      s.tau = 1;
+      s.status = "sat (planted assignment, checked)";
+      s.answer = "yes";
+    } else {
+      const Cnf& f = std::get<Cnf>(s.src.source);
+      SatSolveResult r = solve_sat_cadical(f);
+      check_interrupt(key);
+      if (r.status == SolveStatus::kOptimal) {
+        s.tau = 1;
+        s.status = r.status_text();
+        s.assignment = r.assignment;
+        s.answer = "yes";
+      } else if (r.status == SolveStatus::kInfeasible) {
+        s.tau = 0;
+        s.tau_proved = false;
+        s.answer_proved = false;
+        s.status = r.status_text();
+        s.answer = "no";
+      } else {
+        suite_fail("suite.solver", key, "CaDiCaL did not decide the formula: " + r.status_text());
+      }
+    }
+    if (s.answer == it.kind) return s;
+  }
+  suite_fail("suite.attempts", item_key(it),
+             "no " + it.kind + " instance in " + std::to_string(opt.max_attempts) + " draws");
+}
+
+std::string provenance_text(const CellSource& src, const std::string& key, std::uint64_t suite_seed,
+                            std::size_t attempt) {
+  return std::string("relugap ") + kVersion + "\nrelugap suite " + key + " (suite seed " + std::to_string(suite_seed) +
+         ", attempt " + std::to_string(attempt) + ")\ngenerator " + src.generator.name + "\nseed " +
+         std::to_string(src.generator.seed) + "\nparams " + src.generator.params.dump();
+}
+
+/// Moves the finished staging folder to `out` (exchanging it with an existing suite).
+void install_staging(const fs::path& staging, const fs::path& out) {
+  if (!fs::exists(out)) {
+    fs::rename(staging, out);
+    return;
+  }
+  if (::renameat2(AT_FDCWD, staging.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) {
+    fs::remove_all(staging);  // now holds the previous suite
+    return;
+  }
+  // No atomic exchange on this file system: two renames.
+  const fs::path old = out.parent_path() / ("." + out.filename().string() + ".old-" + std::to_string(::getpid()));
+  fs::remove_all(old);
+  fs::rename(out, old);
+  fs::rename(staging, out);
+  fs::remove_all(old);
+}
+
+}  // namespace
+
+std::vector<SuiteItem> suite_plan(const std::string& scale) {
+  struct Sizes {
+    std::string reduction;
+    std::vector<std::uint32_t> sizes;
+  };
+  std::vector<Sizes> s;
+  if (scale == "small") {
+    s = {{"setcover", {8, 16}}, {"dks", {8, 12}}, {"sat1", {5, 8}}, {"sat2", {5, 8}}, {"satk", {3, 4}}};
+  } else if (scale == "medium") {
+    s = {{"setcover", {16, 32, 64}},
+         {"dks", {16, 24, 32}},
+         {"sat1", {10, 20, 40}},
+         {"sat2", {10, 20, 40}},
+         {"satk", {5, 8, 12}}};
+  } else {
+    suite_fail("suite.param", "suite", "--scale must be small or medium, got '" + scale + "'");
+  }
+  std::vector<SuiteItem> plan;
+  for (const auto& r : s)
+    for (auto n : r.sizes)
+      for (const char* k : {"yes", "no"}) plan.push_back({r.reduction, n, k});
+  return plan;
+}
+
+json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, std::ostream& log) {
+  if (opt.out_dir.empty()) suite_fail("suite.param", "suite", "-o DIR is required");
+  if (plan.empty()) suite_fail("suite.param", "suite", "the plan is empty");
+  if (opt.satk_units < 2) suite_fail("suite.param", "suite", "--units (satk) must be >= 2");
+  {
+    std::vector<std::string> names;
+    for (const auto& it : plan) {
+      if (std::find(sweep_reductions().begin(), sweep_reductions().end(), it.reduction) == sweep_reductions().end())
+        suite_fail("suite.param", "suite", "unknown reduction '" + it.reduction + "'");
+      if (it.kind != "yes" && it.kind != "no") suite_fail("suite.param", "suite", "unknown kind '" + it.kind + "'");
+      names.push_back(item_name(it));
+    }
+    std::sort(names.begin(), names.end());
+    if (std::adjacent_find(names.begin(), names.end()) != names.end())
+      suite_fail("suite.param", "suite", "the plan lists an item twice");
+  }
+  const fs::path out = fs::absolute(opt.out_dir).lexically_normal();
+  const fs::path target = out.filename().empty() ? out.parent_path() : out;
+  if (fs::exists(target)) {
+    if (!fs::is_directory(target)) suite_fail("suite.dir", target.string(), "exists and is not a directory");
+    if (!fs::is_empty(target) && !fs::exists(target / "manifest.json"))
+      suite_fail("suite.dir", target.string(),
+                 "exists, is not empty and holds no manifest.json: refusing to replace it (use an empty or new "
+                 "directory)");
+    if (fs::exists(target / "manifest.json")) {
+      // Replace only a suite: every file must be one its manifest lists.
+      std::set<std::string> listed = {"manifest.json"};
+      try {
+        const json old = json::parse(read_file((target / "manifest.json").string()));
+        for (const auto& f : old.at("files")) listed.insert(f.at("path").get<std::string>());
+      } catch (const std::exception& e) {
+        suite_fail("suite.dir", (target / "manifest.json").string(),
+                   std::string("not a relugap suite manifest (") + e.what() + "): refusing to replace the directory");
+      }
+      for (const auto& e : fs::directory_iterator(target))
+        if (!listed.count(e.path().filename().string()))
+          suite_fail("suite.dir", target.string(),
+                     "holds '" + e.path().filename().string() +
+                         "', which its manifest.json does not list: refusing to replace it");
+    }
+  }
+  fs::create_directories(target.parent_path());
+  std::string tmpl = (target.parent_path() / ("." + target.filename().string() + ".staging-XXXXXX")).string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr)
+    suite_fail("io.write", tmpl, std::string("cannot create the staging folder: ") + std::strerror(errno));
+  const fs::path staging(buf.data());
+  ::chmod(staging.c_str(), 0755);
+
+  json manifest;
+  try {
+    json instances = json::array();
+    std::size_t count = 0;
+    for (const auto& it : plan) {
+      ++count;
+      const std::string key = item_key(it), name = item_name(it);
+      const SolvedSource s = solve_source(it, opt);
+      const auto red = build_cell_reduction(it.reduction, s.src, opt.satk_units);
+      check_interrupt(key);
+
+      // The exact form written to the file.
+      Rational alpha = 1, beta = 1;
+      if (it.reduction == "sat2") beta = 1 / static_cast<const Sat2Reduction&>(*red).tau();
+      if (it.reduction == "satk") alpha = beta = 5;
+      const Rational loss_factor = beta * beta;
+      const ExactTrainingSet data = rescale(red->data(), alpha, beta);
+      if (!set_exact_in_double(data))
+        suite_fail("suite.internal", key, "the set is not exactly representable in float64 after rescaling");
+
+      // Bounds of the set as written.
+      LossBounds b = red->bounds(s.tau);
+      b.loss_lower = times(b.loss_lower, loss_factor);
+      b.loss_upper = times(b.loss_upper, loss_factor);
+      if (alpha != 1 || beta != 1) {
+        // The construction's constants stay in its own units: named construction.* here.
+        std::map<std::string, Rational> named;
+        for (auto& [k, v] : b.constants) named["construction." + k] = v;
+        b.constants = std::move(named);
+      }
+      b.constants["sample_scale_x"] = alpha;
+      b.constants["sample_scale_y"] = beta;
+      const DecisionThresholds th0 = decision_thresholds(*red, it.reduction, s.src.threshold);
+      DecisionThresholds th = th0;
+      th.yes = times(th0.yes, loss_factor);
+      th.no = times(th0.no, loss_factor);
+
+      // The certificate: the optimal cover / κ-set, or the satisfying assignment.
+      std::optional<ExactNetwork> cert;
+      if (s.cover) cert = static_cast<const SetCoverReduction&>(*red).lift(*s.cover);
+      if (s.set) cert = static_cast<const DksReduction&>(*red).lift(*s.set);
+      if (s.assignment) cert = static_cast<const SatReduction&>(*red).lift(*s.assignment);
+      std::optional<Rational> cert_loss;
+      if (cert) {
+        cert = rescale(*cert, alpha, beta);
+        cert_loss = exact_loss(data, *cert);
+        cert_loss->canonicalize();
+        if (!b.loss_upper || *cert_loss != *b.loss_upper)
+          suite_fail("suite.internal", key,
+                     "certificate loss " + to_string(*cert_loss) + " differs from the stated upper bound " +
+                         (b.loss_upper ? to_string(*b.loss_upper) : std::string("(none)")));
+      }
+
+      // Source file.
+      std::string source_file, problem;
+      const std::string prov = provenance_text(s.src, key, opt.seed, s.attempt);
+      if (it.reduction == "setcover") {
+        source_file = name + ".txt";
+        problem = "setcover";
+        write_set_cover((staging / source_file).string(), std::get<SetCoverInstance>(s.src.source));
+      } else if (it.reduction == "dks") {
+        source_file = name + ".col";
+        problem = "dks";
+        write_dimacs_graph((staging / source_file).string(), std::get<Graph>(s.src.source), prov);
+      } else {
+        source_file = name + ".cnf";
+        problem = "3sat";
+        write_cnf((staging / source_file).string(), std::get<Cnf>(s.src.source), prov);
+      }
+
+      // Training set + sidecar.
+      Sidecar sc = make_sidecar();
+      json gparams = s.src.generator.params;
+      sc.generator = Sidecar::Generator{s.src.generator.name, s.src.generator.seed, gparams};
+      sc.source = Sidecar::Source{source_file, sha256_file((staging / source_file).string()), problem};
+      json rparams = red->params();
+      rparams["rescaled"] = {
+          {"x", to_string(alpha)},
+          {"y", to_string(beta)},
+          {"note",
+           "the construction's samples (x, y) are written as (x*alpha, y*beta) so that every value is exactly a "
+           "float64; a network (w, a) of the construction is (w*beta/alpha, a) here, and every loss, bound, "
+           "threshold and the certificate in this file are for the set as written (losses times beta^2). The "
+           "other reduction.params and the bounds.exact entries named construction.* are the construction's own "
+           "constants, in its units"}};
+      rparams["exact_in_double"] = true;
+      sc.reduction = Sidecar::Reduction{red->name(), rparams};
+      store_bounds(b, sc);
+      sc.bounds.source_status = s.status;
+      if (cert) {
+        sc.certificate_exact = cert;
+        sc.certificate = to_double(*cert);
+        sc.bounds.exact["certificate_loss"] = *cert_loss;
+      }
+      const json decision = {{"question", s.src.question},
+                             {"threshold", s.src.threshold},
+                             {"answer", s.answer},
+                             {"answer_proved", s.answer_proved},
+                             {"yes_threshold", rat(th.yes)},
+                             {"no_threshold", rat(th.no)},
+                             {"gap", rat(th.gap())},
+                             {"total_weight", rat(th.total_weight)},
+                             {"epsilon", rat(th.epsilon())},
+                             {"meaning",
+                              "OPT <= yes_threshold whenever the answer is yes; OPT >= no_threshold whenever it is "
+                              "no; epsilon = (no - yes) / sum of the sample weights"}};
+      sc.extra["decision"] = decision;
+      sc.extra["suite"] = {{"key", key},           {"seed", opt.seed},         {"scale", opt.scale},
+                           {"attempt", s.attempt}, {"effective_seed", s.seed}, {"units", red->units()}};
+      const std::string data_file = name + ".npy";
+      write_training_set((staging / data_file).string(), to_double(data), DataFormat::kNpy, sc);
+
+      instances.push_back({{"name", name},
+                           {"key", key},
+                           {"reduction", it.reduction},
+                           {"size", it.size},
+                           {"kind", it.kind},
+                           {"units", red->units()},
+                           {"samples", data.samples()},
+                           {"dim", data.dim},
+                           {"data", data_file},
+                           {"sidecar", sidecar_path(data_file)},
+                           {"source", source_file},
+                           {"source_status", s.status},
+                           {"source_optimum", rat(s.tau)},
+                           {"opt_lower", rat(b.loss_lower)},
+                           {"opt_upper", rat(b.loss_upper)},
+                           {"certificate_loss", rat(cert_loss)},
+                           {"decision", decision},
+                           {"effective_seed", s.seed},
+                           {"attempt", s.attempt}});
+      log << "[" << count << "/" << plan.size() << "] " << key << ": " << s.status
+          << (s.attempt ? " (draw " + std::to_string(s.attempt + 1) + ")" : std::string()) << "; " << data.samples()
+          << " samples, dim " << data.dim << "\n";
+    }
+
+    json files = json::array();
+    std::vector<fs::path> paths;
+    for (const auto& e : fs::directory_iterator(staging)) paths.push_back(e.path());
+    std::sort(paths.begin(), paths.end());
+    for (const auto& p : paths)
+      files.push_back({{"path", p.filename().string()},
+                       {"bytes", static_cast<std::uint64_t>(fs::file_size(p))},
+                       {"sha256", sha256_file(p.string())}});
+    manifest = {{"kind", "relugap_suite"},
+                {"relugap_version", kVersion},
+                {"seed", opt.seed},
+                {"scale", opt.scale},
+                {"satk_units", opt.satk_units},
+                {"families", "docs/readme/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
+                {"npy_layout",
+                 "one float64 little-endian C-order array of shape (m, d+2) per set: columns 0..d-1 are x, column d "
+                 "is y, column d+1 the sample weight c"},
+                {"instances", instances},
+                {"files", files}};
+    write_file_atomic((staging / "manifest.json").string(), [&](std::ostream& os) { os << manifest.dump(2) << "\n"; });
+    check_interrupt("the end");
+    install_staging(staging, target);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(staging, ec);
+    throw;
+  }
+  return manifest;
+}
+
+}  // namespace relugap
