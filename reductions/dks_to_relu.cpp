@@ -372,6 +372,7 @@ DecodeCheck DksReduction::decode_check(const ExactNetwork& net) const {
   r.solution = sol.str();
   const Rational rhs = Rational(to_mpz(g_.num_edges())) + k_.K - k_.sigma - L;
   r.lemma_holds = Rational(to_mpz(e)) >= rhs;
+  r.decoded = set;
   r.inequality = "edges " + std::to_string(e) + " >= |E| + K - sigma - L = " + dbl(rhs) + " (L = " + dbl(L) +
                  (ub_ ? ", the loss on the unit-ball set times Y^2)" : ")");
   return r;

@@ -7,12 +7,21 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
+#include "instances/index.hpp"
 #include "instances/network.hpp"
 #include "instances/training_set.hpp"
 #include "reductions/loss_bounds.hpp"
 
 namespace relugap {
+
+/// A decoded source solution in a form the verifier re-checks against the
+/// source instance on its own (verifier/source_check.hpp): a set cover (set
+/// ids), a κ-set (vertices), or an assignment of the source formula's
+/// variables. monostate: not provided.
+using DecodedSolution = std::variant<std::monostate, std::vector<SetId>, std::vector<Vertex>, std::vector<bool>>;
 
 /// A network decoded to a source solution, and the decoding lemma checked on it.
 struct DecodeCheck {
@@ -22,6 +31,15 @@ struct DecodeCheck {
   Rational loss;                ///< exact loss of the network as given (its doubles taken exactly)
   bool lemma_holds = false;     ///< the decoding lemma's inequality holds for this network
   std::string inequality;       ///< the inequality with its numbers, e.g. "cost 12 <= L - K + sigma = 12.031"
+  DecodedSolution decoded;      ///< the decoded solution itself, for the verifier's independent re-check
+};
+
+/// The decoding lemma in the form the verifier evaluates by itself: a network
+/// whose decoded solution has source value v has exact loss >= loss (> loss
+/// when strict). No loss: the lemma says nothing there.
+struct LemmaFloor {
+  std::optional<Rational> loss;
+  bool strict = false;
 };
 
 class Reduction {
@@ -39,6 +57,16 @@ class Reduction {
   [[nodiscard]] virtual LossBounds bounds(const std::optional<Rational>& source_optimum) const = 0;
   /// Decodes `net` and checks the decoding lemma exactly. Contract: net.dim == data().dim.
   [[nodiscard]] virtual DecodeCheck decode_check(const Network& net) const = 0;
+  /// The decoding lemma as a floor on the loss of any network with `units`
+  /// units whose decoded solution has source value `value` (the verifier
+  /// recomputes the value from the source instance). Default: the stated lower
+  /// bound at that value, bounds(value).loss_lower, which is exactly the lemma
+  /// of the set cover and DkS reductions (cost <= L - K + sigma, resp.
+  /// edges >= |E| + K - sigma - L).
+  [[nodiscard]] virtual LemmaFloor lemma_floor(const Rational& value, std::size_t units) const {
+    (void)units;
+    return {bounds(value).loss_lower, false};
+  }
 };
 
 }  // namespace relugap

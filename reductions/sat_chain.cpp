@@ -149,7 +149,21 @@ DecodeCheck SatReduction::decode_check(const ExactNetwork& net) const {
   Lemma l = lemma(d.loss, net.units(), violated);
   d.lemma_holds = l.holds;
   d.inequality = l.inequality;
+  d.decoded = source;
   return d;
+}
+
+LemmaFloor SatReduction::lemma_floor(const Rational& value, std::size_t units) const {
+  // The lemmas are stated for networks with at most units() units (sat1: one).
+  if (units > this->units()) return {};
+  check_source_optimum(value);
+  // A satisfying assignment: the YES lower bound (N + R for sat1: every one-unit
+  // network pays at least one of y^2 for each mirrored pair; 0 for sat2, satk).
+  if (value == 1) return {bounds(value).loss_lower, false};
+  // Not satisfying: the lemma's contrapositive. With a proved gap, L >= the NO
+  // threshold; satk states only L = 0 => solution, i.e. L > 0.
+  if (gap()) return {bounds(value).loss_lower, false};
+  return {Rational(0), true};
 }
 
 // ---- unit ball ------------------------------------------------------------------

@@ -110,6 +110,11 @@ class SatReduction : public Reduction {
   /// with the number of satisfied clauses in `solution`.
   [[nodiscard]] DecodeCheck decode_check(const Network& net) const override { return decode_check(to_exact(net)); }
   [[nodiscard]] DecodeCheck decode_check(const ExactNetwork& net) const;
+  /// The lemma in the verifier's form (value 1 = the decoded source assignment
+  /// satisfies the source, 0 = not): value 1 -> the YES lower bound; value 0 ->
+  /// the NO threshold (sat1 N + R + 1/16, sat2 tau^2/18), satk: L > 0. Nothing
+  /// for networks with more than units() units.
+  [[nodiscard]] LemmaFloor lemma_floor(const Rational& value, std::size_t units) const override;
 
   /// The additive gap between the NO lower bound and the YES upper bound in
   /// total loss, when one is proved (sat1: 1/16, sat2: τ²/18, satk: none).

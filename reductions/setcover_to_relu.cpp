@@ -324,6 +324,7 @@ DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
   Rational rhs = weighted_loss - k_.K + k_.sigma;
   rhs.canonicalize();
   d.lemma_holds = d.solution_valid && d.source_value <= rhs;
+  d.decoded = cover;
   d.inequality = "cost " + std::to_string(cost) + " <= L - K + sigma = " + dbl(rhs) + " (L = " + dbl(weighted_loss) +
                  (scale_ == 1 ? std::string() : " in weighted units = loss on the set * " + to_string(1 / scale_)) +
                  ", K = " + to_string(k_.K) + ", sigma = " + dbl(k_.sigma) + ")";

@@ -157,6 +157,8 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
   in.source_status = p.status;
   in.certificate = p.certificate;
   in.witness_dir = o.witness_dir;
+  in.source.instance = &source;  // every decoded solution is re-checked against it
+  in.source.kappa = o.kappa;
 
   std::vector<CheckResult> skipped;
   info["trainers"] = nlohmann::json::object();

@@ -30,7 +30,7 @@ struct PipelineOptions {
   std::string witness_dir;  ///< where violating networks are saved ("" = nowhere)
 };
 
-using SourceInstance = std::variant<SetCoverInstance, Graph, Cnf>;
+// SourceInstance (set cover instance, graph or CNF) is in verifier/source_check.hpp.
 
 struct PipelineResult {
   VerifyReport report;

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <iomanip>
 #include <sstream>
+#include <variant>
+#include <vector>
 
 #include "instances/io.hpp"
 #include "instances/loss.hpp"
@@ -23,9 +25,70 @@ std::string save_witness(const VerifyInput& in, const std::string& label, const 
   std::filesystem::create_directories(in.witness_dir);
   std::string safe;
   for (char ch : label) safe += (std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
-  std::string path = (std::filesystem::path(in.witness_dir) / ("witness_" + in.reduction->name() + "_" + safe + ".json")).string();
+  std::string path =
+      (std::filesystem::path(in.witness_dir) / ("witness_" + in.reduction->name() + "_" + safe + ".json")).string();
   write_network(path, net, nlohmann::json{{"witness_for", label}, {"reduction", in.reduction->name()}});
   return path;
+}
+
+/// recheck(<label>): the decode of `net` checked by the verifier itself.
+CheckResult recheck(const VerifyInput& in, const std::string& label, const Network& net, const DecodeCheck& d,
+                    const Rational& loss) {
+  CheckResult c{"recheck(" + label + ")", Verdict::kNotChecked, "", ""};
+  if (in.source.instance == nullptr) {
+    c.detail = "no source instance given: the decoded solution is not re-checked";
+    if (d.loss != loss) {
+      c.verdict = Verdict::kViolated;
+      c.detail =
+          "decode_check reported loss " + to_string(d.loss) + " but the exact loss on the data is " + to_string(loss);
+      c.witness = save_witness(in, c.name, net);
+    }
+    return c;
+  }
+  if (std::holds_alternative<Graph>(*in.source.instance) && in.source.kappa == 0) {
+    c.detail = "kappa of the source problem not given: the decoded set is not re-checked";
+    return c;
+  }
+  std::vector<std::string> problems;
+  std::string found;
+  if (d.loss != loss)
+    problems.push_back("decode_check reported loss " + to_string(d.loss) + " but the exact loss on the data is " +
+                       to_string(loss));
+  SourceCheck s = check_source_solution(in.source, d.decoded);
+  if (!s.provided) {
+    problems.push_back(s.detail.empty() ? "no decoded solution to re-check" : s.detail);
+  } else if (!s.valid) {
+    problems.push_back("decoded solution is not a valid source solution: " + s.detail);
+  } else {
+    found = s.detail;
+    if (s.value != d.source_value)
+      problems.push_back("decode_check reported source value " + to_string(d.source_value) + ", re-check gives " +
+                         to_string(s.value));
+    LemmaFloor fl = in.reduction->lemma_floor(s.value, net.units());
+    if (fl.loss) {
+      const bool ok = fl.strict ? loss > *fl.loss : loss >= *fl.loss;
+      const std::string rel = fl.strict ? (ok ? " > " : " <= ") : (ok ? " >= " : " < ");
+      std::string ineq = "loss " + num(loss) + rel + "lemma floor " + num(*fl.loss) + " at value " + to_string(s.value);
+      if (ok) {
+        found += "; " + ineq;
+      } else {
+        problems.push_back("decoding lemma fails: " + ineq + " (exact: " + to_string(loss) + rel + to_string(*fl.loss) +
+                           ")");
+      }
+    } else {
+      found += "; the lemma states no floor at value " + to_string(s.value) + " for " + std::to_string(net.units()) +
+               " unit(s)";
+    }
+  }
+  if (problems.empty()) {
+    c.verdict = Verdict::kHeld;
+    c.detail = "re-checked against the source: " + found;
+  } else {
+    c.verdict = Verdict::kViolated;
+    for (std::size_t i = 0; i < problems.size(); ++i) c.detail += (i ? "; " : "") + problems[i];
+    c.witness = save_witness(in, c.name, net);
+  }
+  return c;
 }
 
 }  // namespace
@@ -63,7 +126,9 @@ std::string VerifyReport::table() const {
   std::size_t w = 5;
   for (const auto& c : checks) w = std::max(w, c.name.size());
   std::ostringstream os;
-  os << std::left << std::setw(static_cast<int>(w)) << "check" << "  " << std::setw(11) << "verdict" << "  detail\n";
+  os << std::left << std::setw(static_cast<int>(w)) << "check"
+     << "  " << std::setw(11) << "verdict"
+     << "  detail\n";
   os << std::string(w, '-') << "  " << std::string(11, '-') << "  " << std::string(40, '-') << "\n";
   for (const auto& c : checks) {
     os << std::setw(static_cast<int>(w)) << c.name << "  " << std::setw(11) << to_string(c.verdict) << "  " << c.detail;
@@ -85,8 +150,7 @@ VerifyReport verify(const VerifyInput& in) {
   {
     CheckResult c{"completeness", Verdict::kNotChecked, "", ""};
     if (!in.certificate) {
-      c.detail = in.source_optimum ? "no source certificate to lift (" + in.source_status + ")"
-                                   : "source not solved";
+      c.detail = in.source_optimum ? "no source certificate to lift (" + in.source_status + ")" : "source not solved";
     } else if (!b.loss_upper) {
       c.detail = "the reduction states no loss for a lifted certificate here";
     } else {
@@ -107,19 +171,24 @@ VerifyReport verify(const VerifyInput& in) {
     const FoundNetwork& f = all[i];
     std::string label = f.source;
     if (f.net.dim != data.dim) {
-      rep.checks.push_back({"decode(" + label + ")", Verdict::kNotChecked,
-                            "network dimension " + std::to_string(f.net.dim) + " != data dimension " +
-                                std::to_string(data.dim),
-                            ""});
+      rep.checks.push_back(
+          {"decode(" + label + ")", Verdict::kNotChecked,
+           "network dimension " + std::to_string(f.net.dim) + " != data dimension " + std::to_string(data.dim), ""});
       continue;
     }
-    // Soundness through the decoding lemma.
+    // The network's exact loss, computed here: never taken from the reduction.
+    const Rational loss = exact_loss(data, to_exact(f.net));
+
+    // Soundness through the decoding lemma, as the reduction reports it.
     DecodeCheck d = red.decode_check(f.net);
     CheckResult dc{"decode(" + label + ")", d.lemma_holds ? Verdict::kHeld : Verdict::kViolated,
                    d.inequality + "; decoded " + d.solution + (d.solution_valid ? "" : " (INVALID solution)"), ""};
     if (!d.solution_valid) dc.verdict = Verdict::kViolated;
     if (dc.verdict == Verdict::kViolated) dc.witness = save_witness(in, dc.name, f.net);
     rep.checks.push_back(dc);
+
+    // The same decode, re-checked without trusting the reduction.
+    rep.checks.push_back(recheck(in, label, f.net, d, loss));
 
     // The stated lower bound against this network's exact loss.
     CheckResult lc{"lower-bound(" + label + ")", Verdict::kNotChecked, "", ""};
@@ -128,9 +197,9 @@ VerifyReport verify(const VerifyInput& in) {
     } else if (!in.source_optimum_proved) {
       lc.detail = "source optimum not proved (" + in.source_status + "): the bound is not a theorem here";
     } else {
-      bool ok = d.loss >= *b.loss_lower;
+      bool ok = loss >= *b.loss_lower;
       lc.verdict = ok ? Verdict::kHeld : Verdict::kViolated;
-      lc.detail = "loss " + num(d.loss) + (ok ? " >= " : " < ") + "lower " + num(*b.loss_lower);
+      lc.detail = "loss " + num(loss) + (ok ? " >= " : " < ") + "lower " + num(*b.loss_lower);
       if (!ok) lc.witness = save_witness(in, lc.name, f.net);
     }
     rep.checks.push_back(lc);
@@ -152,9 +221,9 @@ VerifyReport verify(const VerifyInput& in) {
         }
         if (f.proved_optimal) {
           // OPT == loss (within tol) must be >= lower.
-          if (d.loss + tol < *b.loss_lower) ok = false;
-          if (b.loss_upper && d.loss > *b.loss_upper + tol) ok = false;
-          det += std::string(det.empty() ? "" : ", ") + "proved OPT = " + num(d.loss);
+          if (loss + tol < *b.loss_lower) ok = false;
+          if (b.loss_upper && loss > *b.loss_upper + tol) ok = false;
+          det += std::string(det.empty() ? "" : ", ") + "proved OPT = " + num(loss);
         }
         det += " in [" + num(*b.loss_lower) + ", " + (b.loss_upper ? num(*b.loss_upper) : std::string("inf")) + "]";
         oc.verdict = ok ? Verdict::kHeld : Verdict::kViolated;

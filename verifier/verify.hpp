@@ -9,13 +9,14 @@
 
 #include "instances/network.hpp"
 #include "reductions/reduction.hpp"
+#include "verifier/source_check.hpp"
 #include "verifier/verdict.hpp"
 
 namespace relugap {
 
 /// A network found by some trainer, with what that trainer proved.
 struct FoundNetwork {
-  std::string source;                  ///< "gd", "exact", "net", "certificate", ...
+  std::string source;  ///< "gd", "exact", "net", "certificate", ...
   Network net;
   std::optional<double> proved_lower;  ///< a proved lower bound on OPT (exact solver only)
   bool proved_optimal = false;         ///< net's loss is the proved optimum (up to the solver's tolerance)
@@ -31,6 +32,10 @@ struct VerifyInput {
   std::string source_status;  ///< how the source optimum is known, for the report
   std::optional<ExactNetwork> certificate;
   std::vector<FoundNetwork> networks;
+  /// The source instance the reduction was built from (and κ for dks). When
+  /// set, every decoded solution is re-checked against it by the verifier
+  /// itself (verifier/source_check.hpp); null: only the reduction's own check.
+  SourceProblem source;
   /// Folder where a violating network is saved as a witness ("" = don't save).
   std::string witness_dir;
 };
@@ -48,12 +53,19 @@ struct VerifyReport {
 };
 
 /// Runs every check it can. Contract: in.reduction != nullptr.
-///  - completeness: the certificate's exact loss equals the stated upper bound
-///    (the value the reduction says a source certificate lifts to);
+///  - completeness: the certificate's exact loss, computed here from data(),
+///    equals the stated upper bound (the value the reduction says a source
+///    certificate lifts to);
 ///  - decode(<source>): for every network (certificate included), the decoding
-///    lemma's inequality, exactly;
-///  - lower-bound(<source>): every network's exact loss is >= the stated lower
-///    bound (a theorem when the source optimum is proved);
+///    lemma's inequality as the reduction's decode_check reports it;
+///  - recheck(<source>): the same decode checked without trusting the
+///    reduction: the network's exact loss recomputed from data() must equal the
+///    reported one; the decoded solution (DecodeCheck::decoded) is re-checked
+///    against in.source (valid, and its value recomputed, which must equal the
+///    reported source_value); and the loss must reach the reduction's
+///    lemma_floor at the recomputed value. Not checked without in.source;
+///  - lower-bound(<source>): every network's exact loss (recomputed here) is
+///    >= the stated lower bound (a theorem when the source optimum is proved);
 ///  - optimum-interval: a proved optimum lies in [lower, upper].
 VerifyReport verify(const VerifyInput& in);
 

@@ -1,0 +1,40 @@
+#pragma once
+// The verifier's own re-check of a decoded source solution against the source
+// instance, independent of the reduction that decoded it: cover validity and
+// cost recomputed from the set cover instance, a κ-set's size and the edges
+// inside it counted from the graph, the clauses an assignment satisfies
+// counted from the CNF.
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "instances/cnf.hpp"
+#include "instances/graph.hpp"
+#include "instances/rational.hpp"
+#include "instances/set_cover.hpp"
+#include "reductions/reduction.hpp"
+
+namespace relugap {
+
+/// A source instance as the verifier and the pipeline see it.
+using SourceInstance = std::variant<SetCoverInstance, Graph, Cnf>;
+
+/// The source problem: the instance and, for densest κ-subgraph, κ.
+struct SourceProblem {
+  const SourceInstance* instance = nullptr;  ///< not owned; null = unknown
+  std::uint32_t kappa = 0;                   ///< dks only
+};
+
+struct SourceCheck {
+  bool provided = false;  ///< the decoded solution was given, and of the source's kind
+  bool valid = false;     ///< a valid source solution (cover / κ-set / total assignment)
+  Rational value;         ///< cover cost, edges inside, or 1 / 0 (the assignment satisfies every clause / not)
+  std::string detail;     ///< what was found, or why it is invalid
+};
+
+/// Re-checks `sol` against `p`. Value conventions match Reduction::bounds'
+/// source optimum: set cover -> cost, dks -> edges inside the κ-set, CNF -> 1
+/// iff every clause is satisfied. Contract: p.instance != nullptr.
+SourceCheck check_source_solution(const SourceProblem& p, const DecodedSolution& sol);
+
+}  // namespace relugap
