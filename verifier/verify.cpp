@@ -68,7 +68,8 @@ CheckResult recheck(const VerifyInput& in, const std::string& label, const Netwo
     if (fl.loss) {
       const bool ok = fl.strict ? loss > *fl.loss : loss >= *fl.loss;
       const std::string rel = fl.strict ? (ok ? " > " : " <= ") : (ok ? " >= " : " < ");
-      std::string ineq = "loss " + num(loss) + rel + "lemma floor " + num(*fl.loss) + " at value " + to_string(s.value);
+      std::string ineq = "loss " + num(loss) + rel + "lemma floor " + num(*fl.loss) + " at value " +
+                         to_string(s.value) + " (margin " + num(Rational(loss - *fl.loss)) + ")";
       if (ok) {
         found += "; " + ineq;
       } else {
