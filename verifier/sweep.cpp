@@ -518,15 +518,15 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
   };
 
   // loss_vs_thresholds.dat: one line per (instance, trainer). rel = (L − YES)/(NO − YES):
-  // 0 is the YES threshold, 1 the NO threshold. Clipped to [-1, 3] in column relc.
+  // 0 is the YES threshold, 1 the NO threshold. Plotted on a signed log axis.
   std::ostringstream lv;
   lv << "# relugap sweep: loss found vs the YES/NO thresholds (docs/readme/sweep.md)\n"
      << "# rel = (loss - yes_threshold) / (no_threshold - yes_threshold): 0 = YES threshold, 1 = NO threshold\n"
-     << "# relc = rel clipped to [-1, 3]; clipped = 1 if rel > 3, -1 if rel < -1, else 0\n"
-     << "# idx reduction size seed kind answer trainer loss yes_threshold no_threshold rel relc clipped\n";
+     << "# idx reduction size seed kind answer trainer loss yes_threshold no_threshold rel\n";
   std::vector<std::pair<std::string, std::pair<std::size_t, std::size_t>>> groups;  // reduction -> [first, last] idx
   bool satk_omitted = false;
   std::size_t idx = 0;
+  double rel_max = 1, rel_min = 0;
   for (const auto& r : rows) {
     const std::string red = r.value("reduction", std::string());
     const auto yes = num_or(r.value("yes_threshold", json(nullptr)));
@@ -542,14 +542,11 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
       const auto l = num_or(r.value(std::string(t) + "_loss", json(nullptr)));
       if (!l || !std::isfinite(*l)) continue;
       const double rel = Rational((exact_from_double(*l) - ry) / rg).get_d();
-      const double relc = std::clamp(rel, -1.0, 3.0);
+      rel_max = std::max(rel_max, rel);
+      rel_min = std::min(rel_min, rel);
       lv << idx << ' ' << red << ' ' << r.value("size", 0) << ' ' << r.value("seed", 0) << ' '
          << r.value("kind", std::string()) << ' ' << r.value("answer", std::string()) << ' ' << t << ' '
-         << std::setprecision(17) << *l << ' ' << *yes << ' ' << *no << ' ' << rel << ' ' << relc << ' '
-         << (rel > relc   ? 1
-             : rel < relc ? -1
-                          : 0)
-         << '\n';
+         << std::setprecision(17) << *l << ' ' << *yes << ' ' << *no << ' ' << rel << '\n';
       any = true;
     }
     if (!any) continue;
@@ -561,16 +558,26 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
   write_file_atomic(lv_dat, [&](std::ostream& os) { os << lv.str(); });
   written.push_back(lv_dat);
 
+  // y axis: s(y) = sign(y)·log10(1 + |y|), ticks at 0, ±1, ±3 and the powers of ten in range.
+  std::ostringstream ticks;
+  ticks << "set ytics ('0 = YES' 0, '1 = NO' 1, '3' 3";
+  for (double p = 10; p <= rel_max * 10 && p <= 1e300; p *= 10) ticks << ", '" << p << "' " << p;
+  ticks << ", '-1' -1";
+  for (double p = 10; p <= -rel_min * 10 && p <= 1e300; p *= 10) ticks << ", '-" << p << "' " << -p;
+  ticks << ")\n";
   std::ostringstream lg;
   lg << "# relugap sweep: re-plot with  cd DIR && gnuplot loss_vs_thresholds.gp\n"
      << "set terminal pngcairo size 1000,650 noenhanced\n"
      << "set output 'loss_vs_thresholds.png'\n"
-     << "set title \"Loss found by the trainers against the YES / NO thresholds\\n"
+     << "set title \"Loss found by the trainers against the YES / NO thresholds: (L - YES) / (NO - YES)\\n"
      << "0 = YES threshold (OPT <= it if YES), 1 = NO threshold (OPT >= it if NO)"
-     << (satk_omitted ? "; satk omitted: no NO threshold is proved" : "") << "\"\n"
-     << "set ylabel '(L - YES) / (NO - YES), clipped to [-1, 3]'\n"
+     << (satk_omitted ? "; satk omitted (no NO threshold is proved)" : "") << "\"\n"
+     << "set ylabel '(L - YES) / (NO - YES)   [signed log scale]'\n"
      << "set xlabel 'instance (grouped by reduction; size, then seed, increase to the right)'\n"
-     << "set yrange [-1.2:3.2]\nset grid ytics\nset key outside below horizontal\n";
+     << "# signed log axis: s(y) = sgn(y) log10(1 + |y|)\n"
+     << "set nonlinear y via sgn(y)*log10(1 + abs(y)) inverse sgn(y)*(10**abs(y) - 1)\n"
+     << ticks.str() << "set yrange [" << std::min(-1.0, 2 * rel_min) << ":*]\n"
+     << "set offsets 0, 0, graph 0.04, 0\nset grid ytics\nset key outside below horizontal\n";
   if (!groups.empty()) {
     lg << "set xrange [-1:" << idx << "]\nset xtics (";
     for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -586,20 +593,13 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
   lg << "f = 'loss_vs_thresholds.dat'\n"
      << "# colour by the answer of the exact source solver: yes green, no red, unknown grey\n"
      << "col(a) = a eq 'yes' ? 0x228B22 : (a eq 'no' ? 0xDD0000 : 0x808080)\n"
-     << "pick(t, c) = (strcol(7) eq t && $13 == c) ? $12 : 1/0\n"
+     << "pick(t) = strcol(7) eq t ? $11 : 1/0\n"
      << "plot 0 with lines lw 2 lc rgb '#228B22' title 'YES threshold', \\\n"
      << "     1 with lines lw 2 lc rgb '#DD0000' title 'NO threshold', \\\n"
-     << "     f using 1:(pick('gd', 0)):(col(strcol(6))) with points pt 7 ps 1 lc rgb variable notitle, \\\n"
-     << "     f using 1:(pick('exact', 0)):(col(strcol(6))) with points pt 4 ps 1.6 lw 2 lc rgb variable "
-        "notitle, \\\n"
-     << "     f using 1:($13 == 1 ? $12 : 1/0):(col(strcol(6))) with points pt 9 ps 1.3 lc rgb variable "
-        "notitle, \\\n"
-     << "     f using 1:($13 == -1 ? $12 : 1/0):(col(strcol(6))) with points pt 11 ps 1.3 lc rgb variable "
-        "notitle, \\\n"
+     << "     f using 1:(pick('gd')):(col(strcol(6))) with points pt 7 ps 1 lc rgb variable notitle, \\\n"
+     << "     f using 1:(pick('exact')):(col(strcol(6))) with points pt 4 ps 1.6 lw 2 lc rgb variable notitle, \\\n"
      << "     NaN with points pt 7 lc rgb 'black' title 'gd', \\\n"
      << "     NaN with points pt 4 ps 1.6 lw 2 lc rgb 'black' title 'exact (B&B)', \\\n"
-     << "     NaN with points pt 9 lc rgb 'black' title 'above 3 (clipped)', \\\n"
-     << "     NaN with points pt 11 lc rgb 'black' title 'below -1 (clipped)', \\\n"
      << "     NaN with points pt 5 lc rgb '#228B22' title 'answer yes', \\\n"
      << "     NaN with points pt 5 lc rgb '#DD0000' title 'answer no', \\\n"
      << "     NaN with points pt 5 lc rgb '#808080' title 'answer unknown'\n";
@@ -648,6 +648,13 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
     gg << "set label 'no instance with both thresholds' at graph 0.5, 0.5 center\nset xrange [1:10]\nset yrange "
           "[1e-3:1]\nplot 1/0 notitle\n";
   } else {
+    std::uint32_t lo = UINT32_MAX, hi = 0;
+    for (const auto& [red, m] : eps)
+      for (const auto& [n, v] : m) {
+        lo = std::min(lo, n);
+        hi = std::max(hi, n);
+      }
+    gg << "set xrange [" << static_cast<double>(lo) / 1.25 << ":" << static_cast<double>(hi) * 1.25 << "]\n";
     gg << "plot ";
     for (std::size_t b = 0; b < order.size(); ++b)
       gg << (b ? ", \\\n     " : "") << "'gap_vs_size.dat' index " << b
@@ -746,7 +753,6 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
   sum.written.push_back(meta_path);
 
   std::mutex mu;
-  std::atomic<std::size_t> next{0};
   std::size_t finished = 0;  // this run: completed + failed
   const auto t0 = Clock::now();
   auto show_progress = [&] {
@@ -762,10 +768,39 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
   };
   show_progress();
 
+  // Cells are taken in grid order, except that a set cover cell is passed
+  // over while another one runs (they are serialised on CBC's lock, so two of
+  // them at once would leave a thread idle). Rows do not depend on the order.
+  std::mutex sched;
+  std::vector<char> taken(todo.size(), 0);
+  std::size_t first_free = 0, setcover_running = 0;
+  auto pick = [&]() -> std::optional<std::size_t> {
+    std::lock_guard<std::mutex> lock(sched);
+    std::optional<std::size_t> fallback;
+    for (std::size_t i = first_free; i < todo.size(); ++i) {
+      if (taken[i]) continue;
+      if (todo[i].reduction == "setcover" && setcover_running > 0) {
+        if (!fallback) fallback = i;
+        continue;
+      }
+      fallback = i;
+      break;
+    }
+    if (!fallback) return std::nullopt;
+    taken[*fallback] = 1;
+    if (todo[*fallback].reduction == "setcover") ++setcover_running;
+    while (first_free < todo.size() && taken[first_free]) ++first_free;
+    return fallback;
+  };
+  auto release = [&](std::size_t i) {
+    std::lock_guard<std::mutex> lock(sched);
+    if (todo[i].reduction == "setcover") --setcover_running;
+  };
   auto worker = [&] {
     while (!interrupted()) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= todo.size()) return;
+      const std::optional<std::size_t> picked = pick();
+      if (!picked) return;
+      const std::size_t i = *picked;
       const SweepCell& c = todo[i];
       json row;
       std::string error;
@@ -774,6 +809,7 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
       } catch (const std::exception& e) {
         error = e.what();
       }
+      release(i);
       std::lock_guard<std::mutex> lock(mu);
       if (interrupted()) {
         // Stopped (or possibly cut short) by the signal: not recorded, rerun on resume.
