@@ -29,7 +29,8 @@ void write_cnf(const std::string& path, const Cnf& f, const std::string& comment
 /// Detects the format: a "p" line means DIMACS; otherwise an edge list of
 /// "u v" lines (1-based), optionally preceded by an "n m" or "n n m" line.
 /// Also MatrixMarket coordinate files and "n" + n×n 0/1 adjacency matrices.
-/// Self-loops and repeated edges are errors. At most 2^24 vertices.
+/// Self-loops and repeated edges are errors. At most 2^24 vertices, of which
+/// at most 2^20 on no edge (error id graph.isolated).
 Result<Graph> read_graph(const std::string& path);
 Result<Graph> parse_graph(const std::string& text, const std::string& name);
 void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment = "");
@@ -65,9 +66,14 @@ struct LoadedTrainingSet {
 /// Reads a set written by write_training_set (or by numpy / any LIBSVM / CSV
 /// tool: the sidecar is optional).
 Result<LoadedTrainingSet> read_training_set(const std::string& path);
+/// The bytes of one data file in `format`, read from memory without a sidecar
+/// or weights file (LIBSVM: dimension = largest index, all weights 1).
+/// `name` is the file name used in messages.
+Result<TrainingSet> parse_training_set(const std::string& bytes, DataFormat format, const std::string& name);
 /// `path` is the sidecar file itself (sidecar_path(DATA)). JSON syntax errors
 /// are reported as FILE:LINE with the column.
 Result<Sidecar> read_sidecar(const std::string& path);
+Result<Sidecar> parse_sidecar(const std::string& text, const std::string& name);
 void write_sidecar(const std::string& path, const Sidecar& s);
 /// Companion file of a LIBSVM set holding the sample weights: DATA + ".weights".
 inline std::string weights_path(const std::string& data_path) { return data_path + ".weights"; }
@@ -77,6 +83,7 @@ void write_network(const std::string& path, const Network& n, const nlohmann::js
 void write_network(const std::string& path, const ExactNetwork& n, const nlohmann::json& meta = nullptr);
 /// Reads a network file, or the certificate of a training-set sidecar.
 Result<ExactNetwork> read_network(const std::string& path);
+Result<ExactNetwork> parse_network(const std::string& text, const std::string& name);
 
 // ---- detection -------------------------------------------------------------
 enum class FileKind { kCnf, kGraph, kSetCover, kTrainingSet, kNetwork, kSidecar, kUnknown };

@@ -12,9 +12,12 @@
 //   graph.header, graph.no_header, graph.edge (malformed edge line), graph.vertex
 //   (not an integer), graph.vertex_range, graph.self_loop, graph.duplicate_edge (also
 //   for the same edge in the other orientation), graph.edge_count, graph.matrix,
-//   graph.asymmetric, graph.line (an unknown DIMACS line type).
+//   graph.asymmetric, graph.line (an unknown DIMACS line type), graph.isolated (more
+//   than kMaxIsolated = 2^20 vertices on no edge).
 // The vertex count is capped at kMaxVertices, and the graph is only allocated
-// after the whole file has been checked against its header.
+// after the whole file has been checked against its header; since isolated
+// vertices are not backed by any data, at most kMaxIsolated of them are allowed.
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -27,6 +30,7 @@ namespace relugap {
 namespace {
 
 constexpr std::uint64_t kMaxVertices = std::uint64_t{1} << 24;
+constexpr std::uint64_t kMaxIsolated = std::uint64_t{1} << 20;
 
 /// Collects edges, checking each against the vertex range, self-loops and repeats.
 class EdgeCollector {
@@ -47,7 +51,23 @@ class EdgeCollector {
   }
   [[nodiscard]] std::size_t size() const { return edges_.size(); }
 
-  Graph build() const {
+  /// The graph; `line` (the header line, or a headerless edge list's first
+  /// line) is the line of the errors about the vertex count.
+  Graph build(std::uint64_t line) const {
+    // Vertices on no edge cost memory (~100 bytes each) without any data to back
+    // them: a 20-byte header must not allocate a gigabyte.
+    std::vector<std::uint32_t> ends;
+    ends.reserve(2 * edges_.size());
+    for (auto [u, v] : edges_) {
+      ends.push_back(u);
+      ends.push_back(v);
+    }
+    std::sort(ends.begin(), ends.end());
+    const auto touched = static_cast<std::uint64_t>(std::unique(ends.begin(), ends.end()) - ends.begin());
+    if (n_ - touched > kMaxIsolated)
+      fail("graph.isolated", file_, line,
+           std::to_string(n_) + " vertices but only " + std::to_string(touched) + " of them on an edge: at most " +
+               std::to_string(kMaxIsolated) + " isolated vertices are supported");
     Graph g(static_cast<std::uint32_t>(n_));
     for (auto [u, v] : edges_) g.add_edge(Vertex(u), Vertex(v));
     return g;
@@ -136,7 +156,7 @@ Graph parse_dimacs(LineReader& lines, std::string_view first, const std::string&
     edges.add(vertex_token(toks[1], file, lines.line()), vertex_token(toks[2], file, lines.line()), lines.line());
   }
   check_count(m, edges.size(), header_line, "edges", file);
-  return edges.build();
+  return edges.build(header_line);
 }
 
 Graph parse_matrix_market(LineReader& lines, std::string_view banner, const std::string& file) {
@@ -183,7 +203,7 @@ Graph parse_matrix_market(LineReader& lines, std::string_view banner, const std:
   }
   if (!edges) fail("graph.header", file, lines.line(), "MatrixMarket file has no size line 'N N ENTRIES'");
   check_count(m, edges->size(), header_line, "entries", file);
-  return edges->build();
+  return edges->build(header_line);
 }
 
 Graph parse_adjacency(LineReader& lines, std::string_view first, const std::string& file) {
@@ -225,7 +245,7 @@ Graph parse_adjacency(LineReader& lines, std::string_view first, const std::stri
     fail("graph.matrix", file, toks.line(),
          "expected " + std::to_string(n) + "x" + std::to_string(n) + " = " + std::to_string(total) +
              " adjacency entries, found " + std::to_string(k));
-  return edges.build();
+  return edges.build(header_line);
 }
 
 Graph parse_edge_list(LineReader& lines, std::string_view first, const std::string& file) {
@@ -282,7 +302,7 @@ Graph parse_edge_list(LineReader& lines, std::string_view first, const std::stri
     edges.add(raw[i].u, raw[i].v, raw[i].line);
   }
   if (m) check_count(*m, edges.size(), first_line, "edges", file);
-  return edges.build();
+  return edges.build(first_line);
 }
 
 Graph parse_graph_or_throw(std::string_view text, const std::string& file) {

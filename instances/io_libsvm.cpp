@@ -34,6 +34,10 @@ Weights parse_weights(std::string_view text, const std::string& file) {
 TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::optional<std::size_t> dim,
                          const Weights& weights) {
   constexpr std::uint64_t kMaxIndex = std::numeric_limits<std::uint32_t>::max();
+  if (dim && *dim > kMaxIndex)
+    fail("libsvm.index_range", file, 0,
+         "the sidecar's dimension " + std::to_string(*dim) + " exceeds the maximum " + std::to_string(kMaxIndex) +
+             " (feature indices are 32-bit)");
   TrainingSet data(dim ? *dim : kMaxIndex);  // without a sidecar, dim becomes the largest index at the end
   std::uint64_t max_index = 0;
   std::vector<std::pair<std::uint32_t, double>> row;

@@ -24,19 +24,27 @@ void write_network(const std::string& path, const ExactNetwork& n, const nlohman
   write_json(path, network_to_json(n), meta);
 }
 
-Result<ExactNetwork> read_network(const std::string& path) {
-  return catch_failure([&] {
-    nlohmann::json j = io_detail::parse_json_text(read_file(path), path);
-    if (j.is_object() && j.contains("kind") && j["kind"] != "network") {
-      if (j["kind"] == "training_set") {
-        if (!j.contains("certificate") || j["certificate"].is_null())
-          fail("network.kind", path, 0, "this training-set sidecar has no certificate network");
-        return exact_network_from_json(j["certificate"], path);
-      }
-      fail("network.kind", path, 0, "kind is " + j["kind"].dump() + ", expected \"network\"");
+namespace {
+ExactNetwork parse_network_or_throw(const std::string& text, const std::string& path) {
+  nlohmann::json j = io_detail::parse_json_text(text, path);
+  if (j.is_object() && j.contains("kind") && j["kind"] != "network") {
+    if (j["kind"] == "training_set") {
+      if (!j.contains("certificate") || j["certificate"].is_null())
+        fail("network.kind", path, 0, "this training-set sidecar has no certificate network");
+      return exact_network_from_json(j["certificate"], path);
     }
-    return exact_network_from_json(j, path);
-  });
+    fail("network.kind", path, 0, "kind is " + j["kind"].dump() + ", expected \"network\"");
+  }
+  return exact_network_from_json(j, path);
+}
+}  // namespace
+
+Result<ExactNetwork> read_network(const std::string& path) {
+  return catch_failure([&] { return parse_network_or_throw(read_file(path), path); });
+}
+
+Result<ExactNetwork> parse_network(const std::string& text, const std::string& name) {
+  return catch_failure([&] { return parse_network_or_throw(text, name); });
 }
 
 }  // namespace relugap

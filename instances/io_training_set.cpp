@@ -1,5 +1,6 @@
 // Training-set files (dispatch over NPY / LIBSVM / CSV), their JSON sidecars,
 // and the checks shared by the three codecs.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -13,24 +14,67 @@ namespace relugap {
 
 namespace io_detail {
 
+namespace {
+
+/// A SAX consumer that only records where nlohmann's parser gives up.
+struct JsonStop : nlohmann::json_sax<nlohmann::json> {
+  std::size_t position = 0;  ///< characters read when the error was found
+  std::string token;         ///< the last token read
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t pos, const std::string& last, const nlohmann::json::exception&) override {
+    position = pos;
+    token = last;
+    return false;
+  }
+};
+
+/// Fails with `id` at the line and column of the 0-based offset `pos` of `text`.
+[[noreturn]] void fail_at(const std::string& text, std::size_t pos, const std::string& file, const char* id,
+                          const std::string& what) {
+  pos = std::min(pos, text.size());
+  if (pos == text.size() && pos > 0 && text[pos - 1] == '\n') --pos;  // end of input: report the last line
+  std::uint64_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < pos; ++i)
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  fail(id, file, line, "invalid JSON at column " + std::to_string(pos - line_start + 1) + ": " + what);
+}
+
+}  // namespace
+
 nlohmann::json parse_json_text(const std::string& text, const std::string& file) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is the 1-based offset of the character where parsing stopped.
-    std::size_t pos = e.byte == 0 ? 0 : std::min<std::size_t>(e.byte - 1, text.size());
-    if (pos == text.size() && pos > 0 && text[pos - 1] == '\n') --pos;  // end of input: report the last line
-    std::uint64_t line = 1;
-    std::size_t line_start = 0;
-    for (std::size_t i = 0; i < pos; ++i)
-      if (text[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
     std::string what = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..." -> "syntax error ..."
     if (auto k = what.find(": "); k != std::string::npos) what = what.substr(k + 2);
-    fail("json.syntax", file, line, "invalid JSON at column " + std::to_string(pos - line_start + 1) + ": " + what);
+    fail_at(text, e.byte == 0 ? 0 : e.byte - 1, file, "json.syntax", what);
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond the range of a double ("1e999") is out_of_range 406, which
+    // carries no position: a second, SAX pass finds where the parser stopped.
+    JsonStop stop;
+    nlohmann::json::sax_parse(text, &stop);
+    const std::size_t start = stop.position >= stop.token.size() ? stop.position - stop.token.size() : 0;
+    if (e.id == 406)
+      fail_at(text, start, file, "json.number",
+              "number " + relugap::quoted(stop.token) + " is out of the range of a double");
+    fail_at(text, start, file, "json.syntax", e.what());
   }
 }
 
@@ -139,6 +183,24 @@ const char* format_name(DataFormat f) {
 
 Result<Sidecar> read_sidecar(const std::string& path) {
   return catch_failure([&] { return read_sidecar_or_throw(path); });
+}
+
+Result<Sidecar> parse_sidecar(const std::string& text, const std::string& name) {
+  return catch_failure([&] { return sidecar_from_json(parse_json_text(text, name), name); });
+}
+
+Result<TrainingSet> parse_training_set(const std::string& bytes, DataFormat format, const std::string& name) {
+  return catch_failure([&] {
+    switch (format) {
+      case DataFormat::kNpy:
+        return parse_npy(bytes, name);
+      case DataFormat::kCsv:
+        return parse_csv(bytes, name);
+      case DataFormat::kLibsvm:
+        break;
+    }
+    return parse_libsvm(bytes, name, std::nullopt, Weights{});
+  });
 }
 
 void write_sidecar(const std::string& path, const Sidecar& s) {

@@ -57,6 +57,8 @@ Rational parse_rational(const std::string& text) {
     if (i < n && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
     if (!all_digits(s, i, n) || n - i > 6) bad(text);
     exp10 = std::stol(s.substr(i));
+    // "1e999999" is 8 bytes of text but a million digits: bounded so that a value's size follows its text.
+    if (exp10 > 1000) fail("rational.parse", "", 0, "exponent of '" + text + "' is beyond +-1000");
     if (neg) exp10 = -exp10;
     i = n;
   }

@@ -141,7 +141,8 @@ void run(const DksCliOptions& o) {
   if (cert) {
     // The certificate must reach the stated loss exactly and decode back to its set.
     const Rational l = exact_loss(data, *cert);
-    const Rational expected = (red.constants().K + rational_from_uint(g.num_edges()) - rational_from_uint(res->edges)) * red.loss_scale();
+    const Rational expected =
+        (red.constants().K + rational_from_uint(g.num_edges()) - rational_from_uint(res->edges)) * red.loss_scale();
     if (!b.loss_upper || l != *b.loss_upper || l != expected)
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) + " differs from K + |E| - tau = " + to_string(expected));
@@ -169,6 +170,7 @@ void run(const DksCliOptions& o) {
               << (b.loss_upper ? to_string(*b.loss_upper) : std::string("?")) << "]";
   if (red.unit_ball()) std::cout << "; unit ball: epsilon = " << red.unit_ball()->epsilon.get_d();
   std::cout << "\n";
+  if (interrupted()) exit_code() = 130;  // docs/readme/intro.md: interrupted, what was finished is saved
 }
 
 const CommandRegistrar kReduceDksRegistrar([](CLI::App& root) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "instances/error.hpp"
+#include "instances/interrupt.hpp"
 #include "instances/io.hpp"
 #include "instances/loss.hpp"
 #include "reductions/setcover_to_relu.hpp"
@@ -91,6 +92,7 @@ void run(const SetCoverCliOptions& o) {
   if (o.solve) {
     CbcOptions co;
     co.time_limit = o.time_limit;
+    install_interrupt_handlers();  // Ctrl-C stops CBC; its incumbent (or greedy) is kept as an upper bound
     const SetCoverSolution cbc = solve_set_cover_cbc(inst, co);
     nlohmann::json solver = {{"name", "cbc (COIN-OR CBC branch and cut)"},
                              {"status", std::string(to_string(cbc.status))},
@@ -191,6 +193,7 @@ void run(const SetCoverCliOptions& o) {
   if (red.unit_ball())
     std::cout << "; unit ball: B = " << red.unit_ball()->B << ", epsilon = " << red.unit_ball()->epsilon.get_d();
   std::cout << "\n";
+  if (interrupted()) exit_code() = 130;  // docs/readme/intro.md: interrupted, what was finished is saved
 }
 
 const CommandRegistrar kReduceSetcoverRegistrar([](CLI::App& root) {

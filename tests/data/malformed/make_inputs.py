@@ -251,3 +251,22 @@ networks = {
 }
 for k, v in networks.items():
     put("network", k + ".json", v)
+
+# ---- fuzzing regressions (docs/readme/fuzzing.md) ---------------------------
+# Inputs on which a fuzz target crashed before the reader was fixed.
+# A 13-byte edge list naming vertex 9999999: the graph would be allocated with
+# ~10^7 vertices (~1 GB) for one edge. Found by fuzz_edge_list (OOM).
+put("graph", "edgelist_isolated.txt", "9999 9999999\n")
+put("graph", "dimacs_isolated.clq", "p edge 16777216 1\ne 1 2\n")
+# A JSON number beyond the range of a double: nlohmann::json throws
+# out_of_range (406), which escaped the readers. Found by fuzz_network.
+put("network", "number_overflow.json", '{"kind": "network", "dim": 1,\n  "units": [{"a": 1e9999, "w": [1]}]}\n')
+put("sidecar", "number_overflow.csv", good_csv)
+put("sidecar", "number_overflow.csv.json",
+    sidecar("csv", 2, 2, 2, bounds={"loss_lower": "BIG"}).replace('"BIG"', "-1e400"))
+# A sidecar dimension beyond the 32-bit feature indices (the NPY reader already refused it).
+put("libsvm", "sidecar_dim_huge.libsvm", "1 1:2\n0 3:1\n")
+put("libsvm", "sidecar_dim_huge.libsvm.json", sidecar("libsvm", 2, 10**15, 2))
+# A 4 KB network of "1e999999" strings: each a million-digit rational (10 minutes
+# and gigabytes to print back). Decimal exponents are now bounded by +-1000.
+put("network", "rational_exponent_huge.json", net(units=[{"a": "1e999999", "w": [0.5, "-1e-1001"]}]))
