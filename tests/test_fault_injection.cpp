@@ -618,3 +618,68 @@ TEST_CASE("measured: drops of samples the certificate fits exactly (invisible to
   MESSAGE(os.str());
   CHECK(caught.size() == 3);
 }
+
+TEST_CASE("source re-check: validity and value recomputed from the instance") {
+  SetCoverInstance sc;
+  sc.num_elements = 3;
+  sc.sets = {{Element(0), Element(1)}, {Element(1), Element(2)}, {Element(2)}};
+  sc.costs = {2, 3, 1};
+  const SourceInstance s1 = sc;
+  auto chk = [](const SourceInstance& s, const DecodedSolution& d, std::uint32_t kappa = 0) {
+    return check_source_solution(SourceProblem{&s, kappa}, d);
+  };
+  auto ok = chk(s1, std::vector<SetId>{SetId(0), SetId(2)});
+  CHECK(ok.provided);
+  CHECK(ok.valid);
+  CHECK(ok.value == 3);
+  CHECK_FALSE(chk(s1, std::vector<SetId>{SetId(1)}).valid);                      // element 1 (1-based) uncovered
+  CHECK_FALSE(chk(s1, std::vector<SetId>{SetId(0), SetId(0), SetId(2)}).valid);  // repeated set
+  CHECK_FALSE(chk(s1, std::vector<SetId>{SetId(0), SetId(7)}).valid);            // out of range
+  auto wrong_kind = chk(s1, std::vector<bool>{true, false});
+  CHECK_FALSE(wrong_kind.provided);
+  CHECK(wrong_kind.detail.find("an assignment for a set cover instance") != std::string::npos);
+  CHECK_FALSE(chk(s1, DecodedSolution{}).provided);
+
+  Graph g(4);
+  g.add_edge(Vertex(0), Vertex(1));
+  g.add_edge(Vertex(1), Vertex(2));
+  g.add_edge(Vertex(0), Vertex(2));
+  const SourceInstance s2 = g;
+  auto tri = chk(s2, std::vector<Vertex>{Vertex(0), Vertex(1), Vertex(2)}, 3);
+  CHECK(tri.valid);
+  CHECK(tri.value == 3);
+  CHECK(chk(s2, std::vector<Vertex>{Vertex(3), Vertex(1), Vertex(2)}, 3).value == 1);
+  CHECK_FALSE(chk(s2, std::vector<Vertex>{Vertex(0), Vertex(1)}, 3).valid);             // size != kappa
+  CHECK_FALSE(chk(s2, std::vector<Vertex>{Vertex(0), Vertex(0), Vertex(1)}, 3).valid);  // repeated
+  CHECK_FALSE(chk(s2, std::vector<Vertex>{Vertex(0), Vertex(1), Vertex(9)}, 3).valid);  // out of range
+
+  Cnf f;
+  f.num_vars = 2;
+  f.clauses = {{Lit(1), Lit(2)}, {Lit(-1)}};
+  const SourceInstance s3 = f;
+  CHECK(chk(s3, std::vector<bool>{false, true}).value == 1);
+  auto bad = chk(s3, std::vector<bool>{true, true});
+  CHECK(bad.valid);  // a total assignment, not satisfying
+  CHECK(bad.value == 0);
+  CHECK(bad.detail.find("1/2 clauses") != std::string::npos);
+  CHECK_FALSE(chk(s3, std::vector<bool>{true}).valid);  // too short
+}
+
+TEST_CASE("recheck: a missing decoded solution or an unknown kappa") {
+  Instance I = dks_instance(3);
+  // a reduction that gives no checkable solution, with a source to check against: violated
+  FaultSpec none{"decode-none", {}, {}, [](DecodeCheck& d) { d.decoded = std::monostate{}; }};
+  FaultyReduction bad(*I.red, none);
+  VerifyReport rep = verify(input_for(I, bad, {}));
+  bool violated = false;
+  for (const auto& c : rep.checks)
+    if (c.name == "recheck(certificate)") violated = c.verdict == Verdict::kViolated;
+  CHECK(violated);
+  // no kappa given for a graph source: not checked (not a violation)
+  VerifyInput in = input_for(I, *I.red, {});
+  in.source.kappa = 0;
+  rep = verify(in);
+  CHECK_FALSE(rep.any_violated());
+  for (const auto& c : rep.checks)
+    if (c.name == "recheck(certificate)") CHECK(c.verdict == Verdict::kNotChecked);
+}
