@@ -389,7 +389,7 @@ std::vector<std::size_t> some(std::vector<std::size_t> idx, std::size_t cap, Rng
   return idx;
 }
 
-constexpr std::size_t kFlipsPerInstance = 16;
+constexpr std::size_t kFlipsPerInstance = 12;
 constexpr std::size_t kDropsPerInstance = 8;
 
 /// The faults applied to a YES instance (all of them must be caught): label
@@ -513,9 +513,9 @@ TEST_CASE("sat2: 20 planted YES instances with faults, 5 unsatisfiable ones neve
   MESSAGE(t.summary("sat2"));
 }
 
-TEST_CASE("satk (K = 3): 4 planted YES instances with faults") {
+TEST_CASE("satk (K = 3): 3 planted YES instances with faults") {
   Tally t;
-  for (std::uint64_t seed = 1; seed <= 4; ++seed) run_instance(sat_instance("satk", seed, true), seed, t);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) run_instance(sat_instance("satk", seed, true), seed, t);
   MESSAGE(t.summary("satk"));
 }
 
@@ -574,7 +574,7 @@ void run_trained(const Instance& I, std::uint64_t seed, Tally& t) {
 
 TEST_CASE("pipeline flow on faulty sets (gd trained on the faulty data): every fault kind caught") {
   Tally t;
-  for (std::uint64_t seed = 101; seed <= 103; ++seed) {
+  for (std::uint64_t seed = 101; seed <= 102; ++seed) {
     run_trained(setcover_instance(seed), seed, t);
     run_trained(dks_instance(seed), seed, t);
     run_trained(sat_instance("sat1", seed, true), seed, t);
@@ -597,7 +597,7 @@ TEST_CASE("measured: drops of samples the certificate fits exactly (invisible to
   // sample did not matter). Measured here with gd trained on the faulty set;
   // nothing is asserted about the rate (gd is a heuristic).
   std::map<std::string, std::pair<std::size_t, std::size_t>> caught;  // reduction -> (caught, drops)
-  for (std::uint64_t seed = 201; seed <= 210; ++seed) {
+  for (std::uint64_t seed = 201; seed <= 205; ++seed) {
     for (int which = 0; which < 3; ++which) {
       Instance I = which == 0   ? setcover_instance(seed)
                    : which == 1 ? dks_instance(seed)
