@@ -29,12 +29,13 @@ using relugap::test::TempDir;
 
 namespace {
 
-// Small enough for ASan; the time limits are far above what these cells need,
+// Small enough for ASan (~2 s a sweep there; sat2 and satk, slower, are in the
+// every-reduction test); the time limits are far above what these cells need,
 // so no limit fires and the rows are deterministic.
 const std::string kGrid =
-    "--reductions sat1,setcover,dks,sat2 --sizes 3 --seeds 1..2 --kinds yes,no --seed 11 "
+    "--reductions sat1,setcover,dks --sizes 3 --seeds 1..2 --kinds yes,no --seed 11 "
     "--trainer-time-limit 60 --source-time-limit 60 --starts 2 --no-plots";
-constexpr std::size_t kGridCells = 4 * 1 * 2 * 2;
+constexpr std::size_t kGridCells = 3 * 1 * 2 * 2;
 
 std::vector<json> read_rows(const std::string& path) {
   std::vector<json> rows;
@@ -134,7 +135,7 @@ const std::map<std::string, json>& reference_rows() {
 
 std::set<std::string> grid_keys() {
   SweepOptions o;
-  o.reductions = {"sat1", "setcover", "dks", "sat2"};
+  o.reductions = {"sat1", "setcover", "dks"};
   o.sizes = {3};
   o.seeds = {1, 2};
   o.out_dir = "x";
