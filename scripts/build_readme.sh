@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
   for f in io generators setcover dks sat trainers verifier sweep eps fuzzing build; do
     [ -f "docs/readme/$f.md" ] && { echo; cat "docs/readme/$f.md"; }
   done
-} > README.md.tmp
+} | sed 's|](eps/|](docs/readme/eps/|g' > README.md.tmp
 mv README.md.tmp README.md
