@@ -86,10 +86,11 @@ Result<ExactNetwork> read_network(const std::string& path);
 Result<ExactNetwork> parse_network(const std::string& text, const std::string& name);
 
 // ---- detection -------------------------------------------------------------
-enum class FileKind { kCnf, kGraph, kSetCover, kTrainingSet, kNetwork, kSidecar, kUnknown };
+enum class FileKind { kCnf, kGraph, kSetCover, kTrainingSet, kNetwork, kSidecar, kProvenance, kUnknown };
 /// Guesses a file's kind from its extension and first lines: .cnf; .clq .col
 /// .edges .graph .mtx; .npy .libsvm .svm .csv; .json by its "kind" (a file
-/// named DATA.json beside a data extension is a sidecar). Other extensions
+/// named DATA.json beside a data extension is a sidecar; "kind": "setcover"
+/// or "graph" with a "generator" block is a generator's provenance record). Other extensions
 /// (.txt, .dimacs, ...) are sniffed: a "p cnf"/"p edge" header, NPY magic,
 /// CSV header, LIBSVM "i:v" tokens, else whichever of the graph and set-cover
 /// readers accepts the whole file. Throws Failure "io.open" if unreadable.

@@ -14,6 +14,8 @@ FileKind json_kind(const std::string& text, const std::string& path) {
   if (j.is_object() && j.contains("kind") && j["kind"].is_string()) {
     if (j["kind"] == "network") return FileKind::kNetwork;
     if (j["kind"] == "training_set") return FileKind::kSidecar;
+    // Written beside generated instances by `relugap gen` (generators.hpp provenance_json).
+    if ((j["kind"] == "setcover" || j["kind"] == "graph") && j.contains("generator")) return FileKind::kProvenance;
     return FileKind::kUnknown;
   }
   if (j.is_object() && j.contains("units")) return FileKind::kNetwork;
@@ -73,6 +75,8 @@ const char* kind_name(FileKind k) {
       return "network";
     case FileKind::kSidecar:
       return "sidecar";
+    case FileKind::kProvenance:
+      return "provenance";
     case FileKind::kUnknown:
       return "unknown";
   }

@@ -87,3 +87,31 @@ TEST_CASE("info errors: FILE:LINE: reason, exit code 1") {
   r = run_cli("info");
   CHECK(r.exit_code == 2);  // a usage error
 }
+
+TEST_CASE("info on a generator's provenance sidecar") {
+  test::TempDir dir;
+  auto r = run_cli("gen setcover --elements 20 --sets 10 --plant-cover 4 --seed 7 -o " + q(dir.file("sc.txt")));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  nlohmann::json j = info_json(dir.file("sc.txt.json"));
+  CHECK(j["kind"] == "provenance");
+  CHECK(j["describes"] == "setcover");
+  CHECK(j["data_file"] == dir.file("sc.txt"));
+  CHECK(j["data_file_exists"] == true);
+  CHECK(j["seed"] == 7);
+  CHECK(j["params"]["elements"] == 20);
+  CHECK(j["planted"] == "cover");
+  r = run_cli("info " + q(dir.file("sc.txt.json")));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.starts_with(dir.file("sc.txt.json") + ": generator provenance of setcover " + dir.file("sc.txt") +
+                          ", generator planted_set_cover, seed 7, planted cover, relugap "));
+
+  r = run_cli("gen graph --vertices 10 --p 0.5 --seed 3 --format edges -o " + q(dir.file("g.edges")));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  std::filesystem::remove(dir.file("g.edges"));
+  j = info_json(dir.file("g.edges.json"));
+  CHECK(j["describes"] == "graph");
+  CHECK(j["data_file_exists"] == false);
+  CHECK(j["planted"].is_null());
+  r = run_cli("info " + q(dir.file("g.edges.json")));
+  CHECK(r.out.find("g.edges (missing), generator gnp, seed 3, planted none") != std::string::npos);
+}

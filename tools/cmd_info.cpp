@@ -1,4 +1,5 @@
 // `relugap info FILE [--json]`: what kind of file this is and how big.
+#include <filesystem>
 #include <iostream>
 
 #include "instances/io.hpp"
@@ -60,6 +61,22 @@ nlohmann::json describe(const std::string& path) {
           s.certificate_exact ? nlohmann::json(s.certificate_exact->units()) : nlohmann::json(nullptr);
       break;
     }
+    case FileKind::kProvenance: {
+      // detect_kind parsed it already; fields are optional beyond "kind" and "generator".
+      const nlohmann::json p = nlohmann::json::parse(read_file(path));
+      const std::string data = path.ends_with(".json") ? path.substr(0, path.size() - 5) : std::string();
+      j["describes"] = p["kind"];
+      j["data_file"] = data.empty() ? nlohmann::json(nullptr) : nlohmann::json(data);
+      j["data_file_exists"] = !data.empty() && std::filesystem::exists(data);
+      const nlohmann::json& g = p["generator"];
+      j["generator"] = g.is_object() && g.contains("name") ? g["name"] : nlohmann::json(nullptr);
+      j["seed"] = g.is_object() && g.contains("seed") ? g["seed"] : nlohmann::json(nullptr);
+      j["params"] = g.is_object() && g.contains("params") ? g["params"] : nlohmann::json(nullptr);
+      j["relugap_version"] = p.contains("relugap_version") ? p["relugap_version"] : nlohmann::json(nullptr);
+      const bool planted = p.contains("planted") && p["planted"].is_object();
+      j["planted"] = planted ? nlohmann::json(p["planted"].value("kind", std::string("?"))) : nlohmann::json(nullptr);
+      break;
+    }
     case FileKind::kUnknown:
       fail("info.kind", path, 0,
            "cannot tell what kind of file this is (expected DIMACS CNF, a graph, an OR-Library set cover, a "
@@ -82,6 +99,14 @@ std::string text(const nlohmann::json& j) {
            n("dim") + ", " + n("nnz") + " nonzeros, total weight " + format_double(j["total_weight"].get<double>()) +
            ", sidecar " + (j["sidecar"].is_null() ? std::string("none") : j["sidecar"].get<std::string>());
   if (kind == "network") return out + "network, " + n("units") + " units, dim " + n("dim");
+  if (kind == "provenance") {
+    auto str = [&](const char* key) { return j[key].is_string() ? j[key].get<std::string>() : j[key].dump(); };
+    return out + "generator provenance of " + str("describes") + " " +
+           (j["data_file"].is_null() ? std::string("?") : j["data_file"].get<std::string>()) +
+           (j["data_file_exists"].get<bool>() ? "" : " (missing)") + ", generator " + str("generator") + ", seed " +
+           n("seed") + ", planted " + (j["planted"].is_null() ? std::string("none") : str("planted")) + ", relugap " +
+           str("relugap_version");
+  }
   return out + "sidecar (format " + (j["format"].is_null() ? std::string("?") : j["format"].get<std::string>()) +
          "), " + n("samples") + " samples, dim " + n("dim") + ", " + n("nnz") + " nonzeros, certificate " +
          (j["certificate_units"].is_null() ? std::string("none") : n("certificate_units") + " units");
