@@ -2,6 +2,8 @@
 //  BM_GdEpoch/m/d/k        one full-batch loss + gradient (an "epoch") of the gd objective,
 //                          dense data; compare with bench/torch_gd.py (PyTorch CPU float64).
 //  BM_GdEpochSparse/...    the same on 1%-dense sparse data.
+//  BM_GdEpochEigen/...     BM_GdEpoch(Sparse) with Eigen matrix products instead of the fused
+//  BM_GdEpochSparseEigen/… AVX2 kernel (solvers/relu_kernel.hpp).
 //  BM_GemmPeak/n           Eigen's double GEMM on n × n matrices (GFLOPS counter): this
 //                          machine's reference for the net learner.
 //  BM_NetCandidates/k      the net learner end to end: candidates/s, and the GFLOPS that
@@ -69,21 +71,24 @@ TrainingSet planted(std::size_t m, std::size_t d, double noise, std::uint64_t se
   return s;
 }
 
-void gd_epoch(benchmark::State& st, double density) {
+void gd_epoch(benchmark::State& st, double density, bool allow_fused = true) {
   const auto m = static_cast<std::size_t>(st.range(0)), d = static_cast<std::size_t>(st.range(1)),
              k = static_cast<std::size_t>(st.range(2));
   auto data = gaussian_set(m, d, density, 1);
   auto e = train_detail::to_eigen(data);
-  train_detail::ReluObjective obj(e, k);
+  train_detail::ReluObjective obj(e, k, allow_fused);
   Rng rng(2);
   Eigen::MatrixXd W(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(d)), gW;
   for (Eigen::Index i = 0; i < W.size(); ++i) W.data()[i] = rng.normal() / std::sqrt(static_cast<double>(d));
   Eigen::VectorXd a = Eigen::VectorXd::Ones(static_cast<Eigen::Index>(k)), ga;
   for (auto _ : st) benchmark::DoNotOptimize(obj.value_grad(W, a, gW, ga));
   st.counters["dense_path"] = e.use_dense ? 1 : 0;
+  st.counters["fused_kernel"] = obj.uses_fused_kernel() ? 1 : 0;
 }
 void BM_GdEpoch(benchmark::State& st) { gd_epoch(st, 1.0); }
 void BM_GdEpochSparse(benchmark::State& st) { gd_epoch(st, 0.01); }
+void BM_GdEpochEigen(benchmark::State& st) { gd_epoch(st, 1.0, /*allow_fused=*/false); }
+void BM_GdEpochSparseEigen(benchmark::State& st) { gd_epoch(st, 0.01, /*allow_fused=*/false); }
 
 void BM_GemmPeak(benchmark::State& st) {
   const auto n = static_cast<Eigen::Index>(st.range(0));
@@ -215,7 +220,13 @@ void BM_BruteForce(benchmark::State& st) {
 }  // namespace
 
 BENCHMARK(BM_GdEpoch)->Args({10000, 50, 1})->Args({10000, 50, 4})->Args({10000, 50, 8})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GdEpochEigen)
+    ->Args({10000, 50, 1})
+    ->Args({10000, 50, 4})
+    ->Args({10000, 50, 8})
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GdEpochSparse)->Args({10000, 1000, 4})->Args({10000, 1000, 8})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_GdEpochSparseEigen)->Args({10000, 1000, 4})->Args({10000, 1000, 8})->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GemmPeak)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_NetCandidates)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ExactPlanted)

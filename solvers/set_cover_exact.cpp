@@ -155,8 +155,8 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
 
   // CBC reports "infeasible" when its time limit strikes during preprocessing,
   // so only a run that was not stopped early can be trusted on that.
-  const bool stopped_early = model.isSecondsLimitReached() || interrupted() ||
-                             (opt.time_limit > 0 && sol.seconds >= opt.time_limit);
+  const bool stopped_early =
+      model.isSecondsLimitReached() || interrupted() || (opt.time_limit > 0 && sol.seconds >= opt.time_limit);
   if (model.isProvenInfeasible() && !stopped_early) {
     // Cannot happen for a coverable instance: report it as a solver error.
     sol.status = SolveStatus::kError;

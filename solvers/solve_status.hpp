@@ -6,12 +6,12 @@
 namespace relugap {
 
 enum class SolveStatus {
-  kOptimal,     ///< optimum found and proved
-  kFeasible,    ///< a solution found, optimality not proved (time limit, heuristic)
-  kInfeasible,  ///< proved there is no solution (e.g. UNSAT, uncoverable)
-  kTimeLimit,   ///< stopped by the time limit without any solution
-  kInterrupted, ///< stopped by a signal
-  kError,       ///< the solver failed
+  kOptimal,      ///< optimum found and proved
+  kFeasible,     ///< a solution found, optimality not proved (time limit, heuristic)
+  kInfeasible,   ///< proved there is no solution (e.g. UNSAT, uncoverable)
+  kTimeLimit,    ///< stopped by the time limit without any solution
+  kInterrupted,  ///< stopped by a signal
+  kError,        ///< the solver failed
 };
 
 std::string_view to_string(SolveStatus s);

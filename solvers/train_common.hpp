@@ -15,12 +15,13 @@
 namespace relugap::train_detail {
 
 using SparseRM = Eigen::SparseMatrix<double, Eigen::RowMajor, std::int64_t>;
+using DenseRM = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// X (m × d, sparse row-major), y, c, and a dense copy when the data are dense enough
 /// that dense GEMM beats sparse products.
 struct EigenData {
   SparseRM X;
-  Eigen::MatrixXd dense;  ///< m × d, filled only when use_dense
+  DenseRM dense;  ///< m × d row-major (rows are what the fused kernel streams), filled only when use_dense
   bool use_dense = false;
   Eigen::VectorXd y, c;
   double total_weight = 0;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "instances/rng.hpp"
+#include "solvers/relu_kernel.hpp"
 #include "solvers/train_common.hpp"
 
 namespace relugap {
@@ -19,7 +20,61 @@ using train_detail::Progress;
 
 namespace train_detail {
 
+ReluObjective::ReluObjective(const EigenData& e, std::size_t k, bool allow_fused)
+    : e_(e), k_(k), fused_(allow_fused && uses_fused_kernel_for(k)) {
+  if (fused_) {
+    const std::size_t kp = fused_padded_units(k);
+    Wt_.assign(e.d * kp, 0.0);
+    gWt_.assign(e.d * kp, 0.0);
+    a_.assign(kp, 0.0);
+    ga_.assign(kp, 0.0);
+  }
+}
+
+double ReluObjective::fused(const Eigen::MatrixXd& W, const Eigen::VectorXd& a, Eigen::MatrixXd* gW,
+                            Eigen::VectorXd* ga) {
+  const std::size_t kp = fused_padded_units(k_), d = e_.d;
+  for (std::size_t j = 0; j < k_; ++j) {
+    const auto jj = static_cast<Eigen::Index>(j);
+    a_[j] = a[jj];
+    for (std::size_t t = 0; t < d; ++t) Wt_[t * kp + j] = W(jj, static_cast<Eigen::Index>(t));
+  }
+  FusedReluArgs p;
+  if (e_.use_dense) {
+    p.X = e_.dense.data();
+  } else {
+    p.row_ptr = e_.X.outerIndexPtr();
+    p.col = e_.X.innerIndexPtr();
+    p.val = e_.X.valuePtr();
+  }
+  p.m = e_.m;
+  p.d = d;
+  p.y = e_.y.data();
+  p.c = e_.c.data();
+  p.Wt = Wt_.data();
+  p.a = a_.data();
+  p.kp = kp;
+  if (gW != nullptr) {
+    p.gWt = gWt_.data();
+    p.ga = ga_.data();
+    p.gscale = 2.0 / e_.total_weight;
+  }
+  const double L = fused_relu_loss_grad(p) / e_.total_weight;
+  if (gW != nullptr) {
+    const auto k = static_cast<Eigen::Index>(k_);
+    gW->resize(k, static_cast<Eigen::Index>(d));
+    ga->resize(k);
+    for (std::size_t j = 0; j < k_; ++j) {
+      const auto jj = static_cast<Eigen::Index>(j);
+      (*ga)[jj] = ga_[j];
+      for (std::size_t t = 0; t < d; ++t) (*gW)(jj, static_cast<Eigen::Index>(t)) = gWt_[t * kp + j];
+    }
+  }
+  return L;
+}
+
 double ReluObjective::value(const Eigen::MatrixXd& W, const Eigen::VectorXd& a) {
+  if (fused_) return fused(W, a, nullptr, nullptr);
   if (e_.use_dense)
     Z_.noalias() = e_.dense * W.transpose();
   else
@@ -31,6 +86,7 @@ double ReluObjective::value(const Eigen::MatrixXd& W, const Eigen::VectorXd& a) 
 
 double ReluObjective::value_grad(const Eigen::MatrixXd& W, const Eigen::VectorXd& a, Eigen::MatrixXd& gW,
                                  Eigen::VectorXd& ga) {
+  if (fused_) return fused(W, a, &gW, &ga);
   const double L = value(W, a);
   // g_i = 2 c_i r_i / C ; ga = ReLU(Z)ᵀ g ; D_ij = g_i a_j [Z_ij > 0] ; gW = Dᵀ X.
   r_ = r_.cwiseProduct(e_.c) * (2.0 / e_.total_weight);
@@ -353,6 +409,7 @@ TrainResult train_gd(const TrainingSet& data, const TrainOptions& opts) {
       run_lbfgs(sh, s, outs[s]);
   });
   TrainResult res;
+  res.stats.kernel = train_detail::ReluObjective::uses_fused_kernel_for(opts.units) ? "avx2-fma" : "eigen";
   std::size_t best = 0;
   bool clock_hit = false;
   for (std::size_t s = 0; s < starts; ++s) {

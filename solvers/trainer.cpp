@@ -62,7 +62,7 @@ EigenData to_eigen(const TrainingSet& data, bool allow_dense) {
   // Dense GEMM wins well before full density; 25% and a bounded size is a safe switch.
   if (allow_dense && cells > 0 && static_cast<double>(data.nnz()) >= 0.25 * cells && cells <= 5e7) {
     e.use_dense = true;
-    e.dense = Eigen::MatrixXd(e.X);
+    e.dense = DenseRM(e.X);
   }
   return e;
 }

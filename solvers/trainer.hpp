@@ -110,6 +110,7 @@ struct TrainStats {
   std::uint64_t candidates = 0;  ///< net: k-multisets evaluated
   std::uint64_t starts = 0;      ///< gd: starts completed
   double seconds = 0;
+  std::string kernel;  ///< gd: "avx2-fma" (solvers/relu_kernel.hpp) or "eigen"
   // net only: the budget used and the additive mean-loss ε it guarantees (§8).
   std::optional<std::size_t> net_r;
   std::optional<double> net_eta;

@@ -2,7 +2,9 @@
 // (and independent of the thread count), reports progress.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "instances/loss.hpp"
 #include "solvers/train_gd.hpp"
@@ -126,6 +128,40 @@ TEST_CASE("gd: objective gradient matches finite differences") {
       }
     }
   }
+}
+
+TEST_CASE("gd: the fused AVX2 kernel agrees with the Eigen products (dense and CSR)") {
+  INFO("kernel on this machine: " << train_detail::relu_kernel_name());
+  Rng rng(15);
+  int fused_runs = 0;
+  for (std::size_t k : {1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 16, 17}) {
+    for (double density : {1.0, 0.6, 0.05}) {
+      // m = 37: not a multiple of any row block; d = 11 odd.
+      auto data = relugap::test::random_set(rng, 37, 11, density);
+      data.add({}, 0.25, 2.0);  // an all-zero row: z = 0 for every unit
+      for (bool dense : {false, true}) {
+        auto e = train_detail::to_eigen(data, dense);
+        train_detail::ReluObjective fused(e, k), eigen(e, k, /*allow_fused=*/false);
+        CHECK(!eigen.uses_fused_kernel());
+        CHECK(fused.uses_fused_kernel() == train_detail::ReluObjective::uses_fused_kernel_for(k));
+        if (fused.uses_fused_kernel()) ++fused_runs;
+        const auto kk = static_cast<Eigen::Index>(k);
+        Eigen::MatrixXd W = Eigen::MatrixXd::Random(kk, 11), gW1, gW2;
+        Eigen::VectorXd a = Eigen::VectorXd::Random(kk), ga1, ga2;
+        const double L1 = fused.value_grad(W, a, gW1, ga1), L2 = eigen.value_grad(W, a, gW2, ga2);
+        CHECK(L1 == doctest::Approx(L2).epsilon(1e-12));
+        CHECK(fused.value(W, a) == L1);
+        REQUIRE(gW1.rows() == kk);
+        REQUIRE(gW1.cols() == 11);
+        REQUIRE(ga1.size() == kk);
+        const double scale = std::max(gW2.cwiseAbs().maxCoeff(), ga2.cwiseAbs().maxCoeff());
+        CHECK((gW1 - gW2).cwiseAbs().maxCoeff() <= 1e-12 * scale);
+        CHECK((ga1 - ga2).cwiseAbs().maxCoeff() <= 1e-12 * scale);
+      }
+    }
+  }
+  // On an AVX2 + FMA machine (the CI's) the comparison above must have run the kernel.
+  if (std::string(train_detail::relu_kernel_name()) == "avx2-fma") CHECK(fused_runs == 10 * 3 * 2);
 }
 
 TEST_CASE("gd reports progress and stops at the time limit") {

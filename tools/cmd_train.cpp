@@ -187,7 +187,8 @@ void run_train(const TrainCli& c) {
                           {{"iterations", r.stats.iterations},
                            {"nodes", r.stats.nodes},
                            {"candidates", r.stats.candidates},
-                           {"starts", r.stats.starts}}},
+                           {"starts", r.stats.starts},
+                           {"kernel", r.stats.kernel}}},
                          {"relugap_version", kVersion}};
   if (r.exact_loss) meta["loss_exact"] = to_string(*r.exact_loss);
   if (r.stats.epsilon_realizable) {
