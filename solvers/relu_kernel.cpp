@@ -171,6 +171,35 @@ template <int G>
     for (int g = 0; g < G; ++g) _mm256_storeu_pd(p.ga + 4 * g, gacc[g]);
   return loss;
 }
+
+// 4·G points at a time (G ymm groups), the rows streamed once per point block.
+template <int G>
+[[gnu::target("avx2,fma")]] void moments_avx2(const FeatureMomentsArgs& p, std::size_t p0) {
+  const std::size_t r = p.r, np = p.np;
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d gs[G], bs[G];
+  for (int g = 0; g < G; ++g) gs[g] = bs[g] = zero;
+  for (std::size_t i = 0; i < p.m; ++i) {
+    const double* x = p.P + i * r;
+    __m256d z[G];
+    for (int g = 0; g < G; ++g) z[g] = zero;
+    const double* pt = p.ptsT + p0;
+    for (std::size_t t = 0; t < r; ++t, pt += np) {
+      const __m256d xb = _mm256_broadcast_sd(x + t);
+      for (int g = 0; g < G; ++g) z[g] = _mm256_fmadd_pd(_mm256_loadu_pd(pt + 4 * g), xb, z[g]);
+    }
+    const __m256d cb = _mm256_broadcast_sd(p.c + i), cyb = _mm256_broadcast_sd(p.cy + i);
+    for (int g = 0; g < G; ++g) {
+      const __m256d h = _mm256_max_pd(z[g], zero);
+      bs[g] = _mm256_fmadd_pd(h, cyb, bs[g]);
+      gs[g] = _mm256_fmadd_pd(h, _mm256_mul_pd(h, cb), gs[g]);
+    }
+  }
+  for (int g = 0; g < G; ++g) {
+    _mm256_storeu_pd(p.gdiag + p0 + 4 * g, gs[g]);
+    _mm256_storeu_pd(p.b + p0 + 4 * g, bs[g]);
+  }
+}
 #endif
 
 }  // namespace
@@ -202,6 +231,19 @@ double fused_relu_loss_grad(const FusedReluArgs& p) {
   }
 #endif
   throw std::logic_error("fused_relu_loss_grad: kernel unavailable for kp = " + std::to_string(p.kp));
+}
+
+void fused_feature_moments(const FeatureMomentsArgs& p, std::size_t block_begin, std::size_t block_end) {
+#if RELUGAP_HAVE_AVX2_KERNEL
+  if (p.np % kMomentsBlock != 0 || !fused_relu_kernel_available(1))
+    throw std::logic_error("fused_feature_moments: kernel unavailable or np not padded");
+  for (std::size_t q = block_begin; q < block_end; ++q) moments_avx2<kMomentsBlock / 4>(p, q * kMomentsBlock);
+#else
+  (void)p;
+  (void)block_begin;
+  (void)block_end;
+  throw std::logic_error("fused_feature_moments: kernel unavailable");
+#endif
 }
 
 }  // namespace relugap::train_detail

@@ -46,4 +46,24 @@ struct FusedReluArgs {
 /// Precondition: fused_relu_kernel_available(k) and kp = fused_padded_units(k).
 double fused_relu_loss_grad(const FusedReluArgs& p);
 
+/// The net learner's k = 1 statistics (train_net.hpp) in one pass per block of points:
+/// for every point q (a column of ptsT), gdiag[q] = Σ_i c_i ReLU(⟨P_i, pt_q⟩)² and
+/// b[q] = Σ_i cy_i ReLU(⟨P_i, pt_q⟩), rows in order. P is m × r row-major; ptsT is r × np
+/// row-major with np a multiple of kMomentsBlock (padding points zero).
+struct FeatureMomentsArgs {
+  const double* P = nullptr;
+  std::size_t m = 0, r = 0;
+  const double* c = nullptr;
+  const double* cy = nullptr;  ///< c_i y_i
+  const double* ptsT = nullptr;
+  std::size_t np = 0;
+  double* gdiag = nullptr;  ///< length np, blocks written are overwritten
+  double* b = nullptr;      ///< length np
+};
+inline constexpr std::size_t kMomentsBlock = 16;
+
+/// Computes the point blocks [block_begin, block_end) (block q = points 16q..16q+15).
+/// Precondition: fused_relu_kernel_available(1).
+void fused_feature_moments(const FeatureMomentsArgs& p, std::size_t block_begin, std::size_t block_end);
+
 }  // namespace relugap::train_detail

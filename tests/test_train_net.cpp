@@ -2,9 +2,12 @@
 // combinatorial explosions, and is deterministic per seed and thread count.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "instances/loss.hpp"
+#include "solvers/relu_kernel.hpp"
 #include "solvers/train_net.hpp"
 #include "solvers/trainer.hpp"
 #include "train_fixtures.hpp"
@@ -133,4 +136,49 @@ TEST_CASE("net honours a fixed output sign pattern") {
   CHECK(r.net.a[0] >= 0);
   CHECK(r.net.a[1] <= 0);
   CHECK(l1(r.net) <= 1 + 1e-9);
+}
+
+TEST_CASE("net: the fused k = 1 moments kernel agrees with a direct sum") {
+  if (!train_detail::fused_relu_kernel_available(1)) {
+    MESSAGE("no AVX2 + FMA on this CPU: the Eigen path is used and tested above");
+    return;
+  }
+  Rng rng(21);
+  for (std::size_t r : {1, 2, 3, 5}) {
+    const std::size_t m = 53, npts = 37, np = 48;  // 37 points padded to 3 blocks of 16
+    std::vector<double> P(m * r), c(m), cy(m), ptsT(r * np, 0.0);
+    for (auto& v : P) v = 2 * rng.uniform01() - 1;
+    for (std::size_t i = 0; i < m; ++i) {
+      c[i] = 0.5 + rng.uniform01();
+      cy[i] = c[i] * (2 * rng.uniform01() - 1);
+    }
+    for (std::size_t t = 0; t < r; ++t)
+      for (std::size_t q = 0; q < npts; ++q) ptsT[t * np + q] = 2 * rng.uniform01() - 1;
+    std::vector<double> gd(np, -1.0), b(np, -1.0);
+    train_detail::FeatureMomentsArgs fa;
+    fa.P = P.data();
+    fa.m = m;
+    fa.r = r;
+    fa.c = c.data();
+    fa.cy = cy.data();
+    fa.ptsT = ptsT.data();
+    fa.np = np;
+    fa.gdiag = gd.data();
+    fa.b = b.data();
+    train_detail::fused_feature_moments(fa, 0, 1);
+    train_detail::fused_feature_moments(fa, 1, 3);
+    for (std::size_t q = 0; q < np; ++q) {
+      double g_ref = 0, b_ref = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        double z = 0;
+        for (std::size_t t = 0; t < r; ++t) z += P[i * r + t] * ptsT[t * np + q];
+        const double h = std::max(z, 0.0);
+        g_ref += c[i] * h * h;
+        b_ref += cy[i] * h;
+      }
+      CHECK(gd[q] == doctest::Approx(g_ref).epsilon(1e-12));
+      CHECK(b[q] == doctest::Approx(b_ref).epsilon(1e-12));
+      if (q >= npts) CHECK(gd[q] == 0.0);  // padding points contribute nothing
+    }
+  }
 }
