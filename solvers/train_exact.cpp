@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <coin/ClpEventHandler.hpp>
+#include <coin/ClpQuadraticObjective.hpp>
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -34,7 +37,8 @@ struct Frame {
 };
 
 struct NodeOutcome {
-  bool solved = false;  ///< the QP solver reported an optimum
+  bool solved = false;   ///< the QP solver reported an optimum
+  bool stopped = false;  ///< the solve was cut short by the deadline or an interrupt: nothing else is valid
   double bound = -kInfD;
   double true_loss = kInfD;
   bool closed = false;            ///< relaxation tight: no need to branch
@@ -44,7 +48,8 @@ struct NodeOutcome {
 
 struct Search {
   double ub = kInfD;
-  double lb_closed = kInfD;  ///< min bound over pruned / closed nodes
+  double lb_closed = kInfD;  ///< min bound over pruned / closed nodes (and nodes whose solve was cut short)
+  double lb_other = kInfD;   ///< lower bound of the other sign classes (for progress reports only)
   std::uint64_t nodes = 0;
   bool unproven = false;  ///< a node failed to solve: no optimality proof
   bool stopped = false;   ///< time / node limit / interrupt
@@ -54,11 +59,18 @@ struct Search {
 // Tolerance of "bound reaches the incumbent".
 double prune_tol(double ub, double floor, double rel_gap) { return rel_gap * std::max(ub, floor); }
 
+// `root` is the outcome of P's root solve (done before the search, see train_exact).
 template <class Problem>
-void depth_first(Problem& P, Search& S, const TrainOptions& opts, const Clock& clock, Progress& progress,
-                 double floor) {
+void depth_first(Problem& P, Search& S, const NodeOutcome& root, const TrainOptions& opts, const Clock& clock,
+                 Progress& progress, double floor) {
   const double rel = opts.exact.rel_gap;
   auto handle = [&](const NodeOutcome& o, std::uint32_t depth, double parent_bound) {
+    if (o.stopped) {
+      // The node QP was cut short: the node stays open, its parent's bound is all we know.
+      S.lb_closed = std::min(S.lb_closed, parent_bound);
+      S.stopped = true;
+      return;
+    }
     ++S.nodes;
     if (!o.solved) {
       S.unproven = S.unproven || o.branch_item < 0;
@@ -80,8 +92,8 @@ void depth_first(Problem& P, Search& S, const TrainOptions& opts, const Clock& c
     S.stack.push_back(Frame{item, static_cast<std::int8_t>(-o.first_side), depth + 1, bound});
     S.stack.push_back(Frame{item, o.first_side, depth + 1, bound});
   };
-  handle(P.solve_node(), 0, -kInfD);
-  while (!S.stack.empty()) {
+  handle(root, 0, -kInfD);
+  while (!S.stack.empty() && !S.stopped) {
     if (clock.should_stop() || S.nodes >= opts.exact.max_nodes) {
       S.stopped = true;
       return;
@@ -100,16 +112,82 @@ void depth_first(Problem& P, Search& S, const TrainOptions& opts, const Clock& c
       p.phase = "exact";
       p.nodes = S.nodes;
       p.best_loss = S.ub;
-      double lb = S.lb_closed;
+      double lb = std::min(S.lb_closed, S.lb_other);
       for (const auto& fr : S.stack) lb = std::min(lb, fr.parent_bound);
-      p.lower_bound = std::min(lb, S.ub);
+      p.lower_bound = std::max(std::min(lb, S.ub), 0.0);
       progress.report(p);
     }
   }
 }
 
-void load_model(ClpSimplex& model, const CoinPackedMatrix& A, std::vector<double> col_lo, std::vector<double> col_up,
-                const std::vector<double>& lin, const std::vector<double>& diag_q) {
+// ------------------------------------------------- stopping CLP mid-solve ----
+// CLP's QP simplex (ClpSimplexNonlinear) checks its time limit and calls its event
+// handler only between refactorisations; inside it can run for seconds without either
+// (measured: one node QP of a 39-sample set-cover training set took 10.7 s for 2
+// iterations, stuck in interior moves of pivotColumn). It does call the objective's
+// reducedGradient on every inner pass, so the objective is where the deadline and the
+// interrupt flag are polled. Once tripped, the reduced gradient is reported as zero (no
+// improving direction: the inner loops end) and the iteration limit is set to 0 (the
+// outer loop ends); the solve's result is then discarded by the caller.
+class StopFlag {
+ public:
+  StopFlag(const Clock& clock, double time_limit) : clock_(clock), limit_(time_limit) {}
+  /// True once the clock says stop (sticky: a tripped solve stays tripped).
+  bool poll() {
+    if (!tripped_ && clock_.should_stop()) tripped_ = true;
+    return tripped_;
+  }
+  [[nodiscard]] bool tripped() const { return tripped_; }
+  /// Seconds to the time limit (infinite without one).
+  [[nodiscard]] double seconds_left() const { return limit_ - clock_.seconds(); }
+
+ private:
+  const Clock& clock_;
+  double limit_;
+  bool tripped_ = false;
+};
+
+class StoppableQuadratic : public ClpQuadraticObjective {
+ public:
+  StoppableQuadratic(const double* linear, int columns, const CoinBigIndex* start, const int* column,
+                     const double* element, StopFlag* stop)
+      : ClpQuadraticObjective(linear, columns, start, column, element), stop_(stop) {}
+  StoppableQuadratic(const StoppableQuadratic&) = default;
+  StoppableQuadratic& operator=(const StoppableQuadratic&) = delete;
+  ~StoppableQuadratic() override = default;
+  [[nodiscard]] ClpObjective* clone() const override { return new StoppableQuadratic(*this); }
+  double reducedGradient(ClpSimplex* model, double* region, bool useFeasibleCosts) override {
+    const double offset = ClpQuadraticObjective::reducedGradient(model, region, useFeasibleCosts);
+    if (stop_->poll()) {
+      std::fill(region, region + model->numberRows() + model->numberColumns(), 0.0);
+      model->setMaximumIterations(0);
+    }
+    return offset;
+  }
+
+ private:
+  StopFlag* stop_;
+};
+
+// Ends CLP's other loops (linear phases, between factorisations) the same way.
+class StopEvents : public ClpEventHandler {
+ public:
+  explicit StopEvents(StopFlag* stop) : stop_(stop) {}
+  StopEvents(const StopEvents&) = default;
+  StopEvents& operator=(const StopEvents&) = delete;
+  ~StopEvents() override = default;
+  [[nodiscard]] ClpEventHandler* clone() const override { return new StopEvents(*this); }
+  int event(Event which) override {
+    if ((which == endOfIteration || which == endOfFactorization) && stop_->poll()) return 0;
+    return -1;
+  }
+
+ private:
+  StopFlag* stop_;
+};
+
+void load_model(ClpSimplex& model, StopFlag& stop, const CoinPackedMatrix& A, std::vector<double> col_lo,
+                std::vector<double> col_up, const std::vector<double>& lin, const std::vector<double>& diag_q) {
   const int nc = A.getNumCols(), nr = A.getNumRows();
   std::vector<double> row_lo(static_cast<std::size_t>(nr), -kBig), row_up(static_cast<std::size_t>(nr), kBig);
   model.setLogLevel(0);
@@ -124,27 +202,49 @@ void load_model(ClpSimplex& model, const CoinPackedMatrix& A, std::vector<double
     }
     qs.push_back(static_cast<CoinBigIndex>(qc.size()));
   }
-  model.loadQuadraticObjective(nc, qs.data(), qc.data(), qv.data());
+  // What ClpModel::loadQuadraticObjective does, with the polling objective (setObjective clones it).
+  StoppableQuadratic obj(lin.data(), nc, qs.data(), qc.data(), qv.data(), &stop);
+  model.setObjective(&obj);
+  StopEvents events(&stop);
+  model.passInEventHandler(&events);
 }
 
-// Solves the loaded model warm, retrying cold; true when CLP proves optimality.
-bool solve_qp(ClpSimplex& model, bool& first) {
-  if (first) {
-    model.primal();
-    first = false;
-  } else {
-    model.primal(1);
+enum class QpResult { kOptimal, kFailed, kStopped };
+
+// Solves the loaded model warm, retrying cold. kOptimal when CLP proves optimality,
+// kStopped when the deadline or an interrupt cut the solve short (its result is void).
+QpResult solve_qp(ClpSimplex& model, bool& first, StopFlag& stop) {
+  if (stop.poll()) return QpResult::kStopped;
+  const int max_iters = model.maximumIterations();
+  // CLP's own wall-clock limit as a backstop, a little after ours so that ours trips first.
+  const double left = stop.seconds_left();
+  model.setMaximumWallSeconds(std::isfinite(left) ? left + 0.05 : -1.0);
+  auto run = [&](bool warm) {
+    model.setMaximumIterations(max_iters);
+    if (warm)
+      model.primal(1);
+    else
+      model.primal();
+  };
+  run(!first);
+  first = false;
+  QpResult r = QpResult::kOptimal;
+  if (stop.tripped()) {
+    r = QpResult::kStopped;
+  } else if (model.status() != 0) {
+    model.allSlackBasis(true);
+    run(false);
+    r = stop.tripped() ? QpResult::kStopped : (model.status() == 0 ? QpResult::kOptimal : QpResult::kFailed);
   }
-  if (model.status() == 0) return true;
-  model.allSlackBasis(true);
-  model.primal();
-  return model.status() == 0;
+  model.setMaximumIterations(max_iters);
+  return r;
 }
 
 // ---------------------------------------------------------------- k = 1 ----
 class OneUnit {
  public:
-  OneUnit(const EigenData& e, double sign) : e_(e), m_(e.m), d_(e.d) {
+  OneUnit(const EigenData& e, double sign, const Clock& clock, double time_limit)
+      : e_(e), m_(e.m), d_(e.d), stop_(clock, time_limit) {
     y_.resize(m_);
     for (std::size_t i = 0; i < m_; ++i) y_[i] = sign * e.y[static_cast<Eigen::Index>(i)];
     // Columns: w (d, free), t_i (m). Rows: t_i − ⟨w, x_i⟩.
@@ -178,11 +278,15 @@ class OneUnit {
       }
     }
     std::vector<double> lo(d_ + m_, -kBig), up(d_ + m_, kBig);
-    load_model(model_, A, lo, up, lin, q);
+    load_model(model_, stop_, A, lo, up, lin, q);
     state_.assign(m_, 0);
     for (std::size_t i = 0; i < m_; ++i) apply_bounds(i);
     z_.resize(m_);
   }
+
+  OneUnit(const OneUnit&) = delete;  // the model's objective points at stop_
+  OneUnit& operator=(const OneUnit&) = delete;
+  ~OneUnit() = default;
 
   [[nodiscard]] std::size_t items() const { return m_; }
   void set_depth(std::uint32_t depth) {
@@ -203,7 +307,12 @@ class OneUnit {
 
   NodeOutcome solve_node() {
     NodeOutcome o;
-    const bool ok = solve_qp(model_, first_);
+    const QpResult qr = solve_qp(model_, first_, stop_);
+    if (qr == QpResult::kStopped) {
+      o.stopped = true;
+      return o;
+    }
+    const bool ok = qr == QpResult::kOptimal;
     const double* sol = model_.primalColumnSolution();
     w_.assign(sol, sol + d_);
     double node_value = base_const_, true_loss = 0, clp_value = model_.objectiveValue() + base_const_;
@@ -301,6 +410,7 @@ class OneUnit {
   std::vector<std::int8_t> state_;
   std::vector<std::uint32_t> path_;
   double base_const_ = 0;
+  StopFlag stop_;
   ClpSimplex model_;
   bool first_ = true;
   std::vector<double> w_, best_w_, z_;
@@ -309,7 +419,8 @@ class OneUnit {
 // ---------------------------------------------------------------- k = 2 ----
 class TwoUnits {
  public:
-  TwoUnits(const EigenData& e, int s1, int s2) : e_(e), m_(e.m), d_(e.d), s_{s1, s2} {
+  TwoUnits(const EigenData& e, int s1, int s2, const Clock& clock, double time_limit)
+      : e_(e), m_(e.m), d_(e.d), s_{s1, s2}, stop_(clock, time_limit) {
     // Columns: w1 (d), w2 (d), u_ij (2m, index 2d + 2i + j), e_i (m, index 2d + 2m + i).
     // Rows: r_ij = u_ij − ⟨w_j, x_i⟩ (index 2i + j); R_i = e_i − s1 u_i1 − s2 u_i2 (index 2m + i).
     const std::size_t nc = 2 * d_ + 3 * m_;
@@ -336,7 +447,7 @@ class TwoUnits {
     std::vector<double> lin(nc, 0.0), q(nc, 0.0);
     for (std::size_t i = 0; i < m_; ++i) q[2 * d_ + 2 * m_ + i] = 2 * e.c[static_cast<Eigen::Index>(i)];
     std::vector<double> lo(nc, -kBig), up(nc, kBig);
-    load_model(model_, A, lo, up, lin, q);
+    load_model(model_, stop_, A, lo, up, lin, q);
     state_.assign(2 * m_, 0);
     // Branching order: samples by decreasing c·y² (the costliest decided first), both units in a row.
     std::vector<std::uint32_t> order(m_);
@@ -351,6 +462,10 @@ class TwoUnits {
     }
     for (std::size_t it = 0; it < 2 * m_; ++it) apply_bounds(it);
   }
+
+  TwoUnits(const TwoUnits&) = delete;  // the model's objective points at stop_
+  TwoUnits& operator=(const TwoUnits&) = delete;
+  ~TwoUnits() = default;
 
   void set_depth(std::uint32_t depth) {
     while (path_.size() > depth) {
@@ -370,7 +485,12 @@ class TwoUnits {
 
   NodeOutcome solve_node() {
     NodeOutcome o;
-    const bool ok = solve_qp(model_, first_);
+    const QpResult qr = solve_qp(model_, first_, stop_);
+    if (qr == QpResult::kStopped) {
+      o.stopped = true;
+      return o;
+    }
+    const bool ok = qr == QpResult::kOptimal;
     const double* sol = model_.primalColumnSolution();
     w_.assign(sol, sol + 2 * d_);
     double true_loss = 0;
@@ -429,6 +549,7 @@ class TwoUnits {
   int s_[2];
   std::vector<std::int8_t> state_;
   std::vector<std::uint32_t> items_, path_;
+  StopFlag stop_;
   ClpSimplex model_;
   bool first_ = true;
   std::vector<double> w_, best_w_;
@@ -450,10 +571,11 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   EigenData e = train_detail::to_eigen(data, false);
   const double floor = 1e-9 * std::max(e.c.dot(e.y.cwiseAbs2()), 1e-300);
 
-  // Incumbent from gd (a quarter of the time budget).
+  // Incumbent from gd: a quarter of the time budget, and never past the deadline.
   TrainOptions g = opts;
   g.gd.starts = opts.exact.gd_starts;
-  g.time_limit = std::isfinite(opts.time_limit) ? 0.25 * opts.time_limit : opts.time_limit;
+  if (std::isfinite(opts.time_limit))
+    g.time_limit = std::max(std::min(0.25 * opts.time_limit, opts.time_limit - clock.seconds()), 1e-9);
   g.want_exact_loss = false;
   g.progress = nullptr;
   if (opts.constraints.output_l1 || !opts.constraints.output_signs.empty()) {
@@ -479,21 +601,44 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
     else
       sign_sets = {opts.constraints.output_signs};
   }
+  // The roots of all sign classes are solved first, so that a class the search does not
+  // reach before a stop still contributes its root bound, without solving anything
+  // after the deadline. A root that failed or was cut short contributes nothing (0).
+  const std::size_t classes = sign_sets.size();
+  std::vector<std::unique_ptr<OneUnit>> one;
+  std::vector<std::unique_ptr<TwoUnits>> two;
+  std::vector<NodeOutcome> roots(classes);
+  std::vector<double> class_lb(classes, 0.0);
+  for (std::size_t si = 0; si < classes; ++si) {
+    if (opts.units == 1) {
+      one.push_back(std::make_unique<OneUnit>(e, sign_sets[si][0], clock, opts.time_limit));
+      roots[si] = one.back()->solve_node();
+    } else {
+      two.push_back(std::make_unique<TwoUnits>(e, sign_sets[si][0], sign_sets[si][1], clock, opts.time_limit));
+      roots[si] = two.back()->solve_node();
+    }
+    if (roots[si].solved && !roots[si].stopped) class_lb[si] = roots[si].bound;
+  }
   double lb = kInfD;
-  for (std::size_t si = 0; si < sign_sets.size(); ++si) {
+  for (std::size_t si = 0; si < classes; ++si) {
     const auto& signs = sign_sets[si];
+    if (S.stopped) {
+      // Not searched: the root bound stands for the whole class.
+      lb = std::min(lb, class_lb[si]);
+      continue;
+    }
     const double before = S.ub;
     S.stack.clear();
     S.lb_closed = kInfD;
+    S.lb_other = lb;
+    for (std::size_t sj = si + 1; sj < classes; ++sj) S.lb_other = std::min(S.lb_other, class_lb[sj]);
     std::vector<double> w;
     if (opts.units == 1) {
-      OneUnit P(e, signs[0]);
-      depth_first(P, S, opts, clock, progress, floor);
-      w = P.best_w();
+      depth_first(*one[si], S, roots[si], opts, clock, progress, floor);
+      w = one[si]->best_w();
     } else {
-      TwoUnits P(e, signs[0], signs[1]);
-      depth_first(P, S, opts, clock, progress, floor);
-      w = P.best_w();
+      depth_first(*two[si], S, roots[si], opts, clock, progress, floor);
+      w = two[si]->best_w();
     }
     double part = S.lb_closed;
     for (const auto& fr : S.stack) part = std::min(part, fr.parent_bound);
@@ -505,21 +650,6 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
         n.a[j] = signs[j];
       }
       res.net = n;
-    }
-    if (S.stopped) {
-      // Sign classes not searched contribute the bound of their root relaxation.
-      for (std::size_t sj = si + 1; sj < sign_sets.size(); ++sj) {
-        NodeOutcome root;
-        if (opts.units == 1) {
-          OneUnit P(e, sign_sets[sj][0]);
-          root = P.solve_node();
-        } else {
-          TwoUnits P(e, sign_sets[sj][0], sign_sets[sj][1]);
-          root = P.solve_node();
-        }
-        lb = std::min(lb, root.solved ? root.bound : 0.0);
-      }
-      break;
     }
   }
   if (opts.constraints.output_l1) {
@@ -547,10 +677,11 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   } else {
     res.status = SolveStatus::kFeasible;
   }
+  const char* why = clock.interrupted()   ? " (interrupted)"
+                    : clock.out_of_time() ? " (stopped by the time limit)"
+                                          : " (stopped by the node limit)";
   res.message =
-      std::to_string(S.nodes) + " nodes" +
-      (S.stopped ? (clock.out_of_time() ? " (stopped by the time limit)" : " (stopped by the node limit)") : "") +
-      (S.unproven ? " (a node QP failed: no proof)" : "");
+      std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") + (S.unproven ? " (a node QP failed: no proof)" : "");
   TrainProgress p;
   p.phase = "exact";
   p.fraction = 1;
