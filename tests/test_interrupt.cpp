@@ -193,6 +193,40 @@ TEST_CASE("SIGTERM during relugap train: exit 130, the best network so far is wr
   check_train_stops_on(SIGTERM);
 }
 
+TEST_CASE("SIGINT during relugap train --algo exact: exit 130, the best network and a valid lower bound") {
+  TempDir dir;
+  // The dks training set of G(10, 0.3), kappa = 4 (33 samples): the branch and bound does
+  // not finish for minutes, and its node QPs include CLP solves of seconds that the stop
+  // must cut short (solvers/train_exact.cpp).
+  const std::string g = dir.file("g.clq"), data = dir.file("d.csv"), net = dir.file("net.json");
+  auto gen = test::run_cli("gen graph --vertices 10 --p 0.3 --seed 1 -o " + g);
+  REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
+  auto red = test::run_cli("reduce dks " + g + " --kappa 4 -o " + data);
+  REQUIRE_MESSAGE(red.exit_code == 0, red.err);
+  Proc p = spawn({"train", data, "--units", "1", "--algo", "exact", "--seed", "1", "--progress", "-o", net}, dir);
+  int code = -1;
+  // Handlers installed, and a progress line of the search itself (after the gd phase).
+  const bool running = wait_until(
+      p, [&] { return catches_sigint_and_sigterm(p.pid) && slurp(p.err).find("exact") != std::string::npos; }, code);
+  REQUIRE_MESSAGE(running, "train ended before the signal (exit " << code << "): " << slurp(p.err));
+  ::kill(p.pid, SIGINT);
+  code = wait_exit(p);
+  INFO("stdout: ", slurp(p.out), "\nstderr: ", slurp(p.err));
+  CHECK(code == 130);
+  CHECK(slurp(p.out).find("status:     interrupted") != std::string::npos);
+  CHECK(slurp(p.out).find("wrote " + net) != std::string::npos);
+  auto r = read_network(net);
+  REQUIRE_MESSAGE(r.ok(), r.error().message());
+  CHECK(r.value().units() == 1);
+  const auto meta = nlohmann::json::parse(slurp(net))["meta"];
+  CHECK(meta["status"] == "interrupted");
+  CHECK(meta["message"].get<std::string>().find("interrupted") != std::string::npos);
+  REQUIRE(meta["lower_bound"].is_number());
+  CHECK(meta["lower_bound"].get<double>() >= 0);
+  CHECK(meta["lower_bound"].get<double>() <= meta["loss"].get<double>());
+  CHECK(outputs(dir) == std::vector<std::string>{"d.csv", "d.csv.json", "g.clq", "net.json"});
+}
+
 TEST_CASE("SIGINT during reduce dks --solve: the set is written with the interrupted bound") {
   TempDir dir;
   // G(120, 0.5), kappa = 40: far beyond what the branch and bound proves in the time limit.
