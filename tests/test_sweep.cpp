@@ -299,7 +299,9 @@ TEST_CASE("--threads 1 and --threads 2 give the same rows (timing columns aside)
   CHECK(r.err.find("ETA") != std::string::npos);
   const auto two = by_key(read_rows(d.file("t2/results.jsonl")));
   CHECK(two.size() == ref.size());
-  for (const auto& [k, row] : ref) {
+  for (const auto& kv : ref) {
+    const auto& k = kv.first;  // not a structured binding: clang 14 cannot capture those
+    const auto& row = kv.second;
     CAPTURE(k);
     REQUIRE(two.count(k) == 1);
     CHECK(two.at(k) == row);
@@ -360,7 +362,9 @@ TEST_CASE("--shard 0/2 and 1/2 cover the grid exactly once, and merge") {
   CHECK(b.size() == kGridCells / 2);
   std::set<std::string> all;
   for (const auto* part : {&a, &b})
-    for (const auto& [k, row] : *part) {
+    for (const auto& kv : *part) {
+      const auto& k = kv.first;  // not a structured binding (clang 14, see above)
+      const auto& row = kv.second;
       CHECK_MESSAGE(all.insert(k).second, "in both shards: " << k);
       CHECK(ref.at(k) == row);
     }
