@@ -63,7 +63,7 @@ void build(GeneratedGraph& g, const GnpParams& p, std::uint64_t seed) {
   // One draw per pair, pairs in lexicographic order (u < v).
   for (std::uint32_t u = 0; u < n; ++u)
     for (std::uint32_t v = u + 1; v < n; ++v)
-      if (rng.bernoulli(inside[u] && inside[v] ? q_in : p.p)) g.graph.add_edge(Vertex(u), Vertex(v));
+      if (rng.bernoulli(inside[u] && inside[v] ? q_in : p.p)) g.graph.add_new_edge(Vertex(u), Vertex(v));
 }
 
 }  // namespace

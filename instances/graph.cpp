@@ -1,15 +1,27 @@
 #include "instances/graph.hpp"
 
 #include <algorithm>
+#include <cassert>
+#include <utility>
 
 namespace relugap {
 
 bool Graph::add_edge(Vertex u, Vertex v) {
-  if (u == v) return false;
-  return boost::add_edge(u.value(), v.value(), g_).second;
+  if (u == v || has_edge(u, v)) return false;
+  boost::add_edge(u.value(), v.value(), g_);
+  return true;
 }
 
-bool Graph::has_edge(Vertex u, Vertex v) const { return boost::edge(u.value(), v.value(), g_).second; }
+void Graph::add_new_edge(Vertex u, Vertex v) {
+  assert(u != v && !has_edge(u, v));
+  boost::add_edge(u.value(), v.value(), g_);
+}
+
+bool Graph::has_edge(Vertex u, Vertex v) const {
+  // Scan the shorter out-edge list (boost::edge would scan u's).
+  if (boost::out_degree(v.value(), g_) < boost::out_degree(u.value(), g_)) std::swap(u, v);
+  return boost::edge(u.value(), v.value(), g_).second;
+}
 
 std::vector<Vertex> Graph::neighbors(Vertex v) const {
   std::vector<Vertex> out;

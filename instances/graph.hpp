@@ -10,7 +10,10 @@
 
 namespace relugap {
 
-using BoostGraph = boost::adjacency_list<boost::setS, boost::vecS, boost::undirectedS>;
+// Out-edges in vectors, not sets: building a dense graph (millions of edges) through std::set
+// insertions took 35 s and 1.4 GB for 4·10⁶ edges. Readers and generators know their edges are
+// distinct and use add_new_edge; add_edge checks with a scan of the smaller endpoint's list.
+using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
 
 class Graph {
  public:
@@ -22,6 +25,9 @@ class Graph {
   /// Adds {u, v}. Returns false (and adds nothing) for a self-loop or an
   /// existing edge. Contract: u, v < num_vertices().
   bool add_edge(Vertex u, Vertex v);
+  /// Adds {u, v} without looking for it first. Contract: u ≠ v, both < num_vertices(),
+  /// and {u, v} not yet in the graph (asserted in debug builds).
+  void add_new_edge(Vertex u, Vertex v);
   [[nodiscard]] bool has_edge(Vertex u, Vertex v) const;
   [[nodiscard]] std::size_t degree(Vertex v) const { return boost::degree(v.value(), g_); }
   /// Neighbours of v in increasing order.

@@ -69,7 +69,7 @@ class EdgeCollector {
            std::to_string(n_) + " vertices but only " + std::to_string(touched) + " of them on an edge: at most " +
                std::to_string(kMaxIsolated) + " isolated vertices are supported");
     Graph g(static_cast<std::uint32_t>(n_));
-    for (auto [u, v] : edges_) g.add_edge(Vertex(u), Vertex(v));
+    for (auto [u, v] : edges_) g.add_new_edge(Vertex(u), Vertex(v));  // add() rejected loops and duplicates
     return g;
   }
 
