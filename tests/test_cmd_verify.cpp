@@ -192,3 +192,44 @@ TEST_CASE("verify: errors are clear, non-zero, and print no report") {
     CHECK(r.out.empty());
   }
 }
+
+TEST_CASE("verify --net-budget runs the net learner and checks its network") {
+  TempDir t;
+  SetCoverGenParams sp;
+  sp.elements = 5;
+  sp.sets = 5;
+  sp.plant_cover = 2;
+  const std::string sc = t.file("tiny.scp");
+  write_set_cover(sc, generate_set_cover(sp, 4).value().instance);
+  auto r = run_cli("verify " + q(sc) + " --reduction setcover --net-budget 2,0.3 --exact-max-samples 0 --json" + kFast);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json j = json::parse(r.out);
+  check_report_json(j, "setcover");
+  CHECK(j["info"]["trainers"]["net"]["status"] == "feasible");
+  CHECK(j["info"]["trainers"]["net"]["loss"].get<double>() > 0);
+  int net_checks = 0;
+  for (const auto& c : j["report"]["checks"])
+    if (c["name"] == "decode(net)" || c["name"] == "recheck(net)" || c["name"] == "lower-bound(net)")
+      net_checks += c["verdict"] == "held";
+  CHECK(net_checks == 3);
+
+  // Without a budget the net learner is listed as not checked, with the reason.
+  r = run_cli("verify " + q(sc) + " --reduction setcover --exact-max-samples 0 --json" + kFast);
+  REQUIRE(r.exit_code == 0);
+  j = json::parse(r.out);
+  bool listed = false;
+  for (const auto& c : j["report"]["checks"])
+    if (c["name"] == "trainer(net)") listed = c["verdict"] == "not checked" && has(c["detail"], "--net-budget");
+  CHECK(listed);
+
+  // A budget beyond the candidate cap: reported, not a crash and not a violation.
+  r = run_cli("verify " + q(sc) + " --reduction setcover --net-budget 6,0.001 --exact-max-samples 0 --json" + kFast);
+  REQUIRE(r.exit_code == 0);
+  j = json::parse(r.out);
+  CHECK(j["info"]["trainers"]["net"]["status"] == "refused");
+
+  r = run_cli("verify " + q(sc) + " --reduction setcover --net-budget 2");
+  CHECK(r.exit_code == 1);
+  CHECK(has(r.err, "--net-budget expects r,eta"));
+}

@@ -36,23 +36,6 @@ struct TrainCli {
   std::optional<std::size_t> starts, iters, max_nodes;
 };
 
-// "r,eta" → (r, eta).
-std::pair<std::size_t, double> parse_budget(const std::string& s) {
-  auto comma = s.find(',');
-  try {
-    if (comma == std::string::npos) throw std::invalid_argument("");
-    std::size_t pos = 0;
-    const long long r = std::stoll(s.substr(0, comma), &pos);
-    if (pos != comma || r < 0) throw std::invalid_argument("");
-    const std::string e = s.substr(comma + 1);
-    const double eta = std::stod(e, &pos);
-    if (pos != e.size() || !(eta > 0) || !std::isfinite(eta)) throw std::invalid_argument("");
-    return {static_cast<std::size_t>(r), eta};
-  } catch (const std::exception&) {
-    throw std::invalid_argument("--budget expects r,eta with an integer r >= 0 and eta > 0, got '" + s + "'");
-  }
-}
-
 // "+,-,+" or "1,-1,1" → signs.
 std::vector<int> parse_signs(const std::string& s, std::size_t units) {
   std::vector<int> out;

@@ -18,6 +18,7 @@ namespace {
 
 struct VerifyArgs {
   std::string source;
+  std::string net_budget;
   PipelineOptions opt;
   bool json = false;
   bool demo = false;
@@ -93,19 +94,18 @@ int run_demo(const VerifyArgs& a) {
     } else {
       print_report(c.label, r);
     }
-    rows.emplace_back(c.opt.reduction, r.info.value("source_status", std::string("?")),
-                      r.report.count(Verdict::kHeld), r.report.count(Verdict::kViolated),
-                      r.report.count(Verdict::kNotChecked));
+    rows.emplace_back(c.opt.reduction, r.info.value("source_status", std::string("?")), r.report.count(Verdict::kHeld),
+                      r.report.count(Verdict::kViolated), r.report.count(Verdict::kNotChecked));
   }
   if (a.json) {
     std::cout << all.dump(2) << "\n";
   } else {
     std::cout << "== summary\n"
               << std::left << std::setw(10) << "reduction" << std::setw(36) << "source" << std::setw(6) << "held"
-              << std::setw(10) << "violated" << "not checked\n";
+              << std::setw(10) << "violated"
+              << "not checked\n";
     for (auto& [red, src, h, v, n] : rows)
-      std::cout << std::setw(10) << red << std::setw(36) << src << std::setw(6) << h << std::setw(10) << v << n
-                << "\n";
+      std::cout << std::setw(10) << red << std::setw(36) << src << std::setw(6) << h << std::setw(10) << v << n << "\n";
   }
   return violated ? 4 : 0;
 }
@@ -126,11 +126,17 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
   app->add_option("--exact-max-samples", a->opt.exact_max_samples, "run the exact trainer up to this many samples")
       ->capture_default_str();
   app->add_option("--witness-dir", a->opt.witness_dir, "save networks that violate a check here");
+  app->add_option("--net-budget", a->net_budget, "also run the net learner with this budget, 'r,eta'");
   app->add_flag("--json", a->json, "machine-readable report");
   app->add_flag("--demo", a->demo, "verify one small built-in instance of every reduction");
   app->callback([a] {
     guarded([&] {
       install_interrupt_handlers();
+      if (!a->net_budget.empty()) {
+        auto [r, eta] = parse_budget(a->net_budget, "--net-budget");
+        a->opt.net_r = r;
+        a->opt.net_eta = eta;
+      }
       if (a->demo) {
         exit_code() = run_demo(*a);
         return;

@@ -2,8 +2,10 @@
 // Subcommands register themselves: each tools/cmd_*.cpp defines a static
 // CommandRegistrar, so adding a command is adding a file.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,5 +45,22 @@ T take(Result<T> r) {
 /// An integer as an exact rational (through decimal text: mpz has no 64-bit ctor).
 inline Rational rational_from_int(std::int64_t x) { return Rational(mpz_class(std::to_string(x))); }
 inline Rational rational_from_uint(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
+
+/// A net budget "r,eta" → (r, eta); std::invalid_argument naming `option` otherwise.
+inline std::pair<std::size_t, double> parse_budget(const std::string& s, const std::string& option = "--budget") {
+  auto comma = s.find(',');
+  try {
+    if (comma == std::string::npos) throw std::invalid_argument("");
+    std::size_t pos = 0;
+    const long long r = std::stoll(s.substr(0, comma), &pos);
+    if (pos != comma || r < 0) throw std::invalid_argument("");
+    const std::string e = s.substr(comma + 1);
+    const double eta = std::stod(e, &pos);
+    if (pos != e.size() || !(eta > 0) || !std::isfinite(eta)) throw std::invalid_argument("");
+    return {static_cast<std::size_t>(r), eta};
+  } catch (const std::exception&) {
+    throw std::invalid_argument(option + " expects r,eta with an integer r >= 0 and eta > 0, got '" + s + "'");
+  }
+}
 
 }  // namespace relugap::cli

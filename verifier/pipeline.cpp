@@ -45,8 +45,11 @@ Prepared prepare_setcover(const SetCoverInstance& inst, const PipelineOptions& o
   CbcOptions co;
   co.time_limit = o.source_time_limit;
   SetCoverSolution sol = solve_set_cover_cbc(inst, co);
-  p.info["source"] = {{"problem", "setcover"}, {"elements", inst.num_elements}, {"sets", inst.num_sets()},
-                      {"solver", sol.solver}, {"status", std::string(to_string(sol.status))},
+  p.info["source"] = {{"problem", "setcover"},
+                      {"elements", inst.num_elements},
+                      {"sets", inst.num_sets()},
+                      {"solver", sol.solver},
+                      {"status", std::string(to_string(sol.status))},
                       {"seconds", sol.seconds}};
   if (sol.has_cover) {
     p.certificate = red->lift(sol.cover);
@@ -70,10 +73,11 @@ Prepared prepare_dks(const Graph& g, const PipelineOptions& o) {
   DksExactOptions eo;
   eo.time_limit = o.source_time_limit;
   DksResult r = dks_exact(g, o.kappa, eo);
-  p.info["source"] = {{"problem", "dks"}, {"vertices", g.num_vertices()}, {"edges", g.num_edges()},
-                      {"kappa", o.kappa}, {"solver", "branch and bound"},
-                      {"status", std::string(to_string(r.status))}, {"edges_inside", r.edges},
-                      {"upper_bound", r.upper_bound}, {"nodes", r.nodes}, {"seconds", r.seconds}};
+  p.info["source"] = {
+      {"problem", "dks"},        {"vertices", g.num_vertices()}, {"edges", g.num_edges()},
+      {"kappa", o.kappa},        {"solver", "branch and bound"}, {"status", std::string(to_string(r.status))},
+      {"edges_inside", r.edges}, {"upper_bound", r.upper_bound}, {"nodes", r.nodes},
+      {"seconds", r.seconds}};
   if (r.status == SolveStatus::kOptimal || r.status == SolveStatus::kFeasible) {
     p.certificate = red->lift(r.set);
     p.source_optimum = Rational(static_cast<unsigned long>(r.edges));
@@ -99,8 +103,11 @@ Prepared prepare_sat(const Cnf& f, const PipelineOptions& o) {
   SatSolveOptions so;
   so.time_limit_seconds = o.source_time_limit;
   SatSolveResult r = solve_sat_cadical(f, so);
-  p.info["source"] = {{"problem", "3sat"}, {"vars", f.num_vars}, {"clauses", f.num_clauses()},
-                      {"solver", "cadical"}, {"status", r.status_text()}};
+  p.info["source"] = {{"problem", "3sat"},
+                      {"vars", f.num_vars},
+                      {"clauses", f.num_clauses()},
+                      {"solver", "cadical"},
+                      {"status", r.status_text()}};
   p.status = r.status_text();
   switch (r.status) {
     case SolveStatus::kOptimal:
@@ -170,8 +177,17 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     to.seed = o.seed;
     to.gd.starts = o.gd_starts;
     to.exact.gd_starts = o.gd_starts;
-    TrainResult r = train(data, algo, to);
+    to.net.r = o.net_r;
+    to.net.eta = o.net_eta;
     std::string name(to_string(algo));
+    TrainResult r;
+    try {
+      r = train(data, algo, to);
+    } catch (const std::invalid_argument& e) {  // e.g. a net budget above the candidate cap
+      info["trainers"][name] = {{"status", "refused"}, {"message", e.what()}};
+      skipped.push_back({"trainer(" + name + ")", Verdict::kNotChecked, std::string("not run: ") + e.what(), ""});
+      return;
+    }
     info["trainers"][name] = {{"status", std::string(to_string(r.status))},
                               {"loss", r.loss},
                               {"lower_bound", r.lower_bound ? nlohmann::json(*r.lower_bound) : nlohmann::json(nullptr)},
@@ -199,9 +215,11 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
                                               std::to_string(o.exact_max_samples),
                        ""});
   }
-  skipped.push_back({"trainer(net)", Verdict::kNotChecked,
-                     "net needs unit-ball data and a budget; run `relugap train --algo net` on the unit-ball form",
-                     ""});
+  if (o.net_r && o.net_eta) {
+    run(TrainAlgo::kNet);
+  } else {
+    skipped.push_back({"trainer(net)", Verdict::kNotChecked, "net runs when given a budget (--net-budget r,eta)", ""});
+  }
 
   PipelineResult out{verify(in), info};
   for (auto& s : skipped) out.report.checks.push_back(std::move(s));

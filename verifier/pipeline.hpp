@@ -17,16 +17,20 @@
 namespace relugap {
 
 struct PipelineOptions {
-  std::string reduction;             ///< "setcover" | "dks" | "sat1" | "sat2" | "satk"
-  std::uint32_t kappa = 0;           ///< dks: κ (0 = required error)
-  std::size_t units = 3;             ///< satk: K
-  double source_time_limit = 30;     ///< seconds for the source solver
-  double trainer_time_limit = 10;    ///< seconds for each trainer
+  std::string reduction;           ///< "setcover" | "dks" | "sat1" | "sat2" | "satk"
+  std::uint32_t kappa = 0;         ///< dks: κ (0 = required error)
+  std::size_t units = 3;           ///< satk: K
+  double source_time_limit = 30;   ///< seconds for the source solver
+  double trainer_time_limit = 10;  ///< seconds for each trainer
   unsigned threads = 1;
   std::uint64_t seed = 1;
   std::size_t gd_starts = 4;
   /// The exact trainer runs for one-unit reductions up to this many samples.
   std::size_t exact_max_samples = 40;
+  /// The net learner runs too when both are set (its budget r, η; REDUCTIONS.md §8).
+  /// A budget whose candidates exceed the learner's cap is reported as not checked.
+  std::optional<std::size_t> net_r;
+  std::optional<double> net_eta;
   std::string witness_dir;  ///< where violating networks are saved ("" = nowhere)
 };
 
