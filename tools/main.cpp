@@ -1,10 +1,9 @@
 // The `relugap` command line.
 #include <iostream>
 
+#include "instances/error.hpp"
 #include "relugap_version.hpp"
 #include "tools/command.hpp"
-
-#include "instances/error.hpp"
 
 namespace relugap::cli {
 
