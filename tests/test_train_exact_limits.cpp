@@ -9,6 +9,7 @@
 // in the gd phase; the assertions must hold wherever the stop lands. No timing assertions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -136,11 +137,13 @@ TEST_CASE("exact with the stop flag raised before the start: interrupted, valid 
   CHECK(r.stats.nodes == 0);
 }
 
-TEST_CASE("exact stopped by the flag at various moments: interrupted with valid bounds") {
+TEST_CASE("exact stopped by the flag during the search: interrupted with valid bounds") {
   const auto& ref = reference();
-  // Delays measured from the first progress report of the search, so the stop falls in
-  // the branch and bound (mostly inside CLP, where the time goes), not in the gd phase.
-  for (int delay_us : {0, 200, 1000, 3000, 7000}) {
+  // delay < 0: the flag is raised by the first progress report of the search itself (after
+  // 16 nodes; the tree has more), so the stop is certain and lands between two nodes.
+  // delay >= 0: raised by this thread that long after that report, so it mostly lands
+  // inside a CLP solve (where the time goes) — or after the end, on a slow machine.
+  for (int delay_us : {-1, 0, 200, 1000, 3000, 7000}) {
     CAPTURE(delay_us);
     std::atomic<bool> stop{false}, searching{false};
     TrainOptions o;
@@ -148,18 +151,23 @@ TEST_CASE("exact stopped by the flag at various moments: interrupted with valid 
     o.seed = 3;
     o.stop = &stop;
     o.progress = [&](const TrainProgress& p) {
-      if (p.phase == "exact") searching = true;
+      if (p.phase != "exact") return;
+      searching = true;
+      if (delay_us < 0) stop = true;
     };
     TrainResult r;
     std::thread run([&] { r = train_exact(ref.data, o); });
-    // The run ends on its own if the search is over before the stop: then it is optimal.
     while (!searching) std::this_thread::sleep_for(std::chrono::microseconds(50));
-    std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+    std::this_thread::sleep_for(std::chrono::microseconds(std::max(delay_us, 0)));
     stop = true;
     run.join();
     MESSAGE("stop after ", delay_us, " us: ", std::string(to_string(r.status)), ", ", r.stats.nodes, " nodes, lower ",
             r.lower_bound.value_or(-1), " of OPT ", ref.full.loss);
     check_valid(ref.data, r, ref.full.loss);
+    if (delay_us < 0) {
+      CHECK(r.status == SolveStatus::kInterrupted);
+      CHECK(r.stats.nodes < ref.full.stats.nodes);
+    }
     if (r.status != SolveStatus::kOptimal) {
       CHECK(r.status == SolveStatus::kInterrupted);
       CHECK(r.message.find("interrupted") != std::string::npos);
