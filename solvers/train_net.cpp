@@ -35,10 +35,22 @@ using SmallVec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 16, 1>;
 constexpr std::size_t kMaxUnitsNet = 16;
 
 Eigen::MatrixXd covariance(const EigenData& e) {
-  // Σ = Xᵀ C X / Σc, from the sparse rows.
-  Eigen::SparseMatrix<double, Eigen::ColMajor, std::int64_t> Xc = e.X;
-  Eigen::SparseMatrix<double, Eigen::ColMajor, std::int64_t> CX = e.c.asDiagonal() * Xc;
-  Eigen::MatrixXd S = Eigen::MatrixXd(Xc.transpose() * CX);
+  // Σ = Xᵀ C X / Σc, accumulated row by row from the CSR rows (lower triangle, then mirrored):
+  // nnz(row)² work per row, no sparse-matrix conversions.
+  const auto d = static_cast<Eigen::Index>(e.d);
+  Eigen::MatrixXd S = Eigen::MatrixXd::Zero(d, d);
+  const std::int64_t* outer = e.X.outerIndexPtr();
+  const std::int64_t* inner = e.X.innerIndexPtr();
+  const double* val = e.X.valuePtr();
+  for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(e.m); ++i) {
+    const double ci = e.c[i];
+    for (std::int64_t p = outer[i]; p < outer[i + 1]; ++p) {
+      const double cv = ci * val[p];
+      double* col = S.col(static_cast<Eigen::Index>(inner[p])).data();
+      for (std::int64_t q = p; q < outer[i + 1]; ++q) col[inner[q]] += cv * val[q];
+    }
+  }
+  S.triangularView<Eigen::StrictlyUpper>() = S.transpose();
   return S / e.total_weight;
 }
 

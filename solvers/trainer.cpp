@@ -47,14 +47,15 @@ EigenData to_eigen(const TrainingSet& data, bool allow_dense) {
   EigenData e;
   e.m = data.samples();
   e.d = data.dim;
+  // The set is already CSR with sorted, distinct columns per row: copy the arrays into the
+  // compressed row-major matrix instead of going through triplets.
   e.X.resize(static_cast<Eigen::Index>(e.m), static_cast<Eigen::Index>(e.d));
-  std::vector<Eigen::Triplet<double, std::int64_t>> trip;
-  trip.reserve(data.nnz());
-  for (std::size_t i = 0; i < e.m; ++i)
-    for (std::size_t p = data.row_ptr[i]; p < data.row_ptr[i + 1]; ++p)
-      trip.emplace_back(static_cast<std::int64_t>(i), static_cast<std::int64_t>(data.col[p]), data.val[p]);
-  e.X.setFromTriplets(trip.begin(), trip.end());
-  e.X.makeCompressed();
+  e.X.resizeNonZeros(static_cast<Eigen::Index>(data.nnz()));
+  for (std::size_t i = 0; i <= e.m; ++i) e.X.outerIndexPtr()[i] = static_cast<std::int64_t>(data.row_ptr[i]);
+  for (std::size_t p = 0; p < data.nnz(); ++p) {
+    e.X.innerIndexPtr()[p] = static_cast<std::int64_t>(data.col[p]);
+    e.X.valuePtr()[p] = data.val[p];
+  }
   e.y = Eigen::Map<const Eigen::VectorXd>(data.y.data(), static_cast<Eigen::Index>(e.m));
   e.c = Eigen::Map<const Eigen::VectorXd>(data.c.data(), static_cast<Eigen::Index>(e.m));
   e.total_weight = e.c.sum();
