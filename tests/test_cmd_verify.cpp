@@ -34,6 +34,17 @@ std::string planted_cnf(const TempDir& t) {
   return path;
 }
 
+/// A set cover (5 elements, 5 sets, planted cover of 2) in OR-Library format.
+std::string tiny_set_cover(const TempDir& t) {
+  SetCoverGenParams sp;
+  sp.elements = 5;
+  sp.sets = 5;
+  sp.plant_cover = 2;
+  const std::string path = t.file("tiny.scp");
+  write_set_cover(path, generate_set_cover(sp, 4).value().instance);
+  return path;
+}
+
 bool has(const std::string& s, const std::string& what) { return s.find(what) != std::string::npos; }
 
 /// Every check of a --json report; none violated.
@@ -90,12 +101,7 @@ TEST_CASE("verify --json parses, for every reduction") {
     check_report_json(j, red);
   }
   // set cover (OR-Library format) with a planted cover
-  SetCoverGenParams sp;
-  sp.elements = 5;
-  sp.sets = 5;
-  sp.plant_cover = 2;
-  const std::string sc = t.file("tiny.scp");
-  write_set_cover(sc, generate_set_cover(sp, 4).value().instance);
+  const std::string sc = tiny_set_cover(t);
   auto r = run_cli("verify " + q(sc) + " --reduction setcover --json" + kFast);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -195,12 +201,7 @@ TEST_CASE("verify: errors are clear, non-zero, and print no report") {
 
 TEST_CASE("verify --net-budget runs the net learner and checks its network") {
   TempDir t;
-  SetCoverGenParams sp;
-  sp.elements = 5;
-  sp.sets = 5;
-  sp.plant_cover = 2;
-  const std::string sc = t.file("tiny.scp");
-  write_set_cover(sc, generate_set_cover(sp, 4).value().instance);
+  const std::string sc = tiny_set_cover(t);
   auto r = run_cli("verify " + q(sc) + " --reduction setcover --net-budget 2,0.3 --exact-max-samples 0 --json" + kFast);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);

@@ -153,6 +153,28 @@ TrainingSet small_set() {
   return d;
 }
 
+/// Waits until `p` (a `relugap train ... -o net`) has its handlers installed and
+/// `started()` holds, sends `sig`, and checks the clean stop: exit 130, "interrupted" and
+/// "wrote NET" on stdout, a readable network file. Returns that file's meta.
+template <class F>
+nlohmann::json signal_train(Proc& p, int sig, const std::string& net, F&& started) {
+  int code = -1;
+  const bool running = wait_until(
+      p, [&] { return catches_sigint_and_sigterm(p.pid) && started(); }, code);
+  REQUIRE_MESSAGE(running, "train ended before the signal (exit " << code << "): " << slurp(p.err));
+  ::kill(p.pid, sig);
+  code = wait_exit(p);
+  INFO("stdout: ", slurp(p.out), "\nstderr: ", slurp(p.err));
+  CHECK(code == 130);
+  CHECK(slurp(p.out).find("status:     interrupted") != std::string::npos);
+  CHECK(slurp(p.out).find("wrote " + net) != std::string::npos);
+  auto r = read_network(net);
+  REQUIRE_MESSAGE(r.ok(), r.error().message());
+  const auto meta = nlohmann::json::parse(slurp(net))["meta"];
+  CHECK(meta["status"] == "interrupted");
+  return meta;
+}
+
 /// Runs `train --algo gd` with an endless budget, sends `sig` once it is
 /// training, and checks the clean stop.
 void check_train_stops_on(int sig) {
@@ -162,24 +184,12 @@ void check_train_stops_on(int sig) {
   Proc p = spawn({"train", dir.file("d.csv"), "--units", "3", "--algo", "gd", "--seed", "1", "--starts", "100000",
                   "--iters", "1000000", "--progress", "-o", net},
                  dir);
-  int code = -1;
   // Handlers installed, and the first progress line shows training has begun.
-  const bool running = wait_until(
-      p, [&] { return catches_sigint_and_sigterm(p.pid) && size_of(p.err) > 0; }, code);
-  REQUIRE_MESSAGE(running, "train ended before the signal (exit " << code << "): " << slurp(p.err));
-  ::kill(p.pid, sig);
-  code = wait_exit(p);
-  INFO("stdout: ", slurp(p.out), "\nstderr: ", slurp(p.err));
-  CHECK(code == 130);
-  CHECK(slurp(p.out).find("status:     interrupted") != std::string::npos);
-  CHECK(slurp(p.out).find("wrote " + net) != std::string::npos);
+  const auto meta = signal_train(p, sig, net, [&] { return size_of(p.err) > 0; });
   // The network is complete and valid, and labelled as interrupted.
-  auto r = read_network(net);
-  REQUIRE_MESSAGE(r.ok(), r.error().message());
-  CHECK(r.value().units() == 3);
-  CHECK(r.value().dim == 6);
-  const auto meta = nlohmann::json::parse(slurp(net))["meta"];
-  CHECK(meta["status"] == "interrupted");
+  const ExactNetwork n = read_network(net).value();
+  CHECK(n.units() == 3);
+  CHECK(n.dim == 6);
   CHECK(meta["seed"] == 1);
   // Nothing else was left behind (no temporary files).
   CHECK(outputs(dir) == std::vector<std::string>{"d.csv", "d.csv.json", "net.json"});
@@ -204,22 +214,9 @@ TEST_CASE("SIGINT during relugap train --algo exact: exit 130, the best network 
   auto red = test::run_cli("reduce dks " + g + " --kappa 4 -o " + data);
   REQUIRE_MESSAGE(red.exit_code == 0, red.err);
   Proc p = spawn({"train", data, "--units", "1", "--algo", "exact", "--seed", "1", "--progress", "-o", net}, dir);
-  int code = -1;
   // Handlers installed, and a progress line of the search itself (after the gd phase).
-  const bool running = wait_until(
-      p, [&] { return catches_sigint_and_sigterm(p.pid) && slurp(p.err).find("exact") != std::string::npos; }, code);
-  REQUIRE_MESSAGE(running, "train ended before the signal (exit " << code << "): " << slurp(p.err));
-  ::kill(p.pid, SIGINT);
-  code = wait_exit(p);
-  INFO("stdout: ", slurp(p.out), "\nstderr: ", slurp(p.err));
-  CHECK(code == 130);
-  CHECK(slurp(p.out).find("status:     interrupted") != std::string::npos);
-  CHECK(slurp(p.out).find("wrote " + net) != std::string::npos);
-  auto r = read_network(net);
-  REQUIRE_MESSAGE(r.ok(), r.error().message());
-  CHECK(r.value().units() == 1);
-  const auto meta = nlohmann::json::parse(slurp(net))["meta"];
-  CHECK(meta["status"] == "interrupted");
+  const auto meta = signal_train(p, SIGINT, net, [&] { return slurp(p.err).find("exact") != std::string::npos; });
+  CHECK(read_network(net).value().units() == 1);
   CHECK(meta["message"].get<std::string>().find("interrupted") != std::string::npos);
   REQUIRE(meta["lower_bound"].is_number());
   CHECK(meta["lower_bound"].get<double>() >= 0);
