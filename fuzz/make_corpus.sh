@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the seed corpus of every fuzz target: fuzz/make_corpus.sh [OUT_DIR]
 # (default: build-fuzz/seeds). OUT_DIR/<target>/ gets
-#   - the matching files of /work/shared/data and tests/data (golden files and
+#   - the matching files of data/ and tests/data (golden files and
 #     the malformed corpus tests/data/malformed/<format>/), files larger than
 #     SEED_LIMIT bytes (default 4096) cut to their first SEED_LIMIT bytes (a cut
 #     file is itself a good malformed seed);
@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$here/build-fuzz/seeds}"
 limit="${SEED_LIMIT:-4096}"
-shared="${RELUGAP_SHARED_DATA:-$here/../shared/data}"
+shared="${RELUGAP_DATA:-$here/data}"
 tests="$here/tests/data"
 mal="$tests/malformed"
 

@@ -9,7 +9,7 @@ using namespace relugap;
 using test::run_cli;
 
 namespace {
-const std::string kData = RELUGAP_SHARED_DATA;
+const std::string kData = RELUGAP_DATA;
 std::string q(const std::string& p) { return "'" + p + "'"; }
 
 nlohmann::json info_json(const std::string& path) {

@@ -18,7 +18,7 @@ using relugap::test::TempDir;
 
 namespace {
 
-std::string graph(const std::string& name) { return std::string(RELUGAP_SHARED_DATA) + "/graph/" + name; }
+std::string graph(const std::string& name) { return std::string(RELUGAP_DATA) + "/graph/" + name; }
 
 nlohmann::json sidecar(const std::string& data_path) {
   return nlohmann::json::parse(relugap::test::slurp(data_path + ".json"));

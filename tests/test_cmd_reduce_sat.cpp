@@ -17,7 +17,7 @@ using namespace relugap::test;
 using nlohmann::json;
 
 namespace {
-std::string data(const std::string& name) { return std::string(RELUGAP_SHARED_DATA) + "/sat/" + name; }
+std::string data(const std::string& name) { return std::string(RELUGAP_DATA) + "/sat/" + name; }
 std::string q(const std::string& s) { return "'" + s + "'"; }
 json sidecar(const std::string& out) { return json::parse(slurp(out + ".json")); }
 Cnf load(const std::string& path) {

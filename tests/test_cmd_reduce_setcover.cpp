@@ -19,7 +19,7 @@ using relugap::test::TempDir;
 
 namespace {
 
-const std::string kScp41 = std::string(RELUGAP_SHARED_DATA) + "/setcover/scp41.txt";
+const std::string kScp41 = std::string(RELUGAP_DATA) + "/setcover/scp41.txt";
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
 

@@ -20,7 +20,7 @@ using relugap::test::random_graph;
 namespace {
 
 Graph load(const std::string& name) {
-  auto r = read_graph(std::string(RELUGAP_SHARED_DATA) + "/graph/" + name);
+  auto r = read_graph(std::string(RELUGAP_DATA) + "/graph/" + name);
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().message()));
   return std::move(r).value();
 }

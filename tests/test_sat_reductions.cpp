@@ -464,7 +464,7 @@ TEST_CASE("sat1: on YES instances locally optimised w below the threshold decode
 
 TEST_CASE("SATLIB uf20: exact zero-loss certificates for sat2 and satk (k = 2, 3); sat1 at N + R") {
   for (int i = 1; i <= 5; ++i) {
-    const std::string path = std::string(RELUGAP_SHARED_DATA) + "/sat/uf20-0" + std::to_string(i) + ".cnf";
+    const std::string path = std::string(RELUGAP_DATA) + "/sat/uf20-0" + std::to_string(i) + ".cnf";
     auto cnf = read_cnf(path);
     REQUIRE_MESSAGE(cnf.ok(), path);
     const Cnf& f = cnf.value();

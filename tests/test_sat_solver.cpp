@@ -12,7 +12,7 @@ using namespace relugap::test;
 
 namespace {
 Cnf load(const std::string& name) {
-  auto r = read_cnf(std::string(RELUGAP_SHARED_DATA) + "/sat/" + name);
+  auto r = read_cnf(std::string(RELUGAP_DATA) + "/sat/" + name);
   REQUIRE_MESSAGE(r.ok(), name);
   return r.value();
 }

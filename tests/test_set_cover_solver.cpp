@@ -114,7 +114,7 @@ TEST_CASE("brute force refuses large instances") {
 }
 
 TEST_CASE("scp41: CBC proves 429, greedy gives an upper bound >= 429") {
-  auto inst = read_set_cover(std::string(RELUGAP_SHARED_DATA) + "/setcover/scp41.txt");
+  auto inst = read_set_cover(std::string(RELUGAP_DATA) + "/setcover/scp41.txt");
   REQUIRE(inst.ok());
   CHECK(inst.value().num_elements == 200);
   CHECK(inst.value().num_sets() == 1000);
@@ -133,7 +133,7 @@ TEST_CASE("scp41: CBC proves 429, greedy gives an upper bound >= 429") {
 }
 
 TEST_CASE("a tiny time limit on scp41 ends in a valid state") {
-  auto inst = read_set_cover(std::string(RELUGAP_SHARED_DATA) + "/setcover/scp41.txt");
+  auto inst = read_set_cover(std::string(RELUGAP_DATA) + "/setcover/scp41.txt");
   REQUIRE(inst.ok());
   CbcOptions opt;
   opt.time_limit = 0.01;
@@ -150,7 +150,7 @@ TEST_CASE("a tiny time limit on scp41 ends in a valid state") {
 }
 
 TEST_CASE("an interrupt request (SIGINT/SIGTERM flag) stops CBC in a valid state") {
-  auto inst = read_set_cover(std::string(RELUGAP_SHARED_DATA) + "/setcover/scp41.txt");
+  auto inst = read_set_cover(std::string(RELUGAP_DATA) + "/setcover/scp41.txt");
   REQUIRE(inst.ok());
   request_interrupt();
   auto cbc = solve_set_cover_cbc(inst.value());

@@ -530,7 +530,7 @@ TEST_CASE("unweighted and unit-ball forms: exact, same statements in their own s
 }
 
 TEST_CASE("scp41: bounds around K + 429 and the lifted CBC cover attains K + 429 exactly") {
-  auto inst = read_set_cover(std::string(RELUGAP_SHARED_DATA) + "/setcover/scp41.txt");
+  auto inst = read_set_cover(std::string(RELUGAP_DATA) + "/setcover/scp41.txt");
   REQUIRE(inst.ok());
   SetCoverReduction red(inst.value());
   const auto& k = red.constants();

@@ -1,4 +1,4 @@
-// Every benchmark file in shared/data parses to the sizes MANIFEST.md states;
+// Every benchmark file in data/ parses to the sizes data/MANIFEST.md states;
 // the raw/ graph files give the same graphs as the .clq files; the
 // nonstandard aim-50 file (header "p cnf 50 80 100") is rejected.
 #include <doctest/doctest.h>
@@ -8,7 +8,7 @@
 using namespace relugap;
 
 namespace {
-const std::string kData = RELUGAP_SHARED_DATA;
+const std::string kData = RELUGAP_DATA;
 
 Cnf cnf(const std::string& rel) {
   auto r = read_cnf(kData + "/" + rel);
@@ -99,7 +99,7 @@ TEST_CASE("set cover files: rows, columns and nonzeros as in MANIFEST.md") {
     for (auto c : s->costs) CHECK(c >= 1);
 }
 
-TEST_CASE("detect_kind on the shared files") {
+TEST_CASE("detect_kind on the data/ files") {
   CHECK(detect_kind(kData + "/sat/uf20-01.cnf") == FileKind::kCnf);
   CHECK(detect_kind(kData + "/graph/keller4.clq") == FileKind::kGraph);
   CHECK(detect_kind(kData + "/graph/raw/hamming6-2.txt") == FileKind::kGraph);
