@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<ReductionFamily>> builtin_families() {
   f.push_back(make_sat1_family());
   f.push_back(make_sat2_family());
   f.push_back(make_satk_family());
+  f.push_back(make_maxcut_family());
   return f;
 }
 

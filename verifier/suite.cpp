@@ -107,7 +107,9 @@ SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
     s.attempt = a;
     s.seed = derive_seed(opt.seed, a == 0 ? key : key + "/attempt=" + std::to_string(a));
     s.src = make_cell_source(it.reduction, it.size, it.kind == "yes", s.seed, base);
-    s.sol = fam.solve(s.src.source, s.src.params, SolveLimits{});
+    SolveLimits lim;
+    lim.time_limit = opt.source_time_limit;
+    s.sol = fam.solve(s.src.source, s.src.params, lim);
     check_interrupt(key);
     s.answer = fam.answer(s.sol, s.src);
     if (s.answer.answer == "unknown")
