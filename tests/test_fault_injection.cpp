@@ -626,7 +626,7 @@ TEST_CASE("source re-check: validity and value recomputed from the instance") {
   sc.costs = {2, 3, 1};
   const SourceInstance s1 = sc;
   auto chk = [](const SourceInstance& s, const DecodedSolution& d, std::uint32_t kappa = 0) {
-    return check_source_solution(SourceProblem{&s, kappa}, d);
+    return check_source_solution(SourceProblem{&s, kappa, {}}, d);
   };
   auto ok = chk(s1, std::vector<SetId>{SetId(0), SetId(2)});
   CHECK(ok.provided);

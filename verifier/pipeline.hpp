@@ -4,6 +4,7 @@
 // check every statement the reduction makes (verify.hpp).
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -12,14 +13,14 @@
 #include "instances/cnf.hpp"
 #include "instances/graph.hpp"
 #include "instances/set_cover.hpp"
+#include "verifier/family.hpp"
 #include "verifier/verify.hpp"
 
 namespace relugap {
 
-struct PipelineOptions {
-  std::string reduction;           ///< "setcover" | "dks" | "sat1" | "sat2" | "satk"
-  std::uint32_t kappa = 0;         ///< dks: κ (0 = required error)
-  std::size_t units = 3;           ///< satk: K
+/// FamilyParams (verifier/family.hpp) carries κ, K and the forms the family reads.
+struct PipelineOptions : FamilyParams {
+  std::string reduction;           ///< a registered family's name (family_names())
   double source_time_limit = 30;   ///< seconds for the source solver
   double trainer_time_limit = 10;  ///< seconds for each trainer
   unsigned threads = 1;
@@ -27,7 +28,7 @@ struct PipelineOptions {
   std::size_t gd_starts = 4;
   /// The exact trainer runs for one-unit reductions up to this many samples.
   std::size_t exact_max_samples = 40;
-  /// The net learner runs too when both are set (its budget r, η; REDUCTIONS.md §8).
+  /// The net learner runs too when both are set (its budget r, η; docs/reductions/training.md §1).
   /// A budget whose candidates exceed the learner's cap is reported as not checked.
   std::optional<std::size_t> net_r;
   std::optional<double> net_eta;
@@ -38,15 +39,18 @@ struct PipelineOptions {
 
 struct PipelineResult {
   VerifyReport report;
-  nlohmann::json info;  ///< source, solver status, sizes, trainer losses and times, seed, version
+  nlohmann::json info;      ///< source, solver status, sizes, trainer losses and times, seed, version
+  SourceSolution solution;  ///< what the family's source solver found
+  std::shared_ptr<const Reduction> reduction;  ///< the built reduction (for thresholds, lift, ...)
 };
 
 /// Throws Failure / std::invalid_argument on bad options (unknown reduction,
 /// source of the wrong kind, κ out of range, ...).
 PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions& opt);
 
-/// Reads the source file for `opt.reduction` (OR-Library set cover, DIMACS /
-/// edge-list graph, DIMACS CNF), then run_pipeline. Errors name FILE:LINE.
+/// Reads the source file for `opt.reduction` (the family's read_source: OR-Library
+/// set cover, DIMACS / edge-list graph, DIMACS CNF, lin2), then run_pipeline.
+/// Errors name FILE:LINE.
 PipelineResult run_pipeline_file(const std::string& path, const PipelineOptions& opt);
 
 }  // namespace relugap
