@@ -20,7 +20,7 @@ stop() {
   for d in slurmd slurmctld; do
     if [[ -f "$dir/$d.pid" ]]; then kill -9 "$(cat "$dir/$d.pid")" 2>/dev/null || true; rm -f "$dir/$d.pid"; fi
   done
-  if [[ -f "$dir/munged.pid" ]]; then kill "$(cat "$dir/munged.pid")" 2>/dev/null || true; rm -f "$dir/munged.pid"; fi
+  if [[ -f "$dir/munge/munged.pid" ]]; then kill "$(cat "$dir/munge/munged.pid")" 2>/dev/null || true; rm -f "$dir/munge/munged.pid"; fi
 }
 
 case "$cmd" in
@@ -40,7 +40,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# munge: its own key, socket and pid under DIR, run as the munge user.
+# munge: its own key, log and pid under DIR, run as the munge user, who must
+# be able to reach DIR.
+if ! su -s /bin/sh munge -c "test -x '$dir'" 2>/dev/null; then
+  echo "$0: the munge user cannot enter $dir (a parent folder is private); use a folder it can reach" >&2
+  exit 1
+fi
 mkdir -p "$dir/munge" "$dir/state" "$dir/spool"
 chown munge: "$dir/munge"; chmod 700 "$dir/munge"
 if [[ ! -f "$dir/munge/munge.key" ]]; then
@@ -51,7 +56,7 @@ fi
 # unless one already answers.
 if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   install -d -o munge -g munge -m 755 /run/munge
-  su -s /bin/sh munge -c "/usr/sbin/munged --key-file=$dir/munge/munge.key --pid-file=$dir/munged.pid --log-file=$dir/munge/munged.log --seed-file=$dir/munge/seed --force"
+  su -s /bin/sh munge -c "/usr/sbin/munged --key-file=$dir/munge/munge.key --pid-file=$dir/munge/munged.pid --log-file=$dir/munge/munged.log --seed-file=$dir/munge/seed --force"
   for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 munge -n | unmunge >/dev/null || { echo "$0: munged did not start (see $dir/munge/munged.log)" >&2; exit 1; }
@@ -64,6 +69,9 @@ sed -e "s|@HOST@|$host|g" -e "s|@CPUS@|$cpus|g" -e "s|@MEM@|$mem|g" -e "s|@DIR@|
     "$here/tests/slurm/slurm.conf.in" > "$dir/slurm.conf"
 export SLURM_CONF="$dir/slurm.conf"
 
+if pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null; then
+  echo "$0: a slurmctld or slurmd is already running on this machine; stop it first" >&2; exit 1
+fi
 /usr/sbin/slurmctld -f "$SLURM_CONF"
 /usr/sbin/slurmd -f "$SLURM_CONF"
 for _ in $(seq 100); do

@@ -6,6 +6,7 @@
 // 1 error (including cells that failed); 130 interrupted (rerun to resume).
 #include <unistd.h>
 
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -15,6 +16,8 @@
 #include "tools/command.hpp"
 #include "verifier/results_log.hpp"
 #include "verifier/sweep.hpp"
+#include "verifier/sweep_merge.hpp"
+#include "verifier/sweep_slurm.hpp"
 
 namespace relugap::cli {
 
@@ -24,7 +27,12 @@ namespace sweep_cmd {
 struct Args {
   std::string reductions = "setcover,dks,sat1,sat2,satk", sizes = "8,12,16", seeds = "1..3", kinds = "yes,no", shard;
   SweepOptions opt;
-  bool no_plots = false, progress = false;
+  bool no_plots = false, progress = false, no_timing = false;
+  std::size_t slurm_tasks = 0;
+  bool submit = false, wait = false;
+  std::string partition, time_limit;
+  std::string merge_dir;
+  bool merge_no_plots = false;
 };
 
 std::string fmt_prec(double x, int prec) {
@@ -79,14 +87,81 @@ void print_table(const std::vector<nlohmann::json>& rows) {
                "<= 0 reaches the YES threshold, >= 1 is at or above the NO threshold)\n";
 }
 
+/// The closing lines of a sweep or a merge: table, counts, files, exit code.
+void report_summary(const SweepSummary& s, bool sharded) {
+  if (!s.rows.empty()) print_table(s.rows);
+  std::cout << "cells: " << s.in_shard << (sharded ? " in this shard" : "") << " (" << s.skipped
+            << " already recorded, " << s.completed << " run now, " << s.failed << " failed)\n";
+  std::cout << "wrote " << s.jsonl << ", " << s.csv;
+  for (const auto& f : s.written) std::cout << ", " << f;
+  std::cout << "\n";
+  if (!s.plot_note.empty()) std::cout << "note: " << s.plot_note << "\n";
+  if (s.violations > 0)
+    std::cout << s.violations << " check(s) violated: see the \"violations\" field of the rows in " << s.jsonl << "\n";
+  if (s.failed > 0) {
+    std::cerr << "relugap sweep: " << s.failed << " cell(s) failed (not recorded; rerun to retry them)\n";
+    exit_code() = 1;
+  } else {
+    exit_code() = s.violations > 0 ? 4 : 0;
+  }
+}
+
+/// The absolute path of this program (for the Slurm scripts).
+std::string self_binary() {
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) fail("sweep.slurm", "/proc/self/exe", 0, "cannot find the relugap binary: " + ec.message());
+  return p.string();
+}
+
+void run_slurm(Args& a) {
+  SlurmOptions so;
+  so.tasks = a.slurm_tasks;
+  so.partition = a.partition;
+  so.time_limit = a.time_limit;
+  so.relugap_binary = self_binary();
+  sweep_grid(a.opt);  // validates the grid before anything is written
+  const SlurmScripts sc = write_slurm_scripts(a.opt, so);
+  std::cout << "wrote " << sc.array_script << " (array of " << so.tasks << " shard tasks), " << sc.merge_script << ", "
+            << sc.submit_script << "\n";
+  if (!a.submit) {
+    std::cout << "submit with: " << shell_quote(sc.submit_script) << " [--wait]\n";
+    exit_code() = 0;
+    return;
+  }
+  if (!on_path("sbatch")) fail("sweep.slurm", "sbatch", 0, "sbatch is not on PATH; is this a Slurm login node?");
+  std::cout.flush();
+  std::vector<std::string> argv = {"bash", sc.submit_script};
+  if (a.wait) argv.push_back("--wait");
+  const int rc = run_in_dir(sc.folder, argv, false);
+  if (rc != 0) {
+    std::cerr << "relugap sweep: " << (a.wait ? "the Slurm jobs" : "sbatch") << " failed (exit " << rc
+              << "); task logs are in " << sc.folder << "/logs; `relugap sweep merge " << a.opt.out_dir
+              << "` lists what is missing\n";
+    exit_code() = 1;
+    return;
+  }
+  if (a.wait)
+    std::cout << "merged results: " << (std::filesystem::path(a.opt.out_dir) / "results.csv").string() << "\n";
+  exit_code() = 0;
+}
+
 void run(Args& a) {
   SweepOptions& o = a.opt;
+  if (o.out_dir.empty()) fail("sweep.param", "sweep", 0, "-o/--output DIR is required");
   o.reductions = parse_name_list(a.reductions, "--reductions", sweep_reductions());
   o.sizes = parse_uint_list(a.sizes, "--sizes");
   o.seeds = parse_uint_list(a.seeds, "--seeds");
   o.kinds = parse_name_list(a.kinds, "--kinds", {"yes", "no"});
   if (!a.shard.empty()) o.shard = parse_shard(a.shard);
   o.plots = !a.no_plots;
+  o.csv_timing = !a.no_timing;
+  if (a.slurm_tasks > 0) {
+    if (o.shard) fail("sweep.param", "sweep", 0, "--slurm makes the shards itself; leave out --shard");
+    run_slurm(a);
+    return;
+  }
+  if (a.submit || a.wait) fail("sweep.param", "sweep", 0, "--submit and --wait go with --slurm N");
   const bool tty = ::isatty(2) != 0;
   o.progress = a.progress || tty;
   o.progress_cr = tty;
@@ -102,21 +177,30 @@ void run(Args& a) {
     exit_code() = 130;
     return;
   }
-  if (!s.rows.empty()) print_table(s.rows);
-  std::cout << "cells: " << s.in_shard << (o.shard ? " in this shard" : "") << " (" << s.skipped
-            << " already recorded, " << s.completed << " run now, " << s.failed << " failed)\n";
-  std::cout << "wrote " << s.jsonl << ", " << s.csv;
-  for (const auto& f : s.written) std::cout << ", " << f;
-  std::cout << "\n";
-  if (!s.plot_note.empty()) std::cout << "note: " << s.plot_note << "\n";
-  if (s.violations > 0)
-    std::cout << s.violations << " check(s) violated: see the \"violations\" field of the rows in " << s.jsonl << "\n";
-  if (s.failed > 0) {
-    std::cerr << "relugap sweep: " << s.failed << " cell(s) failed (not recorded; rerun to retry them)\n";
+  report_summary(s, o.shard.has_value());
+}
+
+void run_merge(Args& a) {
+  const SweepMergeReport r = merge_sweep(a.merge_dir, !a.merge_no_plots);
+  if (!r.complete()) {
+    std::cerr << "relugap sweep merge: " << r.missing.size() << " of " << r.cells << " cells are missing (" << r.rows
+              << " recorded by " << r.shards_found << " of " << r.shards << " shards); nothing written.\n";
+    const std::size_t show = std::min<std::size_t>(r.missing.size(), 10);
+    for (std::size_t i = 0; i < show; ++i) std::cerr << "  missing: " << r.missing[i] << "\n";
+    if (show < r.missing.size()) std::cerr << "  ... and " << r.missing.size() - show << " more\n";
+    const std::string list = slurm_array_list(r.incomplete);
+    const std::filesystem::path slurm = std::filesystem::path(a.merge_dir) / "slurm";
+    std::cerr << "shards with missing cells: " << list << "\n"
+              << "rerun them (they resume), e.g. on Slurm:\n"
+              << "  jid=$(sbatch --parsable --array=" << list << " " << shell_quote((slurm / "sweep.sbatch").string())
+              << ")\n"
+              << "  sbatch --dependency=afterok:$jid " << shell_quote((slurm / "merge.sbatch").string()) << "\n"
+              << "or with --shard I/" << r.shards << " on any machine, then merge again.\n";
     exit_code() = 1;
-  } else {
-    exit_code() = s.violations > 0 ? 4 : 0;
+    return;
   }
+  std::cout << "merged " << r.shards << " shards: " << r.rows << " cells\n";
+  report_summary(r.summary, false);
 }
 
 const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
@@ -143,12 +227,29 @@ const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
   app->add_option("--exact-max-samples", a->opt.exact_max_samples,
                   "run the exact trainer on one-unit sets up to this many samples")
       ->capture_default_str();
-  app->add_option("-o,--output", a->opt.out_dir, "output directory (results, plots; rerun to resume)")->required();
+  app->add_option("-o,--output", a->opt.out_dir, "output directory (results, plots; rerun to resume); required");
   app->add_option("--shard", a->shard,
                   "I/N: run only the cells with grid index % N == I; writes results.shard-I-of-N.{jsonl,csv}");
   app->add_flag("--no-plots", a->no_plots, "write the gnuplot scripts and data but do not run gnuplot");
   app->add_flag("--progress", a->progress, "progress line on stderr even when it is not a terminal");
-  app->callback([a] { guarded([&] { run(*a); }); });
+  app->add_flag("--no-timing", a->no_timing,
+                "leave the *_seconds columns out of results.csv (kept in the JSONL): equal grids give equal CSVs");
+  app->add_option("--slurm", a->slurm_tasks,
+                  "N: write DIR/slurm/ scripts for a Slurm job array of N shard tasks and a merge job")
+      ->check(at_least("--slurm", 1));
+  app->add_flag("--submit", a->submit, "with --slurm: submit the array and the merge job (sbatch)");
+  app->add_flag("--wait", a->wait, "with --submit: wait for the merge job and exit with its status");
+  app->add_option("--partition", a->partition, "with --slurm: the Slurm partition");
+  app->add_option("--time", a->time_limit, "with --slurm: the time limit of each task, e.g. 02:00:00");
+  CLI::App* merge = app->add_subcommand(
+      "merge", "merge the shards in DIR into the results, CSV and plots of a one-machine run; list missing cells");
+  merge->add_option("dir", a->merge_dir, "the sweep's output folder")->required();
+  merge->add_flag("--no-plots", a->merge_no_plots, "write the gnuplot scripts and data but do not run gnuplot");
+  merge->callback([a] { guarded([&] { run_merge(*a); }); });
+  app->callback([a, merge] {
+    if (merge->parsed()) return;
+    guarded([&] { run(*a); });
+  });
 });
 
 }  // namespace sweep_cmd

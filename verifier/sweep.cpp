@@ -221,7 +221,7 @@ std::vector<SweepCell> sweep_grid(const SweepOptions& o) {
 
 std::string sweep_results_stem(const SweepOptions& o) {
   if (!o.shard) return "results";
-  return "results.shard-" + std::to_string(o.shard->first) + "-of-" + std::to_string(o.shard->second);
+  return sweep_shard_stem(*o.shard, "results");
 }
 
 const std::vector<std::string>& sweep_columns() {
@@ -376,14 +376,14 @@ bool on_path(const std::string& program) {
   return false;
 }
 
-int run_in_dir(const std::string& dir, const std::vector<std::string>& argv) {
+int run_in_dir(const std::string& dir, const std::vector<std::string>& argv, bool quiet) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) return 127;
   if (pid == 0) {
-    const int null = ::open("/dev/null", O_RDWR);
+    const int null = quiet ? ::open("/dev/null", O_RDWR) : -1;
     if (null >= 0) {
       ::dup2(null, 0);
       ::dup2(null, 1);
@@ -596,6 +596,72 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
 
 // ---- the sweep -------------------------------------------------------------------
 
+std::string sweep_shard_stem(const std::pair<std::size_t, std::size_t>& shard, const std::string& prefix) {
+  return prefix + ".shard-" + std::to_string(shard.first) + "-of-" + std::to_string(shard.second);
+}
+
+std::vector<std::string> sweep_csv_columns(const SweepOptions& opt) {
+  std::vector<std::string> cols;
+  for (const auto& c : sweep_columns())
+    if (opt.csv_timing || !c.ends_with("_seconds")) cols.push_back(c);
+  return cols;
+}
+
+json sweep_meta(const SweepOptions& opt, std::size_t cells) {
+  const std::string stem = sweep_results_stem(opt);
+  return {{"relugap_version", kVersion},
+          {"command", "sweep"},
+          {"reductions", opt.reductions},
+          {"sizes", opt.sizes},
+          {"seeds", opt.seeds},
+          {"kinds", opt.kinds},
+          {"seed", opt.global_seed},
+          {"threads", opt.threads},
+          {"trainer_time_limit", opt.trainer_time_limit},
+          {"source_time_limit", opt.source_time_limit},
+          {"units", opt.units},
+          {"gd_starts", opt.gd_starts},
+          {"exact_max_samples", opt.exact_max_samples},
+          {"csv_timing", opt.csv_timing},
+          {"shard", opt.shard ? json{opt.shard->first, opt.shard->second} : json(nullptr)},
+          {"cells", cells},
+          {"results", {stem + ".jsonl", stem + ".csv"}}};
+}
+
+void finish_sweep(const SweepOptions& opt, const std::vector<SweepCell>& grid, std::vector<json> rows,
+                  SweepSummary& sum, bool plots) {
+  std::map<std::string, std::size_t> index_of;
+  for (const auto& c : grid) index_of[c.key] = c.index;
+  // The CSV in grid order (ResultsLog keeps it in completion order).
+  std::stable_sort(rows.begin(), rows.end(), [&](const json& a, const json& b) {
+    const std::string ka = a["key"].get<std::string>(), kb = b["key"].get<std::string>();
+    const auto ia = index_of.find(ka), ib = index_of.find(kb);
+    const std::size_t xa = ia == index_of.end() ? SIZE_MAX : ia->second;
+    const std::size_t xb = ib == index_of.end() ? SIZE_MAX : ib->second;
+    return xa != xb ? xa < xb : ka < kb;
+  });
+  const std::vector<std::string> cols = sweep_csv_columns(opt);
+  write_file_atomic(sum.csv, [&](std::ostream& os) {
+    for (std::size_t i = 0; i < cols.size(); ++i) os << (i ? "," : "") << cols[i];
+    os << "\n";
+    for (const auto& r : rows) {
+      for (std::size_t i = 0; i < cols.size(); ++i)
+        os << (i ? "," : "") << (r.contains(cols[i]) ? csv_field(r[cols[i]]) : "");
+      os << "\n";
+    }
+  });
+  sum.violations = 0;
+  for (const auto& r : rows) sum.violations += r.value("violated", std::size_t{0});
+  sum.rows = std::move(rows);
+  if (!plots) return;
+  if (opt.shard) {
+    sum.plot_note = "plots are drawn by `relugap sweep merge` (docs/manual/cluster.md), not per shard";
+  } else {
+    auto files = write_sweep_plots(opt.out_dir, sum.rows, opt.plots, sum.plot_note);
+    sum.written.insert(sum.written.end(), files.begin(), files.end());
+  }
+}
+
 SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
   const std::vector<SweepCell> grid = sweep_grid(opt);
   std::filesystem::create_directories(opt.out_dir);
@@ -605,7 +671,15 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
   sum.total = grid.size();
   sum.jsonl = (dir / (stem + ".jsonl")).string();
   sum.csv = (dir / (stem + ".csv")).string();
-  ResultsLog log(sum.jsonl, sum.csv, sweep_columns());
+  if (!opt.shard && !std::filesystem::exists(sum.jsonl)) {
+    // Shards of this folder are merged, not silently run again on one machine.
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+      if (const std::string n = e.path().filename().string(); n.starts_with("sweep.shard-") && n.ends_with(".json"))
+        fail("sweep.shards", opt.out_dir, 0,
+             "this folder holds shard results (" + n + "); merge them with `relugap sweep merge " + opt.out_dir +
+                 "`, or give another -o");
+  }
+  ResultsLog log(sum.jsonl, sum.csv, sweep_csv_columns(opt));
 
   // Rows already in the log must come from this sweep (same derived seeds).
   std::map<std::string, std::size_t> index_of;
@@ -638,26 +712,9 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
     todo.push_back(c);
   }
 
-  const json meta = {{"relugap_version", kVersion},
-                     {"command", "sweep"},
-                     {"reductions", opt.reductions},
-                     {"sizes", opt.sizes},
-                     {"seeds", opt.seeds},
-                     {"kinds", opt.kinds},
-                     {"seed", opt.global_seed},
-                     {"threads", opt.threads},
-                     {"trainer_time_limit", opt.trainer_time_limit},
-                     {"source_time_limit", opt.source_time_limit},
-                     {"units", opt.units},
-                     {"gd_starts", opt.gd_starts},
-                     {"exact_max_samples", opt.exact_max_samples},
-                     {"shard", opt.shard ? json{opt.shard->first, opt.shard->second} : json(nullptr)},
-                     {"cells", grid.size()},
-                     {"results", {stem + ".jsonl", stem + ".csv"}}};
-  const std::string meta_path = (dir / (opt.shard ? "sweep.shard-" + std::to_string(opt.shard->first) + "-of-" +
-                                                        std::to_string(opt.shard->second) + ".json"
-                                                  : std::string("sweep.json")))
-                                    .string();
+  const json meta = sweep_meta(opt, grid.size());
+  const std::string meta_path =
+      (dir / (opt.shard ? sweep_shard_stem(*opt.shard, "sweep") + ".json" : std::string("sweep.json"))).string();
   write_file_atomic(meta_path, [&](std::ostream& os) { os << meta.dump(2) << "\n"; });
   sum.written.push_back(meta_path);
 
@@ -746,36 +803,7 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
   if (opt.progress && opt.progress_cr) progress << "\n";
   sum.interrupted = interrupted() && sum.skipped + sum.completed + sum.failed < sum.in_shard;
 
-  // The CSV again, in grid order (ResultsLog keeps it in completion order).
-  std::vector<json> rows = log.rows();
-  std::stable_sort(rows.begin(), rows.end(), [&](const json& a, const json& b) {
-    const std::string ka = a["key"].get<std::string>(), kb = b["key"].get<std::string>();
-    const auto ia = index_of.find(ka), ib = index_of.find(kb);
-    const std::size_t xa = ia == index_of.end() ? SIZE_MAX : ia->second;
-    const std::size_t xb = ib == index_of.end() ? SIZE_MAX : ib->second;
-    return xa != xb ? xa < xb : ka < kb;
-  });
-  write_file_atomic(sum.csv, [&](std::ostream& os) {
-    const auto& cols = sweep_columns();
-    for (std::size_t i = 0; i < cols.size(); ++i) os << (i ? "," : "") << cols[i];
-    os << "\n";
-    for (const auto& r : rows) {
-      for (std::size_t i = 0; i < cols.size(); ++i)
-        os << (i ? "," : "") << (r.contains(cols[i]) ? csv_field(r[cols[i]]) : "");
-      os << "\n";
-    }
-  });
-  for (const auto& r : rows) sum.violations += r.value("violated", std::size_t{0});
-  sum.rows = rows;
-
-  if (!sum.interrupted) {
-    if (opt.shard) {
-      sum.plot_note = "plots are drawn by the merged sweep (see docs/manual/sweep.md), not per shard";
-    } else {
-      auto files = write_sweep_plots(opt.out_dir, rows, opt.plots, sum.plot_note);
-      sum.written.insert(sum.written.end(), files.begin(), files.end());
-    }
-  }
+  finish_sweep(opt, grid, log.rows(), sum, !sum.interrupted);
   return sum;
 }
 

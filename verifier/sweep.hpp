@@ -98,7 +98,8 @@ struct SweepOptions {
   std::string out_dir;
   std::optional<std::pair<std::size_t, std::size_t>> shard;  ///< {I, N}: cells with index % N == I
   bool plots = true;
-  bool progress = false;    ///< progress line on the progress stream
+  bool csv_timing = true;  ///< false (--no-timing): results.csv leaves out the *_seconds columns (the JSONL keeps them)
+  bool progress = false;   ///< progress line on the progress stream
   bool progress_cr = true;  ///< redraw it in place ("\r", for a terminal) instead of one line per update
 };
 
@@ -121,6 +122,20 @@ const std::vector<std::string>& sweep_columns();
 /// A row with the timing columns (every key ending in "_seconds") removed:
 /// what must not depend on the thread count or on interruptions.
 nlohmann::json without_timing(const nlohmann::json& row);
+
+struct SweepSummary;
+/// The CSV columns of this sweep: sweep_columns(), less the timing ones when !opt.csv_timing.
+std::vector<std::string> sweep_csv_columns(const SweepOptions& opt);
+/// "PREFIX.shard-I-of-N".
+std::string sweep_shard_stem(const std::pair<std::size_t, std::size_t>& shard, const std::string& prefix);
+/// The sweep.json (or sweep.shard-I-of-N.json) record of a sweep over `cells` cells:
+/// version, grid, seed and every option that changes a row.
+nlohmann::json sweep_meta(const SweepOptions& opt, std::size_t cells);
+/// The end of a sweep, shared with `sweep merge`: sorts `rows` into grid order,
+/// writes sum.csv atomically, counts violations into `sum` and, when `plots` and
+/// the sweep is not a shard, writes the plots (a shard gets a plot_note instead).
+void finish_sweep(const SweepOptions& opt, const std::vector<SweepCell>& grid, std::vector<nlohmann::json> rows,
+                  SweepSummary& sum, bool plots);
 
 /// Runs one cell: generate, run_pipeline, and the row. Throws on a bad cell.
 nlohmann::json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt);
@@ -155,9 +170,9 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress);
 std::vector<std::string> write_sweep_plots(const std::string& dir, const std::vector<nlohmann::json>& rows,
                                            bool run_gnuplot, std::string& note);
 
-/// Runs `program args...` with working directory `dir`, output to /dev/null;
-/// returns its exit status (127 if it could not be started).
-int run_in_dir(const std::string& dir, const std::vector<std::string>& argv);
+/// Runs `program args...` with working directory `dir`, its output to /dev/null
+/// when `quiet` (else to ours); returns its exit status (127 if it could not be started).
+int run_in_dir(const std::string& dir, const std::vector<std::string>& argv, bool quiet = true);
 /// True iff `program` is an executable file on PATH.
 bool on_path(const std::string& program);
 

@@ -17,9 +17,11 @@ bin="$(realpath "${1:-$here/build/relugap}")"
 if [[ "$(id -u)" -ne 0 ]]; then echo "test_slurm_sweep: skipped (needs root to run the Slurm daemons)"; exit 77; fi
 
 work=$(mktemp -d /tmp/relugap-slurm.XXXXXX)
+chmod 755 "$work"  # the munge user keeps its key and log below it
 cleanup() { "$here/scripts/slurm_local.sh" stop "$work/slurm" || true; }
 trap cleanup EXIT
-eval "$("$here/scripts/slurm_local.sh" start "$work/slurm")"
+env_line=$("$here/scripts/slurm_local.sh" start "$work/slurm")
+eval "$env_line"
 echo "== slurm up: $(sinfo -h -o '%P %a %D %t')"
 
 grid=(--reductions setcover,dks,sat1 --sizes 5,6 --seeds 1..2 --seed 11 --trainer-time-limit 5
