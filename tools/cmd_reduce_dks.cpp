@@ -108,6 +108,8 @@ void run(const DksCliOptions& o) {
     found_set = *set;
     sc.bounds.source_status = sol.status_text;
     b = fam.bounds(red, sol);
+    if (sol.lower) b.constants["tau_found"] = *sol.lower;
+    if (sol.upper) b.constants["tau_upper_bound"] = *sol.upper;
     found_edges = sol.info.value("edges_inside", std::uint64_t{0});
     const std::uint64_t ub = sol.info.value("upper_bound", std::uint64_t{0});
     cert = red.lift(*found_set);

@@ -167,6 +167,12 @@ class ReductionFamily {
   // ---- the source solver ------------------------------------------------------------
   [[nodiscard]] virtual SourceSolution solve(const SourceInstance& src, const FamilyParams& p,
                                              const SolveLimits& lim) const = 0;
+  /// The suite's solve of a generated cell: default solve(); a family may use
+  /// the cell's planted certificate instead (the SAT families: a checked planted
+  /// model; the bounds are the same, only the certificate differs).
+  [[nodiscard]] virtual SourceSolution solve_cell(const CellSource& cell, const SolveLimits& lim) const {
+    return solve(cell.source, cell.params, lim);
+  }
   /// True when the family reads FamilyParams::units (a sweep's rows then record it).
   [[nodiscard]] virtual bool reads_units() const { return false; }
   /// True when the solver keeps global state (CBC): the sweep runs its cells one at a time.

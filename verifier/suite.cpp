@@ -109,7 +109,7 @@ SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
     s.src = make_cell_source(it.reduction, it.size, it.kind == "yes", s.seed, base);
     SolveLimits lim;
     lim.time_limit = opt.source_time_limit;
-    s.sol = fam.solve(s.src.source, s.src.params, lim);
+    s.sol = fam.solve_cell(s.src, lim);
     check_interrupt(key);
     s.answer = fam.answer(s.sol, s.src);
     if (s.answer.answer == "unknown")
@@ -319,7 +319,6 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                            {"source", source_file},
                            {"source_status", s.sol.status_text},
                            {"source_optimum", rat(b.source_optimum)},
-                           {"source_solution", s.sol.to_json()},
                            {"opt_lower", rat(b.loss_lower)},
                            {"opt_upper", rat(b.loss_upper)},
                            {"certificate_loss", rat(cert_loss)},
