@@ -210,12 +210,8 @@ TrainingSet parse_npy(std::string_view b, const std::string& file) {
   return data;
 }
 
-std::string npy_bytes(const TrainingSet& data, const std::string& file) {
-  const std::uint64_t m = data.samples(), cols = data.dim + 2;
-  if (m > 0 && cols > std::numeric_limits<std::uint64_t>::max() / 8 / m)
-    fail("npy.size", file, 0, "the set is too large for a dense NPY array");
-  std::string header =
-      "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(m) + ", " + std::to_string(cols) + "), }";
+std::string npy_header(const std::string& descr, const std::string& shape) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad with spaces so that the data starts at a multiple of 64 bytes, then a newline.
   std::size_t prefix = 10;
   if (prefix + header.size() + 1 > 0xffff) prefix = 12;  // needs version 2.0
@@ -226,19 +222,95 @@ std::string npy_bytes(const TrainingSet& data, const std::string& file) {
   out.push_back('\0');
   put_le(out, header.size(), prefix == 10 ? 2 : 4);
   out += header;
-  out.reserve(out.size() + m * cols * 8);
-  std::vector<double> dense(cols);
+  return out;
+}
+
+std::string npy_bytes(const TrainingSet& data, const std::string& file) {
+  const std::uint64_t m = data.samples(), cols = data.dim + 2;
+  if (m > 0 && cols > std::numeric_limits<std::uint64_t>::max() / 8 / m)
+    fail("npy.size", file, 0, "the set is too large for a dense NPY array");
+  std::string out = npy_header("<f8", "(" + std::to_string(m) + ", " + std::to_string(cols) + ")");
+  const std::size_t start = out.size();
+  // One zero-filled buffer, then each row's nonzeros, y and c stored in place
+  // (little-endian hosts copy the doubles' bytes; others go through put_le).
+  out.resize(start + m * cols * 8, '\0');
+  char* base = out.data() + start;
+  auto put = [](char* at, double v) {
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(at, &v, 8);
+    } else {
+      const auto u = std::bit_cast<std::uint64_t>(v);
+      for (int i = 0; i < 8; ++i) at[i] = static_cast<char>((u >> (8 * i)) & 0xff);
+    }
+  };
   for (std::size_t i = 0; i < m; ++i) {
-    std::fill(dense.begin(), dense.end(), 0.0);
-    SampleId s(static_cast<std::uint32_t>(i));
-    auto cs = data.row_cols(s);
-    auto vs = data.row_vals(s);
-    for (std::size_t k = 0; k < cs.size(); ++k) dense[cs[k]] = vs[k];
-    dense[cols - 2] = data.y[i];
-    dense[cols - 1] = data.c[i];
-    for (double v : dense) put_le(out, std::bit_cast<std::uint64_t>(v), 8);
+    char* row = base + i * cols * 8;
+    for (std::size_t k = data.row_ptr[i]; k < data.row_ptr[i + 1]; ++k)
+      put(row + std::size_t{data.col[k]} * 8, data.val[k]);
+    put(row + (cols - 2) * 8, data.y[i]);
+    put(row + (cols - 1) * 8, data.c[i]);
   }
   return out;
 }
+
+NpyArray parse_npy_array(std::string_view b, const std::string& file) {
+  if (b.size() < 10 || b.substr(0, 6) != kMagic)
+    fail("npy.magic", file, 0, "not an NPY file (missing the \\x93NUMPY magic)");
+  const auto major = static_cast<unsigned char>(b[6]), minor = static_cast<unsigned char>(b[7]);
+  if ((major != 1 && major != 2) || minor != 0)
+    fail("npy.version", file, 0,
+         "NPY format version " + std::to_string(major) + "." + std::to_string(minor) + " not supported (1.0 or 2.0)");
+  const std::size_t len_bytes = major == 1 ? 2 : 4;
+  if (b.size() < 8 + len_bytes) fail("npy.header", file, 0, "file ends inside the NPY header");
+  const std::uint64_t hlen = read_le(b, 8, len_bytes);
+  const std::uint64_t data_start = 8 + len_bytes + hlen;
+  if (data_start > b.size()) fail("npy.header", file, 0, "file ends inside the NPY header");
+  std::string_view htext = b.substr(8 + len_bytes, hlen);
+  if (htext.empty() || htext.back() != '\n') fail("npy.header", file, 0, "NPY header does not end with a newline");
+  for (char ch : htext)
+    if (static_cast<unsigned char>(ch) >= 0x80 || (static_cast<unsigned char>(ch) < 0x20 && ch != '\n'))
+      fail("npy.header", file, 0, "NPY header contains non-ASCII bytes");
+  NpyHeader h = HeaderParser(htext, file).parse();
+  if (*h.fortran_order)
+    fail("npy.order", file, 0, "Fortran-order arrays not supported: save a C-order array (np.ascontiguousarray)");
+  NpyArray a;
+  a.descr = *h.descr;
+  a.shape = *h.shape;
+  std::size_t item = 0;
+  if (a.descr == "<f8" || a.descr == "<i8") {
+    item = 8;
+  } else if (a.descr == "<i4") {
+    item = 4;
+  } else if (a.descr.size() >= 3 && (a.descr[0] == '|' || a.descr[0] == '<') &&
+             (a.descr[1] == 'S' || a.descr[1] == 'U')) {
+    auto n = parse_u64(std::string_view(a.descr).substr(2));
+    if (!n || *n == 0 || *n > 64) fail("npy.dtype", file, 0, "dtype '" + a.descr + "' not supported");
+    item = static_cast<std::size_t>(*n) * (a.descr[1] == 'U' ? 4 : 1);
+  } else {
+    fail("npy.dtype", file, 0, "dtype '" + a.descr + "' not supported (expected '<f8', '<i4', '<i8' or a string)");
+  }
+  const std::uint64_t have = b.size() - data_start;
+  std::uint64_t count = 1;
+  for (auto d : a.shape) {
+    if (d != 0 && count > have / d)
+      fail("npy.size", file, 0, "shape " + shape_text(a.shape) + " does not fit the file");
+    count *= d;
+  }
+  if (count > have / item || count * item != have)
+    fail("npy.size", file, 0,
+         "shape " + shape_text(a.shape) + " needs " + std::to_string(count) + " items of " + std::to_string(item) +
+             " bytes, the file has " + std::to_string(have) + " data bytes");
+  a.count = count;
+  a.item = item;
+  a.data = b.substr(data_start);
+  return a;
+}
+
+std::int64_t NpyArray::integer(std::size_t i) const {
+  if (item == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(read_le(data, i * 4, 4)));
+  return static_cast<std::int64_t>(read_le(data, i * 8, 8));
+}
+
+double NpyArray::real(std::size_t i) const { return read_f64(data, i * 8); }
 
 }  // namespace relugap::io_detail

@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "cli_run.hpp"
 #include "instances/io.hpp"
@@ -72,7 +73,8 @@ TEST_CASE("the manifest lists exactly the files on disk, with their sha256 and s
   // Every instance names three listed files, and nothing is left beside the suite.
   for (const auto& it : m["instances"])
     for (const char* k : {"data", "sidecar", "source"}) CHECK(listed.count(it[k].get<std::string>()) == 1);
-  CHECK(m["files"].size() == 3 * m["instances"].size());
+  CHECK(m["files"].size() == 3 * m["instances"].size() + 1);  // + status.solu
+  CHECK(listed.count("status.solu") == 1);
   for (const auto& e : fs::directory_iterator(fs::path(dir).parent_path()))
     CHECK_MESSAGE(e.path().filename().string().find("staging") == std::string::npos, e.path());
 }
@@ -88,7 +90,9 @@ TEST_CASE("every set reads back; the certificate's exact loss equals the stated 
     auto loaded = read_training_set(dir + "/" + it["data"].get<std::string>());
     REQUIRE(loaded.ok());
     const auto& ls = loaded.value();
-    CHECK(ls.format == DataFormat::kNpy);
+    // Sparse sets (X under 10% nonzero) are written as CSR .npz, the others as .npy.
+    const bool sparse = ls.data.nnz() * 10 < ls.data.samples() * ls.data.dim;
+    CHECK(ls.format == (sparse ? DataFormat::kNpz : DataFormat::kNpy));
     REQUIRE(ls.sidecar.has_value());
     const Sidecar& sc = *ls.sidecar;
     CHECK(ls.data.samples() == it["samples"].get<std::size_t>());
@@ -173,4 +177,36 @@ TEST_CASE("a directory that is not a suite is never replaced; bad options fail")
     CHECK_MESSAGE(e.path().filename().string().find("staging") == std::string::npos, e.path());
   CHECK_THROWS_AS(suite_plan("huge"), Failure);
   CHECK(suite_plan("small").size() == 20);
+}
+
+TEST_CASE("status.solu: one MIPLIB-style line per item, consistent with the manifest") {
+  const std::string dir = small_suite();
+  const json m = json::parse(slurp(dir + "/manifest.json"));
+  std::istringstream in(slurp(dir + "/status.solu"));
+  std::string line;
+  std::size_t i = 0, npz = 0;
+  while (std::getline(in, line)) {
+    REQUIRE(i < m["instances"].size());
+    const json& it = m["instances"][i++];
+    CAPTURE(line);
+    std::istringstream ls(line);
+    std::string tag, name;
+    ls >> tag >> name;
+    CHECK(name == it["name"].get<std::string>());
+    const bool proved = it["decision"]["answer_proved"].get<bool>();
+    if (tag == "=opt=") {
+      CHECK(it["opt_lower"]["exact"] == it["opt_upper"]["exact"]);
+    } else if (tag == "=unkn=") {
+      CHECK_FALSE(proved);
+    } else {
+      CHECK(proved);
+      CHECK(tag == "=" + it["kind"].get<std::string>() + "=");
+      CHECK(line.find('[') != std::string::npos);
+      if (!it["opt_upper"].is_null())
+        CHECK(line.find(it["opt_upper"]["exact"].get<std::string>() + "]") != std::string::npos);
+    }
+    npz += it["data"].get<std::string>().ends_with(".npz") ? 1 : 0;
+  }
+  CHECK(i == m["instances"].size());
+  CHECK(npz > 0);  // the small suite has sparse items (set cover, SAT)
 }

@@ -51,4 +51,10 @@ struct SuiteOptions {
 /// is not empty and holds no manifest.json. On failure DIR is untouched.
 nlohmann::json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, std::ostream& log);
 
+/// DIR/status.solu (MIPLIB style), one line per manifest item: "=opt=  NAME V"
+/// when the lower and upper bounds on OPT are equal, "=yes=   NAME [LO, HI]" /
+/// "=no=   NAME [LO, HI]" when the answer is proved (HI "inf" without an upper
+/// bound), else "=unkn= NAME". Values are exact total losses ("p/q").
+void write_suite_status(std::ostream& os, const nlohmann::json& instances);
+
 }  // namespace relugap
