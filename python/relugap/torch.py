@@ -26,16 +26,16 @@ def _dense(X) -> np.ndarray:
 
 
 def tensors(inst, dtype=torch.float64, sparse: Optional[bool] = None):
-    """(X, y, c) as tensors. X is a sparse CSR tensor when the instance is
+    """(X, y, c) as tensors. X is a sparse COO tensor when the instance is
     stored sparse (npz/libsvm) unless ``sparse=False``."""
     is_sp = hasattr(inst.X, "tocsr")
     if sparse is None:
         sparse = is_sp
     if sparse:
-        A = inst.X.tocsr() if is_sp else __import__("scipy.sparse").sparse.csr_matrix(inst.X)
-        X = torch.sparse_csr_tensor(torch.from_numpy(A.indptr.astype(np.int64)),
-                                    torch.from_numpy(A.indices.astype(np.int64)),
-                                    torch.from_numpy(A.data).to(dtype), size=A.shape)
+        import scipy.sparse as sp
+        A = sp.coo_matrix(inst.X)
+        idx = torch.from_numpy(np.vstack([A.row, A.col]).astype(np.int64))
+        X = torch.sparse_coo_tensor(idx, torch.from_numpy(A.data).to(dtype), size=A.shape).coalesce()
     else:
         X = torch.from_numpy(np.ascontiguousarray(_dense(inst.X))).to(dtype)
     return X, torch.from_numpy(inst.y).to(dtype), torch.from_numpy(inst.c).to(dtype)
@@ -78,7 +78,7 @@ class ReLUNet(nn.Module):
         return int(self.W.shape[0])
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        Z = X @ self.W.t() if not X.is_sparse_csr and not X.is_sparse else torch.sparse.mm(X, self.W.t())
+        Z = torch.sparse.mm(X, self.W.t()) if X.is_sparse else X @ self.W.t()
         return torch.relu(Z) @ self.a
 
     def loss(self, X: torch.Tensor, y: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
