@@ -24,6 +24,8 @@ void check_weight(double c, const std::string& what, const char* prefix, const s
 // Per-format codecs. Readers throw Failure; writers only format (no I/O).
 TrainingSet parse_npy(std::string_view bytes, const std::string& file);
 std::string npy_bytes(const TrainingSet& data, const std::string& file);
+/// Writes the NPY file atomically in pieces of about 1 MiB (same bytes as npy_bytes).
+void write_npy_file(const std::string& path, const TrainingSet& data);
 /// An NPY file's bytes for an array of `descr` (e.g. "<f8") and `shape` (a Python tuple, "(3,)"), header only.
 std::string npy_header(const std::string& descr, const std::string& shape);
 

@@ -3,11 +3,13 @@
 // are read; anything else (other dtypes, Fortran order, other ranks, a data
 // size that does not match the shape) is rejected with an "npy.*" error.
 // NPY is binary: errors carry no line number but name the row and column.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include "instances/atomic_write.hpp"
 #include "instances/error.hpp"
 #include "instances/io_internal.hpp"
 #include "instances/text_reader.hpp"
@@ -225,32 +227,60 @@ std::string npy_header(const std::string& descr, const std::string& shape) {
   return out;
 }
 
-std::string npy_bytes(const TrainingSet& data, const std::string& file) {
-  const std::uint64_t m = data.samples(), cols = data.dim + 2;
-  if (m > 0 && cols > std::numeric_limits<std::uint64_t>::max() / 8 / m)
-    fail("npy.size", file, 0, "the set is too large for a dense NPY array");
-  std::string out = npy_header("<f8", "(" + std::to_string(m) + ", " + std::to_string(cols) + ")");
-  const std::size_t start = out.size();
-  // One zero-filled buffer, then each row's nonzeros, y and c stored in place
-  // (little-endian hosts copy the doubles' bytes; others go through put_le).
-  out.resize(start + m * cols * 8, '\0');
-  char* base = out.data() + start;
+namespace {
+void put_row(char* row, const TrainingSet& data, std::size_t i, std::size_t cols) {
   auto put = [](char* at, double v) {
     if constexpr (std::endian::native == std::endian::little) {
       std::memcpy(at, &v, 8);
     } else {
       const auto u = std::bit_cast<std::uint64_t>(v);
-      for (int i = 0; i < 8; ++i) at[i] = static_cast<char>((u >> (8 * i)) & 0xff);
+      for (int b = 0; b < 8; ++b) at[b] = static_cast<char>((u >> (8 * b)) & 0xff);
     }
   };
-  for (std::size_t i = 0; i < m; ++i) {
-    char* row = base + i * cols * 8;
-    for (std::size_t k = data.row_ptr[i]; k < data.row_ptr[i + 1]; ++k)
-      put(row + std::size_t{data.col[k]} * 8, data.val[k]);
-    put(row + (cols - 2) * 8, data.y[i]);
-    put(row + (cols - 1) * 8, data.c[i]);
-  }
+  std::memset(row, 0, cols * 8);
+  for (std::size_t k = data.row_ptr[i]; k < data.row_ptr[i + 1]; ++k)
+    put(row + std::size_t{data.col[k]} * 8, data.val[k]);
+  put(row + (cols - 2) * 8, data.y[i]);
+  put(row + (cols - 1) * 8, data.c[i]);
+}
+
+std::uint64_t npy_cols(const TrainingSet& data, const std::string& file) {
+  const std::uint64_t m = data.samples(), cols = data.dim + 2;
+  if (m > 0 && cols > std::numeric_limits<std::uint64_t>::max() / 8 / m)
+    fail("npy.size", file, 0, "the set is too large for a dense NPY array");
+  return cols;
+}
+}  // namespace
+
+std::string npy_bytes(const TrainingSet& data, const std::string& file) {
+  const std::uint64_t m = data.samples(), cols = npy_cols(data, file);
+  std::string out = npy_header("<f8", "(" + std::to_string(m) + ", " + std::to_string(cols) + ")");
+  const std::size_t start = out.size();
+  out.resize(start + m * cols * 8);
+  for (std::size_t i = 0; i < m; ++i) put_row(out.data() + start + i * cols * 8, data, i, cols);
   return out;
+}
+
+void write_npy_file(const std::string& path, const TrainingSet& data) {
+  const std::uint64_t m = data.samples(), cols = npy_cols(data, path);
+  // Rows go out in pieces of about 1 MiB (at least one row): the buffer stays
+  // in cache and the file is never held whole in memory.
+  const std::size_t row_bytes = cols * 8;
+  const std::size_t rows_per_chunk = std::max<std::size_t>(1, (std::size_t{1} << 20) / row_bytes);
+  std::size_t next_row = 0;
+  bool header_done = false;
+  write_chunks_atomic(path, [&](std::string& chunk) {
+    if (!header_done) {
+      chunk = npy_header("<f8", "(" + std::to_string(m) + ", " + std::to_string(cols) + ")");
+      header_done = true;
+      return next_row < m;
+    }
+    const std::size_t n = std::min<std::size_t>(rows_per_chunk, m - next_row);
+    chunk.resize(n * row_bytes);
+    for (std::size_t r = 0; r < n; ++r) put_row(chunk.data() + r * row_bytes, data, next_row + r, cols);
+    next_row += n;
+    return next_row < m;
+  });
 }
 
 NpyArray parse_npy_array(std::string_view b, const std::string& file) {

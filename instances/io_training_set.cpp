@@ -252,7 +252,7 @@ void write_training_set(const std::string& path, const TrainingSet& data, DataFo
   check_writable(data, path);
   switch (format) {
     case DataFormat::kNpy:
-      write_bytes_atomic(path, npy_bytes(data, path));
+      write_npy_file(path, data);
       break;
     case DataFormat::kNpz:
       write_bytes_atomic(path, npz_bytes(data, path));

@@ -222,3 +222,20 @@ TEST_CASE("relugap info and eval read .npz") {
   CHECK(r.exit_code == 1);
   CHECK(r.err.find(dir.file("bad.npz") + ": ") != std::string::npos);
 }
+
+TEST_CASE("dense .npy written in pieces has the bytes of the one-buffer encoder") {
+  test::TempDir dir;
+  Rng rng(3);
+  // 300 rows of 8 kB: the writer sends three pieces of at most 1 MiB.
+  TrainingSet s(1000);
+  for (std::size_t i = 0; i < 300; ++i) {
+    std::vector<std::pair<std::uint32_t, double>> row;
+    for (int k = 0; k < 5; ++k) row.emplace_back(static_cast<std::uint32_t>(rng.below(1000)), test::awkward(rng));
+    s.add(row, test::awkward(rng), 1.0 + static_cast<double>(i % 3));
+  }
+  write_training_set(dir.file("d.npy"), s, DataFormat::kNpy, make_sidecar());
+  CHECK(read_file(dir.file("d.npy")) == io_detail::npy_bytes(s, "d.npy"));
+  auto back = read_training_set(dir.file("d.npy"));
+  REQUIRE(back.ok());
+  test::check_same(back.value().data, s);
+}
