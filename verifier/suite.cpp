@@ -441,7 +441,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                 {"seed", opt.seed},
                 {"scale", opt.scale},
                 {"satk_units", opt.satk_units},
-                {"families", "docs/readme/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
+                {"families", "docs/manual/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
                 {"status",
                  "status.solu: one line per item, =opt= NAME VALUE, =yes=/=no= NAME [LOWER, UPPER] "
                  "(answer proved), =unkn= NAME; values are exact total losses"},
