@@ -73,8 +73,7 @@ TEST_CASE("the manifest lists exactly the files on disk, with their sha256 and s
   // Every instance names three listed files, and nothing is left beside the suite.
   for (const auto& it : m["instances"])
     for (const char* k : {"data", "sidecar", "source"}) CHECK(listed.count(it[k].get<std::string>()) == 1);
-  CHECK(m["files"].size() == 3 * m["instances"].size() + 1);  // + status.solu
-  CHECK(listed.count("status.solu") == 1);
+  CHECK(m["files"].size() == 3 * m["instances"].size());
   for (const auto& e : fs::directory_iterator(fs::path(dir).parent_path()))
     CHECK_MESSAGE(e.path().filename().string().find("staging") == std::string::npos, e.path());
 }
@@ -90,9 +89,7 @@ TEST_CASE("every set reads back; the certificate's exact loss equals the stated 
     auto loaded = read_training_set(dir + "/" + it["data"].get<std::string>());
     REQUIRE(loaded.ok());
     const auto& ls = loaded.value();
-    // Sparse sets (X under 10% nonzero) are written as CSR .npz, the others as .npy.
-    const bool sparse = ls.data.nnz() * 10 < ls.data.samples() * ls.data.dim;
-    CHECK(ls.format == (sparse ? DataFormat::kNpz : DataFormat::kNpy));
+    CHECK(ls.format == DataFormat::kNpy);
     REQUIRE(ls.sidecar.has_value());
     const Sidecar& sc = *ls.sidecar;
     CHECK(ls.data.samples() == it["samples"].get<std::size_t>());
@@ -179,9 +176,24 @@ TEST_CASE("a directory that is not a suite is never replaced; bad options fail")
   CHECK(suite_plan("small").size() == 20);
 }
 
-TEST_CASE("status.solu: one MIPLIB-style line per item, consistent with the manifest") {
-  const std::string dir = small_suite();
+TEST_CASE("--sparse-npz --status: sparse items as .npz, status.solu one MIPLIB-style line per item") {
+  TempDir tmp;
+  const std::string dir = tmp.file("suite");
+  auto r = run_cli("suite -o '" + dir + "' --seed 7 --scale small --sparse-npz --status");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
   const json m = json::parse(slurp(dir + "/manifest.json"));
+  CHECK(m["files"].size() == 3 * m["instances"].size() + 1);  // + status.solu
+  for (const auto& it : m["instances"]) {
+    auto loaded = read_training_set(dir + "/" + it["data"].get<std::string>());
+    REQUIRE(loaded.ok());
+    const auto& ls = loaded.value();
+    const bool sparse = ls.data.nnz() * 10 < ls.data.samples() * ls.data.dim;
+    CHECK(ls.format == (sparse ? DataFormat::kNpz : DataFormat::kNpy));
+    REQUIRE(ls.sidecar.has_value());
+    if (ls.sidecar->certificate_exact)
+      CHECK(exact_loss(to_exact(ls.data), *ls.sidecar->certificate_exact) == exact_of(it["opt_upper"]));
+  }
   std::istringstream in(slurp(dir + "/status.solu"));
   std::string line;
   std::size_t i = 0, npz = 0;

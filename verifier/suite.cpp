@@ -398,7 +398,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       sc.extra["suite"] = {{"key", key},           {"seed", opt.seed},         {"scale", opt.scale},
                            {"attempt", s.attempt}, {"effective_seed", s.seed}, {"units", red->units()}};
       // Sparse sets (X under 10% nonzero) as CSR .npz, dense ones as .npy.
-      const bool sparse = data.nnz() * 10 < data.samples() * data.dim;
+      const bool sparse = opt.sparse_npz && data.nnz() * 10 < data.samples() * data.dim;
       const std::string data_file = name + (sparse ? ".npz" : ".npy");
       write_training_set((staging / data_file).string(), to_double(data), sparse ? DataFormat::kNpz : DataFormat::kNpy,
                          sc);
@@ -427,7 +427,9 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
           << " samples, dim " << data.dim << "\n";
     }
 
-    write_file_atomic((staging / "status.solu").string(), [&](std::ostream& os) { write_suite_status(os, instances); });
+    if (opt.status_file)
+      write_file_atomic((staging / "status.solu").string(),
+                        [&](std::ostream& os) { write_suite_status(os, instances); });
     json files = json::array();
     std::vector<fs::path> paths;
     for (const auto& e : fs::directory_iterator(staging)) paths.push_back(e.path());
@@ -443,10 +445,10 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                 {"satk_units", opt.satk_units},
                 {"families", "docs/manual/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
                 {"status",
-                 "status.solu: one line per item, =opt= NAME VALUE, =yes=/=no= NAME [LOWER, UPPER] "
+                 "with --status, status.solu: one line per item, =opt= NAME VALUE, =yes=/=no= NAME [LOWER, UPPER] "
                  "(answer proved), =unkn= NAME; values are exact total losses"},
                 {"npz_layout",
-                 "sparse sets (X under 10% nonzero) are .npz: the same (m, d+2) matrix in CSR as "
+                 "with --sparse-npz, sparse sets (X under 10% nonzero) are .npz: the same (m, d+2) matrix in CSR as "
                  "scipy.sparse.save_npz writes it (scipy.sparse.load_npz reads it)"},
                 {"npy_layout",
                  "one float64 little-endian C-order array of shape (m, d+2) per set: columns 0..d-1 are x, column d "

@@ -42,6 +42,8 @@ struct SuiteOptions {
   std::string scale = "small";    ///< recorded in the manifest (the plan is passed separately)
   std::size_t satk_units = 2;     ///< K of the satk items
   std::size_t max_attempts = 64;  ///< NO items: redraws before giving up
+  bool sparse_npz = false;        ///< items whose X is under 10% nonzero as CSR .npz (else every item .npy)
+  bool status_file = false;       ///< also write DIR/status.solu (write_suite_status)
 };
 
 /// Builds the suite of `plan` into opt.out_dir (see above) and returns the

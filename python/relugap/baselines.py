@@ -347,6 +347,8 @@ def plot_ecdf(runs: List[tuple], suite_dir: str, out_png: str, cutoff: Optional[
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    budgets = [float(r.get("budget") or 0) for _, rdir in runs for r in load_results(rdir)]
+    x_end = max(budgets + [1e-3]) * 1.5
     fig, axes = plt.subplots(1, len(TARGETS), figsize=(5 * len(TARGETS), 4), sharey=True)
     for ax, t in zip(axes, TARGETS):
         for label, rdir in runs:
@@ -356,12 +358,12 @@ def plot_ecdf(runs: List[tuple], suite_dir: str, out_png: str, cutoff: Optional[
                 xs = [max(h, 1e-4) for h in finite]
                 ys = [(i + 1) / n for i in range(len(finite))]
                 name = solver if label == "" else f"{label}:{solver}"
-                ax.step([1e-4] + xs + [max(xs + [1e-3]) * 10], [0] + ys + [ys[-1] if ys else 0], where="post",
-                        label=name)
+                ax.step([1e-4] + xs + [max(xs + [x_end])], [0] + ys + [ys[-1] if ys else 0], where="post",
+                        label=name, linestyle="--" if solver.endswith("32") else "-")
         ax.set_xscale("log")
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("seconds")
-        ax.set_title(f"best loss ≤ OPT upper bound + {t:g}·gap")
+        ax.set_title(f"best loss ≤ OPT upper bound + {t:g}·gap ({len(next(iter(hitting_times(runs[0][1], suite_dir, t, cutoff).values()), []))} items)")
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("fraction of instances")
     axes[-1].legend(fontsize=7, loc="lower right")
