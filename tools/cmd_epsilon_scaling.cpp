@@ -1,6 +1,6 @@
 // `relugap epsilon-scaling --reduction maxcut --sizes 16,32,64,128 --seeds 3 -o DIR`:
 // the additive mean-loss gap ε of the unit-ball Max-2Lin(2) reduction against n
-// (docs/readme/eps.md). For every size n and seed: a planted YES instance
+// (docs/manual/reduce-maxcut.md). For every size n and seed: a planted YES instance
 // (D-regular, σ* satisfies >= c·M) and a random-sign NO instance; the certified
 // ε = no_lower(SAT*_NO upper bound) − yes_upper(sat(σ*)), where SAT*_NO is exact
 // (Gray-code enumeration) for n <= --exact-max-n and otherwise the certified
@@ -263,8 +263,8 @@ void run(const EpsOptions& o) {
 }
 
 const CommandRegistrar kEpsilonScalingRegistrar([](CLI::App& root) {
-  auto* app = root.add_subcommand("epsilon-scaling",
-                                  "measure the unit-ball gap epsilon against n (YES planted vs NO random), CSV + PNG");
+  auto* app = root.add_subcommand(
+      "epsilon-scaling", "measure the unit-ball gap epsilon against n (planted YES vs random NO), CSV and PNG");
   auto o = std::make_shared<EpsOptions>();
   app->add_option("--reduction", o->reduction, "reduction (only 'maxcut')");
   app->add_option("--sizes", o->sizes, "comma-separated vertex counts (default 16,32,64,128)");
