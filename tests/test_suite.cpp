@@ -130,6 +130,33 @@ TEST_CASE("every set reads back; the certificate's exact loss equals the stated 
         std::map<std::string, int>{{"dks", 4}, {"sat1", 4}, {"sat2", 4}, {"satk", 4}, {"setcover", 4}});
 }
 
+TEST_CASE("the NO items of the SAT families carry proved intervals; the manifest says how each was proved") {
+  const std::string dir = small_suite();
+  const json m = json::parse(slurp(dir + "/manifest.json"));
+  std::size_t sat_no = 0;
+  for (const auto& it : m["instances"]) {
+    const std::string name = it["name"], kind = it["kind"], red = it["reduction"];
+    CAPTURE(name);
+    CHECK(it["source_proved"] == true);  // every item's source answer is proved in the small suite
+    CHECK(it["source_proof"].is_string());
+    if (!red.starts_with("sat") || kind != "no") continue;
+    ++sat_no;
+    CHECK(it["decision"]["answer_proved"] == true);
+    const std::string status = it["source_status"];
+    CHECK((status == "unsat (proved: enumeration)" || status == "unsat (proved: DRAT checked)"));
+    CHECK(it["source_proof"].get<std::string>().find(
+              status.find("DRAT") != std::string::npos ? "DRAT verified" : "assignments falsify") != std::string::npos);
+    if (red == "satk") {
+      CHECK(it["opt_lower"].is_null());  // no positive lower bound is proved for satk
+      CHECK(it["opt_lower_note"].get<std::string>().find("unreachable") == std::string::npos);
+      CHECK(it["opt_lower_note"].get<std::string>().find("reaches loss 0") != std::string::npos);
+    } else {
+      CHECK(it["opt_lower_proved"] == true);
+    }
+  }
+  CHECK(sat_no == 6);
+}
+
 TEST_CASE("same seed, same bytes; rerunning replaces the suite in place") {
   const std::string dir = small_suite();
   const auto first = contents(dir);

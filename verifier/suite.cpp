@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iomanip>
 #include <map>
 #include <ostream>
 #include <set>
@@ -93,9 +94,12 @@ struct SolvedSource {
   std::size_t attempt = 0;
   std::string answer;  ///< "yes" | "no"
   bool answer_proved = true;
-  Rational tau;            ///< the source optimum (1 / 0 for SAT)
-  bool tau_proved = true;  ///< false only for UNSAT (CaDiCaL gives no proof)
-  std::string status;      ///< how tau is known
+  Rational tau;                         ///< the source optimum (1 / 0 for SAT)
+  bool tau_proved = true;               ///< false only for an UNSAT answer whose proof was not checked
+  std::string status;                   ///< how tau is known
+  std::string proof_detail;             ///< UNSAT: how it was proved (or why not)
+  std::optional<double> proof_seconds;  ///< UNSAT: time spent proving it (logged, not in the manifest:
+                                        ///< the suite's bytes depend on the seed only)
   std::optional<std::vector<SetId>> cover;
   std::optional<std::vector<Vertex>> set;
   std::optional<std::vector<bool>> assignment;
@@ -155,9 +159,11 @@ SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
         s.answer = "yes";
       } else if (r.status == SolveStatus::kInfeasible) {
         s.tau = 0;
-        s.tau_proved = false;
-        s.answer_proved = false;
+        s.tau_proved = r.unsat_proved();  // enumeration (<= 24 variables) or checked DRAT
+        s.answer_proved = r.unsat_proved();
         s.status = r.status_text();
+        s.proof_detail = r.proof_detail;
+        s.proof_seconds = r.proof_seconds;
         s.answer = "no";
       } else {
         suite_fail("suite.solver", key, "CaDiCaL did not decide the formula: " + r.status_text());
@@ -167,6 +173,23 @@ SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
   }
   suite_fail("suite.attempts", item_key(it),
              "no " + it.kind + " instance in " + std::to_string(opt.max_attempts) + " draws");
+}
+
+std::string seconds_text(double s) {
+  std::ostringstream os;
+  os << std::setprecision(3) << s << " s";
+  return os.str();
+}
+
+/// What is known below OPT when no numeric lower bound is stated.
+json opt_lower_note(const std::string& reduction, const SolvedSource& s, const LossBounds& b) {
+  if (b.loss_lower)
+    return s.tau_proved ? json("a theorem: the source optimum is proved (" + s.status + ")")
+                        : json("stated, not a theorem: the source optimum is not proved");
+  if (reduction == "satk" && s.answer == "no" && s.tau_proved)
+    return "no network with <= K units reaches loss 0 (decoding lemma; the formula's UNSAT is proved: " + s.status +
+           "); no positive lower bound is proved, so OPT's interval is [0, inf]";
+  return nullptr;
 }
 
 std::string provenance_text(const CellSource& src, const std::string& key, std::uint64_t suite_seed,
@@ -416,13 +439,18 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                            {"source", source_file},
                            {"source_status", s.status},
                            {"source_optimum", rat(s.tau)},
+                           {"source_proved", s.tau_proved},
+                           {"source_proof", s.proof_detail.empty() ? json(s.status) : json(s.proof_detail)},
                            {"opt_lower", rat(b.loss_lower)},
+                           {"opt_lower_proved", s.tau_proved && b.loss_lower.has_value()},
+                           {"opt_lower_note", opt_lower_note(it.reduction, s, b)},
                            {"opt_upper", rat(b.loss_upper)},
                            {"certificate_loss", rat(cert_loss)},
                            {"decision", decision},
                            {"effective_seed", s.seed},
                            {"attempt", s.attempt}});
       log << "[" << count << "/" << plan.size() << "] " << key << ": " << s.status
+          << (s.proof_seconds ? " in " + seconds_text(*s.proof_seconds) : std::string())
           << (s.attempt ? " (draw " + std::to_string(s.attempt + 1) + ")" : std::string()) << "; " << data.samples()
           << " samples, dim " << data.dim << "\n";
     }
