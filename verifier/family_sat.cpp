@@ -41,10 +41,11 @@ class SatFamilyBase : public ReductionFamily {
     return static_cast<const SatReduction&>(r).lift(*a);
   }
 
-  SourceSolution solve(const SourceInstance& src, const FamilyParams&, const SolveLimits& lim) const override {
+  SourceSolution solve(const SourceInstance& src, const FamilyParams& p, const SolveLimits& lim) const override {
     const Cnf& f = source_as<Cnf>(src, "CNF formula", name());
     SatSolveOptions so;
     if (std::isfinite(lim.time_limit)) so.time_limit_seconds = lim.time_limit;
+    so.prove_unsat = p.prove_unsat;
     const SatSolveResult r = solve_sat_cadical(f, so);
     SourceSolution s;
     s.status = r.status;
@@ -61,10 +62,30 @@ class SatFamilyBase : public ReductionFamily {
         s.proved_by = ProofKind::kCheckedModel;
         break;
       case SolveStatus::kInfeasible:
-        // UNSAT from the solver, without a proof: the NO bounds are stated but
-        // flagged unproved, so lower-bound checks are "not checked", never "held".
+        // UNSAT: proved (enumeration for <= 24 variables, else CaDiCaL's DRAT
+        // proof checked by solvers/drat_check) makes the NO bounds theorems.
+        // Unproved (check out of time, or off), they are stated but flagged, so
+        // lower-bound checks are "not checked", never "held".
         s.lower = s.upper = Rational(0);
-        s.proved = false;
+        s.proved = r.unsat_proved();
+        switch (r.proof) {
+          case UnsatProof::kNone:
+            s.proved_by = ProofKind::kNone;
+            break;
+          case UnsatProof::kEmptyClause:
+            s.proved_by = ProofKind::kEmptyClause;
+            break;
+          case UnsatProof::kEnumeration:
+            s.proved_by = ProofKind::kEnumeration;
+            break;
+          case UnsatProof::kDrat:
+            s.proved_by = ProofKind::kDrat;
+            break;
+        }
+        s.proof_detail = r.proof_detail;
+        s.proof_seconds = r.proof_seconds;
+        s.info["unsat_proof"] = r.proof_detail;
+        s.info["proof_seconds"] = r.proof_seconds;
         break;
       case SolveStatus::kTimeLimit:
       case SolveStatus::kInterrupted:
@@ -164,6 +185,7 @@ class SatKFamily final : public SatFamilyBase {
     return "3SAT -> K ReLUs via positive 1-in-3-SAT, realizable (YES: OPT = 0; NO: no zero-loss net)";
   }
   std::string parameters() const override { return "--units K >= 2"; }
+  std::string no_lower_note() const override { return "no network with <= K units reaches loss 0 (decoding lemma"; }
   bool reads_units() const override { return true; }
   void check(const SourceInstance& src, const FamilyParams& p) const override {
     SatFamilyBase::check(src, p);
