@@ -78,8 +78,11 @@ void print_report(const std::string& title, const PipelineResult& r) {
   const auto& i = r.info;
   std::cout << "   source: " << i.value("source_status", std::string("?")) << "; set: " << i["shape"]["samples"]
             << " samples, dim " << i["shape"]["dim"] << ", " << i["shape"]["units"] << " unit(s)\n";
-  if (i.contains("adversarial"))
+  if (i.contains("adversarial")) {
     std::cout << "   adversarial search: " << i["adversarial"].value("summary", std::string()) << "\n";
+    for (const auto& n : i["adversarial"].value("networks", nlohmann::json::array()))
+      std::cout << "   " << n.get<std::string>() << "\n";
+  }
   std::cout << r.report.table() << "\n";
 }
 

@@ -256,8 +256,12 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
     if (pick.size() >= opts.keep) break;
     if (std::find(pick.begin(), pick.end(), sc->idx) == pick.end()) pick.push_back(sc->idx);
   }
-  for (std::size_t i : pick)
-    r.networks.push_back({"adversarial:" + tried[i].label, tried[i].net, std::nullopt, false, 0});
+  // Short names keep verify's table as wide as before; how each was found is in found_by.
+  for (std::size_t k = 0; k < pick.size(); ++k) {
+    const std::string name = "adv" + std::to_string(k + 1);
+    r.networks.push_back({name, tried[pick[k]].net, std::nullopt, false, 0});
+    r.found_by.push_back(name + ": " + tried[pick[k]].label);
+  }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }

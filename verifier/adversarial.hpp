@@ -6,7 +6,7 @@
 // sample), then descend locally (gradient steps with backtracking on the
 // training loss) from the closest ones and from perturbations of them. The
 // result is the closest approach to the stated lower bound and to the decoding
-// lemma, and a few networks to hand to verify() (FoundNetwork "adversarial:…"),
+// lemma, and a few networks to hand to verify() (FoundNetwork "adv1", "adv2", …),
 // whose checks then decide whether anything is violated.
 //
 // Generic: a family supplies only how many candidates it has and how to lift
@@ -62,7 +62,8 @@ struct AdversarialResult {
   /// min over the decoded networks of (exact loss − lemma floor at the re-checked value); null if none had a floor.
   std::optional<Rational> lemma_margin;
   std::string lemma_closest;
-  std::vector<FoundNetwork> networks;  ///< for verify(): the closest ones ("adversarial:<label>")
+  std::vector<FoundNetwork> networks;  ///< for verify(): the closest ones ("adv1", "adv2", ...)
+  std::vector<std::string> found_by;   ///< per network: "adv1: descent from lift #12", ...
   double seconds = 0;
 
   /// "closest approach: loss − lower = …, loss − lemma floor = … (N lifts, exhaustive, D descents)"

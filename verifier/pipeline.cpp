@@ -252,6 +252,7 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
                            {"lower_closest", adv.lower_closest},
                            {"lemma_margin", margin(adv.lemma_margin)},
                            {"lemma_closest", adv.lemma_closest},
+                           {"networks", adv.found_by},
                            {"summary", adv.summary()},
                            {"seconds", adv.seconds}};
     for (const auto& f : adv.networks) in.networks.push_back(f);
