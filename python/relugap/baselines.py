@@ -113,8 +113,11 @@ def run_torch(inst: Instance, solver: str, budget: float, seed: int, log: Anytim
     method, bits = solver[:-2], solver[-2:]
     dtype = torch.float32 if bits == "32" else torch.float64
     torch.set_num_threads(1)
-    X, y, c = tensors(inst, dtype=dtype, sparse=False)
-    X64, y64, c64 = tensors(inst, dtype=torch.float64, sparse=False)
+    X, y, c = tensors(inst, dtype=dtype)  # sparse (COO) when the file is .npz / .libsvm
+    X64, y64, c64 = tensors(inst, dtype=torch.float64)
+
+    def mm(A, B):
+        return torch.sparse.mm(A, B) if A.is_sparse else A @ B
     K, d = inst.units, inst.dim
     cons = inst.constraints or {}
     unit_norm = cons.get("unit_norm")
@@ -135,7 +138,7 @@ def run_torch(inst: Instance, solver: str, budget: float, seed: int, log: Anytim
 
     def loss64(V, a) -> float:
         with torch.no_grad():
-            f = torch.relu(X64 @ (V.detach().to(torch.float64) * s).t()) @ a.detach().to(torch.float64)
+            f = torch.relu(mm(X64, (V.detach().to(torch.float64) * s).t())) @ a.detach().to(torch.float64)
             return float((c64 * (f - y64) ** 2).sum())
 
     while log.elapsed() < budget:
@@ -154,7 +157,7 @@ def run_torch(inst: Instance, solver: str, budget: float, seed: int, log: Anytim
                     V.mul_(unit_norm / V.norm(dim=1, keepdim=True).clamp_min(unit_norm))
 
         def objective():
-            f = torch.relu(X @ (V * s).t()) @ a
+            f = torch.relu(mm(X, (V * s).t())) @ a
             return (c * (f - y) ** 2).sum() / norm
 
         if method == "lbfgs":

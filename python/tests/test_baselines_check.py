@@ -11,21 +11,30 @@ pytest.importorskip("matplotlib")
 from relugap import baselines, check  # noqa: E402
 
 
+_SUITE = {}
+
+
+def _suite_of(out):
+    return _SUITE[out]
+
+
 @pytest.fixture(scope="module")
 def results(suite_dir, tmp_path_factory):
     out = str(tmp_path_factory.mktemp("res") / "r")
-    argv = [suite_dir, "--budget", "0.15", "-o", out, "--items", "^setcover_n8_yes$",
+    argv = [suite_dir, "--budget", "0.15", "-o", out, "--items", "^(setcover_n8_yes|sat1_n5_yes)$",
             "--solvers", "adam64,lbfgs32,gd", "--quiet"]
     assert baselines.main(argv) == 0
+    _SUITE[out] = suite_dir
     return out, argv
 
 
 def test_results_folder_layout_and_resume(results):
     out, argv = results
     rows = baselines.load_results(out)
-    assert sorted(r["solver"] for r in rows) == ["adam64", "gd", "lbfgs32"]
+    assert sorted(r["solver"] for r in rows) == ["adam64", "adam64", "gd", "gd", "lbfgs32", "lbfgs32"]
+    assert {r["item"] for r in rows} == {"setcover_n8_yes", "sat1_n5_yes"}  # dense .npy and sparse .npz
     for r in rows:
-        assert r["item"] == "setcover_n8_yes" and r["budget"] == 0.15
+        assert r["budget"] == 0.15
         log = baselines.read_anytime_log(os.path.join(out, r["log"]))
         assert log, r
         times = [t for t, _, _ in log]
@@ -40,24 +49,47 @@ def test_results_folder_layout_and_resume(results):
     assert json.load(open(os.path.join(out, "info.json")))["budget"] == 0.15
     # Rerunning the same command runs nothing new.
     assert baselines.main(argv) == 0
-    assert len(baselines.load_results(out)) == 3
+    assert len(baselines.load_results(out)) == 6
+
+
+def test_a_submission_is_plotted_alongside(results, tmp_path):
+    out, _ = results
+    sub = str(tmp_path / "acme")
+    shutil.copytree(out, sub)
+    mine = str(tmp_path / "mine")
+    shutil.copytree(out, mine)
+    os.remove(os.path.join(mine, "ecdf.png"))
+    assert baselines.main([_suite_of(out), "--plot-only", "-o", mine,
+                           "--with", sub, "--quiet"]) == 0
+    table = open(os.path.join(mine, "leaderboard.md")).read()
+    assert "| acme:gd |" in table and "| gd |" in table
+    assert os.path.exists(os.path.join(mine, "ecdf.png"))
 
 
 def test_check_rescored_exactly_and_flags(results, suite_dir, tmp_path, capsys):
     out, _ = results
     rows = check.check(suite_dir, out)
-    assert len(rows) == 3 and all(r["flag"] == "" for r in rows)
+    assert len(rows) == 6 and all(r["flag"] == "" for r in rows)
     assert check.main([suite_dir, out]) == 0
     # A claim that is not what the network achieves.
     bad = str(tmp_path / "bad")
     shutil.copytree(out, bad)
     lines = open(os.path.join(bad, "results.jsonl")).read().splitlines()
     r0 = json.loads(lines[0])
-    r0["best_loss"] = r0["best_loss"] * 0.5
+    assert r0["item"] == "setcover_n8_yes"
+    claim = r0["best_loss"]
+    r0["best_loss"] = claim * (1 - 1e-7)  # above the lower bound, not what the network achieves
     lines[0] = json.dumps(r0)
     open(os.path.join(bad, "results.jsonl"), "w").write("\n".join(lines) + "\n")
     flags = [r["flag"] for r in check.check(suite_dir, bad)]
-    assert flags.count("MISMATCH") == 1
+    assert flags.count("MISMATCH") == 1 and flags.count("") == 5
+    # A claim below the certified lower bound, whatever the network does.
+    r0["best_loss"] = claim * 0.5
+    lines[0] = json.dumps(r0)
+    open(os.path.join(bad, "results.jsonl"), "w").write("\n".join(lines) + "\n")
+    rows = check.check(suite_dir, bad)
+    assert rows[0]["flag"] == "INVALID" and "claimed loss" in rows[0]["why"]
+    assert check.main([suite_dir, bad]) == 4
     # A suite whose certified lower bound lies above every network's loss: all INVALID.
     fake = str(tmp_path / "suite")
     shutil.copytree(suite_dir, fake)
@@ -65,6 +97,8 @@ def test_check_rescored_exactly_and_flags(results, suite_dir, tmp_path, capsys):
     sc = json.load(open(sc_path))
     sc["bounds"]["exact"]["loss_lower"] = "10000000000000"
     json.dump(sc, open(sc_path, "w"))
-    assert {r["flag"] for r in check.check(fake, out)} == {"INVALID"}
+    rows = check.check(fake, out)
+    assert {r["flag"] for r in rows if r["item"] == "setcover_n8_yes"} == {"INVALID"}
+    assert {r["flag"] for r in rows if r["item"] != "setcover_n8_yes"} == {""}
     assert check.main([fake, out]) == 4
     assert "INVALID" in capsys.readouterr().out
