@@ -1,6 +1,7 @@
 // The README's ten-minute tour runs as written: its ```sh blocks, concatenated, run with
 // bash in a fresh folder with the built relugap on PATH, exit 0, and every line of its
 // ```text output blocks (except "..." and lines with a run time) appears in what they print.
+// The folder is laid out like the repository root (build/ and python/ are symlinks).
 // The python block needs Debian's python3-numpy and python3-torch (scripts/setup.sh
 // installs them); without them the tour runs up to the suite and the test says so.
 #include <doctest/doctest.h>
@@ -85,6 +86,9 @@ TEST_CASE("the README's tour runs as written and prints what the README shows") 
   }
   std::ofstream(dir.file("tour.sh")) << script;
   const std::string bin_dir = fs::path(RELUGAP_BIN).parent_path().string();
+  // The tour starts at the repository root: build/ holds the binary, python/ the package.
+  fs::create_directory_symlink(bin_dir, dir.path / "build");
+  if (fs::exists(kRoot / "python")) fs::create_directory_symlink(kRoot / "python", dir.path / "python");
   const std::string cmd =
       "cd '" + dir.path.string() + "' && PATH='" + bin_dir + "':/usr/bin:/bin bash tour.sh >out 2>&1";
   const int st = std::system(cmd.c_str());
