@@ -219,6 +219,24 @@ void install_staging(const fs::path& staging, const fs::path& out) {
 
 }  // namespace
 
+void write_suite_status(std::ostream& os, const json& instances) {
+  for (const auto& it : instances) {
+    const std::string name = it.at("name");
+    const json &lo = it.at("opt_lower"), &hi = it.at("opt_upper");
+    const bool proved = it.at("decision").value("answer_proved", false);
+    if (!lo.is_null() && !hi.is_null() && lo.at("exact") == hi.at("exact")) {
+      os << "=opt=  " << name << " " << hi.at("exact").get<std::string>() << "\n";
+    } else if (proved) {
+      const std::string tag = "=" + it.at("decision").at("answer").get<std::string>() + "=";
+      os << tag << std::string(7 - std::min<std::size_t>(tag.size(), 6), ' ') << name << " ["
+         << (lo.is_null() ? std::string("0") : lo.at("exact").get<std::string>()) << ", "
+         << (hi.is_null() ? std::string("inf") : hi.at("exact").get<std::string>()) << "]\n";
+    } else {
+      os << "=unkn= " << name << "\n";
+    }
+  }
+}
+
 std::vector<SuiteItem> suite_plan(const std::string& scale) {
   struct Sizes {
     std::string reduction;
@@ -402,8 +420,11 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       sc.extra["decision"] = decision;
       sc.extra["suite"] = {{"key", key},           {"seed", opt.seed},         {"scale", opt.scale},
                            {"attempt", s.attempt}, {"effective_seed", s.seed}, {"units", red->units()}};
-      const std::string data_file = name + ".npy";
-      write_training_set((staging / data_file).string(), to_double(data), DataFormat::kNpy, sc);
+      // Sparse sets (X under 10% nonzero) as CSR .npz, dense ones as .npy.
+      const bool sparse = opt.sparse_npz && data.nnz() * 10 < data.samples() * data.dim;
+      const std::string data_file = name + (sparse ? ".npz" : ".npy");
+      write_training_set((staging / data_file).string(), to_double(data), sparse ? DataFormat::kNpz : DataFormat::kNpy,
+                         sc);
 
       instances.push_back({{"name", name},
                            {"key", key},
@@ -434,6 +455,9 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
           << " samples, dim " << data.dim << "\n";
     }
 
+    if (opt.status_file)
+      write_file_atomic((staging / "status.solu").string(),
+                        [&](std::ostream& os) { write_suite_status(os, instances); });
     json files = json::array();
     std::vector<fs::path> paths;
     for (const auto& e : fs::directory_iterator(staging)) paths.push_back(e.path());
@@ -448,6 +472,12 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                 {"scale", opt.scale},
                 {"satk_units", opt.satk_units},
                 {"families", "docs/manual/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
+                {"status",
+                 "with --status, status.solu: one line per item, =opt= NAME VALUE, =yes=/=no= NAME [LOWER, UPPER] "
+                 "(answer proved), =unkn= NAME; values are exact total losses"},
+                {"npz_layout",
+                 "with --sparse-npz, sparse sets (X under 10% nonzero) are .npz: the same (m, d+2) matrix in CSR as "
+                 "scipy.sparse.save_npz writes it (scipy.sparse.load_npz reads it)"},
                 {"npy_layout",
                  "one float64 little-endian C-order array of shape (m, d+2) per set: columns 0..d-1 are x, column d "
                  "is y, column d+1 the sample weight c"},
