@@ -211,6 +211,25 @@ TEST_CASE("malformed npz members are rejected with the member and a reason") {
   CHECK(e.reason.find("data.npy") != std::string::npos);
 }
 
+TEST_CASE("header counts are checked against the data before anything is sized from them") {
+  auto with = [](const std::string& name, const std::string& bytes) {
+    auto m = good_members();
+    m[name] = bytes;
+    return m;
+  };
+  // 10^15 samples claimed, 3 indptr entries present.
+  Error e = npz_error(with("shape.npy", npy_i({1000000000000000, 4}, 8)));
+  CHECK(e.id == "npz.csr");
+  CHECK(e.reason.find("samples + 1") != std::string::npos);
+  // A member whose NPY header claims 2^60 values.
+  e = npz_error(with("data.npy", io_detail::npy_header("<f8", "(1152921504606846976,)") + std::string(48, '\0')));
+  CHECK(e.id == "npz.member");
+  CHECK(e.reason.find("data.npy") != std::string::npos);
+  // A width of 2^40 columns.
+  e = npz_error(with("shape.npy", npy_i({2, 1099511627776}, 8)));
+  CHECK(e.id == "npz.shape");
+}
+
 TEST_CASE("relugap info and eval read .npz") {
   test::TempDir dir;
   write_bytes_atomic(dir.file("s.npz"), make_zip(good_members()));

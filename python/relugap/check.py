@@ -7,8 +7,9 @@ lines name "item", "solver", "network" (a path relative to RESULTS) and the
 claimed "best_loss"). Every network is scored with ``relugap eval --exact``
 on the suite's file. A line is flagged
 
-  INVALID   the exact loss is below the item's certified lower bound on OPT
-            (impossible: the bound or the evaluation is wrong; exit code 4);
+  INVALID   the exact loss, or the claimed loss, is below the item's certified
+            lower bound on OPT (impossible: the claim, the bound or the evaluation
+            is wrong; exit code 4);
   MISMATCH  the claimed loss differs from the exact loss by more than 1e-9
             relative (the claim is not what the network achieves);
   MISSING   the network file is missing or unreadable, or has the wrong dimension.
@@ -57,9 +58,14 @@ def check(suite_dir: str, results_dir: str, tol: float = 1e-9):
         sc = inst.score_loss(exact, exact=True)
         row.update(exact=f"{exact.numerator}/{exact.denominator}", loss=float(exact), excess=sc.excess,
                    verdict=sc.verdict, flag="", why="")
+        claimed = r.get("best_loss")
         if sc.verdict == "invalid":
             row.update(flag="INVALID", why=f"exact loss {float(exact):.17g} < certified lower bound "
                                             f"{float(inst.opt_lower):.17g}")
+        elif claimed is not None and inst.opt_lower is not None and Fraction(float(claimed)) < inst.opt_lower:
+            row.update(flag="INVALID", why=f"claimed loss {claimed!r} < certified lower bound "
+                                            f"{float(inst.opt_lower):.17g} (the network's exact loss is "
+                                            f"{float(exact):.17g})")
         elif r.get("best_loss") is not None and \
                 abs(float(r["best_loss"]) - float(exact)) > tol * max(1.0, abs(float(exact))):
             row.update(flag="MISMATCH", why=f"claimed {r['best_loss']!r}, exact {float(exact):.17g}")

@@ -76,11 +76,20 @@ def test_check_rescored_exactly_and_flags(results, suite_dir, tmp_path, capsys):
     shutil.copytree(out, bad)
     lines = open(os.path.join(bad, "results.jsonl")).read().splitlines()
     r0 = json.loads(lines[0])
-    r0["best_loss"] = r0["best_loss"] * 0.5
+    assert r0["item"] == "setcover_n8_yes"
+    claim = r0["best_loss"]
+    r0["best_loss"] = claim * (1 - 1e-7)  # above the lower bound, not what the network achieves
     lines[0] = json.dumps(r0)
     open(os.path.join(bad, "results.jsonl"), "w").write("\n".join(lines) + "\n")
     flags = [r["flag"] for r in check.check(suite_dir, bad)]
-    assert flags.count("MISMATCH") == 1
+    assert flags.count("MISMATCH") == 1 and flags.count("") == 5
+    # A claim below the certified lower bound, whatever the network does.
+    r0["best_loss"] = claim * 0.5
+    lines[0] = json.dumps(r0)
+    open(os.path.join(bad, "results.jsonl"), "w").write("\n".join(lines) + "\n")
+    rows = check.check(suite_dir, bad)
+    assert rows[0]["flag"] == "INVALID" and "claimed loss" in rows[0]["why"]
+    assert check.main([suite_dir, bad]) == 4
     # A suite whose certified lower bound lies above every network's loss: all INVALID.
     fake = str(tmp_path / "suite")
     shutil.copytree(suite_dir, fake)
