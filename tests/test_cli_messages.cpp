@@ -32,6 +32,15 @@ TEST_CASE("train: out-of-range numbers get a plain sentence") {
   }
 }
 
+TEST_CASE("epsilon-scaling: out-of-range numbers get a plain sentence") {
+  auto r = run_cli("epsilon-scaling --seeds 0 -o never_written");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--seeds must be at least 1 (got 0)") == 0);
+  r = run_cli("epsilon-scaling --threads 0 -o never_written");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--threads must be at least 1 (got 0)") == 0);
+}
+
 TEST_CASE("the validators accept values in range and leave non-numbers to CLI11") {
   using relugap::cli::at_least;
   using relugap::cli::in_range;

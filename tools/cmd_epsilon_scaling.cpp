@@ -268,14 +268,16 @@ const CommandRegistrar kEpsilonScalingRegistrar([](CLI::App& root) {
   auto o = std::make_shared<EpsOptions>();
   app->add_option("--reduction", o->reduction, "reduction (only 'maxcut')");
   app->add_option("--sizes", o->sizes, "comma-separated vertex counts (default 16,32,64,128)");
-  app->add_option("--seeds", o->seeds, "instance pairs per size (default 3)");
+  app->add_option("--seeds", o->seeds, "instance pairs per size (default 3)")->check(at_least("--seeds", 1));
   app->add_option("--seed", o->seed, "master seed; every instance seed is derived from it and recorded (default 1)");
   app->add_option("--degree", o->degree, "degree D of the constraint graphs (default 9, a perfect square)");
   app->add_option("--c", o->c_text, "planted YES instances satisfy >= c*M constraints (default 1)");
   app->add_option("--exact-max-n", o->exact_max_n, "NO optimum exact by enumeration up to this n (default 24)");
-  app->add_option("--train-starts", o->starts, "gd starts per instance (default 8)");
-  app->add_option("--train-iters", o->iters, "gd iterations per start (default 3000)");
-  app->add_option("--threads", o->threads, "trainer threads (default 2)");
+  app->add_option("--train-starts", o->starts, "gd starts per instance (default 8)")
+      ->check(at_least("--train-starts", 1));
+  app->add_option("--train-iters", o->iters, "gd iterations per start (default 3000)")
+      ->check(at_least("--train-iters", 1));
+  app->add_option("--threads", o->threads, "trainer threads (default 2)")->check(at_least("--threads", 1));
   app->add_flag("--no-train", o->no_train, "skip the gd runs (certified epsilon only)");
   app->add_flag("--no-plot", o->no_plot, "do not run gnuplot (the script is still written)");
   app->add_option("-o,--output", o->out, "output directory")->required();

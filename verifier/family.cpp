@@ -21,6 +21,8 @@ std::string_view to_string(ProofKind k) {
       return "spectral";
     case ProofKind::kDrat:
       return "drat";
+    case ProofKind::kEmptyClause:
+      return "empty-clause";
   }
   return "?";
 }

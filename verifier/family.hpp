@@ -39,6 +39,7 @@ enum class ProofKind {
   kCheckedModel,   ///< a solution checked against the source (SAT: a model)
   kSpectral,       ///< a certified eigenvalue bound (max-2lin) with a found solution
   kDrat,           ///< an UNSAT proof checked by a DRAT checker
+  kEmptyClause,    ///< UNSAT: the formula contains the empty clause
 };
 std::string_view to_string(ProofKind k);
 
@@ -58,6 +59,8 @@ struct SourceSolution {
   std::string solver;       ///< "cbc", "branch and bound", "cadical", ...
   std::string status_text;  ///< one line: "optimal (cbc)", "lower bound (branch and bound, time limit)", ...
   double seconds = 0;
+  std::string proof_detail;                        ///< what the proof step did (e.g. UNSAT by checked DRAT), or why not
+  std::optional<double> proof_seconds;             ///< time spent proving (not in the suite's manifest: it varies)
   nlohmann::json info = nlohmann::json::object();  ///< solver details (the pipeline's info.source)
 
   /// lower == upper: the value τ is pinned down (proved or not).
@@ -75,7 +78,10 @@ struct FamilyParams {
   bool unit_ball = false;   ///< setcover, dks: the unit-ball form (implies unweighted)
   bool robust = false;      ///< sat2: the robust (V_min) NO bound
   std::uint32_t robust_max_vars = 22;
-  std::optional<mpz_class> anchor_weight;     ///< sat1, sat2
+  std::optional<mpz_class> anchor_weight;  ///< sat1, sat2
+  /// SAT families: prove an UNSAT answer (enumeration <= 24 variables, else a
+  /// checked DRAT proof, within the time limit); off or unfinished, NO bounds are unproved.
+  bool prove_unsat = true;
   std::optional<Rational> c, s;               ///< maxcut: the promise SAT* >= cM (YES) vs <= sM (NO)
   std::optional<std::uint32_t> degree_bound;  ///< maxcut: D before rounding up to a square
   std::uint32_t d_keep = 0;                   ///< maxcut from CNF: degree kept whole (0 = auto)
@@ -167,6 +173,15 @@ class ReductionFamily {
   // ---- the source solver ------------------------------------------------------------
   [[nodiscard]] virtual SourceSolution solve(const SourceInstance& src, const FamilyParams& p,
                                              const SolveLimits& lim) const = 0;
+  /// The suite's solve of a generated cell: default solve(); a family may use
+  /// the cell's planted certificate instead (the SAT families: a checked planted
+  /// model; the bounds are the same, only the certificate differs).
+  [[nodiscard]] virtual SourceSolution solve_cell(const CellSource& cell, const SolveLimits& lim) const {
+    return solve(cell.source, cell.params, lim);
+  }
+  /// What is known below OPT on a proved NO item whose bounds state no numeric
+  /// lower bound (satk: no zero-loss network); empty: nothing.
+  [[nodiscard]] virtual std::string no_lower_note() const { return ""; }
   /// True when the family reads FamilyParams::units (a sweep's rows then record it).
   [[nodiscard]] virtual bool reads_units() const { return false; }
   /// True when the solver keeps global state (CBC): the sweep runs its cells one at a time.

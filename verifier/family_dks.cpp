@@ -50,19 +50,12 @@ class DksFamily final : public ReductionFamily {
 
   LossBounds bounds(const Reduction& r, const SourceSolution& sol) const override {
     const auto& red = static_cast<const DksReduction&>(r);
-    LossBounds b;
-    if (sol.optimum()) {
-      b = red.bounds(sol.optimum());
-    } else if (sol.lower) {
-      // τ in [found, ub]: the certificate gives the upper loss bound; the lower
-      // loss bound uses the proved ub, not `found`.
-      b = red.bounds_between(sol.lower, sol.upper);
-      b.source_optimum = sol.lower;
-    } else {
-      return red.bounds(std::nullopt);
-    }
-    if (sol.lower) b.constants["tau_found"] = *sol.lower;
-    if (sol.upper) b.constants["tau_upper_bound"] = *sol.upper;
+    if (sol.optimum()) return red.bounds(sol.optimum());
+    if (!sol.lower) return red.bounds(std::nullopt);
+    // τ in [found, ub]: the certificate gives the upper loss bound; the lower
+    // loss bound uses the proved ub, not `found`.
+    LossBounds b = red.bounds_between(sol.lower, sol.upper);
+    b.source_optimum = sol.lower;
     return b;
   }
 

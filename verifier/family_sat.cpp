@@ -41,10 +41,11 @@ class SatFamilyBase : public ReductionFamily {
     return static_cast<const SatReduction&>(r).lift(*a);
   }
 
-  SourceSolution solve(const SourceInstance& src, const FamilyParams&, const SolveLimits& lim) const override {
+  SourceSolution solve(const SourceInstance& src, const FamilyParams& p, const SolveLimits& lim) const override {
     const Cnf& f = source_as<Cnf>(src, "CNF formula", name());
     SatSolveOptions so;
     if (std::isfinite(lim.time_limit)) so.time_limit_seconds = lim.time_limit;
+    so.prove_unsat = p.prove_unsat;
     const SatSolveResult r = solve_sat_cadical(f, so);
     SourceSolution s;
     s.status = r.status;
@@ -61,16 +62,52 @@ class SatFamilyBase : public ReductionFamily {
         s.proved_by = ProofKind::kCheckedModel;
         break;
       case SolveStatus::kInfeasible:
-        // UNSAT from the solver, without a proof: the NO bounds are stated but
-        // flagged unproved, so lower-bound checks are "not checked", never "held".
+        // UNSAT: proved (enumeration for <= 24 variables, else CaDiCaL's DRAT
+        // proof checked by solvers/drat_check) makes the NO bounds theorems.
+        // Unproved (check out of time, or off), they are stated but flagged, so
+        // lower-bound checks are "not checked", never "held".
         s.lower = s.upper = Rational(0);
-        s.proved = false;
+        s.proved = r.unsat_proved();
+        switch (r.proof) {
+          case UnsatProof::kNone:
+            s.proved_by = ProofKind::kNone;
+            break;
+          case UnsatProof::kEmptyClause:
+            s.proved_by = ProofKind::kEmptyClause;
+            break;
+          case UnsatProof::kEnumeration:
+            s.proved_by = ProofKind::kEnumeration;
+            break;
+          case UnsatProof::kDrat:
+            s.proved_by = ProofKind::kDrat;
+            break;
+        }
+        s.proof_detail = r.proof_detail;
+        s.proof_seconds = r.proof_seconds;
+        s.info["unsat_proof"] = r.proof_detail;
+        s.info["proof_seconds"] = r.proof_seconds;
         break;
       case SolveStatus::kTimeLimit:
       case SolveStatus::kInterrupted:
       case SolveStatus::kError:
         break;
     }
+    return s;
+  }
+
+  SourceSolution solve_cell(const CellSource& cell, const SolveLimits& lim) const override {
+    const auto* a = std::get_if<std::vector<bool>>(&cell.planted);
+    const Cnf& f = source_as<Cnf>(cell.source, "CNF formula", name());
+    if (a == nullptr || !f.satisfied_by(*a)) return solve(cell.source, cell.params, lim);
+    SourceSolution s;
+    s.status = SolveStatus::kOptimal;
+    s.lower = s.upper = s.certificate_value = Rational(1);
+    s.certificate = *a;
+    s.proved = true;
+    s.proved_by = ProofKind::kCheckedModel;
+    s.solver = "planted";
+    s.status_text = "sat (planted assignment, checked)";
+    s.info = {{"problem", "3sat"}, {"vars", f.num_vars}, {"clauses", f.num_clauses()}, {"solver", "planted"}};
     return s;
   }
 
@@ -148,6 +185,7 @@ class SatKFamily final : public SatFamilyBase {
     return "3SAT -> K ReLUs via positive 1-in-3-SAT, realizable (YES: OPT = 0; NO: no zero-loss net)";
   }
   std::string parameters() const override { return "--units K >= 2"; }
+  std::string no_lower_note() const override { return "no network with <= K units reaches loss 0 (decoding lemma"; }
   bool reads_units() const override { return true; }
   void check(const SourceInstance& src, const FamilyParams& p) const override {
     SatFamilyBase::check(src, p);

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iomanip>
 #include <map>
 #include <ostream>
 #include <set>
@@ -109,7 +110,7 @@ SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
     s.src = make_cell_source(it.reduction, it.size, it.kind == "yes", s.seed, base);
     SolveLimits lim;
     lim.time_limit = opt.source_time_limit;
-    s.sol = fam.solve(s.src.source, s.src.params, lim);
+    s.sol = fam.solve_cell(s.src, lim);
     check_interrupt(key);
     s.answer = fam.answer(s.sol, s.src);
     if (s.answer.answer == "unknown")
@@ -118,6 +119,23 @@ SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
   }
   suite_fail("suite.attempts", item_key(it),
              "no " + it.kind + " instance in " + std::to_string(opt.max_attempts) + " draws");
+}
+
+std::string seconds_text(double s) {
+  std::ostringstream os;
+  os << std::setprecision(3) << s << " s";
+  return os.str();
+}
+
+/// What is known below OPT when no numeric lower bound is stated.
+json opt_lower_note(const ReductionFamily& fam, const SolvedSource& s, const LossBounds& b) {
+  if (b.loss_lower)
+    return s.sol.proved ? json("a theorem: the source optimum is proved (" + s.sol.status_text + ")")
+                        : json("stated, not a theorem: the source optimum is not proved");
+  if (!fam.no_lower_note().empty() && s.answer.answer == "no" && s.sol.proved)
+    return fam.no_lower_note() + "; the formula's UNSAT is proved: " + s.sol.status_text +
+           "); no positive lower bound is proved, so OPT's interval is [0, inf]";
+  return nullptr;
 }
 
 std::string provenance_text(const CellSource& src, const std::string& key, std::uint64_t suite_seed,
@@ -146,6 +164,24 @@ void install_staging(const fs::path& staging, const fs::path& out) {
 }
 
 }  // namespace
+
+void write_suite_status(std::ostream& os, const json& instances) {
+  for (const auto& it : instances) {
+    const std::string name = it.at("name");
+    const json &lo = it.at("opt_lower"), &hi = it.at("opt_upper");
+    const bool proved = it.at("decision").value("answer_proved", false);
+    if (!lo.is_null() && !hi.is_null() && lo.at("exact") == hi.at("exact")) {
+      os << "=opt=  " << name << " " << hi.at("exact").get<std::string>() << "\n";
+    } else if (proved) {
+      const std::string tag = "=" + it.at("decision").at("answer").get<std::string>() + "=";
+      os << tag << std::string(7 - std::min<std::size_t>(tag.size(), 6), ' ') << name << " ["
+         << (lo.is_null() ? std::string("0") : lo.at("exact").get<std::string>()) << ", "
+         << (hi.is_null() ? std::string("inf") : hi.at("exact").get<std::string>()) << "]\n";
+    } else {
+      os << "=unkn= " << name << "\n";
+    }
+  }
+}
 
 std::vector<SuiteItem> suite_plan(const std::string& scale) {
   if (scale != "small" && scale != "medium")
@@ -303,34 +339,45 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       sc.extra["decision"] = decision;
       sc.extra["suite"] = {{"key", key},           {"seed", opt.seed},         {"scale", opt.scale},
                            {"attempt", s.attempt}, {"effective_seed", s.seed}, {"units", red->units()}};
-      const std::string data_file = name + ".npy";
-      write_training_set((staging / data_file).string(), to_double(data), DataFormat::kNpy, sc);
+      // Sparse sets (X under 10% nonzero) as CSR .npz, dense ones as .npy.
+      const bool sparse = opt.sparse_npz && data.nnz() * 10 < data.samples() * data.dim;
+      const std::string data_file = name + (sparse ? ".npz" : ".npy");
+      write_training_set((staging / data_file).string(), to_double(data), sparse ? DataFormat::kNpz : DataFormat::kNpy,
+                         sc);
 
-      instances.push_back({{"name", name},
-                           {"key", key},
-                           {"reduction", it.reduction},
-                           {"size", it.size},
-                           {"kind", it.kind},
-                           {"units", red->units()},
-                           {"samples", data.samples()},
-                           {"dim", data.dim},
-                           {"data", data_file},
-                           {"sidecar", sidecar_path(data_file)},
-                           {"source", source_file},
-                           {"source_status", s.sol.status_text},
-                           {"source_optimum", rat(b.source_optimum)},
-                           {"source_solution", s.sol.to_json()},
-                           {"opt_lower", rat(b.loss_lower)},
-                           {"opt_upper", rat(b.loss_upper)},
-                           {"certificate_loss", rat(cert_loss)},
-                           {"decision", decision},
-                           {"effective_seed", s.seed},
-                           {"attempt", s.attempt}});
+      instances.push_back(
+          {{"name", name},
+           {"key", key},
+           {"reduction", it.reduction},
+           {"size", it.size},
+           {"kind", it.kind},
+           {"units", red->units()},
+           {"samples", data.samples()},
+           {"dim", data.dim},
+           {"data", data_file},
+           {"sidecar", sidecar_path(data_file)},
+           {"source", source_file},
+           {"source_status", s.sol.status_text},
+           {"source_optimum", rat(b.source_optimum)},
+           {"source_proved", s.sol.proved},
+           {"source_proof", s.sol.proof_detail.empty() ? json(s.sol.status_text) : json(s.sol.proof_detail)},
+           {"opt_lower", rat(b.loss_lower)},
+           {"opt_lower_proved", s.sol.proved && b.loss_lower.has_value()},
+           {"opt_lower_note", opt_lower_note(fam, s, b)},
+           {"opt_upper", rat(b.loss_upper)},
+           {"certificate_loss", rat(cert_loss)},
+           {"decision", decision},
+           {"effective_seed", s.seed},
+           {"attempt", s.attempt}});
       log << "[" << count << "/" << plan.size() << "] " << key << ": " << s.sol.status_text
+          << (s.sol.proof_seconds ? " in " + seconds_text(*s.sol.proof_seconds) : std::string())
           << (s.attempt ? " (draw " + std::to_string(s.attempt + 1) + ")" : std::string()) << "; " << data.samples()
           << " samples, dim " << data.dim << "\n";
     }
 
+    if (opt.status_file)
+      write_file_atomic((staging / "status.solu").string(),
+                        [&](std::ostream& os) { write_suite_status(os, instances); });
     json files = json::array();
     std::vector<fs::path> paths;
     for (const auto& e : fs::directory_iterator(staging)) paths.push_back(e.path());
@@ -345,6 +392,12 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                 {"scale", opt.scale},
                 {"satk_units", opt.satk_units},
                 {"families", "docs/manual/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
+                {"status",
+                 "with --status, status.solu: one line per item, =opt= NAME VALUE, =yes=/=no= NAME [LOWER, UPPER] "
+                 "(answer proved), =unkn= NAME; values are exact total losses"},
+                {"npz_layout",
+                 "with --sparse-npz, sparse sets (X under 10% nonzero) are .npz: the same (m, d+2) matrix in CSR as "
+                 "scipy.sparse.save_npz writes it (scipy.sparse.load_npz reads it)"},
                 {"npy_layout",
                  "one float64 little-endian C-order array of shape (m, d+2) per set: columns 0..d-1 are x, column d "
                  "is y, column d+1 the sample weight c"},
