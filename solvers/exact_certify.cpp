@@ -150,7 +150,8 @@ void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r
   }
 }
 
-Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state) const {
+Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
+                          const std::vector<std::uint8_t>* half) const {
   std::vector<Rational> r;
   const auto d = static_cast<Eigen::Index>(d_);
   for (int pass = 0; pass < 2; ++pass) {
@@ -222,12 +223,14 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
       have = true;
     }
     total += best;
+    if (half != nullptr && (*half)[i]) total += cyy_[i] / 2;
   }
   return total;
 }
 
-double Certifier::bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state) const {
-  const Rational q = bound(lambda, state);
+double Certifier::bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
+                             const std::vector<std::uint8_t>* half) const {
+  const Rational q = bound(lambda, state, half);
   if (q <= 0) return 0.0;
   return q.get_d();  // truncation toward zero: ≤ q for q > 0
 }

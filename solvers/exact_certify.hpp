@@ -54,9 +54,12 @@ class Certifier {
   /// Certified lower bound of the node whose sample states are `state` (0 / ±1 for
   /// y > 0; ignored otherwise) from multipliers λ (repaired in place). +inf when the
   /// node's domains are empty inside the box; requires ready().
-  Rational bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state) const;
+  /// `half` (optional) marks samples whose g carries the mirrored-pair constant c·y²/2.
+  Rational bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
+                 const std::vector<std::uint8_t>* half = nullptr) const;
   /// bound() as a double rounded down (and clamped at 0: a loss is never negative).
-  double bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state) const;
+  double bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
+                    const std::vector<std::uint8_t>* half = nullptr) const;
 
  private:
   void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;

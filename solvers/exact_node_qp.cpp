@@ -22,6 +22,7 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   }
   Xs_ = X * D_.asDiagonal();
   xnorm_ = Xs_.rowwise().norm();
+  offset_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
   state_.assign(m_, 0);
   v_ = Eigen::VectorXd::Zero(d);
   w_ = Eigen::VectorXd::Zero(d);
@@ -59,6 +60,7 @@ void NodeQp::finish_values() {
     const auto ii = static_cast<Eigen::Index>(i);
     const Fn f = fn(i);
     const double z = z_(ii);
+    s += offset_(ii);
     s += z < f.b ? static_cast<long double>(f.K) : static_cast<long double>(c_(ii)) * (z - y_(ii)) * (z - y_(ii));
   }
   value_ = static_cast<double>(s);
@@ -182,11 +184,13 @@ bool NodeQp::run(int max_iter) {
     }
     const Eigen::VectorXd dz = Xs_ * p;
     // Converged on this working set when the step moves no z materially.
+    // (Round-off moves of 1e-16 on a z of O(1) must count as still: the tolerance has
+    // an absolute part on the scale of the largest |z| or |y|.)
+    const double zscale = std::max(z_.cwiseAbs().maxCoeff(), y_.cwiseAbs().maxCoeff());
     bool still = true;
     for (std::size_t i = 0; i < m_ && still; ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
-      if (std::abs(dz(ii)) > 1e-13 * (std::abs(z_(ii)) + std::abs(y_(ii)) + 1e-300) + 1e-15 * xnorm_(ii) * (vn + 1))
-        still = false;
+      if (std::abs(dz(ii)) > 1e-12 * (std::abs(z_(ii)) + std::abs(y_(ii))) + 1e-13 * zscale) still = false;
     }
     if (still) {
       nu = Eigen::VectorXd::Zero(k);

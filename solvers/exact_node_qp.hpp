@@ -40,6 +40,9 @@ class NodeQp {
 
   /// State of sample i (y_i > 0 only): 0 undecided, +1 active, −1 inactive.
   void set_state(std::size_t i, int s) { state_[i] = static_cast<std::int8_t>(s); }
+  /// A constant added to g_i (both pieces): the mirrored-pair bound c·y²/2 of an
+  /// undecided sample whose mirror image is undecided too (see train_exact.cpp).
+  void set_offset(std::size_t i, double k) { offset_[static_cast<Eigen::Index>(i)] = k; }
   [[nodiscard]] int state(std::size_t i) const { return state_[i]; }
   /// Start point of the next solve (original coordinates).
   void set_start(const Eigen::VectorXd& w);
@@ -69,7 +72,7 @@ class NodeQp {
 
   std::size_t m_, d_;
   Eigen::MatrixXd Xs_;  ///< X·D (equilibrated columns), m × d
-  Eigen::VectorXd D_, y_, c_, xnorm_;
+  Eigen::VectorXd D_, y_, c_, xnorm_, offset_;
   std::vector<std::int8_t> state_;
   Eigen::VectorXd v_, w_, z_, lambda_;
   double value_ = 0;

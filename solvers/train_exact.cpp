@@ -457,6 +457,47 @@ class NativeOneUnit {
     } else if (upper != nullptr) {
       certified_ = cert_.set_upper(*upper);
     }
+    // Mirrored pairs (x, y, c) and (−x, y, c), y > 0: at most one is active, so the pair
+    // costs ≥ c·y² + c·max(|z| − y, 0)²; while both are undecided each carries c·y²/2 on
+    // top of its envelope. Deciding one decides its mirror the other way.
+    partner_.assign(m_, -1);
+    const auto& X = e.X;
+    for (std::size_t i = 0; i < m_; ++i) {
+      if (!branch_[i] || partner_[i] >= 0) continue;
+      for (std::size_t j = i + 1; j < m_ && partner_[i] < 0; ++j) {
+        if (!branch_[j] || partner_[j] >= 0 || y_[i] != y_[j] ||
+            e.c[static_cast<Eigen::Index>(i)] != e.c[static_cast<Eigen::Index>(j)])
+          continue;
+        const auto bi = X.outerIndexPtr()[i], ei = X.outerIndexPtr()[i + 1], bj = X.outerIndexPtr()[j];
+        if (ei - bi != X.outerIndexPtr()[j + 1] - bj) continue;
+        bool mirror = true;
+        for (auto p = bi; p < ei && mirror; ++p)
+          mirror = X.innerIndexPtr()[p] == X.innerIndexPtr()[bj + (p - bi)] &&
+                   X.valuePtr()[p] == -X.valuePtr()[bj + (p - bi)];
+        if (mirror) {
+          partner_[i] = static_cast<std::int64_t>(j);
+          partner_[j] = static_cast<std::int64_t>(i);
+        }
+      }
+    }
+    // Samples with c·y² > U ≥ OPT cannot be inactive in an optimum: fixed active (their
+    // mirrors inactive) before the search.
+    fixed_.assign(m_, 0);
+    if (upper != nullptr)
+      for (std::size_t i = 0; i < m_; ++i) {
+        if (!branch_[i]) continue;
+        const Rational yq = exact_from_double(y_[i]);
+        if (exact_from_double(e.c[static_cast<Eigen::Index>(i)]) * yq * yq > *upper) {
+          set_state(i, 1);
+          fixed_[i] = 1;
+          if (partner_[i] >= 0) {
+            set_state(static_cast<std::size_t>(partner_[i]), -1);
+            fixed_[static_cast<std::size_t>(partner_[i])] = 1;
+          }
+        }
+      }
+    half_.assign(m_, 0);
+    for (std::size_t i = 0; i < m_; ++i) refresh_half(i);
     snaps_.assign(m_ + 2, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d_)));
   }
   [[nodiscard]] bool certified() const { return certified_; }
@@ -467,13 +508,13 @@ class NativeOneUnit {
     while (path_.size() > depth) {
       const std::uint32_t i = path_.back();
       path_.pop_back();
-      state_[i] = 0;
-      qp_.set_state(i, 0);
+      set_state(i, 0);
+      if (partner_[i] >= 0) set_state(static_cast<std::size_t>(partner_[i]), 0);
     }
   }
   void decide(std::uint32_t item, std::int8_t side) {
-    state_[item] = side;
-    qp_.set_state(item, side);
+    set_state(item, side);
+    if (partner_[item] >= 0) set_state(static_cast<std::size_t>(partner_[item]), static_cast<std::int8_t>(-side));
     path_.push_back(item);
   }
   void take_incumbent() { best_w_.assign(qp_.w().data(), qp_.w().data() + d_); }
@@ -505,7 +546,14 @@ class NativeOneUnit {
       true_loss += c * rl * rl;
       if (branch_[i] && state_[i] == 0) {
         const double env = zi > y ? (zi - y) * (zi - y) : 0.0;
-        const double gap = c * (rl * rl - env);
+        double gap = c * (rl * rl - env);
+        if (half_[i]) {
+          // The pair's gap: its true loss minus its relaxation (both halves).
+          const auto j = static_cast<std::size_t>(partner_[i]);
+          const double zj = z(static_cast<Eigen::Index>(j)), rj = (zj > 0 ? zj : 0) - y;
+          const double envj = zj > y ? (zj - y) * (zj - y) : 0.0;
+          gap = c * (rl * rl + rj * rj - env - envj - y * y);
+        }
         if (gap > best_gap) {
           best_gap = gap;
           best_i = static_cast<std::int64_t>(i);
@@ -516,7 +564,7 @@ class NativeOneUnit {
     o.solved = true;
     if (certified_) {
       lam_ = qp_.lambda();
-      o.bound = cert_.bound_down(lam_, state_);
+      o.bound = cert_.bound_down(lam_, state_, &half_);
     } else {
       o.solved = ok;
       o.bound = qp_.value() - 1e-9 * std::abs(qp_.value());
@@ -549,7 +597,22 @@ class NativeOneUnit {
   exact_detail::NodeQp qp_;
   exact_detail::Certifier cert_;
   std::vector<double> y_;
-  std::vector<std::uint8_t> branch_;
+  void set_state(std::size_t i, std::int8_t s) {
+    if (fixed_.size() == m_ && fixed_[i]) return;
+    state_[i] = s;
+    qp_.set_state(i, s);
+    refresh_half(i);
+    if (partner_.size() == m_ && partner_[i] >= 0) refresh_half(static_cast<std::size_t>(partner_[i]));
+  }
+  void refresh_half(std::size_t i) {
+    if (half_.size() != m_) return;
+    const bool h = partner_[i] >= 0 && state_[i] == 0 && state_[static_cast<std::size_t>(partner_[i])] == 0;
+    half_[i] = h ? 1 : 0;
+    const double c = e_.c[static_cast<Eigen::Index>(i)];
+    qp_.set_offset(i, h ? c * y_[i] * y_[i] / 2 : 0.0);
+  }
+  std::vector<std::uint8_t> branch_, fixed_, half_;
+  std::vector<std::int64_t> partner_;
   std::vector<std::int8_t> state_;
   std::vector<std::uint32_t> path_;
   std::vector<Eigen::VectorXd> snaps_;

@@ -144,6 +144,11 @@ struct TrainResult {
   std::string message;  ///< human-readable note (why it stopped, warnings)
 };
 
+/// The status as a user reads it. exact: "optimal (certified)" (the lower bound is proved
+/// in rational arithmetic and meets the loss), "optimal (float)", "feasible (certified
+/// lower bound)" / "feasible (float lower bound)"; other trainers: to_string(status).
+std::string status_text(const TrainResult& r, TrainAlgo algo);
+
 /// Dispatches to train_gd / train_exact / train_net. Throws std::invalid_argument on
 /// bad options (units = 0, dimension 0, sign vector of the wrong length, ...).
 TrainResult train(const TrainingSet& data, TrainAlgo algo, const TrainOptions& opts);
