@@ -1,6 +1,6 @@
 #pragma once
 // Seeded generators of bounded-degree Max-2Lin(2) / Max-Cut instances for the
-// ε-efficient reduction (REDUCTIONS.md §10; docs/reductions/eps-efficient.md).
+// ε-efficient reduction (docs/reductions/eps-efficient.md §1, §1.8).
 // Only relugap::Rng is used; the order in which random numbers are drawn is
 // part of the contract (same parameters + seed => same instance).
 //

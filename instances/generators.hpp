@@ -4,7 +4,7 @@
 // (below / bernoulli / shuffle / sample), never std distributions, so the same
 // (parameters, seed) gives the same instance, and the same file bytes, on every
 // platform. The order in which each generator consumes random numbers is part
-// of its contract (documented in docs/readme/generators.md); changing it changes
+// of its contract (documented in docs/manual/gen.md); changing it changes
 // the golden files in tests/data/golden.
 //
 // Parameter errors are reported as Error{id "gen.param", file "gen <kind>",

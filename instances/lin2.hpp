@@ -1,5 +1,5 @@
 #pragma once
-// Max-2Lin(2): constraints σ_t·σ_h = b over ±1 variables (REDUCTIONS.md §10).
+// Max-2Lin(2): constraints σ_t·σ_h = b over ±1 variables (docs/reductions/eps-efficient.md §1.1).
 // Max-Cut is the special case b = −1 on every edge of a simple graph.
 //
 // File format ("lin2", 1-based vertices, 'c' comments, blank lines allowed):

@@ -84,7 +84,7 @@ using ExactTrainingSet = BasicTrainingSet<Rational>;
 TrainingSet to_double(const ExactTrainingSet& s);
 /// Exact copy of a double set (every double is a rational).
 ExactTrainingSet to_exact(const TrainingSet& s);
-/// Homogeneity (REDUCTIONS.md §0): a sample of weight q² equals the unweighted
+/// Homogeneity (docs/reductions/README.md §1.2): a sample of weight q² equals the unweighted
 /// sample (q·x, q·y). Every weight must be the square of a rational; throws
 /// std::invalid_argument naming the first sample whose weight is not.
 ExactTrainingSet fold_weights(const ExactTrainingSet& s);

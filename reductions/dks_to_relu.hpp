@@ -1,6 +1,6 @@
 #pragma once
-// Densest κ-Subgraph -> one ReLU, loss-preserving (REDUCTIONS.md §2; proofs in
-// docs/reductions/densest-subgraph.md).
+// Densest κ-Subgraph -> one ReLU, loss-preserving
+// (docs/reductions/densest-subgraph.md §2-§5, Facts DKS-1..DKS-5).
 //
 // Graph G = (V, E) on n vertices, 1 <= κ <= n, τ = max edges inside a κ-set.
 // Dimension d = n + 1: coordinate 0 is the anchor, coordinate 1 + v is vertex v.
@@ -67,7 +67,7 @@ struct DksOptions {
   std::optional<mpz_class> unsound_anchor_weight;
 };
 
-/// Figures of the unit-ball form (REDUCTIONS.md §0), exact where possible.
+/// Figures of the unit-ball form (docs/reductions/densest-subgraph.md §6), exact where possible.
 struct DksUnitBall {
   std::size_t samples = 0;  ///< m
   std::size_t dim = 0;

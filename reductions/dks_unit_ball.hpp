@@ -1,6 +1,6 @@
 #pragma once
-// Densest-subgraph-type source -> one ReLU in the unit ball (REDUCTIONS.md §10
-// "Densest κ-Subgraph in the unit ball"; proofs in docs/reductions/eps-efficient.md §3).
+// Densest-subgraph-type source -> one ReLU in the unit ball (proofs in
+// docs/reductions/eps-efficient.md §3).
 //
 // Input: a simple graph G on n >= 2 vertices, max degree Δ, and ρ = k², a
 // perfect square with ρ >= 2Δ. Coordinates: one per edge, then 4 private

@@ -1,6 +1,6 @@
 #pragma once
-// Max-2Lin(2) / Max-Cut -> one ReLU in the unit ball (REDUCTIONS.md §10;
-// proofs in docs/reductions/eps-efficient.md §1).
+// Max-2Lin(2) / Max-Cut -> one ReLU in the unit ball (proofs in
+// docs/reductions/eps-efficient.md §1).
 //
 // Source: n vertices, M constraints e = (t, h, b_e) asking σ_t σ_h = b_e
 // (Max-Cut: b_e = −1), max degree Δ. Degree bound D: a perfect square D = k²

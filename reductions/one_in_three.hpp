@@ -1,6 +1,6 @@
 #pragma once
 // 1-in-3-SAT with signed literals, and Schaefer's gadget 3SAT -> 1-in-3-SAT
-// (REDUCTIONS.md §3; proofs in docs/reductions/sat.md §2).
+// (docs/reductions/sat.md §2).
 //
 // A 1-in-3 clause R(l_1, l_2, l_3) has three literal *positions*; it is
 // satisfied iff exactly one position is true. A variable repeated in a clause

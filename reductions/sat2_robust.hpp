@@ -1,6 +1,6 @@
 #pragma once
 // The robust (δ-proportional) lower bound for the realizable two-ReLU
-// construction of REDUCTIONS.md §5 (Sat2Reduction), for bounded-occurrence
+// construction of docs/reductions/sat.md §5 (Sat2Reduction), for bounded-occurrence
 // formulas. Proof: docs/reductions/eps-efficient.md §2.
 //
 // Theorem. Let the target 1-in-3 formula have M clauses, every variable

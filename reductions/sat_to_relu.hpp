@@ -1,6 +1,6 @@
 #pragma once
-// 3SAT -> depth-2 ReLU training sets (REDUCTIONS.md §3–§6; full proofs in
-// docs/reductions/sat.md).
+// 3SAT -> depth-2 ReLU training sets (docs/reductions/sat.md §1-§6,
+// Facts SAT-1..SAT-6).
 //
 //   sat1  one ReLU, agnostic (§4):   YES ⇒ OPT = N + R;   NO ⇒ OPT >= N + R + 1/16.
 //   sat2  two ReLUs, realizable (§5): YES ⇒ OPT = 0;       NO ⇒ OPT >= τ²/18 (our robust lemma).
@@ -258,7 +258,7 @@ class SatKReduction final : public SatReduction {
   std::array<std::size_t, 3> parts_{};
 };
 
-/// Figures of the unit-ball form (REDUCTIONS.md §0) of a SAT reduction's set,
+/// Figures of the unit-ball form (docs/reductions/sat.md §7) of a SAT reduction's set,
 /// computed on its exactly equivalent unweighted form fold_weights(data())
 /// (every weight of these constructions is a perfect square).
 struct SatUnitBall {

@@ -1,6 +1,6 @@
 #pragma once
-// Set Cover -> one ReLU, loss-preserving (REDUCTIONS.md §1; proofs in
-// docs/reductions/set-cover.md).
+// Set Cover -> one ReLU, loss-preserving
+// (docs/reductions/set-cover.md §2-§5, Facts SC-1..SC-5).
 //
 // Universe {0..n-1}, sets S_0..S_{m-1} covering it, integer costs c_j >= 1.
 // Dimension d = m + 1: coordinate 0 is the anchor, coordinate 1 + j is set j.
@@ -63,7 +63,7 @@ struct SetCoverOptions {
   std::size_t max_samples = 50'000'000;
 };
 
-/// Figures of the unit-ball form (REDUCTIONS.md §0), exact where possible.
+/// Figures of the unit-ball form (docs/reductions/set-cover.md §7), exact where possible.
 struct SetCoverUnitBall {
   std::size_t samples = 0;  ///< m: samples of the unweighted set (all weight 1)
   std::size_t dim = 0;

@@ -1,5 +1,5 @@
 #pragma once
-// Exact unweighted forms of weighted training sets (REDUCTIONS.md §0).
+// Exact unweighted forms of weighted training sets (docs/reductions/README.md §1.2).
 //
 // A sample of weight q² is the unweighted sample (q·x, q·y) (homogeneity of a
 // ReLU network), and an integer weight r is r copies. Any positive rational

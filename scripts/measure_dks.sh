@@ -1,6 +1,6 @@
 #!/bin/sh
 # Measures what the exact DkS solver proves within 10 s on the shared DIMACS graphs
-# (docs/readme/dks.md).  usage: scripts/measure_dks.sh RELUGAP SHARED_DATA/graph
+# (docs/results/reductions.md).  usage: scripts/measure_dks.sh RELUGAP data/graph
 R=$1; D=$2; T=$(mktemp -d)
 run() { printf '%s kappa=%s: ' "$1" "$2"; "$R" reduce dks "$D/$1" --kappa "$2" --solve --time-limit 10 -o "$T/o.npy" | sed 's/.*source: //; s/; OPT.*//'; }
 for k in $(seq 4 27); do run johnson8-2-4.clq $k; done

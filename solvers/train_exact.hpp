@@ -1,6 +1,6 @@
 #pragma once
 // exact: global optimum of the square loss for one ReLU (and two, on tiny sets) by
-// branch and bound over activation patterns (REDUCTIONS.md §9).
+// branch and bound over activation patterns (docs/reductions/training.md §2).
 //
 // k = 1. For an output sign s = ±1 the problem is min_w Σ c_i (ReLU(⟨w,x_i⟩) − s·y_i)²
 // (|a| is absorbed into w by homogeneity). A node fixes some samples with label > 0

@@ -1,5 +1,5 @@
 #pragma once
-// net: the bounded-weight proper learner of REDUCTIONS.md §8, made concrete.
+// net: the bounded-weight proper learner of docs/reductions/training.md §1.
 //
 // Class: units ‖w_j‖ ≤ R (R = constraints.unit_norm, default 1), ‖a‖₁ ≤ B
 // (constraints.output_l1, default net.default_B). With Σ = Σ_i c_i x_i x_iᵀ / Σ_i c_i and
@@ -7,7 +7,7 @@
 //  1. grid of spacing h = 2ηR/√r in V-coordinates, points of norm ≤ (1+η)R, each projected
 //     onto the ball of radius R: every point of that ball is within ηR of a net point
 //     (the nearest grid point is within h√r/2 = ηR; projecting onto the ball does not
-//     increase the distance to a point inside it). The spec's spacing η/√r is twice as fine;
+//     increase the distance to a point inside it). A spacing of η/√r is twice as fine;
 //     this one has the same covering radius η·R with 2^r times fewer points.
 //  2. all k-multisets of net points; features φ_ij = ReLU(⟨c_j, Vᵀx_i⟩) are columns of one
 //     m × N matrix (one GEMM); their weighted Gram matrix G = ΦᵀCΦ and b = ΦᵀCy (one more
@@ -20,7 +20,7 @@
 //   realizable: mean loss ≤ ε_real = δ² (take f = the labelling network);
 //   agnostic:   mean loss ≤ OPT + ε_agn, ε_agn = 2δ(B·R·X + Y), X = max‖x_i‖, Y = max|y_i|,
 //               since mean (f̃−y)² − mean (f−y)² = mean (f̃−f)(f̃+f−2y) ≤ δ · 2(BRX + Y).
-// With ‖x‖ ≤ 1 (so λ_{r+1} ≤ 1/(r+1), λ_1 ≤ 1) these are at most the §8 formulas.
+// With ‖x‖ ≤ 1 (so λ_{r+1} ≤ 1/(r+1), λ_1 ≤ 1) these are at most the formulas of docs/reductions/training.md §1.
 // From a target ε the budget is the smallest r with B²R²λ_{r+1} ≤ ε/2 (realizable;
 // agnostic: δ ≤ ε/(2(BRX+Y)) split the same way) and the largest η meeting the rest.
 #include <cstdint>

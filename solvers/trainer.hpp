@@ -1,5 +1,5 @@
 #pragma once
-// One interface for the depth-2 ReLU trainers (REDUCTIONS.md §0, §8, §9):
+// One interface for the depth-2 ReLU trainers (docs/reductions/training.md):
 //   gd    — multi-start full-batch gradient training (Adam / L-BFGS), threaded over starts;
 //   exact — global optimum for k = 1 (and k = 2 on tiny sets) by branch and bound over
 //           activation patterns, with a lower bound and a proof of optimality;

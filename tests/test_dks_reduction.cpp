@@ -1,4 +1,4 @@
-// Densest κ-Subgraph -> one ReLU (REDUCTIONS.md §2): exact completeness, the
+// Densest κ-Subgraph -> one ReLU (docs/reductions/densest-subgraph.md): exact completeness, the
 // stated interval, and the decoding lemma on random and locally optimised
 // networks, against brute force on tiny graphs; plus a deliberately broken
 // construction that the same checks catch.

@@ -1,7 +1,7 @@
 // Interruption and kill -9, run against the real `relugap` binary (fork/exec):
 //  (a) SIGINT / SIGTERM during a long solve (`train --algo gd` with an endless
 //      start budget, `reduce dks --solve` on a graph the branch and bound cannot
-//      finish) exits with the documented code 130 (docs/readme/intro.md), says
+//      finish) exits with the documented code 130 (docs/manual/robustness.md), says
 //      what it saved, and leaves a complete, valid output file;
 //  (b) SIGKILL during a large write (`gen 3sat`, `convert` to NPY) never leaves
 //      a partial file at the destination: writers write DEST.tmp.XXXXXX and

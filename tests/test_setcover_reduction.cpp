@@ -1,4 +1,4 @@
-// Set Cover -> one ReLU (REDUCTIONS.md §1): exact constants, completeness
+// Set Cover -> one ReLU (docs/reductions/set-cover.md): exact constants, completeness
 // (lifted covers have loss exactly K + cost), the decoding lemma on random,
 // perturbed and locally optimised networks, soundness L >= K + τ − σ, broken
 // variants that must fail the lemma, exact unweighted / unit-ball forms, scp41.

@@ -1,6 +1,6 @@
 // `relugap epsilon-scaling --reduction maxcut --sizes 16,32,64,128 --seeds 3 -o DIR`:
 // the additive mean-loss gap ε of the unit-ball Max-2Lin(2) reduction against n
-// (docs/readme/eps.md). For every size n and seed: a planted YES instance
+// (docs/manual/reduce-maxcut.md). For every size n and seed: a planted YES instance
 // (D-regular, σ* satisfies >= c·M) and a random-sign NO instance; the certified
 // ε = no_lower(SAT*_NO upper bound) − yes_upper(sat(σ*)), where SAT*_NO is exact
 // (Gray-code enumeration) for n <= --exact-max-n and otherwise the certified
@@ -263,19 +263,21 @@ void run(const EpsOptions& o) {
 }
 
 const CommandRegistrar kEpsilonScalingRegistrar([](CLI::App& root) {
-  auto* app = root.add_subcommand("epsilon-scaling",
-                                  "measure the unit-ball gap epsilon against n (YES planted vs NO random), CSV + PNG");
+  auto* app = root.add_subcommand(
+      "epsilon-scaling", "measure the unit-ball gap epsilon against n (planted YES vs random NO), CSV and PNG");
   auto o = std::make_shared<EpsOptions>();
   app->add_option("--reduction", o->reduction, "reduction (only 'maxcut')");
   app->add_option("--sizes", o->sizes, "comma-separated vertex counts (default 16,32,64,128)");
-  app->add_option("--seeds", o->seeds, "instance pairs per size (default 3)");
+  app->add_option("--seeds", o->seeds, "instance pairs per size (default 3)")->check(at_least("--seeds", 1));
   app->add_option("--seed", o->seed, "master seed; every instance seed is derived from it and recorded (default 1)");
   app->add_option("--degree", o->degree, "degree D of the constraint graphs (default 9, a perfect square)");
   app->add_option("--c", o->c_text, "planted YES instances satisfy >= c*M constraints (default 1)");
   app->add_option("--exact-max-n", o->exact_max_n, "NO optimum exact by enumeration up to this n (default 24)");
-  app->add_option("--train-starts", o->starts, "gd starts per instance (default 8)");
-  app->add_option("--train-iters", o->iters, "gd iterations per start (default 3000)");
-  app->add_option("--threads", o->threads, "trainer threads (default 2)");
+  app->add_option("--train-starts", o->starts, "gd starts per instance (default 8)")
+      ->check(at_least("--train-starts", 1));
+  app->add_option("--train-iters", o->iters, "gd iterations per start (default 3000)")
+      ->check(at_least("--train-iters", 1));
+  app->add_option("--threads", o->threads, "trainer threads (default 2)")->check(at_least("--threads", 1));
   app->add_flag("--no-train", o->no_train, "skip the gd runs (certified epsilon only)");
   app->add_flag("--no-plot", o->no_plot, "do not run gnuplot (the script is still written)");
   app->add_option("-o,--output", o->out, "output directory")->required();

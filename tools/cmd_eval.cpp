@@ -67,7 +67,7 @@ void eval(const EvalOptions& o) {
 }  // namespace
 
 const CommandRegistrar kEvalRegistrar([](CLI::App& root) {
-  auto* app = root.add_subcommand("eval", "square loss of a network on a training set");
+  auto* app = root.add_subcommand("eval", "compute the square loss of a network on a training set");
   auto o = std::make_shared<EvalOptions>();
   app->add_option("--net", o->net, "network JSON (or a sidecar with a certificate)")->required();
   app->add_option("--data", o->data, "training set (.npy, .libsvm/.svm, .csv)")->required();

@@ -78,7 +78,7 @@ void report(const Common& c, const GeneratorRecord& r, const std::string& summar
 }
 
 void setup_3sat(CLI::App& gen) {
-  auto* app = gen.add_subcommand("3sat", "random 3SAT (optionally planted-satisfiable) as DIMACS CNF");
+  auto* app = gen.add_subcommand("3sat", "generate random 3SAT (optionally planted-satisfiable) as DIMACS CNF");
   auto p = std::make_shared<Sat3Params>();
   auto c = std::make_shared<Common>();
   app->add_option("--vars", p->vars, "number of variables n (>= 3)")->required();
@@ -97,7 +97,7 @@ void setup_3sat(CLI::App& gen) {
 }
 
 void setup_graph(CLI::App& gen) {
-  auto* app = gen.add_subcommand("graph", "G(n, p), optionally with a planted clique or dense subgraph");
+  auto* app = gen.add_subcommand("graph", "generate G(n, p), optionally with a planted clique or dense subgraph");
   auto p = std::make_shared<GnpParams>();
   auto c = std::make_shared<Common>();
   auto clique = std::make_shared<std::uint32_t>(0);
@@ -144,7 +144,7 @@ void setup_graph(CLI::App& gen) {
 
 void setup_setcover(CLI::App& gen) {
   auto* app = gen.add_subcommand(
-      "setcover", "random set cover (optionally with a planted cover) in OR-Library format, plus FILE.json");
+      "setcover", "generate random set cover (optionally with a planted cover) in OR-Library format, plus FILE.json");
   auto p = std::make_shared<SetCoverGenParams>();
   auto c = std::make_shared<Common>();
   auto prob = std::make_shared<std::string>();
@@ -175,7 +175,7 @@ void setup_setcover(CLI::App& gen) {
 }
 
 const CommandRegistrar kGenRegistrar([](CLI::App& root) {
-  CLI::App& gen = subcommand(root, "gen", "generate seeded random instances (3sat, graph, setcover)");
+  CLI::App& gen = subcommand(root, "gen", "generate seeded random instances (3sat, graph, setcover, maxcut)");
   gen.require_subcommand(1);
   setup_3sat(gen);
   setup_graph(gen);

@@ -65,7 +65,7 @@ void run(const GenMaxCutOptions& o) {
 const CommandRegistrar kGenMaxcutRegistrar([](CLI::App& root) {
   CLI::App& gen = subcommand(root, "gen", "generate seeded random instances (3sat, graph, setcover, maxcut)");
   auto* app = gen.add_subcommand(
-      "maxcut", "bounded-degree Max-2Lin(2) ('p lin2') or, with --cut, Max-Cut (DIMACS): planted or random");
+      "maxcut", "generate bounded-degree Max-2Lin(2) ('p lin2') or, with --cut, Max-Cut (DIMACS), planted or random");
   auto o = std::make_shared<GenMaxCutOptions>();
   app->add_option("--vertices", o->vertices, "number of vertices n >= 2")->required();
   app->add_option("--degree", o->degree, "degree D of the random D-regular constraint graph (n*D even)")->required();

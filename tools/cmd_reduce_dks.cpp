@@ -170,13 +170,14 @@ void run(const DksCliOptions& o) {
               << (b.loss_upper ? to_string(*b.loss_upper) : std::string("?")) << "]";
   if (red.unit_ball()) std::cout << "; unit ball: epsilon = " << red.unit_ball()->epsilon.get_d();
   std::cout << "\n";
-  if (interrupted()) exit_code() = 130;  // docs/readme/intro.md: interrupted, what was finished is saved
+  if (interrupted()) exit_code() = 130;  // docs/manual/robustness.md: interrupted, what was finished is saved
 }
 
 const CommandRegistrar kReduceDksRegistrar([](CLI::App& root) {
-  auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
+  auto& reduce = subcommand(root, "reduce", "reduce a source instance to a ReLU training set");
   auto* app = reduce.add_subcommand(
-      "dks", "Densest kappa-Subgraph -> one ReLU, loss-preserving (K + |E| - tau - sigma <= OPT <= K + |E| - tau)");
+      "dks",
+      "reduce Densest kappa-Subgraph to one ReLU, loss-preserving (K + |E| - tau - sigma <= OPT <= K + |E| - tau)");
   auto o = std::make_shared<DksCliOptions>();
   app->add_option("graph", o->input, "graph: DIMACS (p edge / e u v) or edge list")->required();
   app->add_option("--kappa", o->kappa, "subgraph size, 1 <= kappa <= n")->required();

@@ -248,9 +248,9 @@ void run(const MaxCutCliOptions& o) {
 }
 
 const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
-  auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
+  auto& reduce = subcommand(root, "reduce", "reduce a source instance to a ReLU training set");
   auto* app = reduce.add_subcommand(
-      "maxcut", "Max-Cut / Max-2Lin(2) -> one ReLU in the unit ball (mean-loss gap ~ 1/sqrt(n), REDUCTIONS.md §10)");
+      "maxcut", "reduce Max-Cut / Max-2Lin(2) to one ReLU in the unit ball (mean-loss gap ~ 1/sqrt(n))");
   auto o = std::make_shared<MaxCutCliOptions>();
   app->add_option("input", o->input,
                   "graph (DIMACS / edge list: Max-Cut), 'p lin2' file (Max-2Lin(2)), or DIMACS CNF (3SAT chain: "

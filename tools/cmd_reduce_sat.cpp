@@ -187,10 +187,11 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
 }
 
 const CommandRegistrar kReduceSatRegistrar([](CLI::App& root) {
-  auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
-  setup_one(reduce, "sat1", "3SAT -> one ReLU, agnostic (YES: OPT = N+R; NO: OPT >= N+R+1/16)");
-  setup_one(reduce, "sat2", "3SAT -> two ReLUs, realizable (YES: OPT = 0; NO: OPT >= tau^2/18)");
-  setup_one(reduce, "satk", "3SAT -> K ReLUs via positive 1-in-3-SAT, realizable (YES: OPT = 0; NO: no zero-loss net)");
+  auto& reduce = subcommand(root, "reduce", "reduce a source instance to a ReLU training set");
+  setup_one(reduce, "sat1", "reduce 3SAT to one ReLU, agnostic (YES: OPT = N+R; NO: OPT >= N+R+1/16)");
+  setup_one(reduce, "sat2", "reduce 3SAT to two ReLUs, realizable (YES: OPT = 0; NO: OPT >= tau^2/18)");
+  setup_one(reduce, "satk",
+            "reduce 3SAT to K ReLUs via positive 1-in-3-SAT, realizable (YES: OPT = 0; NO: no zero-loss net)");
 });
 
 }  // namespace

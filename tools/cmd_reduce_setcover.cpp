@@ -193,13 +193,14 @@ void run(const SetCoverCliOptions& o) {
   if (red.unit_ball())
     std::cout << "; unit ball: B = " << red.unit_ball()->B << ", epsilon = " << red.unit_ball()->epsilon.get_d();
   std::cout << "\n";
-  if (interrupted()) exit_code() = 130;  // docs/readme/intro.md: interrupted, what was finished is saved
+  if (interrupted()) exit_code() = 130;  // docs/manual/robustness.md: interrupted, what was finished is saved
 }
 
 const CommandRegistrar kReduceSetcoverRegistrar([](CLI::App& root) {
-  auto& reduce = subcommand(root, "reduce", "Reduce a source instance to a ReLU training set");
+  auto& reduce = subcommand(root, "reduce", "reduce a source instance to a ReLU training set");
   auto* app = reduce.add_subcommand(
-      "setcover", "Set Cover -> one ReLU, loss-preserving (K + tau - sigma <= OPT <= K + tau, tau = min cover cost)");
+      "setcover",
+      "reduce Set Cover to one ReLU, loss-preserving (K + tau - sigma <= OPT <= K + tau, tau = min cover cost)");
   auto o = std::make_shared<SetCoverCliOptions>();
   app->add_option("input", o->input, "set cover instance, OR-Library scp format")->required();
   app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();

@@ -1,6 +1,6 @@
 // `relugap suite -o DIR [--seed S] [--scale small|medium]`: a benchmark of
 // reduced instances with known bounds and certificates (verifier/suite.hpp,
-// docs/readme/sweep.md). Exit codes: 0 written, 1 error (DIR untouched),
+// docs/manual/suite.md). Exit codes: 0 written, 1 error (DIR untouched),
 // 130 interrupted (DIR untouched).
 #include <iomanip>
 #include <iostream>
@@ -59,7 +59,7 @@ const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
   auto a = std::make_shared<Args>();
   CLI::App* app = root.add_subcommand(
       "suite",
-      "Write a benchmark of reduced YES/NO instances: NPY sets, sidecars with bounds and certificates, "
+      "write a benchmark of reduced YES/NO instances: NPY sets, sidecars with bounds and certificates, "
       "manifest.json with sha256");
   app->add_option("-o,--output", a->opt.out_dir, "output directory (created; an existing suite there is replaced)")
       ->required();

@@ -1,6 +1,6 @@
 // `relugap sweep --reductions setcover,dks,sat1,sat2,satk --sizes 8,12,16 --seeds 1..5 -o DIR`:
 // the verifier pipeline over a grid of seeded instances (verifier/sweep.hpp,
-// docs/readme/sweep.md). Rows go to DIR/results.jsonl and DIR/results.csv
+// docs/manual/sweep.md). Rows go to DIR/results.jsonl and DIR/results.csv
 // (results.shard-I-of-N.* with --shard I/N); rerunning the same command
 // resumes. Exit codes: 0 done, nothing violated; 4 some check violated;
 // 1 error (including cells that failed); 130 interrupted (rerun to resume).
@@ -122,7 +122,7 @@ void run(Args& a) {
 const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
   auto a = std::make_shared<Args>();
   CLI::App* app = root.add_subcommand(
-      "sweep", "Run the verifier over a grid of seeded YES/NO instances; resumable JSONL + CSV results and plots");
+      "sweep", "run the verifier over a grid of seeded YES/NO instances; resumable JSONL + CSV results and plots");
   app->add_option("--reductions", a->reductions, "comma-separated: setcover, dks, sat1, sat2, satk")
       ->capture_default_str();
   app->add_option("--sizes", a->sizes,

@@ -214,19 +214,21 @@ const CommandRegistrar kTrainRegistrar([](CLI::App& root) {
   auto c = std::make_shared<TrainCli>();
   app->add_option("DATA", c->data, "training set (.npy, .libsvm/.svm, .csv)")->required();
   app->add_option("-o,--output", c->out, "network JSON to write")->required();
-  app->add_option("--units,-k", c->units, "hidden units k")->required()->check(CLI::PositiveNumber);
+  app->add_option("--units,-k", c->units, "hidden units k")->required()->check(at_least("--units", 1));
   app->add_option("--algo", c->algo, "gd | exact | net")->required();
   app->add_option("--seed", c->seed, "random seed (recorded in the output)")->required();
   app->add_option("--budget", c->budget, "net: subspace dimension and net spacing, 'r,eta'");
-  app->add_option("--epsilon", c->epsilon, "net: target additive mean-loss error (derives the budget)");
+  app->add_option("--epsilon", c->epsilon, "net: target additive mean-loss error (derives the budget)")
+      ->check(positive("--epsilon"));
   app->add_flag("--agnostic", c->agnostic, "net: derive the budget from --epsilon for the agnostic guarantee");
-  app->add_option("--B", c->B, "bound on the output weights' l1 norm (net default 1)");
-  app->add_option("--unit-norm", c->unit_norm, "bound on every unit's l2 norm (gd, net; net default 1)");
+  app->add_option("--B", c->B, "bound on the output weights' l1 norm (net default 1)")->check(positive("--B"));
+  app->add_option("--unit-norm", c->unit_norm, "bound on every unit's l2 norm (gd, net; net default 1)")
+      ->check(positive("--unit-norm"));
   app->add_option("--signs", c->signs, "fixed output signs, e.g. +,-");
-  app->add_option("--time-limit", c->time_limit, "seconds (wall clock)");
-  app->add_option("--threads", c->threads, "threads")->check(CLI::PositiveNumber);
-  app->add_option("--starts", c->starts, "gd: random starts");
-  app->add_option("--iters", c->iters, "gd: iterations per start");
+  app->add_option("--time-limit", c->time_limit, "seconds (wall clock)")->check(positive("--time-limit"));
+  app->add_option("--threads", c->threads, "threads")->check(at_least("--threads", 1));
+  app->add_option("--starts", c->starts, "gd: random starts")->check(at_least("--starts", 1));
+  app->add_option("--iters", c->iters, "gd: iterations per start")->check(at_least("--iters", 1));
   app->add_option("--gd-method", c->gd_method, "gd: auto | adam | lbfgs");
   app->add_option("--max-nodes", c->max_nodes, "exact: node limit");
   app->add_option("--exact-qp", c->exact_qp,

@@ -112,7 +112,7 @@ int run_demo(const VerifyArgs& a) {
 
 const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
   auto a = std::make_shared<VerifyArgs>();
-  CLI::App* app = root.add_subcommand("verify", "Check that a reduction preserved the optimal loss on an instance");
+  CLI::App* app = root.add_subcommand("verify", "check that a reduction preserved the optimal loss on an instance");
   app->add_option("source", a->source, "source instance (set cover, graph or CNF file)");
   app->add_option("--reduction,-r", a->opt.reduction, "setcover | dks | sat1 | sat2 | satk");
   app->add_option("--kappa", a->opt.kappa, "dks: size of the dense subgraph");

@@ -4,7 +4,10 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
+#include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -45,6 +48,52 @@ T take(Result<T> r) {
 /// An integer as an exact rational (through decimal text: mpz has no 64-bit ctor).
 inline Rational rational_from_int(std::int64_t x) { return Rational(mpz_class(std::to_string(x))); }
 inline Rational rational_from_uint(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
+
+/// Range checks with a plain message: `->check(at_least("--units", 1))` rejects 0 with
+/// "--units must be at least 1 (got 0)" (a usage error, exit code 2). Text that is not a
+/// number passes the check and is left to CLI11's own conversion error.
+inline CLI::Validator in_range(const std::string& option, double lo, double hi) {
+  auto fmt = [](double v) {
+    if (v == std::floor(v) && std::abs(v) < 9.0e15) return std::to_string(static_cast<long long>(v));
+    std::ostringstream os;
+    os << v;
+    return os.str();
+  };
+  std::string desc = std::isinf(hi) ? "at least " + fmt(lo) : "in [" + fmt(lo) + ", " + fmt(hi) + "]";
+  return CLI::Validator(
+      [option, lo, hi, fmt](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || std::isnan(v)) return "";
+        if (v < lo) return option + " must be at least " + fmt(lo) + " (got " + text + ")";
+        if (v > hi) return option + " must be at most " + fmt(hi) + " (got " + text + ")";
+        return "";
+      },
+      desc);
+}
+inline CLI::Validator at_least(const std::string& option, double lo) {
+  return in_range(option, lo, std::numeric_limits<double>::infinity());
+}
+/// `->check(positive("--epsilon"))`: "--epsilon must be greater than 0 (got 0)".
+inline CLI::Validator positive(const std::string& option) {
+  return CLI::Validator(
+      [option](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || std::isnan(v)) return "";
+        return v > 0 ? "" : option + " must be greater than 0 (got " + text + ")";
+      },
+      "greater than 0");
+}
+
+/// CLI11 prefixes a validator's message with the option name ("--units: --units must
+/// be ..."); drops that repetition from a usage-error message.
+inline std::string plain_usage_message(std::string msg) {
+  const auto colon = msg.find(": ");
+  if (colon != std::string::npos && colon > 0 && msg.compare(colon + 2, colon + 1, msg.substr(0, colon) + " ") == 0)
+    msg.erase(0, colon + 2);
+  return msg;
+}
 
 /// A net budget "r,eta" → (r, eta); std::invalid_argument naming `option` otherwise.
 inline std::pair<std::size_t, double> parse_budget(const std::string& s, const std::string& option = "--budget") {

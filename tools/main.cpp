@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
   CLI::App app{"relugap: hard, certified training sets for depth-2 ReLU networks"};
   app.set_version_flag("--version", std::string("relugap ") + relugap::kVersion);
   app.require_subcommand(1);
+  app.failure_message(
+      [](const CLI::App* a, const CLI::Error& e) { return plain_usage_message(CLI::FailureMessage::simple(a, e)); });
   for (auto& setup : command_registry()) setup(app);
   try {
     app.parse(argc, argv);

@@ -27,7 +27,7 @@ struct PipelineOptions {
   std::size_t gd_starts = 4;
   /// The exact trainer runs for one-unit reductions up to this many samples.
   std::size_t exact_max_samples = 40;
-  /// The net learner runs too when both are set (its budget r, η; REDUCTIONS.md §8).
+  /// The net learner runs too when both are set (its budget r, η; docs/reductions/training.md §1).
   /// A budget whose candidates exceed the learner's cap is reported as not checked.
   std::optional<std::size_t> net_r;
   std::optional<double> net_eta;

@@ -419,7 +419,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                 {"seed", opt.seed},
                 {"scale", opt.scale},
                 {"satk_units", opt.satk_units},
-                {"families", "docs/readme/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
+                {"families", "docs/manual/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
                 {"npy_layout",
                  "one float64 little-endian C-order array of shape (m, d+2) per set: columns 0..d-1 are x, column d "
                  "is y, column d+1 the sample weight c"},

@@ -1,6 +1,6 @@
 #pragma once
 // `relugap suite`: a ready benchmark of reduced instances with known bounds
-// (docs/readme/sweep.md). For every (reduction, size, kind) of a plan: the
+// (docs/manual/suite.md). For every (reduction, size, kind) of a plan: the
 // source instance (the sweep's families, verifier/sweep.hpp), solved exactly;
 // a NO item is redrawn (attempt 1, 2, ...) until the solver says NO, so every
 // item's answer is its kind. Written per item: the source file, the training

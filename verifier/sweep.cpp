@@ -520,7 +520,7 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
   // loss_vs_thresholds.dat: one line per (instance, trainer). rel = (L − YES)/(NO − YES):
   // 0 is the YES threshold, 1 the NO threshold. Plotted on a signed log axis.
   std::ostringstream lv;
-  lv << "# relugap sweep: loss found vs the YES/NO thresholds (docs/readme/sweep.md)\n"
+  lv << "# relugap sweep: loss found vs the YES/NO thresholds (docs/manual/sweep.md)\n"
      << "# rel = (loss - yes_threshold) / (no_threshold - yes_threshold): 0 = YES threshold, 1 = NO threshold\n"
      << "# idx reduction size seed kind answer trainer loss yes_threshold no_threshold rel\n";
   std::vector<std::pair<std::string, std::pair<std::size_t, std::size_t>>> groups;  // reduction -> [first, last] idx
@@ -861,7 +861,7 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
 
   if (!sum.interrupted) {
     if (opt.shard) {
-      sum.plot_note = "plots are drawn by the merged sweep (see docs/readme/sweep.md), not per shard";
+      sum.plot_note = "plots are drawn by the merged sweep (see docs/manual/sweep.md), not per shard";
     } else {
       auto files = write_sweep_plots(opt.out_dir, rows, opt.plots, sum.plot_note);
       sum.written.insert(sum.written.end(), files.begin(), files.end());

@@ -2,7 +2,7 @@
 // `relugap sweep`: the verifier pipeline (pipeline.hpp) over a grid of
 // reductions × sizes × seeds × kinds, one seeded source instance per cell,
 // rows appended to a ResultsLog (results_log.hpp) so that a killed sweep
-// resumes where it stopped. docs/readme/sweep.md describes the instance
+// resumes where it stopped. docs/manual/sweep.md describes the instance
 // families, the decision thresholds and the ε normalisation.
 //
 // Every cell is a decision question about its source instance:

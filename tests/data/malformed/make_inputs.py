@@ -252,7 +252,7 @@ networks = {
 for k, v in networks.items():
     put("network", k + ".json", v)
 
-# ---- fuzzing regressions (docs/readme/fuzzing.md) ---------------------------
+# ---- fuzzing regressions (docs/dev/fuzzing.md) ---------------------------
 # Inputs on which a fuzz target crashed before the reader was fixed.
 # A 13-byte edge list naming vertex 9999999: the graph would be allocated with
 # ~10^7 vertices (~1 GB) for one edge. Found by fuzz_edge_list (OOM).
