@@ -19,26 +19,34 @@ namespace {
 std::string sys_reason(const std::string& what) { return what + ": " + std::strerror(errno); }
 }  // namespace
 
-void write_bytes_atomic(const std::string& path, const std::string& bytes) {
+namespace {
+using Emit = std::function<void(const char*, std::size_t)>;
+
+/// Temporary file beside `path`; produce(emit) writes through emit; fsync; rename.
+void atomic_emit(const std::string& path, const std::function<void(const Emit&)>& produce) {
   std::string tmpl = path + ".tmp.XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
   int fd = ::mkstemp(name.data());
   if (fd < 0) fail("io.write", path, 0, sys_reason("cannot create temporary file"));
   std::string tmp(name.data());
-  const char* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::string r = sys_reason("write failed");
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail("io.write", path, 0, r);
+  const Emit emit = [&](const char* p, std::size_t left) {
+    while (left > 0) {
+      ssize_t n = ::write(fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail("io.write", path, 0, sys_reason("write failed"));
+      }
+      p += n;
+      left -= static_cast<std::size_t>(n);
     }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  };
+  try {
+    produce(emit);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
   }
   ::fchmod(fd, 0644);
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
@@ -51,6 +59,23 @@ void write_bytes_atomic(const std::string& path, const std::string& bytes) {
     ::unlink(tmp.c_str());
     fail("io.write", path, 0, r);
   }
+}
+}  // namespace
+
+void write_bytes_atomic(const std::string& path, const std::string& bytes) {
+  atomic_emit(path, [&](const Emit& emit) { emit(bytes.data(), bytes.size()); });
+}
+
+void write_chunks_atomic(const std::string& path, const std::function<bool(std::string& chunk)>& next) {
+  atomic_emit(path, [&](const Emit& emit) {
+    std::string chunk;
+    bool more = true;
+    while (more) {
+      chunk.clear();
+      more = next(chunk);
+      emit(chunk.data(), chunk.size());
+    }
+  });
 }
 
 void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {

@@ -16,6 +16,12 @@ void write_file_atomic(const std::string& path, const std::function<void(std::os
 /// Same for binary writers that want a raw FILE-like byte sink.
 void write_bytes_atomic(const std::string& path, const std::string& bytes);
 
+/// Same for a writer that produces its bytes piece by piece: `next(chunk)`
+/// fills `chunk` (cleared before each call) and returns false after the last
+/// piece. Each piece is written as it comes, so the file is never held whole
+/// in memory.
+void write_chunks_atomic(const std::string& path, const std::function<bool(std::string& chunk)>& next);
+
 /// Reads a whole file; throws Failure (id "io.open") naming the file if it cannot be read.
 std::string read_file(const std::string& path);
 

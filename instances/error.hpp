@@ -38,8 +38,8 @@ class Failure : public std::runtime_error {
 template <class T>
 class Result {
  public:
-  Result(T v) : v_(std::move(v)) {}          // NOLINT: implicit by design
-  Result(Error e) : v_(std::move(e)) {}      // NOLINT
+  Result(T v) : v_(std::move(v)) {}      // NOLINT: implicit by design
+  Result(Error e) : v_(std::move(e)) {}  // NOLINT
   [[nodiscard]] bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   /// Contract: ok(). Throws Failure otherwise, so misuse is loud.

@@ -44,10 +44,10 @@ Result<SetCoverInstance> parse_set_cover(const std::string& text, const std::str
 void write_set_cover(const std::string& path, const SetCoverInstance& s);
 
 // ---- training sets -------------------------------------------------------
-enum class DataFormat { kNpy, kLibsvm, kCsv };
-/// From a file name's extension (.npy, .libsvm/.svm, .csv); nullopt if unknown.
+enum class DataFormat { kNpy, kLibsvm, kCsv, kNpz };
+/// From a file name's extension (.npy, .npz, .libsvm/.svm, .csv); nullopt if unknown.
 std::optional<DataFormat> format_from_path(const std::string& path);
-std::optional<DataFormat> parse_format(const std::string& name);  ///< "npy" | "libsvm" | "csv"
+std::optional<DataFormat> parse_format(const std::string& name);  ///< "npy" | "npz" | "libsvm" | "csv"
 const char* format_name(DataFormat f);
 
 /// Writes the set in `format` to `path` and the sidecar to sidecar_path(path).
@@ -56,6 +56,9 @@ const char* format_name(DataFormat f);
 ///  - libsvm: "y i:v ..." with 1-based i; weights in the sidecar's
 ///    companion file PATH.weights (one per line) when any weight != 1.
 ///  - csv: header "x0,...,x{d-1},y,c", one row per sample.
+///  - npz: the same (m, d+2) matrix X | y | c in CSR, as scipy.sparse.save_npz
+///    writes it (zip of format/shape/data/indices/indptr .npy members);
+///    scipy.sparse.load_npz reads it (instances/io_npz.cpp).
 void write_training_set(const std::string& path, const TrainingSet& data, DataFormat format, Sidecar sidecar);
 
 struct LoadedTrainingSet {

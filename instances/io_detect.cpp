@@ -26,7 +26,7 @@ FileKind json_kind(const std::string& text, const std::string& path) {
 }
 
 FileKind sniff(const std::string& text, const std::string& path) {
-  if (text.starts_with("\x93NUMPY")) return FileKind::kTrainingSet;
+  if (text.starts_with("\x93NUMPY") || text.starts_with("PK\x03\x04")) return FileKind::kTrainingSet;
   LineReader lines(text);
   std::string_view line;
   while (lines.next(line)) {

@@ -24,6 +24,28 @@ void check_weight(double c, const std::string& what, const char* prefix, const s
 // Per-format codecs. Readers throw Failure; writers only format (no I/O).
 TrainingSet parse_npy(std::string_view bytes, const std::string& file);
 std::string npy_bytes(const TrainingSet& data, const std::string& file);
+/// Writes the NPY file atomically in pieces of about 1 MiB (same bytes as npy_bytes).
+void write_npy_file(const std::string& path, const TrainingSet& data);
+/// An NPY file's bytes for an array of `descr` (e.g. "<f8") and `shape` (a Python tuple, "(3,)"), header only.
+std::string npy_header(const std::string& descr, const std::string& shape);
+
+/// One NPY array of any rank: dtype '<f8', '<i4', '<i8', '|Sn' or '<Un', C order,
+/// data size checked against the shape. `data` points into the parsed bytes.
+struct NpyArray {
+  std::string descr;
+  std::vector<std::uint64_t> shape;
+  std::uint64_t count = 0;  ///< product of the shape
+  std::size_t item = 0;     ///< bytes per item
+  std::string_view data;
+  [[nodiscard]] std::int64_t integer(std::size_t i) const;  ///< '<i4' / '<i8'
+  [[nodiscard]] double real(std::size_t i) const;           ///< '<f8'
+};
+NpyArray parse_npy_array(std::string_view bytes, const std::string& file);
+
+/// Training sets as a zip of NPY members (scipy.sparse.save_npz's CSR layout)
+/// of the (m, d+2) matrix X | y | c. Error ids: see instances/io_npz.cpp.
+TrainingSet parse_npz(std::string_view bytes, const std::string& file);
+std::string npz_bytes(const TrainingSet& data, const std::string& file);
 
 /// `dim`: the dimension from the sidecar, if any (else the largest index);
 /// `weights`: from PATH.weights (empty: all 1).

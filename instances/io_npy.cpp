@@ -3,11 +3,13 @@
 // are read; anything else (other dtypes, Fortran order, other ranks, a data
 // size that does not match the shape) is rejected with an "npy.*" error.
 // NPY is binary: errors carry no line number but name the row and column.
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include "instances/atomic_write.hpp"
 #include "instances/error.hpp"
 #include "instances/io_internal.hpp"
 #include "instances/text_reader.hpp"
@@ -210,12 +212,8 @@ TrainingSet parse_npy(std::string_view b, const std::string& file) {
   return data;
 }
 
-std::string npy_bytes(const TrainingSet& data, const std::string& file) {
-  const std::uint64_t m = data.samples(), cols = data.dim + 2;
-  if (m > 0 && cols > std::numeric_limits<std::uint64_t>::max() / 8 / m)
-    fail("npy.size", file, 0, "the set is too large for a dense NPY array");
-  std::string header =
-      "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(m) + ", " + std::to_string(cols) + "), }";
+std::string npy_header(const std::string& descr, const std::string& shape) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad with spaces so that the data starts at a multiple of 64 bytes, then a newline.
   std::size_t prefix = 10;
   if (prefix + header.size() + 1 > 0xffff) prefix = 12;  // needs version 2.0
@@ -226,19 +224,123 @@ std::string npy_bytes(const TrainingSet& data, const std::string& file) {
   out.push_back('\0');
   put_le(out, header.size(), prefix == 10 ? 2 : 4);
   out += header;
-  out.reserve(out.size() + m * cols * 8);
-  std::vector<double> dense(cols);
-  for (std::size_t i = 0; i < m; ++i) {
-    std::fill(dense.begin(), dense.end(), 0.0);
-    SampleId s(static_cast<std::uint32_t>(i));
-    auto cs = data.row_cols(s);
-    auto vs = data.row_vals(s);
-    for (std::size_t k = 0; k < cs.size(); ++k) dense[cs[k]] = vs[k];
-    dense[cols - 2] = data.y[i];
-    dense[cols - 1] = data.c[i];
-    for (double v : dense) put_le(out, std::bit_cast<std::uint64_t>(v), 8);
-  }
   return out;
 }
+
+namespace {
+void put_row(char* row, const TrainingSet& data, std::size_t i, std::size_t cols) {
+  auto put = [](char* at, double v) {
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(at, &v, 8);
+    } else {
+      const auto u = std::bit_cast<std::uint64_t>(v);
+      for (int b = 0; b < 8; ++b) at[b] = static_cast<char>((u >> (8 * b)) & 0xff);
+    }
+  };
+  std::memset(row, 0, cols * 8);
+  for (std::size_t k = data.row_ptr[i]; k < data.row_ptr[i + 1]; ++k)
+    put(row + std::size_t{data.col[k]} * 8, data.val[k]);
+  put(row + (cols - 2) * 8, data.y[i]);
+  put(row + (cols - 1) * 8, data.c[i]);
+}
+
+std::uint64_t npy_cols(const TrainingSet& data, const std::string& file) {
+  const std::uint64_t m = data.samples(), cols = data.dim + 2;
+  if (m > 0 && cols > std::numeric_limits<std::uint64_t>::max() / 8 / m)
+    fail("npy.size", file, 0, "the set is too large for a dense NPY array");
+  return cols;
+}
+}  // namespace
+
+std::string npy_bytes(const TrainingSet& data, const std::string& file) {
+  const std::uint64_t m = data.samples(), cols = npy_cols(data, file);
+  std::string out = npy_header("<f8", "(" + std::to_string(m) + ", " + std::to_string(cols) + ")");
+  const std::size_t start = out.size();
+  out.resize(start + m * cols * 8);
+  for (std::size_t i = 0; i < m; ++i) put_row(out.data() + start + i * cols * 8, data, i, cols);
+  return out;
+}
+
+void write_npy_file(const std::string& path, const TrainingSet& data) {
+  const std::uint64_t m = data.samples(), cols = npy_cols(data, path);
+  // Rows go out in pieces of about 1 MiB (at least one row): the buffer stays
+  // in cache and the file is never held whole in memory.
+  const std::size_t row_bytes = cols * 8;
+  const std::size_t rows_per_chunk = std::max<std::size_t>(1, (std::size_t{1} << 20) / row_bytes);
+  std::size_t next_row = 0;
+  bool header_done = false;
+  write_chunks_atomic(path, [&](std::string& chunk) {
+    if (!header_done) {
+      chunk = npy_header("<f8", "(" + std::to_string(m) + ", " + std::to_string(cols) + ")");
+      header_done = true;
+      return next_row < m;
+    }
+    const std::size_t n = std::min<std::size_t>(rows_per_chunk, m - next_row);
+    chunk.resize(n * row_bytes);
+    for (std::size_t r = 0; r < n; ++r) put_row(chunk.data() + r * row_bytes, data, next_row + r, cols);
+    next_row += n;
+    return next_row < m;
+  });
+}
+
+NpyArray parse_npy_array(std::string_view b, const std::string& file) {
+  if (b.size() < 10 || b.substr(0, 6) != kMagic)
+    fail("npy.magic", file, 0, "not an NPY file (missing the \\x93NUMPY magic)");
+  const auto major = static_cast<unsigned char>(b[6]), minor = static_cast<unsigned char>(b[7]);
+  if ((major != 1 && major != 2) || minor != 0)
+    fail("npy.version", file, 0,
+         "NPY format version " + std::to_string(major) + "." + std::to_string(minor) + " not supported (1.0 or 2.0)");
+  const std::size_t len_bytes = major == 1 ? 2 : 4;
+  if (b.size() < 8 + len_bytes) fail("npy.header", file, 0, "file ends inside the NPY header");
+  const std::uint64_t hlen = read_le(b, 8, len_bytes);
+  const std::uint64_t data_start = 8 + len_bytes + hlen;
+  if (data_start > b.size()) fail("npy.header", file, 0, "file ends inside the NPY header");
+  std::string_view htext = b.substr(8 + len_bytes, hlen);
+  if (htext.empty() || htext.back() != '\n') fail("npy.header", file, 0, "NPY header does not end with a newline");
+  for (char ch : htext)
+    if (static_cast<unsigned char>(ch) >= 0x80 || (static_cast<unsigned char>(ch) < 0x20 && ch != '\n'))
+      fail("npy.header", file, 0, "NPY header contains non-ASCII bytes");
+  NpyHeader h = HeaderParser(htext, file).parse();
+  if (*h.fortran_order)
+    fail("npy.order", file, 0, "Fortran-order arrays not supported: save a C-order array (np.ascontiguousarray)");
+  NpyArray a;
+  a.descr = *h.descr;
+  a.shape = *h.shape;
+  std::size_t item = 0;
+  if (a.descr == "<f8" || a.descr == "<i8") {
+    item = 8;
+  } else if (a.descr == "<i4") {
+    item = 4;
+  } else if (a.descr.size() >= 3 && (a.descr[0] == '|' || a.descr[0] == '<') &&
+             (a.descr[1] == 'S' || a.descr[1] == 'U')) {
+    auto n = parse_u64(std::string_view(a.descr).substr(2));
+    if (!n || *n == 0 || *n > 64) fail("npy.dtype", file, 0, "dtype '" + a.descr + "' not supported");
+    item = static_cast<std::size_t>(*n) * (a.descr[1] == 'U' ? 4 : 1);
+  } else {
+    fail("npy.dtype", file, 0, "dtype '" + a.descr + "' not supported (expected '<f8', '<i4', '<i8' or a string)");
+  }
+  const std::uint64_t have = b.size() - data_start;
+  std::uint64_t count = 1;
+  for (auto d : a.shape) {
+    if (d != 0 && count > have / d)
+      fail("npy.size", file, 0, "shape " + shape_text(a.shape) + " does not fit the file");
+    count *= d;
+  }
+  if (count > have / item || count * item != have)
+    fail("npy.size", file, 0,
+         "shape " + shape_text(a.shape) + " needs " + std::to_string(count) + " items of " + std::to_string(item) +
+             " bytes, the file has " + std::to_string(have) + " data bytes");
+  a.count = count;
+  a.item = item;
+  a.data = b.substr(data_start);
+  return a;
+}
+
+std::int64_t NpyArray::integer(std::size_t i) const {
+  if (item == 4) return static_cast<std::int32_t>(static_cast<std::uint32_t>(read_le(data, i * 4, 4)));
+  return static_cast<std::int64_t>(read_le(data, i * 8, 8));
+}
+
+double NpyArray::real(std::size_t i) const { return read_f64(data, i * 8); }
 
 }  // namespace relugap::io_detail

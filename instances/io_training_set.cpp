@@ -97,6 +97,7 @@ namespace {
 
 DataFormat sniff_format(const std::string& bytes) {
   if (bytes.starts_with("\x93NUMPY")) return DataFormat::kNpy;
+  if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06")) return DataFormat::kNpz;
   LineReader lines(bytes);
   std::string_view line;
   while (lines.next(line)) {
@@ -157,6 +158,7 @@ void check_writable(const TrainingSet& d, const std::string& path) {
 std::optional<DataFormat> format_from_path(const std::string& path) {
   std::string ext = lower_extension(path);
   if (ext == ".npy") return DataFormat::kNpy;
+  if (ext == ".npz") return DataFormat::kNpz;
   if (ext == ".libsvm" || ext == ".svm") return DataFormat::kLibsvm;
   if (ext == ".csv") return DataFormat::kCsv;
   return std::nullopt;
@@ -164,6 +166,7 @@ std::optional<DataFormat> format_from_path(const std::string& path) {
 
 std::optional<DataFormat> parse_format(const std::string& name) {
   if (name == "npy") return DataFormat::kNpy;
+  if (name == "npz") return DataFormat::kNpz;
   if (name == "libsvm") return DataFormat::kLibsvm;
   if (name == "csv") return DataFormat::kCsv;
   return std::nullopt;
@@ -177,6 +180,8 @@ const char* format_name(DataFormat f) {
       return "libsvm";
     case DataFormat::kCsv:
       return "csv";
+    case DataFormat::kNpz:
+      return "npz";
   }
   return "?";
 }
@@ -194,6 +199,8 @@ Result<TrainingSet> parse_training_set(const std::string& bytes, DataFormat form
     switch (format) {
       case DataFormat::kNpy:
         return parse_npy(bytes, name);
+      case DataFormat::kNpz:
+        return parse_npz(bytes, name);
       case DataFormat::kCsv:
         return parse_csv(bytes, name);
       case DataFormat::kLibsvm:
@@ -220,6 +227,9 @@ Result<LoadedTrainingSet> read_training_set(const std::string& path) {
       case DataFormat::kNpy:
         data = parse_npy(bytes, path);
         break;
+      case DataFormat::kNpz:
+        data = parse_npz(bytes, path);
+        break;
       case DataFormat::kCsv:
         data = parse_csv(bytes, path);
         break;
@@ -242,7 +252,10 @@ void write_training_set(const std::string& path, const TrainingSet& data, DataFo
   check_writable(data, path);
   switch (format) {
     case DataFormat::kNpy:
-      write_bytes_atomic(path, npy_bytes(data, path));
+      write_npy_file(path, data);
+      break;
+    case DataFormat::kNpz:
+      write_bytes_atomic(path, npz_bytes(data, path));
       break;
     case DataFormat::kCsv:
       write_file_atomic(path, [&](std::ostream& os) { write_csv(os, data); });

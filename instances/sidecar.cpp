@@ -30,7 +30,9 @@ json net_json(const BasicNetwork<S>& n, F cell) {
   return {{"kind", "network"}, {"dim", n.dim}, {"units", std::move(units)}};
 }
 
-[[noreturn]] void bad(const std::string& id, const std::string& file, const std::string& why) { fail(id, file, 0, why); }
+[[noreturn]] void bad(const std::string& id, const std::string& file, const std::string& why) {
+  fail(id, file, 0, why);
+}
 
 Rational cell_exact(const json& v, const std::string& file, const std::string& where) {
   if (v.is_number_integer()) return Rational(mpz_class(v.dump()));
@@ -98,10 +100,10 @@ json to_json(const Sidecar& s) {
                                       {"seed", s.generator->seed ? json(*s.generator->seed) : json(nullptr)},
                                       {"params", s.generator->params}}
                                : json(nullptr);
-  j["source"] = s.source ? json{{"path", opt(s.source->path)},
-                                {"sha256", opt(s.source->sha256)},
-                                {"problem", opt(s.source->problem)}}
-                         : json(nullptr);
+  j["source"] =
+      s.source
+          ? json{{"path", opt(s.source->path)}, {"sha256", opt(s.source->sha256)}, {"problem", opt(s.source->problem)}}
+          : json(nullptr);
   j["reduction"] = s.reduction ? json{{"name", s.reduction->name}, {"params", s.reduction->params}} : json(nullptr);
   json exact = json::object();
   for (const auto& [k, v] : s.bounds.exact) exact[k] = to_string(v);
@@ -125,7 +127,8 @@ json to_json(const Sidecar& s) {
 namespace {
 std::optional<double> get_opt_double(const json& j, const char* key, const std::string& file) {
   if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-  if (!j.at(key).is_number()) bad("sidecar.type", file, std::string("sidecar: bounds.") + key + " must be a number or null");
+  if (!j.at(key).is_number())
+    bad("sidecar.type", file, std::string("sidecar: bounds.") + key + " must be a number or null");
   return j.at(key).get<double>();
 }
 std::optional<std::string> get_opt_string(const json& j, const char* key, const std::string& file,
@@ -137,8 +140,8 @@ std::optional<std::string> get_opt_string(const json& j, const char* key, const 
 }  // namespace
 
 Sidecar sidecar_from_json(const json& j, const std::string& file) {
-  static const char* known[] = {"relugap_version", "schema", "kind", "format", "generator", "source",
-                                "reduction", "bounds", "certificate", "shape"};
+  static const char* known[] = {"relugap_version", "schema",    "kind",   "format",      "generator",
+                                "source",          "reduction", "bounds", "certificate", "shape"};
   if (!j.is_object()) bad("sidecar.type", file, "sidecar: expected a JSON object");
   Sidecar s;
   const json& ver = need(j, "relugap_version", "sidecar.key", file, "sidecar: ");
@@ -155,7 +158,8 @@ Sidecar sidecar_from_json(const json& j, const std::string& file) {
     if (!name.is_string()) bad("sidecar.type", file, "sidecar: generator.name must be a string");
     gen.name = name.get<std::string>();
     if (g.contains("seed") && !g["seed"].is_null()) {
-      if (!g["seed"].is_number_unsigned()) bad("sidecar.type", file, "sidecar: generator.seed must be a non-negative integer");
+      if (!g["seed"].is_number_unsigned())
+        bad("sidecar.type", file, "sidecar: generator.seed must be a non-negative integer");
       gen.seed = g["seed"].get<std::uint64_t>();
     }
     if (g.contains("params")) gen.params = g["params"];
@@ -164,9 +168,9 @@ Sidecar sidecar_from_json(const json& j, const std::string& file) {
   if (j.contains("source") && !j["source"].is_null()) {
     const json& src = j["source"];
     if (!src.is_object()) bad("sidecar.type", file, "sidecar: source must be an object or null");
-    s.source = Sidecar::Source{get_opt_string(src, "path", file, "source."),
-                               get_opt_string(src, "sha256", file, "source."),
-                               get_opt_string(src, "problem", file, "source.")};
+    s.source =
+        Sidecar::Source{get_opt_string(src, "path", file, "source."), get_opt_string(src, "sha256", file, "source."),
+                        get_opt_string(src, "problem", file, "source.")};
   }
   if (j.contains("reduction") && !j["reduction"].is_null()) {
     const json& r = j["reduction"];
@@ -189,8 +193,8 @@ Sidecar sidecar_from_json(const json& j, const std::string& file) {
         try {
           s.bounds.exact[it.key()] = parse_rational(it.value().get<std::string>());
         } catch (const Failure&) {
-          bad("sidecar.exact", file, "sidecar: bounds.exact." + it.key() + " is not a rational: '" +
-                                         it.value().get<std::string>() + "'");
+          bad("sidecar.exact", file,
+              "sidecar: bounds.exact." + it.key() + " is not a rational: '" + it.value().get<std::string>() + "'");
         }
       }
     }

@@ -46,7 +46,7 @@ struct Sidecar {
     std::map<std::string, Rational> exact;
   } bounds;
 
-  std::optional<Network> certificate;        ///< stored in double (JSON numbers)
+  std::optional<Network> certificate;             ///< stored in double (JSON numbers)
   std::optional<ExactNetwork> certificate_exact;  ///< stored as "p/q" strings
   struct Shape {
     std::uint64_t samples = 0, dim = 0, nnz = 0;

@@ -4,8 +4,8 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config
       libboost-graph-dev nlohmann-json3-dev libeigen3-dev doctest-dev libcli11-dev
       libgmp-dev libssl-dev coinor-libcbc-dev coinor-libclp-dev libcadical-dev
-      libbenchmark-dev clang libclang-rt-14-dev gnuplot-nox python3
-      python3-numpy python3-torch)
+      libbenchmark-dev clang libclang-rt-14-dev gnuplot-nox python3 libzip-dev
+      python3-numpy python3-scipy python3-pytest python3-matplotlib python3-torch)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

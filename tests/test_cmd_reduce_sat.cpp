@@ -97,7 +97,7 @@ TEST_CASE("reduce sat1 --solve on an UNSAT instance: lower bound N+R+1/16, no ce
   json j = sidecar(out);
   CHECK(j["format"] == "libsvm");
   CHECK(j["bounds"]["source_optimum"] == 0.0);
-  CHECK(j["bounds"]["source_status"] == "unsat (cadical, no proof)");
+  CHECK(j["bounds"]["source_status"] == "unsat (proved: DRAT checked)");
   CHECK(j["certificate"].is_null());
   const Cnf f = load(data("uuf50-01.cnf"));
   Sat1Reduction red(f);

@@ -133,7 +133,7 @@ TEST_CASE("verify: an unsatisfiable CNF is not a violation") {
   REQUIRE(r.exit_code == 0);
   json j = json::parse(r.out);
   CHECK(j["report"]["summary"]["violated"] == 0);
-  CHECK(j["info"]["source_status"] == "unsat (cadical, no proof)");
+  CHECK(j["info"]["source_status"] == "unsat (proved: enumeration)");
 }
 
 TEST_CASE("verify: errors are clear, non-zero, and print no report") {

@@ -148,15 +148,26 @@ TEST_CASE("pipeline: sat1, sat2, satk on a planted formula") {
   }
 }
 
-TEST_CASE("pipeline: unsatisfiable sat1 case (x)(not x): nothing violated, NO bounds not claimed as held") {
+TEST_CASE("pipeline: unsatisfiable sat1 case (x)(not x): UNSAT proved by enumeration, NO bounds held") {
   Cnf no;
   no.num_vars = 1;
   no.clauses = {{Lit(1)}, {Lit(-1)}};
+  {
+    // Without the proof, the NO bounds are not claimed as held.
+    PipelineOptions o = opts("sat1");
+    o.prove_unsat = false;
+    auto r = run_pipeline(no, o);
+    INFO(r.report.table());
+    CHECK(r.info["source"]["status"] == "unsat (cadical, no proof)");
+    CHECK(find(r.report, "lower-bound(gd)")->verdict == Verdict::kNotChecked);
+  }
   auto r = run_pipeline(no, opts("sat1"));
   INFO(r.report.table());
+  CHECK(r.info["source"]["status"] == "unsat (proved: enumeration)");
+  CHECK(r.info["source"]["proof_seconds"].is_number());
   CHECK_FALSE(r.report.any_violated());
   CHECK(find(r.report, "completeness")->verdict == Verdict::kNotChecked);
-  CHECK(find(r.report, "lower-bound(gd)")->verdict == Verdict::kNotChecked);  // UNSAT without a proof
+  CHECK(find(r.report, "lower-bound(gd)")->verdict == Verdict::kHeld);  // a theorem now
   CHECK(find(r.report, "decode(certificate)") == nullptr);
   check_decodes(r, false);
   // the gd network decodes to a non-satisfying assignment, so its loss is >= N + R + 1/16

@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "cli_run.hpp"
 #include "instances/io.hpp"
@@ -129,6 +130,33 @@ TEST_CASE("every set reads back; the certificate's exact loss equals the stated 
         std::map<std::string, int>{{"dks", 4}, {"sat1", 4}, {"sat2", 4}, {"satk", 4}, {"setcover", 4}});
 }
 
+TEST_CASE("the NO items of the SAT families carry proved intervals; the manifest says how each was proved") {
+  const std::string dir = small_suite();
+  const json m = json::parse(slurp(dir + "/manifest.json"));
+  std::size_t sat_no = 0;
+  for (const auto& it : m["instances"]) {
+    const std::string name = it["name"], kind = it["kind"], red = it["reduction"];
+    CAPTURE(name);
+    CHECK(it["source_proved"] == true);  // every item's source answer is proved in the small suite
+    CHECK(it["source_proof"].is_string());
+    if (!red.starts_with("sat") || kind != "no") continue;
+    ++sat_no;
+    CHECK(it["decision"]["answer_proved"] == true);
+    const std::string status = it["source_status"];
+    CHECK((status == "unsat (proved: enumeration)" || status == "unsat (proved: DRAT checked)"));
+    CHECK(it["source_proof"].get<std::string>().find(
+              status.find("DRAT") != std::string::npos ? "DRAT verified" : "assignments falsify") != std::string::npos);
+    if (red == "satk") {
+      CHECK(it["opt_lower"].is_null());  // no positive lower bound is proved for satk
+      CHECK(it["opt_lower_note"].get<std::string>().find("unreachable") == std::string::npos);
+      CHECK(it["opt_lower_note"].get<std::string>().find("reaches loss 0") != std::string::npos);
+    } else {
+      CHECK(it["opt_lower_proved"] == true);
+    }
+  }
+  CHECK(sat_no == 6);
+}
+
 TEST_CASE("same seed, same bytes; rerunning replaces the suite in place") {
   const std::string dir = small_suite();
   const auto first = contents(dir);
@@ -173,4 +201,51 @@ TEST_CASE("a directory that is not a suite is never replaced; bad options fail")
     CHECK_MESSAGE(e.path().filename().string().find("staging") == std::string::npos, e.path());
   CHECK_THROWS_AS(suite_plan("huge"), Failure);
   CHECK(suite_plan("small").size() == 20);
+}
+
+TEST_CASE("--sparse-npz --status: sparse items as .npz, status.solu one MIPLIB-style line per item") {
+  TempDir tmp;
+  const std::string dir = tmp.file("suite");
+  auto r = run_cli("suite -o '" + dir + "' --seed 7 --scale small --sparse-npz --status");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const json m = json::parse(slurp(dir + "/manifest.json"));
+  CHECK(m["files"].size() == 3 * m["instances"].size() + 1);  // + status.solu
+  for (const auto& it : m["instances"]) {
+    auto loaded = read_training_set(dir + "/" + it["data"].get<std::string>());
+    REQUIRE(loaded.ok());
+    const auto& ls = loaded.value();
+    const bool sparse = ls.data.nnz() * 10 < ls.data.samples() * ls.data.dim;
+    CHECK(ls.format == (sparse ? DataFormat::kNpz : DataFormat::kNpy));
+    REQUIRE(ls.sidecar.has_value());
+    if (ls.sidecar->certificate_exact)
+      CHECK(exact_loss(to_exact(ls.data), *ls.sidecar->certificate_exact) == exact_of(it["opt_upper"]));
+  }
+  std::istringstream in(slurp(dir + "/status.solu"));
+  std::string line;
+  std::size_t i = 0, npz = 0;
+  while (std::getline(in, line)) {
+    REQUIRE(i < m["instances"].size());
+    const json& it = m["instances"][i++];
+    CAPTURE(line);
+    std::istringstream ls(line);
+    std::string tag, name;
+    ls >> tag >> name;
+    CHECK(name == it["name"].get<std::string>());
+    const bool proved = it["decision"]["answer_proved"].get<bool>();
+    if (tag == "=opt=") {
+      CHECK(it["opt_lower"]["exact"] == it["opt_upper"]["exact"]);
+    } else if (tag == "=unkn=") {
+      CHECK_FALSE(proved);
+    } else {
+      CHECK(proved);
+      CHECK(tag == "=" + it["kind"].get<std::string>() + "=");
+      CHECK(line.find('[') != std::string::npos);
+      if (!it["opt_upper"].is_null())
+        CHECK(line.find(it["opt_upper"]["exact"].get<std::string>() + "]") != std::string::npos);
+    }
+    npz += it["data"].get<std::string>().ends_with(".npz") ? 1 : 0;
+  }
+  CHECK(i == m["instances"].size());
+  CHECK(npz > 0);  // the small suite has sparse items (set cover, SAT)
 }

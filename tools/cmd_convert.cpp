@@ -1,4 +1,4 @@
-// `relugap convert IN OUT [--format npy|libsvm|csv]`: training-set format
+// `relugap convert IN OUT [--format npy|npz|libsvm|csv]`: training-set format
 // conversion; the sidecar (if any) travels along with format and shape updated.
 #include <filesystem>
 #include <iostream>
@@ -18,7 +18,7 @@ void convert(const std::string& in, const std::string& out, const std::string& f
          std::string("--format ") + format_name(*by_name) + " disagrees with the file extension (" +
              format_name(*by_ext) + ")");
   if (!by_name && !by_ext)
-    fail("convert.format", out, 0, "cannot tell the output format from the extension: use --format npy|libsvm|csv");
+    fail("convert.format", out, 0, "cannot tell the output format from the extension: use --format npy|npz|libsvm|csv");
   const DataFormat fmt = by_name ? *by_name : *by_ext;
   LoadedTrainingSet t = read_training_set(in).value();
   const bool had_sidecar = t.sidecar.has_value();
@@ -36,7 +36,7 @@ const CommandRegistrar kConvertRegistrar([](CLI::App& root) {
   auto in = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>();
-  app->add_option("in", *in, "input training set (.npy, .libsvm/.svm, .csv)")->required();
+  app->add_option("in", *in, "input training set (.npy, .npz, .libsvm/.svm, .csv)")->required();
   app->add_option("out", *out, "output file")->required();
   app->add_option("--format", *format, "output format (default: from OUT's extension)")
       ->check(CLI::IsMember({"npy", "libsvm", "csv"}));

@@ -70,7 +70,7 @@ const CommandRegistrar kEvalRegistrar([](CLI::App& root) {
   auto* app = root.add_subcommand("eval", "compute the square loss of a network on a training set");
   auto o = std::make_shared<EvalOptions>();
   app->add_option("--net", o->net, "network JSON (or a sidecar with a certificate)")->required();
-  app->add_option("--data", o->data, "training set (.npy, .libsvm/.svm, .csv)")->required();
+  app->add_option("--data", o->data, "training set (.npy, .npz, .libsvm/.svm, .csv)")->required();
   app->add_flag("--exact", o->exact, "compute in exact rational arithmetic (prints p/q and a decimal)");
   app->add_flag("--json", o->json, "print one JSON object");
   app->callback([o] { guarded([&] { eval(*o); }); });

@@ -58,7 +58,7 @@ void run(const DksCliOptions& o) {
   DataFormat format = DataFormat::kNpy;
   if (!o.format.empty()) {
     auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, libsvm or csv, got '" + o.format + "'");
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
     format = *f;
   } else if (auto f = format_from_path(o.out)) {
     format = *f;
@@ -181,8 +181,8 @@ const CommandRegistrar kReduceDksRegistrar([](CLI::App& root) {
   auto o = std::make_shared<DksCliOptions>();
   app->add_option("graph", o->input, "graph: DIMACS (p edge / e u v) or edge list")->required();
   app->add_option("--kappa", o->kappa, "subgraph size, 1 <= kappa <= n")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
-  app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
+  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
   app->add_flag("--solve", o->solve,
                 "solve densest kappa-subgraph exactly (branch and bound): record tau, exact loss bounds and the "
                 "certificate network; after the time limit, the best set and the proved bound (honestly labelled)");

@@ -98,7 +98,7 @@ void run(const MaxCutCliOptions& o) {
   DataFormat format = DataFormat::kNpy;
   if (!o.format.empty()) {
     auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, libsvm or csv, got '" + o.format + "'");
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
     format = *f;
   } else if (auto f = format_from_path(o.out)) {
     format = *f;
@@ -256,8 +256,8 @@ const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
                   "graph (DIMACS / edge list: Max-Cut), 'p lin2' file (Max-2Lin(2)), or DIMACS CNF (3SAT chain: "
                   "GJS gadget, reference vertex, hypercube degree reduction)")
       ->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
-  app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
+  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
   app->add_flag("--solve", o->solve,
                 "compute SAT*: exactly by Gray-code enumeration for n <= --exact-max-n, else a local-search lower "
                 "bound and a certified eigenvalue upper bound; records loss bounds and the certificate");

@@ -44,7 +44,7 @@ void run(const SatOptions& o) {
   DataFormat format = DataFormat::kNpy;
   if (!o.format.empty()) {
     auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, libsvm or csv, got '" + o.format + "'");
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
     format = *f;
   } else if (auto f = format_from_path(o.out)) {
     format = *f;
@@ -161,8 +161,8 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
   auto o = std::make_shared<SatOptions>();
   o->kind = kind;
   app->add_option("cnf", o->input, "DIMACS CNF file")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
-  app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
+  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
   app->add_flag("--solve", o->solve,
                 "solve the CNF with CaDiCaL: record the source status, exact loss bounds and, if satisfiable, "
                 "the certificate network");

@@ -1,4 +1,4 @@
-// `relugap reduce setcover IN -o OUT [--solve] [--format npy|libsvm|csv]
+// `relugap reduce setcover IN -o OUT [--solve] [--format npy|npz|libsvm|csv]
 //  [--unweighted] [--unit-ball] [--time-limit S]`: Set Cover -> one ReLU
 // (reductions/setcover_to_relu.hpp, docs/reductions/set-cover.md).
 #include <iomanip>
@@ -58,7 +58,7 @@ void run(const SetCoverCliOptions& o) {
   DataFormat format = DataFormat::kNpy;
   if (!o.format.empty()) {
     auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, libsvm or csv, got '" + o.format + "'");
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
     format = *f;
   } else if (auto f = format_from_path(o.out)) {
     format = *f;
@@ -203,8 +203,8 @@ const CommandRegistrar kReduceSetcoverRegistrar([](CLI::App& root) {
       "reduce Set Cover to one ReLU, loss-preserving (K + tau - sigma <= OPT <= K + tau, tau = min cover cost)");
   auto o = std::make_shared<SetCoverCliOptions>();
   app->add_option("input", o->input, "set cover instance, OR-Library scp format")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .libsvm, .csv) and OUT.json sidecar")->required();
-  app->add_option("--format", o->format, "npy | libsvm | csv (default: from the extension of -o, else npy)");
+  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
   app->add_flag("--solve", o->solve,
                 "solve set cover exactly with CBC: record tau, exact loss bounds and the certificate network; after "
                 "the time limit, the best cover known (CBC incumbent or greedy) as an upper bound, honestly labelled");

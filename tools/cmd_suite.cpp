@@ -45,9 +45,15 @@ void run(const Args& a) {
       return os.str();
     };
     std::string lo = show(it["opt_lower"]), hi = it["opt_upper"].is_null() ? "inf" : show(it["opt_upper"]);
+    // satk NO with UNSAT proved: the loss is >= 0 always, and 0 is unreachable (decoding lemma).
+    std::string tail;
+    if (it["opt_lower"].is_null() && it.value("kind", std::string()) == "no" && it.value("source_proved", false)) {
+      lo = "0";
+      tail = " (loss 0 unreachable)";
+    }
     std::cout << std::setw(20) << it["name"].get<std::string>() << std::setw(9) << it["samples"].get<std::size_t>()
               << std::setw(7) << it["dim"].get<std::size_t>() << std::setw(36) << it["source_status"].get<std::string>()
-              << "[" << lo << ", " << hi << "]\n";
+              << "[" << lo << ", " << hi << "]" << tail << "\n";
   }
   std::uint64_t bytes = 0;
   for (const auto& f : m["files"]) bytes += f["bytes"].get<std::uint64_t>();
@@ -66,6 +72,9 @@ const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
   app->add_option("--seed", a->opt.seed, "suite seed; every instance seed is derived from it")->capture_default_str();
   app->add_option("--scale", a->opt.scale, "small | medium")->capture_default_str();
   app->add_option("--units", a->opt.satk_units, "satk: number of ReLUs K (>= 2)")->capture_default_str();
+  app->add_flag("--sparse-npz", a->opt.sparse_npz,
+                "write items whose X is under 10% nonzero as CSR .npz (scipy.sparse.load_npz reads them)");
+  app->add_flag("--status", a->opt.status_file, "also write status.solu: one MIPLIB-style line per item");
   app->callback([a] { guarded([&] { run(*a); }); });
 });
 

@@ -212,7 +212,7 @@ const CommandRegistrar kTrainRegistrar([](CLI::App& root) {
   auto* app =
       root.add_subcommand("train", "train a depth-2 ReLU network (gd, exact branch and bound, or the net learner)");
   auto c = std::make_shared<TrainCli>();
-  app->add_option("DATA", c->data, "training set (.npy, .libsvm/.svm, .csv)")->required();
+  app->add_option("DATA", c->data, "training set (.npy, .npz, .libsvm/.svm, .csv)")->required();
   app->add_option("-o,--output", c->out, "network JSON to write")->required();
   app->add_option("--units,-k", c->units, "hidden units k")->required()->check(at_least("--units", 1));
   app->add_option("--algo", c->algo, "gd | exact | net")->required();

@@ -102,12 +102,18 @@ Prepared prepare_sat(const Cnf& f, const PipelineOptions& o) {
   }
   SatSolveOptions so;
   so.time_limit_seconds = o.source_time_limit;
+  so.prove_unsat = o.prove_unsat;
   SatSolveResult r = solve_sat_cadical(f, so);
   p.info["source"] = {{"problem", "3sat"},
                       {"vars", f.num_vars},
                       {"clauses", f.num_clauses()},
                       {"solver", "cadical"},
                       {"status", r.status_text()}};
+  if (r.status == SolveStatus::kInfeasible) {
+    // How UNSAT is known: proved (enumeration / checked DRAT) or CaDiCaL's word.
+    p.info["source"]["unsat_proof"] = r.proof_detail;
+    p.info["source"]["proof_seconds"] = r.proof_seconds;
+  }
   p.status = r.status_text();
   switch (r.status) {
     case SolveStatus::kOptimal:
@@ -116,10 +122,12 @@ Prepared prepare_sat(const Cnf& f, const PipelineOptions& o) {
       p.certificate = red->lift(r.assignment);
       break;
     case SolveStatus::kInfeasible:
-      // UNSAT from the solver, without a proof: the NO bounds are stated but
-      // flagged unproved, so lower-bound checks are "not checked", never "held".
+      // UNSAT: proved (enumeration for <= 24 variables, else CaDiCaL's DRAT
+      // proof checked by solvers/drat_check) makes the NO bounds theorems.
+      // Unproved (check out of time), they are stated but flagged, so
+      // lower-bound checks are "not checked", never "held".
       p.source_optimum = Rational(0);
-      p.proved = false;
+      p.proved = r.unsat_proved();
       break;
     case SolveStatus::kFeasible:
     case SolveStatus::kTimeLimit:

@@ -17,10 +17,13 @@
 namespace relugap {
 
 struct PipelineOptions {
-  std::string reduction;           ///< "setcover" | "dks" | "sat1" | "sat2" | "satk"
-  std::uint32_t kappa = 0;         ///< dks: κ (0 = required error)
-  std::size_t units = 3;           ///< satk: K
-  double source_time_limit = 30;   ///< seconds for the source solver
+  std::string reduction;          ///< "setcover" | "dks" | "sat1" | "sat2" | "satk"
+  std::uint32_t kappa = 0;        ///< dks: κ (0 = required error)
+  std::size_t units = 3;          ///< satk: K
+  double source_time_limit = 30;  ///< seconds for the source solver
+  /// SAT: prove an UNSAT answer (enumeration <= 24 variables, else checked DRAT,
+  /// within source_time_limit); off, or not finished, NO lower bounds are "not checked".
+  bool prove_unsat = true;
   double trainer_time_limit = 10;  ///< seconds for each trainer
   unsigned threads = 1;
   std::uint64_t seed = 1;

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <iomanip>
 #include <map>
 #include <ostream>
 #include <set>
@@ -93,9 +94,12 @@ struct SolvedSource {
   std::size_t attempt = 0;
   std::string answer;  ///< "yes" | "no"
   bool answer_proved = true;
-  Rational tau;            ///< the source optimum (1 / 0 for SAT)
-  bool tau_proved = true;  ///< false only for UNSAT (CaDiCaL gives no proof)
-  std::string status;      ///< how tau is known
+  Rational tau;                         ///< the source optimum (1 / 0 for SAT)
+  bool tau_proved = true;               ///< false only for an UNSAT answer whose proof was not checked
+  std::string status;                   ///< how tau is known
+  std::string proof_detail;             ///< UNSAT: how it was proved (or why not)
+  std::optional<double> proof_seconds;  ///< UNSAT: time spent proving it (logged, not in the manifest:
+                                        ///< the suite's bytes depend on the seed only)
   std::optional<std::vector<SetId>> cover;
   std::optional<std::vector<Vertex>> set;
   std::optional<std::vector<bool>> assignment;
@@ -155,9 +159,11 @@ SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
         s.answer = "yes";
       } else if (r.status == SolveStatus::kInfeasible) {
         s.tau = 0;
-        s.tau_proved = false;
-        s.answer_proved = false;
+        s.tau_proved = r.unsat_proved();  // enumeration (<= 24 variables) or checked DRAT
+        s.answer_proved = r.unsat_proved();
         s.status = r.status_text();
+        s.proof_detail = r.proof_detail;
+        s.proof_seconds = r.proof_seconds;
         s.answer = "no";
       } else {
         suite_fail("suite.solver", key, "CaDiCaL did not decide the formula: " + r.status_text());
@@ -167,6 +173,23 @@ SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
   }
   suite_fail("suite.attempts", item_key(it),
              "no " + it.kind + " instance in " + std::to_string(opt.max_attempts) + " draws");
+}
+
+std::string seconds_text(double s) {
+  std::ostringstream os;
+  os << std::setprecision(3) << s << " s";
+  return os.str();
+}
+
+/// What is known below OPT when no numeric lower bound is stated.
+json opt_lower_note(const std::string& reduction, const SolvedSource& s, const LossBounds& b) {
+  if (b.loss_lower)
+    return s.tau_proved ? json("a theorem: the source optimum is proved (" + s.status + ")")
+                        : json("stated, not a theorem: the source optimum is not proved");
+  if (reduction == "satk" && s.answer == "no" && s.tau_proved)
+    return "no network with <= K units reaches loss 0 (decoding lemma; the formula's UNSAT is proved: " + s.status +
+           "); no positive lower bound is proved, so OPT's interval is [0, inf]";
+  return nullptr;
 }
 
 std::string provenance_text(const CellSource& src, const std::string& key, std::uint64_t suite_seed,
@@ -195,6 +218,24 @@ void install_staging(const fs::path& staging, const fs::path& out) {
 }
 
 }  // namespace
+
+void write_suite_status(std::ostream& os, const json& instances) {
+  for (const auto& it : instances) {
+    const std::string name = it.at("name");
+    const json &lo = it.at("opt_lower"), &hi = it.at("opt_upper");
+    const bool proved = it.at("decision").value("answer_proved", false);
+    if (!lo.is_null() && !hi.is_null() && lo.at("exact") == hi.at("exact")) {
+      os << "=opt=  " << name << " " << hi.at("exact").get<std::string>() << "\n";
+    } else if (proved) {
+      const std::string tag = "=" + it.at("decision").at("answer").get<std::string>() + "=";
+      os << tag << std::string(7 - std::min<std::size_t>(tag.size(), 6), ' ') << name << " ["
+         << (lo.is_null() ? std::string("0") : lo.at("exact").get<std::string>()) << ", "
+         << (hi.is_null() ? std::string("inf") : hi.at("exact").get<std::string>()) << "]\n";
+    } else {
+      os << "=unkn= " << name << "\n";
+    }
+  }
+}
 
 std::vector<SuiteItem> suite_plan(const std::string& scale) {
   struct Sizes {
@@ -379,8 +420,11 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       sc.extra["decision"] = decision;
       sc.extra["suite"] = {{"key", key},           {"seed", opt.seed},         {"scale", opt.scale},
                            {"attempt", s.attempt}, {"effective_seed", s.seed}, {"units", red->units()}};
-      const std::string data_file = name + ".npy";
-      write_training_set((staging / data_file).string(), to_double(data), DataFormat::kNpy, sc);
+      // Sparse sets (X under 10% nonzero) as CSR .npz, dense ones as .npy.
+      const bool sparse = opt.sparse_npz && data.nnz() * 10 < data.samples() * data.dim;
+      const std::string data_file = name + (sparse ? ".npz" : ".npy");
+      write_training_set((staging / data_file).string(), to_double(data), sparse ? DataFormat::kNpz : DataFormat::kNpy,
+                         sc);
 
       instances.push_back({{"name", name},
                            {"key", key},
@@ -395,17 +439,25 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                            {"source", source_file},
                            {"source_status", s.status},
                            {"source_optimum", rat(s.tau)},
+                           {"source_proved", s.tau_proved},
+                           {"source_proof", s.proof_detail.empty() ? json(s.status) : json(s.proof_detail)},
                            {"opt_lower", rat(b.loss_lower)},
+                           {"opt_lower_proved", s.tau_proved && b.loss_lower.has_value()},
+                           {"opt_lower_note", opt_lower_note(it.reduction, s, b)},
                            {"opt_upper", rat(b.loss_upper)},
                            {"certificate_loss", rat(cert_loss)},
                            {"decision", decision},
                            {"effective_seed", s.seed},
                            {"attempt", s.attempt}});
       log << "[" << count << "/" << plan.size() << "] " << key << ": " << s.status
+          << (s.proof_seconds ? " in " + seconds_text(*s.proof_seconds) : std::string())
           << (s.attempt ? " (draw " + std::to_string(s.attempt + 1) + ")" : std::string()) << "; " << data.samples()
           << " samples, dim " << data.dim << "\n";
     }
 
+    if (opt.status_file)
+      write_file_atomic((staging / "status.solu").string(),
+                        [&](std::ostream& os) { write_suite_status(os, instances); });
     json files = json::array();
     std::vector<fs::path> paths;
     for (const auto& e : fs::directory_iterator(staging)) paths.push_back(e.path());
@@ -420,6 +472,12 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                 {"scale", opt.scale},
                 {"satk_units", opt.satk_units},
                 {"families", "docs/manual/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
+                {"status",
+                 "with --status, status.solu: one line per item, =opt= NAME VALUE, =yes=/=no= NAME [LOWER, UPPER] "
+                 "(answer proved), =unkn= NAME; values are exact total losses"},
+                {"npz_layout",
+                 "with --sparse-npz, sparse sets (X under 10% nonzero) are .npz: the same (m, d+2) matrix in CSR as "
+                 "scipy.sparse.save_npz writes it (scipy.sparse.load_npz reads it)"},
                 {"npy_layout",
                  "one float64 little-endian C-order array of shape (m, d+2) per set: columns 0..d-1 are x, column d "
                  "is y, column d+1 the sample weight c"},

@@ -42,6 +42,8 @@ struct SuiteOptions {
   std::string scale = "small";    ///< recorded in the manifest (the plan is passed separately)
   std::size_t satk_units = 2;     ///< K of the satk items
   std::size_t max_attempts = 64;  ///< NO items: redraws before giving up
+  bool sparse_npz = false;        ///< items whose X is under 10% nonzero as CSR .npz (else every item .npy)
+  bool status_file = false;       ///< also write DIR/status.solu (write_suite_status)
 };
 
 /// Builds the suite of `plan` into opt.out_dir (see above) and returns the
@@ -50,5 +52,11 @@ struct SuiteOptions {
 /// max_attempts draws, an interrupt (SIGINT/SIGTERM), or a DIR that exists,
 /// is not empty and holds no manifest.json. On failure DIR is untouched.
 nlohmann::json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, std::ostream& log);
+
+/// DIR/status.solu (MIPLIB style), one line per manifest item: "=opt=  NAME V"
+/// when the lower and upper bounds on OPT are equal, "=yes=   NAME [LO, HI]" /
+/// "=no=   NAME [LO, HI]" when the answer is proved (HI "inf" without an upper
+/// bound), else "=unkn= NAME". Values are exact total losses ("p/q").
+void write_suite_status(std::ostream& os, const nlohmann::json& instances);
 
 }  // namespace relugap

@@ -364,7 +364,9 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
       answer = "yes";
       proved = true;  // a model, checked against the formula
     } else if (opt_value && *opt_value == 0) {
-      answer = "no";  // CaDiCaL's word, no proof
+      answer = "no";
+      // Proved by enumeration (<= 24 variables) or a checked DRAT proof; else CaDiCaL's word.
+      proved = solver_status.rfind("unsat (proved", 0) == 0;
     }
   } else if (cell.reduction == "setcover") {
     if (opt_value && *opt_value <= src.threshold) {
