@@ -69,7 +69,7 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     to.seed = o.seed;
     to.gd.starts = o.gd_starts;
     to.exact.gd_starts = o.gd_starts;
-    if (p.certificate) to.exact.incumbents.push_back(to_double(*p.certificate));  // the lifted source solution
+    if (certificate) to.exact.incumbents.push_back(to_double(*certificate));  // the lifted source solution
     to.net.r = o.net_r;
     to.net.eta = o.net_eta;
     std::string name(to_string(algo));
