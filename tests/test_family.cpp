@@ -183,3 +183,24 @@ TEST_CASE("one source-solving path: reduce --solve, pipeline, sweep and suite ag
     }
   }
 }
+
+TEST_CASE("sat2 --robust: V_min by enumeration gives a proved NO bound at least tau^2/18") {
+  Cnf no;
+  no.num_vars = 2;
+  no.clauses = {{Lit(1), Lit(2)}, {Lit(-1)}, {Lit(-2)}};
+  PipelineOptions o;
+  o.reduction = "sat2";
+  o.robust = true;
+  o.trainer_time_limit = 1;
+  o.gd_starts = 1;
+  const PipelineResult r = run_pipeline(SourceInstance(no), o);
+  CHECK_FALSE(r.report.any_violated());
+  REQUIRE(r.solution.info.contains("min_violated"));
+  CHECK(r.solution.info["min_violated"].get<std::size_t>() >= 1);
+  CHECK(r.solution.proved);
+  const LossBounds plain = r.reduction->bounds(Rational(0));
+  REQUIRE(r.report.bounds.loss_lower.has_value());
+  REQUIRE(plain.loss_lower.has_value());
+  CHECK(*r.report.bounds.loss_lower >= *plain.loss_lower);
+  CHECK(r.report.bounds.constants.count("robust_lower") == 1);
+}

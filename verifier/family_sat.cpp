@@ -170,6 +170,37 @@ class Sat2Family final : public SatFamilyBase {
   std::unique_ptr<Reduction> build(const SourceInstance& src, const FamilyParams& p) const override {
     return std::make_unique<Sat2Reduction>(source_as<Cnf>(src, "CNF formula", name()), p.anchor_weight);
   }
+  /// --robust: on UNSAT, V_min (the fewest violated target clauses) by enumeration
+  /// over all 2^N target assignments; V_min > 0 proves UNSAT and gives the robust NO bound.
+  SourceSolution solve(const SourceInstance& src, const FamilyParams& p, const SolveLimits& lim) const override {
+    SourceSolution s = SatFamilyBase::solve(src, p, lim);
+    if (!p.robust || s.status != SolveStatus::kInfeasible) return s;
+    const Sat2Reduction red(std::get<Cnf>(src), p.anchor_weight);
+    const auto& target = red.chain().target();
+    if (target.num_vars > p.robust_max_vars) {
+      s.info["robust"] = "not computed: N = " + std::to_string(target.num_vars) + " target variables > " +
+                         std::to_string(p.robust_max_vars);
+      return s;
+    }
+    const std::size_t vmin = min_violated_bruteforce(target, p.robust_max_vars);
+    s.info["min_violated"] = vmin;
+    if (vmin > 0 && !s.proved) {
+      s.proved = true;
+      s.proved_by = ProofKind::kEnumeration;
+      s.proof_detail = "V_min = " + std::to_string(vmin) + " by enumeration of the 1-in-3 target";
+    }
+    return s;
+  }
+  LossBounds bounds(const Reduction& r, const SourceSolution& sol) const override {
+    LossBounds b = SatFamilyBase::bounds(r, sol);
+    const std::size_t vmin = sol.info.value("min_violated", std::size_t{0});
+    if (vmin == 0 || !sol.optimum() || *sol.optimum() != 0) return b;
+    const Rational robust = sat2_robust_lower_bound(static_cast<const Sat2Reduction&>(r), vmin);
+    b.constants["robust_lower"] = robust;
+    b.constants["min_violated"] = Rational(static_cast<unsigned long>(vmin));
+    if (!b.loss_lower || robust > *b.loss_lower) b.loss_lower = robust;
+    return b;
+  }
   ExactScale exact_scale(const Reduction& r) const override {
     ExactScale s;
     s.beta = 1 / static_cast<const Sat2Reduction&>(r).tau();
