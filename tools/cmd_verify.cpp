@@ -22,6 +22,7 @@ struct VerifyArgs {
   PipelineOptions opt;
   bool json = false;
   bool demo = false;
+  bool no_adversarial = false;
 };
 
 struct DemoCase {
@@ -77,6 +78,11 @@ void print_report(const std::string& title, const PipelineResult& r) {
   const auto& i = r.info;
   std::cout << "   source: " << i.value("source_status", std::string("?")) << "; set: " << i["shape"]["samples"]
             << " samples, dim " << i["shape"]["dim"] << ", " << i["shape"]["units"] << " unit(s)\n";
+  if (i.contains("adversarial")) {
+    std::cout << "   adversarial search: " << i["adversarial"].value("summary", std::string()) << "\n";
+    for (const auto& n : i["adversarial"].value("networks", nlohmann::json::array()))
+      std::cout << "   " << n.get<std::string>() << "\n";
+  }
   std::cout << r.report.table() << "\n";
 }
 
@@ -126,12 +132,18 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
   app->add_option("--exact-max-samples", a->opt.exact_max_samples, "run the exact trainer up to this many samples")
       ->capture_default_str();
   app->add_option("--witness-dir", a->opt.witness_dir, "save networks that violate a check here");
+  app->add_option("--adversarial-max", a->opt.adversarial_max_candidates,
+                  "adversarial search: lift every source solution and near-solution up to this many candidates "
+                  "(else a seeded sample), then descend locally from the closest")
+      ->capture_default_str();
+  app->add_flag("--no-adversarial", a->no_adversarial, "skip the adversarial search");
   app->add_option("--net-budget", a->net_budget, "also run the net learner with this budget, 'r,eta'");
   app->add_flag("--json", a->json, "machine-readable report");
   app->add_flag("--demo", a->demo, "verify one small built-in instance of every reduction");
   app->callback([a] {
     guarded([&] {
       install_interrupt_handlers();
+      a->opt.adversarial = !a->no_adversarial;
       if (!a->net_budget.empty()) {
         auto [r, eta] = parse_budget(a->net_budget, "--net-budget");
         a->opt.net_r = r;

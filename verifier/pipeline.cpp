@@ -14,6 +14,7 @@
 #include "solvers/sat_cadical.hpp"
 #include "solvers/set_cover_exact.hpp"
 #include "solvers/trainer.hpp"
+#include "verifier/adversarial.hpp"
 
 namespace relugap {
 
@@ -229,6 +230,33 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     skipped.push_back({"trainer(net)", Verdict::kNotChecked, "net runs when given a budget (--net-budget r,eta)", ""});
   }
 
+  if (o.adversarial) {
+    // One generic step over the family's source solutions (verifier/adversarial.hpp).
+    AdversarialOptions ao;
+    ao.max_enumerated = o.adversarial_max_candidates;
+    ao.seed = o.seed;
+    ao.keep = 2;  // the network closest to the lower bound and the one closest to the lemma
+    const AdversarialFamily fam = adversarial_family(red);
+    const AdversarialResult adv = adversarial_search(red, in.source, red.bounds(in.source_optimum).loss_lower, fam, ao);
+    auto margin = [](const std::optional<Rational>& m) -> nlohmann::json {
+      if (!m) return nullptr;
+      return {{"value", m->get_d()}, {"exact", to_string(*m)}};
+    };
+    info["adversarial"] = {{"candidates", fam.what},
+                           {"lifted", adv.lifted},
+                           {"exhaustive", adv.exhaustive},
+                           {"max_candidates", o.adversarial_max_candidates},
+                           {"descents", adv.descents},
+                           {"decoded", adv.decoded},
+                           {"lower_margin", margin(adv.lower_margin)},
+                           {"lower_closest", adv.lower_closest},
+                           {"lemma_margin", margin(adv.lemma_margin)},
+                           {"lemma_closest", adv.lemma_closest},
+                           {"networks", adv.found_by},
+                           {"summary", adv.summary()},
+                           {"seconds", adv.seconds}};
+    for (const auto& f : adv.networks) in.networks.push_back(f);
+  }
   PipelineResult out{verify(in), info};
   for (auto& s : skipped) out.report.checks.push_back(std::move(s));
   out.info["seconds"] = since(t0);

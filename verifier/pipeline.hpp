@@ -35,6 +35,12 @@ struct PipelineOptions {
   std::optional<std::size_t> net_r;
   std::optional<double> net_eta;
   std::string witness_dir;  ///< where violating networks are saved ("" = nowhere)
+  /// The adversarial search (verifier/adversarial.hpp): lift every source
+  /// solution and near-solution when there are at most this many (else a
+  /// seeded sample), descend locally from the closest; its closest networks
+  /// join the verified ones and info.adversarial reports the closest approach.
+  bool adversarial = true;
+  std::uint64_t adversarial_max_candidates = std::uint64_t{1} << 16;
 };
 
 // SourceInstance (set cover instance, graph or CNF) is in verifier/source_check.hpp.

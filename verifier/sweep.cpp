@@ -308,13 +308,41 @@ std::string sweep_results_stem(const SweepOptions& o) {
 }
 
 const std::vector<std::string>& sweep_columns() {
-  static const std::vector<std::string> c = {
-      "key",           "reduction",    "size",           "seed",          "kind",           "effective_seed",
-      "question",      "answer",       "answer_proved",  "source_status", "source_optimum", "samples",
-      "dim",           "units",        "total_weight",   "yes_threshold", "no_threshold",   "gap",
-      "epsilon",       "gd_loss",      "gd_status",      "gd_rel",        "exact_loss",     "exact_status",
-      "exact_lower",   "held",         "violated",       "not_checked",   "source_seconds", "gd_seconds",
-      "exact_seconds", "cell_seconds", "relugap_version"};
+  static const std::vector<std::string> c = {"key",
+                                             "reduction",
+                                             "size",
+                                             "seed",
+                                             "kind",
+                                             "effective_seed",
+                                             "question",
+                                             "answer",
+                                             "answer_proved",
+                                             "source_status",
+                                             "source_optimum",
+                                             "samples",
+                                             "dim",
+                                             "units",
+                                             "total_weight",
+                                             "yes_threshold",
+                                             "no_threshold",
+                                             "gap",
+                                             "epsilon",
+                                             "gd_loss",
+                                             "gd_status",
+                                             "gd_rel",
+                                             "exact_loss",
+                                             "exact_status",
+                                             "exact_lower",
+                                             "held",
+                                             "violated",
+                                             "not_checked",
+                                             "closest_lower_margin",
+                                             "closest_lemma_margin",
+                                             "source_seconds",
+                                             "gd_seconds",
+                                             "exact_seconds",
+                                             "cell_seconds",
+                                             "relugap_version"};
   return c;
 }
 
@@ -412,6 +440,12 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
     }
 
   const json shape = info.value("shape", json::object());
+  auto adversarial = [&](const char* field) -> json {
+    if (!info.contains("adversarial") || !info["adversarial"].contains(field)) return nullptr;
+    const json& v = info["adversarial"][field];
+    if (v.is_object() && v.contains("value")) return v["value"];
+    return v;
+  };
   json row = {
       {"key", cell.key},
       {"reduction", cell.reduction},
@@ -455,6 +489,11 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
       {"held", r.report.count(Verdict::kHeld)},
       {"violated", r.report.count(Verdict::kViolated)},
       {"not_checked", r.report.count(Verdict::kNotChecked)},
+      // The adversarial search's closest approach (loss − stated lower bound, loss − lemma floor).
+      {"closest_lower_margin", adversarial("lower_margin")},
+      {"closest_lemma_margin", adversarial("lemma_margin")},
+      {"adversarial_lifted", adversarial("lifted")},
+      {"adversarial_exhaustive", adversarial("exhaustive")},
       {"violations", violated},
       {"source_seconds", source.contains("seconds") ? source["seconds"] : json(nullptr)},
       {"build_seconds", info.value("build_seconds", 0.0)},
