@@ -192,6 +192,7 @@ DecodeCheck MaxCutReduction::decode_check(const ExactNetwork& net) const {
       << (inst_.is_maxcut() ? " (cut edges)" : "");
   dc.solution = sol.str();
   dc.source_value = Rational(static_cast<unsigned long>(sat));
+  dc.decoded = sigma;
   dc.loss = exact_loss(data_, net);
   const Rational lhs = 4 * parts.norm2 * dc.source_value;
   const Rational rhs = Rational(D_) * parts.Q * parts.Q;

@@ -596,7 +596,7 @@ TEST_CASE("pipeline flow on faulty sets (gd trained on the faulty data): every f
 static AdversarialResult adversarial_on(const Instance& I, const Reduction& bad, std::uint64_t seed) {
   AdversarialOptions o;
   o.seed = seed;
-  const SourceProblem sp{I.source.get(), I.kappa};
+  const SourceProblem sp{I.source.get(), I.kappa, {}};
   return adversarial_search(bad, sp, bad.bounds(I.optimum).loss_lower, adversarial_family(*I.red), o);
 }
 
@@ -688,7 +688,7 @@ TEST_CASE("source re-check: validity and value recomputed from the instance") {
   sc.costs = {2, 3, 1};
   const SourceInstance s1 = sc;
   auto chk = [](const SourceInstance& s, const DecodedSolution& d, std::uint32_t kappa = 0) {
-    return check_source_solution(SourceProblem{&s, kappa}, d);
+    return check_source_solution(SourceProblem{&s, kappa, {}}, d);
   };
   auto ok = chk(s1, std::vector<SetId>{SetId(0), SetId(2)});
   CHECK(ok.provided);

@@ -182,9 +182,11 @@ TEST_CASE("grid: keys, order, lists and derived seeds") {
 TEST_CASE("instance families: planted cells are YES, thresholds and epsilon are exact") {
   for (const std::string red : {"setcover", "dks", "sat1", "sat2", "satk"}) {
     CAPTURE(red);
-    const CellSource yes = make_cell_source(red, 8, true, 5);
-    const auto r = build_cell_reduction(red, yes, 2);
-    const DecisionThresholds th = decision_thresholds(*r, red, yes.threshold);
+    FamilyParams base;
+    base.units = 2;
+    const CellSource yes = make_cell_source(red, 8, true, 5, base);
+    const auto r = build_cell_reduction(red, yes);
+    const DecisionThresholds th = decision_thresholds(*r, red, yes);
     REQUIRE(th.yes.has_value());
     CHECK(th.total_weight == r->data().total_weight());
     if (red == "satk") {
@@ -197,24 +199,25 @@ TEST_CASE("instance families: planted cells are YES, thresholds and epsilon are 
     }
     // The planted certificate witnesses the YES answer.
     if (red == "setcover") {
-      REQUIRE(yes.planted_cover.has_value());
-      CHECK(std::get<SetCoverInstance>(yes.source).is_cover(*yes.planted_cover));
-      CHECK(static_cast<std::int64_t>(yes.planted_cover->size()) == yes.threshold);
+      const auto* cover = std::get_if<std::vector<SetId>>(&yes.planted);
+      REQUIRE(cover != nullptr);
+      CHECK(std::get<SetCoverInstance>(yes.source).is_cover(*cover));
+      CHECK(static_cast<std::int64_t>(cover->size()) == yes.threshold);
     } else if (red == "dks") {
-      REQUIRE(yes.planted_set.has_value());
-      CHECK(yes.planted_set->size() == yes.kappa);
+      const auto* set = std::get_if<std::vector<Vertex>>(&yes.planted);
+      REQUIRE(set != nullptr);
+      CHECK(set->size() == yes.params.kappa);
     } else {
-      REQUIRE(yes.planted_assignment.has_value());
-      CHECK(std::get<Cnf>(yes.source).satisfied_by(*yes.planted_assignment));
+      const auto* a = std::get_if<std::vector<bool>>(&yes.planted);
+      REQUIRE(a != nullptr);
+      CHECK(std::get<Cnf>(yes.source).satisfied_by(*a));
     }
-    const CellSource no = make_cell_source(red, 8, false, 5);
-    CHECK_FALSE(no.planted_assignment.has_value());
-    CHECK_FALSE(no.planted_cover.has_value());
-    CHECK_FALSE(no.planted_set.has_value());
+    const CellSource no = make_cell_source(red, 8, false, 5, base);
+    CHECK(std::holds_alternative<std::monostate>(no.planted));
     CHECK(no.threshold == yes.threshold);
   }
   CHECK_THROWS_AS(make_cell_source("sat1", 2, true, 1), Failure);
-  CHECK_THROWS_AS(make_cell_source("maxcut", 8, true, 1), Failure);
+  CHECK_THROWS_AS(make_cell_source("nope", 8, true, 1), Failure);
 }
 
 TEST_CASE("a small sweep over every reduction: rows, CSV, plots") {

@@ -29,6 +29,7 @@
 #include "solvers/max2lin.hpp"
 #include "solvers/trainer.hpp"
 #include "tools/command.hpp"
+#include "verifier/sweep.hpp"
 
 namespace relugap::cli {
 
@@ -252,8 +253,9 @@ void run(const EpsOptions& o) {
   const std::string gp_path = (dir / "eps_scaling.gp").string();
   write_file_atomic(gp_path, [&](std::ostream& os) { os << gp.str(); });
   if (!o.no_plot) {
-    const std::string cmd = "gnuplot '" + gp_path + "' 2>&1";
-    const int rc = std::system(cmd.c_str());
+    // The one gnuplot runner (verifier/sweep.hpp: fork + execvp, no shell, no quoting).
+    const int rc =
+        on_path("gnuplot") ? run_in_dir(std::filesystem::current_path().string(), {"gnuplot", gp_path}) : 127;
     if (rc != 0)
       std::cerr << "relugap epsilon-scaling: gnuplot failed (exit " << rc << "); the script is " << gp_path << "\n";
   }

@@ -5,6 +5,7 @@
 #include "instances/io.hpp"
 #include "instances/text_reader.hpp"
 #include "tools/command.hpp"
+#include "verifier/family.hpp"
 
 namespace relugap::cli {
 
@@ -114,14 +115,45 @@ std::string text(const nlohmann::json& j) {
 
 }  // namespace
 
+/// `info --reductions`: every registered family (verifier/family.hpp).
+nlohmann::json describe_families() {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto* f : families())
+    all.push_back({{"name", f->name()},
+                   {"guarantee", f->guarantee()},
+                   {"sources", f->source_kinds()},
+                   {"parameters", f->parameters()},
+                   {"suite_small", f->suite_sizes("small")},
+                   {"suite_medium", f->suite_sizes("medium")}});
+  return all;
+}
+
 const CommandRegistrar kInfoRegistrar([](CLI::App& root) {
   auto* app = root.add_subcommand("info", "detect a file's kind and print its size");
   auto path = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  app->add_option("file", *path, "instance, training set, network or sidecar")->required();
+  auto reductions = std::make_shared<bool>(false);
+  auto* file = app->add_option("file", *path, "instance, training set, network or sidecar");
   app->add_flag("--json", *json, "print one JSON object instead of text");
-  app->callback([path, json] {
+  auto* list =
+      app->add_flag("--reductions", *reductions, "list the registered reduction families instead of describing a file");
+  file->excludes(list);
+  app->require_option(1, 2);  // FILE or --reductions (usage error, exit 2, without either)
+  app->callback([path, json, reductions] {
     guarded([&] {
+      if (*reductions) {
+        const nlohmann::json all = describe_families();
+        if (*json) {
+          std::cout << all.dump() << "\n";
+        } else {
+          for (const auto& f : all)
+            std::cout << f["name"].get<std::string>() << ": " << f["guarantee"].get<std::string>()
+                      << "\n    sources: " << f["sources"].dump()
+                      << "; parameters: " << f["parameters"].get<std::string>() << "\n";
+        }
+        return;
+      }
+      if (path->empty()) throw std::invalid_argument("info: give a FILE (or --reductions)");
       nlohmann::json j = describe(*path);
       std::cout << (*json ? j.dump() : text(j)) << "\n";
     });

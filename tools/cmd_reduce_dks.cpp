@@ -12,8 +12,8 @@
 #include "instances/io.hpp"
 #include "instances/loss.hpp"
 #include "reductions/dks_to_relu.hpp"
-#include "solvers/dks_exact.hpp"
 #include "tools/command.hpp"
+#include "verifier/family.hpp"
 
 namespace relugap::cli {
 
@@ -88,50 +88,48 @@ void run(const DksCliOptions& o) {
 
   LossBounds b = red.bounds(std::nullopt);
   std::optional<ExactNetwork> cert;
-  std::optional<DksResult> res;
+  std::optional<std::vector<Vertex>> found_set;
+  std::uint64_t found_edges = 0;
   std::string status_line = "not solved";
   if (o.solve) {
-    DksExactOptions so;
-    so.time_limit = o.time_limit;
+    // The one source-solving path (verifier/family.hpp): the branch and bound;
+    // stopped early, τ lies in [found, proved upper bound].
+    const ReductionFamily& fam = family(red.name());
+    FamilyParams fp;
+    fp.kappa = kappa;
+    fp.unweighted = ro.unweighted;
+    fp.unit_ball = ro.unit_ball;
+    SolveLimits lim;
+    lim.time_limit = o.time_limit;
     install_interrupt_handlers();  // Ctrl-C stops the search; the best set and proved bound are kept
-    res = dks_exact(g, kappa, so);
-    const Rational found = rational_from_uint(res->edges), ub = rational_from_uint(res->upper_bound);
-    switch (res->status) {
-      case SolveStatus::kOptimal:
-        sc.bounds.source_status = "optimal (branch and bound)";
-        b = red.bounds(found);
-        break;
-      case SolveStatus::kFeasible:
-      case SolveStatus::kInterrupted:
-        // τ is only known to lie in [found, ub]: the certificate gives the upper
-        // loss bound; the lower loss bound must use the proved ub, not `found`.
-        sc.bounds.source_status =
-            res->status == SolveStatus::kFeasible ? "lower bound (heuristic/time limit)" : "lower bound (interrupted)";
-        b = red.bounds_between(found, ub);
-        b.source_optimum = found;
-        break;
-      case SolveStatus::kInfeasible:
-      case SolveStatus::kTimeLimit:
-      case SolveStatus::kError:
-        fail("reduce.solver", o.input, 0,
-             std::string("DkS solver ended with status ") + std::string(to_string(res->status)));
-    }
-    b.constants["tau_found"] = found;
-    b.constants["tau_upper_bound"] = ub;
-    cert = red.lift(res->set);
+    const SourceSolution sol = fam.solve(SourceInstance(g), fp, lim);
+    const auto* set = std::get_if<std::vector<Vertex>>(&sol.certificate);
+    if (set == nullptr)
+      fail("reduce.solver", o.input, 0,
+           std::string("DkS solver ended with status ") + std::string(to_string(sol.status)));
+    found_set = *set;
+    sc.bounds.source_status = sol.status_text;
+    b = fam.bounds(red, sol);
+    if (sol.lower) b.constants["tau_found"] = *sol.lower;
+    if (sol.upper) b.constants["tau_upper_bound"] = *sol.upper;
+    found_edges = sol.info.value("edges_inside", std::uint64_t{0});
+    const std::uint64_t ub = sol.info.value("upper_bound", std::uint64_t{0});
+    cert = red.lift(*found_set);
     std::ostringstream line;
-    line << sc.bounds.source_status.value() << ": " << res->edges << " edges";
-    if (res->status != SolveStatus::kOptimal) line << " (proved tau <= " << res->upper_bound << ")";
-    line << ", " << res->nodes << " nodes, " << std::fixed << std::setprecision(3) << res->seconds << " s";
+    line << sol.status_text << ": " << found_edges << " edges";
+    if (!sol.optimum_proved()) line << " (proved tau <= " << ub << ")";
+    line << ", " << sol.info.value("nodes", std::uint64_t{0}) << " nodes, " << std::fixed << std::setprecision(3)
+         << sol.seconds << " s";
     status_line = line.str();
     params["solver"] = {{"name", "dks_exact (bitset branch and bound, heuristic incumbent)"},
-                        {"status", std::string(to_string(res->status))},
-                        {"tau_found", res->edges},
-                        {"tau_upper_bound", res->upper_bound},
-                        {"nodes", res->nodes},
-                        {"seconds", res->seconds},
-                        {"time_limit", o.time_limit}};
-    if (res->status != SolveStatus::kOptimal)
+                        {"status", std::string(to_string(sol.status))},
+                        {"tau_found", found_edges},
+                        {"tau_upper_bound", ub},
+                        {"nodes", sol.info.value("nodes", std::uint64_t{0})},
+                        {"seconds", sol.seconds},
+                        {"time_limit", o.time_limit},
+                        {"source_solution", sol.to_json()}};
+    if (!sol.optimum_proved())
       params["solver"]["note"] =
           "not proved optimal: tau lies in [tau_found, tau_upper_bound]; loss_upper comes from the certificate "
           "(tau_found edges), loss_lower from tau_upper_bound, so both bounds are sound but not tight";
@@ -144,12 +142,12 @@ void run(const DksCliOptions& o) {
     // The certificate must reach the stated loss exactly and decode back to its set.
     const Rational l = exact_loss(data, *cert);
     const Rational expected =
-        (red.constants().K + rational_from_uint(g.num_edges()) - rational_from_uint(res->edges)) * red.loss_scale();
+        (red.constants().K + rational_from_uint(g.num_edges()) - rational_from_uint(found_edges)) * red.loss_scale();
     if (!b.loss_upper || l != *b.loss_upper || l != expected)
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) + " differs from K + |E| - tau = " + to_string(expected));
     const DecodeCheck dc = red.decode_check(*cert);
-    if (!dc.lemma_holds || red.decode(*cert) != res->set)
+    if (!dc.lemma_holds || red.decode(*cert) != *found_set)
       fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its set");
     sc.certificate_exact = cert;
     sc.certificate = to_double(*cert);

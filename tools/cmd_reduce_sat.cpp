@@ -10,8 +10,8 @@
 #include "instances/loss.hpp"
 #include "reductions/sat2_robust.hpp"
 #include "reductions/sat_to_relu.hpp"
-#include "solvers/sat_cadical.hpp"
 #include "tools/command.hpp"
+#include "verifier/family.hpp"
 
 namespace relugap::cli {
 
@@ -74,35 +74,28 @@ void run(const SatOptions& o) {
   params["unweighted"] = o.unweighted;
   params["anchor_weight_given"] = anchor.has_value();
 
-  std::optional<Rational> source_optimum;
   std::optional<ExactNetwork> cert;
   std::string status_line = "not solved";
+  LossBounds b = red->bounds(std::nullopt);
   if (o.solve) {
-    SatSolveOptions so;
-    if (o.time_limit > 0) so.time_limit_seconds = o.time_limit;
-    const SatSolveResult res = solve_sat_cadical(cnf, so);
-    sc.bounds.source_status = res.status_text();
-    status_line = res.status_text();
-    switch (res.status) {
-      case SolveStatus::kOptimal:
-      case SolveStatus::kFeasible:
-        source_optimum = Rational(1);
-        cert = red->lift(res.assignment);
-        break;
-      case SolveStatus::kInfeasible:
-        source_optimum = Rational(0);
-        break;
-      case SolveStatus::kTimeLimit:
-      case SolveStatus::kInterrupted:
-        break;
-      case SolveStatus::kError:
-        fail("reduce.solver", o.input, 0, "SAT solver failed: " + res.detail);
-    }
-    params["solver"] = res.detail;
+    // The one source-solving path (verifier/family.hpp): CaDiCaL, model checked.
+    const ReductionFamily& fam = family(red->name());
+    FamilyParams fp;
+    fp.units = o.units;
+    fp.anchor_weight = anchor;
+    SolveLimits lim;
+    if (o.time_limit > 0) lim.time_limit = o.time_limit;
+    const SourceSolution sol = fam.solve(SourceInstance(cnf), fp, lim);
+    if (sol.status == SolveStatus::kError)
+      fail("reduce.solver", o.input, 0, "SAT solver failed: " + sol.info.value("detail", std::string()));
+    sc.bounds.source_status = sol.status_text;
+    status_line = sol.status_text;
+    b = fam.bounds(*red, sol);
+    cert = fam.lift(*red, sol.certificate);
+    params["solver"] = sol.info.value("detail", std::string());
   }
   sc.reduction = Sidecar::Reduction{red->name(), params};
 
-  const LossBounds b = red->bounds(source_optimum);
   store_bounds(b, sc);
   const ExactTrainingSet data = o.unweighted ? fold_weights(red->data()) : red->data();
   check_dense_size(data.samples(), data.dim, format, o.out, o.max_dense_bytes);

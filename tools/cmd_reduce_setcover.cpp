@@ -13,8 +13,8 @@
 #include "instances/io.hpp"
 #include "instances/loss.hpp"
 #include "reductions/setcover_to_relu.hpp"
-#include "solvers/set_cover_exact.hpp"
 #include "tools/command.hpp"
+#include "verifier/family.hpp"
 
 namespace relugap::cli {
 
@@ -89,83 +89,68 @@ void run(const SetCoverCliOptions& o) {
   params["solve"] = o.solve;
 
   LossBounds b = red.bounds(std::nullopt);
-  std::optional<SetCoverSolution> best;
+  std::optional<std::vector<SetId>> best_cover;
+  std::int64_t best_cost = 0;
   std::string status_line = "not solved";
   if (o.solve) {
-    CbcOptions co;
-    co.time_limit = o.time_limit;
+    // The one source-solving path (verifier/family.hpp): CBC, then the best
+    // cover known (CBC's incumbent or greedy) as an upper bound after a limit.
+    const ReductionFamily& fam = family(red.name());
+    FamilyParams fp;
+    fp.unweighted = ro.unweighted;
+    fp.unit_ball = ro.unit_ball;
+    SolveLimits lim;
+    lim.time_limit = o.time_limit;
     install_interrupt_handlers();  // Ctrl-C stops CBC; its incumbent (or greedy) is kept as an upper bound
-    const SetCoverSolution cbc = solve_set_cover_cbc(inst, co);
+    const SourceSolution sol = fam.solve(SourceInstance(inst), fp, lim);
     nlohmann::json solver = {{"name", "cbc (COIN-OR CBC branch and cut)"},
-                             {"status", std::string(to_string(cbc.status))},
-                             {"seconds", cbc.seconds},
-                             {"time_limit", o.time_limit}};
-    if (cbc.has_cover) solver["cost"] = cbc.cost;
-    if (cbc.lower_bound) solver["lower_bound"] = *cbc.lower_bound;
-    if (!cbc.message.empty()) solver["message"] = cbc.message;
-    switch (cbc.status) {
-      case SolveStatus::kOptimal:
-        best = cbc;
-        sc.bounds.source_status = "optimal (cbc)";
-        b = red.bounds(rational_from_int(cbc.cost));
-        break;
-      case SolveStatus::kFeasible:
-      case SolveStatus::kTimeLimit:
-      case SolveStatus::kInterrupted: {
-        // Not proved optimal: the best cover known (CBC's incumbent or greedy)
-        // is an upper bound on τ; CBC's proved bound, if any, a lower bound.
-        const SetCoverSolution greedy = solve_set_cover_greedy(inst);
-        if (!greedy.has_cover) fail("reduce.solver", o.input, 0, "greedy found no cover: " + greedy.message);
-        solver["greedy_cost"] = greedy.cost;
-        const bool use_cbc = cbc.has_cover && cbc.cost < greedy.cost;
-        best = use_cbc ? cbc : greedy;
-        const std::string why = cbc.status == SolveStatus::kInterrupted ? "interrupted" : "time limit";
-        sc.bounds.source_status = use_cbc ? "upper bound (cbc incumbent, " + why + ")" : "upper bound (greedy)";
-        std::optional<Rational> lower;
-        if (cbc.lower_bound) lower = rational_from_int(*cbc.lower_bound);
-        b = red.bounds_between(lower, rational_from_int(best->cost));
-        b.source_optimum = rational_from_int(best->cost);
-        if (lower) b.constants["tau_lower_bound"] = *lower;
-        solver["note"] =
-            "not proved optimal: tau <= source_optimum (a cover of that cost is the certificate), so loss_upper is "
-            "sound; loss_lower uses CBC's proved lower bound on tau (null if none)";
-        break;
-      }
-      case SolveStatus::kInfeasible:
-      case SolveStatus::kError:
-        fail("reduce.solver", o.input, 0,
-             "CBC ended with status " + std::string(to_string(cbc.status)) +
-                 (cbc.message.empty() ? std::string() : ": " + cbc.message));
-    }
+                             {"status", std::string(to_string(sol.status))},
+                             {"seconds", sol.seconds},
+                             {"time_limit", o.time_limit},
+                             {"source_solution", sol.to_json()}};
+    for (const char* k : {"lower_bound", "message", "greedy_cost"})
+      if (sol.info.contains(k)) solver[k] = sol.info[k];
+    const auto* cover = std::get_if<std::vector<SetId>>(&sol.certificate);
+    if (cover == nullptr || !sol.certificate_value)
+      fail("reduce.solver", o.input, 0, "CBC ended without a cover: " + sol.status_text);
+    best_cover = *cover;
+    best_cost = std::stoll(sol.certificate_value->get_str());
+    solver["cost"] = best_cost;
+    sc.bounds.source_status = sol.status_text;
+    b = fam.bounds(red, sol);
+    if (!sol.optimum_proved())
+      solver["note"] =
+          "not proved optimal: tau <= source_optimum (a cover of that cost is the certificate), so loss_upper is "
+          "sound; loss_lower uses CBC's proved lower bound on tau (null if none)";
     params["solver"] = solver;
     std::ostringstream line;
-    line << sc.bounds.source_status.value() << ": cost " << best->cost;
-    if (cbc.status != SolveStatus::kOptimal && cbc.lower_bound) line << " (proved tau >= " << *cbc.lower_bound << ")";
-    line << ", " << best->cover.size() << " sets, cbc " << std::fixed << std::setprecision(3) << cbc.seconds << " s";
+    line << sol.status_text << ": cost " << best_cost;
+    if (!sol.optimum_proved() && sol.lower) line << " (proved tau >= " << to_string(*sol.lower) << ")";
+    line << ", " << best_cover->size() << " sets, cbc " << std::fixed << std::setprecision(3) << sol.seconds << " s";
     status_line = line.str();
   }
   sc.reduction = Sidecar::Reduction{red.name(), params};
   store_bounds(b, sc);
 
   const ExactTrainingSet& data = red.data();
-  if (best) {
+  if (best_cover) {
     // The lifted cover must reach K + cost exactly (in data()'s scale) and decode to itself.
-    const ExactNetwork cert = red.lift(best->cover);
+    const ExactNetwork cert = red.lift(*best_cover);
     const Rational l = exact_loss(data, cert);
-    const Rational expected = (red.constants().K + rational_from_int(best->cost)) * red.loss_scale();
+    const Rational expected = (red.constants().K + rational_from_int(best_cost)) * red.loss_scale();
     if (!b.loss_upper || l != *b.loss_upper || l != expected)
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) +
                " differs from (K + tau) * scale = " + to_string(expected));
     const DecodeCheck dc = red.decode_check(cert);
-    if (!dc.lemma_holds || red.decode(cert) != best->cover)
+    if (!dc.lemma_holds || red.decode(cert) != *best_cover)
       fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its cover");
     sc.certificate_exact = cert;
     sc.certificate = to_double(cert);
     sc.bounds.exact["certificate_loss"] = l;
     nlohmann::json cover = nlohmann::json::array();
-    for (SetId j : best->cover) cover.push_back(j.value() + 1);
-    sc.extra["cover"] = {{"sets_1based", cover}, {"cost", best->cost}};
+    for (SetId j : *best_cover) cover.push_back(j.value() + 1);
+    sc.extra["cover"] = {{"sets_1based", cover}, {"cost", best_cost}};
   }
   if (red.unit_ball()) sc.extra["unit_ball"] = unit_ball_json(*red.unit_ball());
   if (!sc.reduction->params.value("float64_exact", true))

@@ -3,6 +3,7 @@
 // `relugap verify --demo`: the same on one small built-in instance of every
 // reduction (what `make run` shows).
 // Exit codes: 0 nothing violated, 1 error, 4 some check violated.
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "instances/generators.hpp"
 #include "instances/interrupt.hpp"
 #include "tools/command.hpp"
+#include "verifier/family.hpp"
 #include "verifier/pipeline.hpp"
 
 namespace relugap::cli {
@@ -18,7 +20,8 @@ namespace {
 
 struct VerifyArgs {
   std::string source;
-  std::string net_budget;
+  std::string net_budget, anchor_weight, c_text, s_text;
+  std::uint32_t degree_bound = 0;
   PipelineOptions opt;
   bool json = false;
   bool demo = false;
@@ -31,45 +34,34 @@ struct DemoCase {
   PipelineOptions opt;
 };
 
-/// Small seeded instances, one per reduction.
+/// Small seeded instances, one planted (YES) cell per registered family at its
+/// smallest suite size, and an unsatisfiable formula for the first family that
+/// reads CNF.
 std::vector<DemoCase> demo_cases(const PipelineOptions& base) {
   std::vector<DemoCase> out;
-  auto with = [&](std::string red) {
+  for (const auto* f : families()) {
+    const auto sizes = f->suite_sizes("small");
+    if (sizes.empty()) continue;
+    const std::uint32_t n = *std::min_element(sizes.begin(), sizes.end());
+    CellSource c = f->generate(n, true, base.seed, base);
     PipelineOptions o = base;
-    o.reduction = std::move(red);
-    return o;
-  };
-  SetCoverGenParams sc;
-  sc.elements = 6;
-  sc.sets = 7;
-  sc.plant_cover = 2;
-  sc.max_cost = 3;
-  auto cover = generate_set_cover(sc, base.seed).value();
-  out.push_back({"setcover: 6 elements, 7 sets, planted cover of 2", cover.instance, with("setcover")});
-  GnpParams gp;
-  gp.vertices = 8;
-  gp.p = 0.3;
-  gp.plant = GraphPlant::kClique;
-  gp.k = 4;
-  auto graph = generate_graph(gp, base.seed).value();
-  PipelineOptions dko = with("dks");
-  dko.kappa = 4;
-  out.push_back({"dks: G(8, 0.3) with a planted 4-clique, kappa 4", graph.graph, dko});
-  Sat3Params yes;
-  yes.vars = 4;
-  yes.clauses = 4;
-  yes.planted = true;
-  auto f = generate_3sat(yes, base.seed).value();
-  out.push_back({"sat1: planted 3SAT, 4 vars, 4 clauses", f.formula, with("sat1")});
-  out.push_back({"sat2: same formula", f.formula, with("sat2")});
-  PipelineOptions ko = with("satk");
-  ko.units = 3;
-  out.push_back({"satk (K = 3): same formula", f.formula, ko});
-  // A NO instance: x, ¬x.
-  Cnf no;
-  no.num_vars = 1;
-  no.clauses = {{Lit(1)}, {Lit(-1)}};
-  out.push_back({"sat1: unsatisfiable (x)(¬x)", no, with("sat1")});
+    static_cast<FamilyParams&>(o) = c.params;
+    o.reduction = f->name();
+    out.push_back(
+        {f->name() + ": " + c.generator.name + ", size " + std::to_string(n) + "; " + c.question, c.source, o});
+  }
+  for (const auto* f : families()) {
+    const auto kinds = f->source_kinds();
+    if (std::find(kinds.begin(), kinds.end(), "cnf") == kinds.end()) continue;
+    // A NO instance: x, ¬x.
+    Cnf no;
+    no.num_vars = 1;
+    no.clauses = {{Lit(1)}, {Lit(-1)}};
+    PipelineOptions o = base;
+    o.reduction = f->name();
+    out.push_back({f->name() + ": unsatisfiable (x)(¬x)", no, o});
+    break;
+  }
   return out;
 }
 
@@ -120,9 +112,20 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
   auto a = std::make_shared<VerifyArgs>();
   CLI::App* app = root.add_subcommand("verify", "check that a reduction preserved the optimal loss on an instance");
   app->add_option("source", a->source, "source instance (set cover, graph or CNF file)");
-  app->add_option("--reduction,-r", a->opt.reduction, "setcover | dks | sat1 | sat2 | satk");
+  app->add_option("--reduction,-r", a->opt.reduction, "a registered family: " + family_list());
   app->add_option("--kappa", a->opt.kappa, "dks: size of the dense subgraph");
   app->add_option("--units", a->opt.units, "satk: number of ReLUs K (>= 2)")->capture_default_str();
+  app->add_flag("--unweighted", a->opt.unweighted, "setcover, dks: the unweighted form");
+  app->add_flag("--unit-ball", a->opt.unit_ball, "setcover, dks: the unit-ball form");
+  app->add_flag("--robust", a->opt.robust, "sat2: the robust NO bound (V_min by enumeration)");
+  app->add_option("--robust-max-vars", a->opt.robust_max_vars, "sat2 --robust: largest N enumerated")
+      ->capture_default_str();
+  app->add_option("--anchor-weight", a->anchor_weight, "sat1, sat2: anchor weight R (a perfect square)");
+  app->add_option("--c", a->c_text, "maxcut: YES promise SAT* >= c*M (recorded; default from the source)");
+  app->add_option("--s", a->s_text, "maxcut: NO promise SAT* <= s*M");
+  app->add_option("--degree-bound", a->degree_bound, "maxcut: degree bound D >= max degree");
+  app->add_option("--exact-max-n", a->opt.exact_max_n, "maxcut: largest n solved by enumeration")
+      ->capture_default_str();
   app->add_option("--source-time-limit", a->opt.source_time_limit, "seconds for the source solver")
       ->capture_default_str();
   app->add_option("--time-limit", a->opt.trainer_time_limit, "seconds for each trainer")->capture_default_str();
@@ -149,6 +152,15 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
         a->opt.net_r = r;
         a->opt.net_eta = eta;
       }
+      if (!a->anchor_weight.empty()) {
+        mpz_class r;
+        if (r.set_str(a->anchor_weight, 10) != 0 || r < 1 || mpz_perfect_square_p(r.get_mpz_t()) == 0)
+          throw std::invalid_argument("--anchor-weight must be a perfect square >= 1, got '" + a->anchor_weight + "'");
+        a->opt.anchor_weight = r;
+      }
+      if (!a->c_text.empty()) a->opt.c = parse_rational(a->c_text);
+      if (!a->s_text.empty()) a->opt.s = parse_rational(a->s_text);
+      if (a->degree_bound > 0) a->opt.degree_bound = a->degree_bound;
       if (a->demo) {
         exit_code() = run_demo(*a);
         return;

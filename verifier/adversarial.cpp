@@ -230,7 +230,7 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
     }
     if (source.instance != nullptr) {
       const DecodeCheck dc = red.decode_check(t.net);
-      const SourceCheck chk = check_source_solution(source, dc.decoded);
+      const SourceCheck chk = (source.checker ? source.checker(dc.decoded) : check_source_solution(source, dc.decoded));
       ++r.decoded;
       if (chk.provided && chk.valid) {
         const LemmaFloor lf = red.lemma_floor(chk.value, red.units());

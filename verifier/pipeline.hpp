@@ -4,6 +4,7 @@
 // check every statement the reduction makes (verify.hpp).
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -12,18 +13,15 @@
 #include "instances/cnf.hpp"
 #include "instances/graph.hpp"
 #include "instances/set_cover.hpp"
+#include "verifier/family.hpp"
 #include "verifier/verify.hpp"
 
 namespace relugap {
 
-struct PipelineOptions {
-  std::string reduction;          ///< "setcover" | "dks" | "sat1" | "sat2" | "satk"
-  std::uint32_t kappa = 0;        ///< dks: κ (0 = required error)
-  std::size_t units = 3;          ///< satk: K
-  double source_time_limit = 30;  ///< seconds for the source solver
-  /// SAT: prove an UNSAT answer (enumeration <= 24 variables, else checked DRAT,
-  /// within source_time_limit); off, or not finished, NO lower bounds are "not checked".
-  bool prove_unsat = true;
+/// FamilyParams (verifier/family.hpp) carries κ, K and the forms the family reads.
+struct PipelineOptions : FamilyParams {
+  std::string reduction;           ///< a registered family's name (family_names())
+  double source_time_limit = 30;   ///< seconds for the source solver
   double trainer_time_limit = 10;  ///< seconds for each trainer
   unsigned threads = 1;
   std::uint64_t seed = 1;
@@ -47,15 +45,18 @@ struct PipelineOptions {
 
 struct PipelineResult {
   VerifyReport report;
-  nlohmann::json info;  ///< source, solver status, sizes, trainer losses and times, seed, version
+  nlohmann::json info;      ///< source, solver status, sizes, trainer losses and times, seed, version
+  SourceSolution solution;  ///< what the family's source solver found
+  std::shared_ptr<const Reduction> reduction;  ///< the built reduction (for thresholds, lift, ...)
 };
 
 /// Throws Failure / std::invalid_argument on bad options (unknown reduction,
 /// source of the wrong kind, κ out of range, ...).
 PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions& opt);
 
-/// Reads the source file for `opt.reduction` (OR-Library set cover, DIMACS /
-/// edge-list graph, DIMACS CNF), then run_pipeline. Errors name FILE:LINE.
+/// Reads the source file for `opt.reduction` (the family's read_source: OR-Library
+/// set cover, DIMACS / edge-list graph, DIMACS CNF, lin2), then run_pipeline.
+/// Errors name FILE:LINE.
 PipelineResult run_pipeline_file(const std::string& path, const PipelineOptions& opt);
 
 }  // namespace relugap

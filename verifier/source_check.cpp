@@ -117,7 +117,7 @@ SourceCheck check_source_solution(const SourceProblem& p, const DecodedSolution&
     if (const auto* a = std::get_if<std::vector<bool>>(&sol)) return check_assignment(*f, *a);
   }
   SourceCheck r;
-  static const char* const kSource[] = {"set cover instance", "graph", "CNF formula"};
+  static const char* const kSource[] = {"set cover instance", "graph", "CNF formula", "max-2lin instance"};
   r.detail = std::string("decode gave ") + kind_of(sol) + " for a " + kSource[src.index()];
   return r;
 }

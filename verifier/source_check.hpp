@@ -5,11 +5,13 @@
 // inside it counted from the graph, the clauses an assignment satisfies
 // counted from the CNF.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 
 #include "instances/cnf.hpp"
 #include "instances/graph.hpp"
+#include "instances/lin2.hpp"
 #include "instances/rational.hpp"
 #include "instances/set_cover.hpp"
 #include "reductions/reduction.hpp"
@@ -17,12 +19,16 @@
 namespace relugap {
 
 /// A source instance as the verifier and the pipeline see it.
-using SourceInstance = std::variant<SetCoverInstance, Graph, Cnf>;
+using SourceInstance = std::variant<SetCoverInstance, Graph, Cnf, Lin2Instance>;
+
+struct SourceCheck;
 
 /// The source problem: the instance and, for densest κ-subgraph, κ.
 struct SourceProblem {
   const SourceInstance* instance = nullptr;  ///< not owned; null = unknown
   std::uint32_t kappa = 0;                   ///< dks only
+  /// The family's own re-check (ReductionFamily::recheck); empty: check_source_solution.
+  std::function<SourceCheck(const DecodedSolution&)> checker;
 };
 
 struct SourceCheck {

@@ -19,13 +19,8 @@
 #include "instances/interrupt.hpp"
 #include "instances/io.hpp"
 #include "instances/loss.hpp"
-#include "reductions/dks_to_relu.hpp"
-#include "reductions/sat_to_relu.hpp"
-#include "reductions/setcover_to_relu.hpp"
 #include "relugap_version.hpp"
-#include "solvers/dks_exact.hpp"
-#include "solvers/sat_cadical.hpp"
-#include "solvers/set_cover_exact.hpp"
+#include "verifier/family.hpp"
 #include "verifier/sweep.hpp"
 
 namespace relugap {
@@ -92,84 +87,35 @@ struct SolvedSource {
   CellSource src;
   std::uint64_t seed = 0;
   std::size_t attempt = 0;
-  std::string answer;  ///< "yes" | "no"
-  bool answer_proved = true;
-  Rational tau;                         ///< the source optimum (1 / 0 for SAT)
-  bool tau_proved = true;               ///< false only for an UNSAT answer whose proof was not checked
-  std::string status;                   ///< how tau is known
-  std::string proof_detail;             ///< UNSAT: how it was proved (or why not)
-  std::optional<double> proof_seconds;  ///< UNSAT: time spent proving it (logged, not in the manifest:
-                                        ///< the suite's bytes depend on the seed only)
-  std::optional<std::vector<SetId>> cover;
-  std::optional<std::vector<Vertex>> set;
-  std::optional<std::vector<bool>> assignment;
+  SourceSolution sol;
+  DecisionAnswer answer;
 };
 
 void check_interrupt(const std::string& key) {
   if (interrupted()) suite_fail("suite.interrupted", "suite", "interrupted at " + key + "; nothing was written");
 }
 
+/// Draws the item's source (attempt 0, 1, ...) until the family's source
+/// solver answers the item's kind.
 SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
   const std::string key = item_key(it);
-  const bool want_yes = it.kind == "yes";
+  const ReductionFamily& fam = family(it.reduction);
+  FamilyParams base;
+  base.units = opt.satk_units;
   for (std::size_t a = 0; a < opt.max_attempts; ++a) {
     check_interrupt(key);
     SolvedSource s;
     s.attempt = a;
     s.seed = derive_seed(opt.seed, a == 0 ? key : key + "/attempt=" + std::to_string(a));
-    s.src = make_cell_source(it.reduction, it.size, want_yes, s.seed);
-    if (it.reduction == "setcover") {
-      const auto& inst = std::get<SetCoverInstance>(s.src.source);
-      SetCoverSolution sol = solve_set_cover_cbc(inst);
-      check_interrupt(key);
-      if (sol.status != SolveStatus::kOptimal)
-        suite_fail("suite.solver", key,
-                   "CBC did not prove an optimum (" + std::string(to_string(sol.status)) +
-                       (sol.message.empty() ? "" : ": " + sol.message) + ")");
-      s.tau = Rational(static_cast<long>(sol.cost));
-      s.status = "optimal (cbc)";
-      s.cover = sol.cover;
-      s.answer = sol.cost <= s.src.threshold ? "yes" : "no";
-    } else if (it.reduction == "dks") {
-      const auto& g = std::get<Graph>(s.src.source);
-      DksResult r = dks_exact(g, s.src.kappa);
-      check_interrupt(key);
-      if (r.status != SolveStatus::kOptimal)
-        suite_fail("suite.solver", key,
-                   "the DkS branch and bound did not prove an optimum (" + std::string(to_string(r.status)) + ")");
-      s.tau = Rational(static_cast<unsigned long>(r.edges));
-      s.status = "optimal (branch and bound)";
-      s.set = r.set;
-      s.answer = static_cast<std::int64_t>(r.edges) >= s.src.threshold ? "yes" : "no";
-    } else if (want_yes) {  // SAT, planted: the hidden assignment is the certificate
-      s.assignment = s.src.planted_assignment;
-      if (!s.assignment || !std::get<Cnf>(s.src.source).satisfied_by(*s.assignment))
-        suite_fail("suite.internal", key, "the planted assignment does not satisfy the formula");
-      s.tau = 1;
-      s.status = "sat (planted assignment, checked)";
-      s.answer = "yes";
-    } else {
-      const Cnf& f = std::get<Cnf>(s.src.source);
-      SatSolveResult r = solve_sat_cadical(f);
-      check_interrupt(key);
-      if (r.status == SolveStatus::kOptimal) {
-        s.tau = 1;
-        s.status = r.status_text();
-        s.assignment = r.assignment;
-        s.answer = "yes";
-      } else if (r.status == SolveStatus::kInfeasible) {
-        s.tau = 0;
-        s.tau_proved = r.unsat_proved();  // enumeration (<= 24 variables) or checked DRAT
-        s.answer_proved = r.unsat_proved();
-        s.status = r.status_text();
-        s.proof_detail = r.proof_detail;
-        s.proof_seconds = r.proof_seconds;
-        s.answer = "no";
-      } else {
-        suite_fail("suite.solver", key, "CaDiCaL did not decide the formula: " + r.status_text());
-      }
-    }
-    if (s.answer == it.kind) return s;
+    s.src = make_cell_source(it.reduction, it.size, it.kind == "yes", s.seed, base);
+    SolveLimits lim;
+    lim.time_limit = opt.source_time_limit;
+    s.sol = fam.solve_cell(s.src, lim);
+    check_interrupt(key);
+    s.answer = fam.answer(s.sol, s.src);
+    if (s.answer.answer == "unknown")
+      suite_fail("suite.solver", key, "the source solver did not decide the question (" + s.sol.status_text + ")");
+    if (s.answer.answer == it.kind) return s;
   }
   suite_fail("suite.attempts", item_key(it),
              "no " + it.kind + " instance in " + std::to_string(opt.max_attempts) + " draws");
@@ -182,12 +128,12 @@ std::string seconds_text(double s) {
 }
 
 /// What is known below OPT when no numeric lower bound is stated.
-json opt_lower_note(const std::string& reduction, const SolvedSource& s, const LossBounds& b) {
+json opt_lower_note(const ReductionFamily& fam, const SolvedSource& s, const LossBounds& b) {
   if (b.loss_lower)
-    return s.tau_proved ? json("a theorem: the source optimum is proved (" + s.status + ")")
+    return s.sol.proved ? json("a theorem: the source optimum is proved (" + s.sol.status_text + ")")
                         : json("stated, not a theorem: the source optimum is not proved");
-  if (reduction == "satk" && s.answer == "no" && s.tau_proved)
-    return "no network with <= K units reaches loss 0 (decoding lemma; the formula's UNSAT is proved: " + s.status +
+  if (!fam.no_lower_note().empty() && s.answer.answer == "no" && s.sol.proved)
+    return fam.no_lower_note() + "; the formula's UNSAT is proved: " + s.sol.status_text +
            "); no positive lower bound is proved, so OPT's interval is [0, inf]";
   return nullptr;
 }
@@ -238,26 +184,12 @@ void write_suite_status(std::ostream& os, const json& instances) {
 }
 
 std::vector<SuiteItem> suite_plan(const std::string& scale) {
-  struct Sizes {
-    std::string reduction;
-    std::vector<std::uint32_t> sizes;
-  };
-  std::vector<Sizes> s;
-  if (scale == "small") {
-    s = {{"setcover", {8, 16}}, {"dks", {8, 12}}, {"sat1", {5, 8}}, {"sat2", {5, 8}}, {"satk", {3, 4}}};
-  } else if (scale == "medium") {
-    s = {{"setcover", {16, 32, 64}},
-         {"dks", {16, 24, 32}},
-         {"sat1", {10, 20, 40}},
-         {"sat2", {10, 20, 40}},
-         {"satk", {5, 8, 12}}};
-  } else {
+  if (scale != "small" && scale != "medium")
     suite_fail("suite.param", "suite", "--scale must be small or medium, got '" + scale + "'");
-  }
   std::vector<SuiteItem> plan;
-  for (const auto& r : s)
-    for (auto n : r.sizes)
-      for (const char* k : {"yes", "no"}) plan.push_back({r.reduction, n, k});
+  for (const auto* f : families())
+    for (auto n : f->suite_sizes(scale))
+      for (const char* k : {"yes", "no"}) plan.push_back({f->name(), n, k});
   return plan;
 }
 
@@ -268,8 +200,8 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
   {
     std::vector<std::string> names;
     for (const auto& it : plan) {
-      if (std::find(sweep_reductions().begin(), sweep_reductions().end(), it.reduction) == sweep_reductions().end())
-        suite_fail("suite.param", "suite", "unknown reduction '" + it.reduction + "'");
+      if (find_family(it.reduction) == nullptr)
+        suite_fail("suite.param", "suite", "unknown reduction '" + it.reduction + "' (" + family_list() + ")");
       if (it.kind != "yes" && it.kind != "no") suite_fail("suite.param", "suite", "unknown kind '" + it.kind + "'");
       names.push_back(item_name(it));
     }
@@ -318,21 +250,21 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
     for (const auto& it : plan) {
       ++count;
       const std::string key = item_key(it), name = item_name(it);
+      const ReductionFamily& fam = family(it.reduction);
       const SolvedSource s = solve_source(it, opt);
-      const auto red = build_cell_reduction(it.reduction, s.src, opt.satk_units);
+      const auto red = fam.build(s.src.source, s.src.params);
       check_interrupt(key);
 
       // The exact form written to the file.
-      Rational alpha = 1, beta = 1;
-      if (it.reduction == "sat2") beta = 1 / static_cast<const Sat2Reduction&>(*red).tau();
-      if (it.reduction == "satk") alpha = beta = 5;
+      const ExactScale scale = fam.exact_scale(*red);
+      const Rational alpha = scale.alpha, beta = scale.beta;
       const Rational loss_factor = beta * beta;
       const ExactTrainingSet data = rescale(red->data(), alpha, beta);
       if (!set_exact_in_double(data))
         suite_fail("suite.internal", key, "the set is not exactly representable in float64 after rescaling");
 
       // Bounds of the set as written.
-      LossBounds b = red->bounds(s.tau);
+      LossBounds b = fam.bounds(*red, s.sol);
       b.loss_lower = times(b.loss_lower, loss_factor);
       b.loss_upper = times(b.loss_upper, loss_factor);
       if (alpha != 1 || beta != 1) {
@@ -343,43 +275,30 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       }
       b.constants["sample_scale_x"] = alpha;
       b.constants["sample_scale_y"] = beta;
-      const DecisionThresholds th0 = decision_thresholds(*red, it.reduction, s.src.threshold);
+      const DecisionThresholds th0 = fam.thresholds(*red, s.src);
       DecisionThresholds th = th0;
       th.yes = times(th0.yes, loss_factor);
       th.no = times(th0.no, loss_factor);
 
-      // The certificate: the optimal cover / κ-set, or the satisfying assignment.
-      std::optional<ExactNetwork> cert;
-      if (s.cover) cert = static_cast<const SetCoverReduction&>(*red).lift(*s.cover);
-      if (s.set) cert = static_cast<const DksReduction&>(*red).lift(*s.set);
-      if (s.assignment) cert = static_cast<const SatReduction&>(*red).lift(*s.assignment);
+      // The certificate: the lift of the source solver's solution.
+      std::optional<ExactNetwork> cert = fam.lift(*red, s.sol.certificate);
       std::optional<Rational> cert_loss;
       if (cert) {
         cert = rescale(*cert, alpha, beta);
         cert_loss = exact_loss(data, *cert);
         cert_loss->canonicalize();
-        if (!b.loss_upper || *cert_loss != *b.loss_upper)
+        const bool ok = b.loss_upper &&
+                        (fam.certificate_reaches_upper() ? *cert_loss == *b.loss_upper : *cert_loss <= *b.loss_upper);
+        if (!ok)
           suite_fail("suite.internal", key,
                      "certificate loss " + to_string(*cert_loss) + " differs from the stated upper bound " +
                          (b.loss_upper ? to_string(*b.loss_upper) : std::string("(none)")));
       }
 
       // Source file.
-      std::string source_file, problem;
       const std::string prov = provenance_text(s.src, key, opt.seed, s.attempt);
-      if (it.reduction == "setcover") {
-        source_file = name + ".txt";
-        problem = "setcover";
-        write_set_cover((staging / source_file).string(), std::get<SetCoverInstance>(s.src.source));
-      } else if (it.reduction == "dks") {
-        source_file = name + ".col";
-        problem = "dks";
-        write_dimacs_graph((staging / source_file).string(), std::get<Graph>(s.src.source), prov);
-      } else {
-        source_file = name + ".cnf";
-        problem = "3sat";
-        write_cnf((staging / source_file).string(), std::get<Cnf>(s.src.source), prov);
-      }
+      const std::string source_file = name + fam.write_source((staging / name).string(), s.src.source, prov);
+      const std::string problem = fam.problem(s.src.source);
 
       // Training set + sidecar.
       Sidecar sc = make_sidecar();
@@ -399,7 +318,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       rparams["exact_in_double"] = true;
       sc.reduction = Sidecar::Reduction{red->name(), rparams};
       store_bounds(b, sc);
-      sc.bounds.source_status = s.status;
+      sc.bounds.source_status = s.sol.status_text;
       if (cert) {
         sc.certificate_exact = cert;
         sc.certificate = to_double(*cert);
@@ -407,8 +326,8 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       }
       const json decision = {{"question", s.src.question},
                              {"threshold", s.src.threshold},
-                             {"answer", s.answer},
-                             {"answer_proved", s.answer_proved},
+                             {"answer", s.answer.answer},
+                             {"answer_proved", s.answer.proved},
                              {"yes_threshold", rat(th.yes)},
                              {"no_threshold", rat(th.no)},
                              {"gap", rat(th.gap())},
@@ -426,31 +345,32 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       write_training_set((staging / data_file).string(), to_double(data), sparse ? DataFormat::kNpz : DataFormat::kNpy,
                          sc);
 
-      instances.push_back({{"name", name},
-                           {"key", key},
-                           {"reduction", it.reduction},
-                           {"size", it.size},
-                           {"kind", it.kind},
-                           {"units", red->units()},
-                           {"samples", data.samples()},
-                           {"dim", data.dim},
-                           {"data", data_file},
-                           {"sidecar", sidecar_path(data_file)},
-                           {"source", source_file},
-                           {"source_status", s.status},
-                           {"source_optimum", rat(s.tau)},
-                           {"source_proved", s.tau_proved},
-                           {"source_proof", s.proof_detail.empty() ? json(s.status) : json(s.proof_detail)},
-                           {"opt_lower", rat(b.loss_lower)},
-                           {"opt_lower_proved", s.tau_proved && b.loss_lower.has_value()},
-                           {"opt_lower_note", opt_lower_note(it.reduction, s, b)},
-                           {"opt_upper", rat(b.loss_upper)},
-                           {"certificate_loss", rat(cert_loss)},
-                           {"decision", decision},
-                           {"effective_seed", s.seed},
-                           {"attempt", s.attempt}});
-      log << "[" << count << "/" << plan.size() << "] " << key << ": " << s.status
-          << (s.proof_seconds ? " in " + seconds_text(*s.proof_seconds) : std::string())
+      instances.push_back(
+          {{"name", name},
+           {"key", key},
+           {"reduction", it.reduction},
+           {"size", it.size},
+           {"kind", it.kind},
+           {"units", red->units()},
+           {"samples", data.samples()},
+           {"dim", data.dim},
+           {"data", data_file},
+           {"sidecar", sidecar_path(data_file)},
+           {"source", source_file},
+           {"source_status", s.sol.status_text},
+           {"source_optimum", rat(b.source_optimum)},
+           {"source_proved", s.sol.proved},
+           {"source_proof", s.sol.proof_detail.empty() ? json(s.sol.status_text) : json(s.sol.proof_detail)},
+           {"opt_lower", rat(b.loss_lower)},
+           {"opt_lower_proved", s.sol.proved && b.loss_lower.has_value()},
+           {"opt_lower_note", opt_lower_note(fam, s, b)},
+           {"opt_upper", rat(b.loss_upper)},
+           {"certificate_loss", rat(cert_loss)},
+           {"decision", decision},
+           {"effective_seed", s.seed},
+           {"attempt", s.attempt}});
+      log << "[" << count << "/" << plan.size() << "] " << key << ": " << s.sol.status_text
+          << (s.sol.proof_seconds ? " in " + seconds_text(*s.sol.proof_seconds) : std::string())
           << (s.attempt ? " (draw " + std::to_string(s.attempt + 1) + ")" : std::string()) << "; " << data.samples()
           << " samples, dim " << data.dim << "\n";
     }

@@ -21,6 +21,7 @@
 // exchange), so DIR never holds a partial suite.
 #include <cstdint>
 #include <iosfwd>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -28,7 +29,7 @@
 namespace relugap {
 
 struct SuiteItem {
-  std::string reduction;  ///< setcover | dks | sat1 | sat2 | satk
+  std::string reduction;  ///< a registered family (verifier/family.hpp)
   std::uint32_t size = 0;
   std::string kind;  ///< "yes" | "no"
 };
@@ -42,8 +43,11 @@ struct SuiteOptions {
   std::string scale = "small";    ///< recorded in the manifest (the plan is passed separately)
   std::size_t satk_units = 2;     ///< K of the satk items
   std::size_t max_attempts = 64;  ///< NO items: redraws before giving up
-  bool sparse_npz = false;        ///< items whose X is under 10% nonzero as CSR .npz (else every item .npy)
-  bool status_file = false;       ///< also write DIR/status.solu (write_suite_status)
+  /// Seconds for each source solve (inf: none). A limit makes items depend on the
+  /// machine's speed, so the suite's default is none.
+  double source_time_limit = std::numeric_limits<double>::infinity();
+  bool sparse_npz = false;   ///< items whose X is under 10% nonzero as CSR .npz (else every item .npy)
+  bool status_file = false;  ///< also write DIR/status.solu (write_suite_status)
 };
 
 /// Builds the suite of `plan` into opt.out_dir (see above) and returns the

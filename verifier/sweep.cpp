@@ -25,9 +25,6 @@
 #include "instances/interrupt.hpp"
 #include "instances/io.hpp"
 #include "instances/text_reader.hpp"
-#include "reductions/dks_to_relu.hpp"
-#include "reductions/sat_to_relu.hpp"
-#include "reductions/setcover_to_relu.hpp"
 #include "relugap_version.hpp"
 #include "verifier/results_log.hpp"
 
@@ -42,11 +39,12 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 [[noreturn]] void bad_param(const std::string& reason) { fail("sweep.param", "sweep", 0, reason); }
 
-constexpr std::uint32_t kMinSize = 3, kMaxSize = 10000;
-constexpr double kSatClauseRatio = 5.0;  ///< m = 5n clauses
-constexpr double kDksEdgeP = 0.3;        ///< G(n, 0.3)
-
-bool is_sat(const std::string& r) { return r == "sat1" || r == "sat2" || r == "satk"; }
+/// The family `name`, or Failure "sweep.param".
+const ReductionFamily& family_or_fail(const std::string& name) {
+  const ReductionFamily* f = find_family(name);
+  if (f == nullptr) bad_param("unknown reduction '" + name + "' (" + family_list() + ")");
+  return *f;
+}
 
 json opt_num(const std::optional<Rational>& q) { return q ? json(q->get_d()) : json(nullptr); }
 json opt_exact(const std::optional<Rational>& q) { return q ? json(to_string(*q)) : json(nullptr); }
@@ -97,108 +95,25 @@ std::string fmt_duration(double s) {
 
 }  // namespace
 
-const std::vector<std::string>& sweep_reductions() {
-  static const std::vector<std::string> r = {"setcover", "dks", "sat1", "sat2", "satk"};
-  return r;
-}
+std::vector<std::string> sweep_reductions() { return family_names(); }
 
 // ---- instance families ----------------------------------------------------------
 
-CellSource make_cell_source(const std::string& reduction, std::uint32_t size, bool planted, std::uint64_t seed) {
-  if (size < kMinSize || size > kMaxSize)
-    bad_param("size " + std::to_string(size) + " out of range [" + std::to_string(kMinSize) + ", " +
-              std::to_string(kMaxSize) + "]");
-  CellSource c;
-  if (reduction == "setcover") {
-    const std::uint32_t t = std::max<std::uint32_t>(2, size / 4);
-    SetCoverGenParams p;
-    p.elements = size;
-    p.sets = size;
-    p.p = 1.0 / static_cast<double>(t);
-    p.plant_cover = planted ? t : 0;
-    auto g = generate_set_cover(p, seed);
-    if (!g.ok()) throw Failure(g.error());
-    c.source = g.value().instance;
-    c.generator = g.value().record;
-    c.threshold = t;
-    c.question = "tau <= " + std::to_string(t) + " (a cover of cost <= " + std::to_string(t) + ", unit costs)";
-    if (planted) c.planted_cover = g.value().planted->sets;
-  } else if (reduction == "dks") {
-    const std::uint32_t kappa = (size + 1) / 2;
-    GnpParams p;
-    p.vertices = size;
-    p.p = kDksEdgeP;
-    if (planted) {
-      p.plant = GraphPlant::kClique;
-      p.k = kappa;
-    }
-    auto g = generate_graph(p, seed);
-    if (!g.ok()) throw Failure(g.error());
-    c.source = g.value().graph;
-    c.generator = g.value().record;
-    c.kappa = kappa;
-    c.threshold = static_cast<std::int64_t>(kappa) * (kappa - 1) / 2;
-    c.question = "tau >= " + std::to_string(c.threshold) + " (a " + std::to_string(kappa) + "-clique)";
-    if (planted) c.planted_set = g.value().planted;
-  } else if (is_sat(reduction)) {
-    Sat3Params p;
-    p.vars = size;
-    p.clauses = static_cast<std::uint64_t>(std::llround(kSatClauseRatio * size));
-    p.planted = planted;
-    auto g = generate_3sat(p, seed);
-    if (!g.ok()) throw Failure(g.error());
-    c.source = g.value().formula;
-    c.generator = g.value().record;
-    c.threshold = 1;
-    c.question = "satisfiable";
-    if (planted) c.planted_assignment = g.value().planted;
-  } else {
-    bad_param("unknown reduction '" + reduction + "' (setcover, dks, sat1, sat2, satk)");
-  }
-  return c;
+CellSource make_cell_source(const std::string& reduction, std::uint32_t size, bool planted, std::uint64_t seed,
+                            const FamilyParams& base) {
+  const ReductionFamily& fam = family_or_fail(reduction);
+  if (size < fam.min_size() || size > fam.max_size())
+    bad_param("size " + std::to_string(size) + " out of range [" + std::to_string(fam.min_size()) + ", " +
+              std::to_string(fam.max_size()) + "] for " + reduction);
+  return fam.generate(size, planted, seed, base);
 }
 
-std::optional<Rational> DecisionThresholds::gap() const {
-  if (!yes || !no) return std::nullopt;
-  Rational g = *no - *yes;
-  g.canonicalize();
-  return g;
+DecisionThresholds decision_thresholds(const Reduction& red, const std::string& reduction, const CellSource& cell) {
+  return family_or_fail(reduction).thresholds(red, cell);
 }
 
-std::optional<Rational> DecisionThresholds::epsilon() const {
-  auto g = gap();
-  if (!g || total_weight <= 0) return std::nullopt;
-  Rational e = *g / total_weight;
-  e.canonicalize();
-  return e;
-}
-
-DecisionThresholds decision_thresholds(const Reduction& red, const std::string& reduction, std::int64_t t) {
-  DecisionThresholds d;
-  d.total_weight = red.data().total_weight();
-  auto q = [](std::int64_t x) { return Rational(mpz_class(std::to_string(x))); };
-  if (reduction == "setcover") {
-    d.yes = red.bounds(q(t)).loss_upper;
-    d.no = red.bounds(q(t + 1)).loss_lower;
-  } else if (reduction == "dks") {
-    d.yes = red.bounds(q(t)).loss_upper;
-    d.no = red.bounds(q(t - 1)).loss_lower;
-  } else {
-    d.yes = red.bounds(Rational(1)).loss_upper;
-    d.no = red.bounds(Rational(0)).loss_lower;
-  }
-  return d;
-}
-
-std::unique_ptr<Reduction> build_cell_reduction(const std::string& reduction, const CellSource& src,
-                                                std::size_t units) {
-  if (reduction == "setcover") return std::make_unique<SetCoverReduction>(std::get<SetCoverInstance>(src.source));
-  if (reduction == "dks") return std::make_unique<DksReduction>(std::get<Graph>(src.source), src.kappa);
-  const Cnf& f = std::get<Cnf>(src.source);
-  if (reduction == "sat1") return std::make_unique<Sat1Reduction>(f);
-  if (reduction == "sat2") return std::make_unique<Sat2Reduction>(f);
-  if (reduction == "satk") return std::make_unique<SatKReduction>(f, units);
-  bad_param("unknown reduction '" + reduction + "'");
+std::unique_ptr<Reduction> build_cell_reduction(const std::string& reduction, const CellSource& src) {
+  return family_or_fail(reduction).build(src.source, src.params);
 }
 
 std::uint64_t derive_seed(std::uint64_t global_seed, const std::string& key) {
@@ -264,13 +179,15 @@ std::vector<std::string> parse_name_list(const std::string& text, const std::str
 std::vector<SweepCell> sweep_grid(const SweepOptions& o) {
   if (o.reductions.empty()) bad_param("--reductions is empty");
   for (const auto& r : o.reductions)
-    if (std::find(sweep_reductions().begin(), sweep_reductions().end(), r) == sweep_reductions().end())
-      bad_param("--reductions: unknown reduction '" + r + "' (setcover, dks, sat1, sat2, satk)");
+    if (find_family(r) == nullptr) bad_param("--reductions: unknown reduction '" + r + "' (" + family_list() + ")");
   if (o.sizes.empty()) bad_param("--sizes is empty");
-  for (auto n : o.sizes)
-    if (n < kMinSize || n > kMaxSize)
-      bad_param("--sizes: " + std::to_string(n) + " is out of range [" + std::to_string(kMinSize) + ", " +
-                std::to_string(kMaxSize) + "]");
+  for (const auto& r : o.reductions) {
+    const ReductionFamily& fam = family_or_fail(r);
+    for (auto n : o.sizes)
+      if (n < fam.min_size() || n > fam.max_size())
+        bad_param("--sizes: " + std::to_string(n) + " is out of range [" + std::to_string(fam.min_size()) + ", " +
+                  std::to_string(fam.max_size()) + "] for " + r);
+  }
   if (o.seeds.empty()) bad_param("--seeds is empty");
   if (o.kinds.empty()) bad_param("--kinds is empty");
   for (const auto& k : o.kinds)
@@ -356,12 +273,14 @@ json without_timing(const json& row) {
 json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
   const auto t0 = Clock::now();
   const std::uint64_t eff = derive_seed(opt.global_seed, cell.key);
-  const CellSource src = make_cell_source(cell.reduction, cell.size, cell.kind == "yes", eff);
+  const ReductionFamily& fam = family_or_fail(cell.reduction);
+  FamilyParams base;
+  base.units = opt.units;
+  const CellSource src = make_cell_source(cell.reduction, cell.size, cell.kind == "yes", eff, base);
 
   PipelineOptions po;
+  static_cast<FamilyParams&>(po) = src.params;
   po.reduction = cell.reduction;
-  po.kappa = src.kappa;
-  po.units = opt.units;
   po.source_time_limit = opt.source_time_limit;
   po.trainer_time_limit = opt.trainer_time_limit;
   po.threads = 1;
@@ -371,52 +290,21 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
   const std::string witness_dir = (std::filesystem::path(opt.out_dir) / "witnesses" / safe_name(cell.key)).string();
   po.witness_dir = witness_dir;
   PipelineResult r;
-  if (cell.reduction == "setcover") {
+  if (fam.serial_solver()) {
     std::lock_guard<std::mutex> lock(cbc_mutex());
     r = run_pipeline(src.source, po);
   } else {
     r = run_pipeline(src.source, po);
   }
-  const auto red = build_cell_reduction(cell.reduction, src, opt.units);
-  const DecisionThresholds th = decision_thresholds(*red, cell.reduction, src.threshold);
+  const DecisionThresholds th = fam.thresholds(*r.reduction, src);
   const json& info = r.info;
   const json source = info.value("source", json::object());
-  const std::string solver_status = source.value("status", std::string());
   const std::optional<Rational>& opt_value = r.report.bounds.source_optimum;
 
-  // The answer to the cell's question, from the exact source solver.
-  std::string answer = "unknown";
-  bool proved = false;
-  if (is_sat(cell.reduction)) {
-    if (opt_value && *opt_value == 1) {
-      answer = "yes";
-      proved = true;  // a model, checked against the formula
-    } else if (opt_value && *opt_value == 0) {
-      answer = "no";
-      // Proved by enumeration (<= 24 variables) or a checked DRAT proof; else CaDiCaL's word.
-      proved = solver_status.rfind("unsat (proved", 0) == 0;
-    }
-  } else if (cell.reduction == "setcover") {
-    if (opt_value && *opt_value <= src.threshold) {
-      answer = "yes";
-      proved = true;  // a verified cover of cost <= t
-    } else if (opt_value && solver_status == "optimal") {
-      answer = "no";
-      proved = true;
-    }
-  } else {  // dks
-    const auto edges = source.value("edges_inside", std::uint64_t{0});
-    const auto upper = source.value("upper_bound", std::uint64_t{0});
-    const bool has_set = solver_status == "optimal" || solver_status == "feasible";
-    if (has_set && static_cast<std::int64_t>(edges) >= src.threshold) {
-      answer = "yes";
-      proved = true;
-    } else if (solver_status != "error" && solver_status != "time_limit" &&
-               static_cast<std::int64_t>(upper) < src.threshold) {
-      answer = "no";
-      proved = true;  // the branch and bound's proved upper bound
-    }
-  }
+  // The answer to the cell's question, from the family's source solver.
+  const DecisionAnswer ans = fam.answer(r.solution, src);
+  const std::string& answer = ans.answer;
+  const bool proved = ans.proved;
 
   const json trainers = info.value("trainers", json::object());
   auto trainer = [&](const char* name, const char* field) -> json {
@@ -457,10 +345,11 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
       {"generator", to_json(src.generator)},
       {"question", src.question},
       {"threshold", src.threshold},
-      {"kappa", src.kappa == 0 ? json(nullptr) : json(src.kappa)},
+      {"kappa", src.params.kappa == 0 ? json(nullptr) : json(src.params.kappa)},
       {"answer", answer},
       {"answer_proved", proved},
       {"source_status", info.value("source_status", std::string())},
+      {"source_solution", r.solution.to_json()},
       {"source_optimum", opt_num(opt_value)},
       {"samples", shape.value("samples", std::uint64_t{0})},
       {"dim", shape.value("dim", std::uint64_t{0})},
@@ -565,7 +454,7 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
      << "# rel = (loss - yes_threshold) / (no_threshold - yes_threshold): 0 = YES threshold, 1 = NO threshold\n"
      << "# idx reduction size seed kind answer trainer loss yes_threshold no_threshold rel\n";
   std::vector<std::pair<std::string, std::pair<std::size_t, std::size_t>>> groups;  // reduction -> [first, last] idx
-  bool satk_omitted = false;
+  std::vector<std::string> omitted;  // families with a row but no NO threshold
   std::size_t idx = 0;
   double rel_max = 1, rel_min = 0;
   for (const auto& r : rows) {
@@ -573,7 +462,7 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
     const auto yes = num_or(r.value("yes_threshold", json(nullptr)));
     const auto no = num_or(r.value("no_threshold", json(nullptr)));
     if (!yes || !no || *no == *yes) {
-      satk_omitted = satk_omitted || red == "satk";
+      if (std::find(omitted.begin(), omitted.end(), red) == omitted.end()) omitted.push_back(red);
       continue;
     }
     const Rational ry = parse_rational(r.value("yes_threshold_exact", std::string("0")));
@@ -606,13 +495,18 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
   ticks << ", '-1' -1";
   for (double p = 10; p <= -rel_min * 10 && p <= 1e300; p *= 10) ticks << ", '-" << p << "' " << -p;
   ticks << ")\n";
+  std::string omitted_note;
+  if (!omitted.empty()) {
+    omitted_note = "; ";
+    for (std::size_t i = 0; i < omitted.size(); ++i) omitted_note += (i ? ", " : "") + omitted[i];
+    omitted_note += " omitted (no NO threshold is proved)";
+  }
   std::ostringstream lg;
   lg << "# relugap sweep: re-plot with  cd DIR && gnuplot loss_vs_thresholds.gp\n"
      << "set terminal pngcairo size 1000,650 noenhanced\n"
      << "set output 'loss_vs_thresholds.png'\n"
      << "set title \"Loss found by the trainers against the YES / NO thresholds: (L - YES) / (NO - YES)\\n"
-     << "0 = YES threshold (OPT <= it if YES), 1 = NO threshold (OPT >= it if NO)"
-     << (satk_omitted ? "; satk omitted (no NO threshold is proved)" : "") << "\"\n"
+     << "0 = YES threshold (OPT <= it if YES), 1 = NO threshold (OPT >= it if NO)" << omitted_note << "\"\n"
      << "set ylabel '(L - YES) / (NO - YES)   [signed log scale]'\n"
      << "set xlabel 'instance (grouped by reduction; size, then seed, increase to the right)'\n"
      << "# signed log axis: s(y) = sgn(y) log10(1 + |y|)\n"
@@ -678,12 +572,24 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
   const std::string gs_dat = (d / "gap_vs_size.dat").string();
   write_file_atomic(gs_dat, [&](std::ostream& os) { os << gd.str(); });
   written.push_back(gs_dat);
+  std::string size_meanings;
+  {
+    std::vector<std::string> seen;
+    for (const auto& r : rows) {
+      const ReductionFamily* f = find_family(r.value("reduction", std::string()));
+      if (f == nullptr) continue;
+      const std::string m = f->size_meaning();
+      if (std::find(seen.begin(), seen.end(), m) != seen.end()) continue;
+      seen.push_back(m);
+      size_meanings += (size_meanings.empty() ? "" : "; ") + m;
+    }
+  }
   std::ostringstream gg;
   gg << "# relugap sweep: re-plot with  cd DIR && gnuplot gap_vs_size.gp\n"
      << "set terminal pngcairo size 900,600 noenhanced\n"
      << "set output 'gap_vs_size.png'\n"
      << "set title 'Certified gap in mean loss: epsilon = (NO threshold - YES threshold) / sum c_i'\n"
-     << "set xlabel 'size (set cover: elements; dks: vertices; sat*: 3SAT variables)'\n"
+     << "set xlabel 'size (" << size_meanings << ")'\n"
      << "set ylabel 'epsilon'\nset logscale xy\nset format y '%.0e'\nset grid\nset key top right\n";
   if (order.empty()) {
     gg << "set label 'no instance with both thresholds' at graph 0.5, 0.5 center\nset xrange [1:10]\nset yrange "
@@ -753,7 +659,8 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
            "row '" + key + "' was made by a sweep with another --seed (" +
                (row.contains("sweep_seed") ? row["sweep_seed"].dump() : std::string("?")) + ", this one uses " +
                std::to_string(opt.global_seed) + "); use the same --seed or another -o directory");
-    if (key.starts_with("satk/") && row.value("satk_units", std::size_t{0}) != opt.units)
+    const ReductionFamily* rf = find_family(row.value("reduction", std::string()));
+    if (rf != nullptr && rf->reads_units() && row.value("satk_units", std::size_t{0}) != opt.units)
       fail("sweep.resume", sum.jsonl, 0,
            "row '" + key + "' was made with --units " + row["satk_units"].dump() + ", this sweep uses --units " +
                std::to_string(opt.units) + "; use the same --units or another -o directory");
@@ -809,18 +716,18 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
   };
   show_progress();
 
-  // Cells are taken in grid order, except that a set cover cell is passed
-  // over while another one runs (they are serialised on CBC's lock, so two of
-  // them at once would leave a thread idle). Rows do not depend on the order.
+  // Cells are taken in grid order, except that a cell of a family with a
+  // serial solver (set cover: CBC) is passed over while another one runs (they
+  // are serialised on one lock, so two of them at once would leave a thread idle). Rows do not depend on the order.
   std::mutex sched;
   std::vector<char> taken(todo.size(), 0);
-  std::size_t first_free = 0, setcover_running = 0;
+  std::size_t first_free = 0, serial_running = 0;
   auto pick = [&]() -> std::optional<std::size_t> {
     std::lock_guard<std::mutex> lock(sched);
     std::optional<std::size_t> fallback;
     for (std::size_t i = first_free; i < todo.size(); ++i) {
       if (taken[i]) continue;
-      if (todo[i].reduction == "setcover" && setcover_running > 0) {
+      if (family_or_fail(todo[i].reduction).serial_solver() && serial_running > 0) {
         if (!fallback) fallback = i;
         continue;
       }
@@ -829,13 +736,13 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
     }
     if (!fallback) return std::nullopt;
     taken[*fallback] = 1;
-    if (todo[*fallback].reduction == "setcover") ++setcover_running;
+    if (family_or_fail(todo[*fallback].reduction).serial_solver()) ++serial_running;
     while (first_free < todo.size() && taken[first_free]) ++first_free;
     return fallback;
   };
   auto release = [&](std::size_t i) {
     std::lock_guard<std::mutex> lock(sched);
-    if (todo[i].reduction == "setcover") --setcover_running;
+    if (family_or_fail(todo[i].reduction).serial_solver()) --serial_running;
   };
   auto worker = [&] {
     while (!interrupted()) {

@@ -41,45 +41,30 @@
 #include "instances/generators.hpp"
 #include "instances/rational.hpp"
 #include "reductions/reduction.hpp"
+#include "verifier/family.hpp"
 #include "verifier/pipeline.hpp"
 
 namespace relugap {
 
-/// The reductions a sweep or suite knows, in grid order.
-const std::vector<std::string>& sweep_reductions();
+/// The reductions a sweep or suite knows, in grid order: every registered
+/// family (verifier/family.hpp).
+std::vector<std::string> sweep_reductions();
 
 // ---- instance families ----------------------------------------------------------
+// CellSource and DecisionThresholds are in verifier/family.hpp; each family
+// generates its own cells (ReductionFamily::generate).
 
-/// A generated source instance and the decision question of its cell.
-struct CellSource {
-  SourceInstance source;
-  GeneratorRecord generator;
-  std::uint32_t kappa = 0;     ///< dks: κ
-  std::int64_t threshold = 0;  ///< t of the question
-  std::string question;        ///< e.g. "tau <= 3 (cover of cost <= 3)"
-  /// The planted certificate, when kind is yes (exactly one of these is set).
-  std::optional<std::vector<bool>> planted_assignment;
-  std::optional<std::vector<Vertex>> planted_set;
-  std::optional<std::vector<SetId>> planted_cover;
-};
-
-/// The family above for `reduction` at `size`, planted (yes) or not (no),
-/// drawn from `seed`. Throws Failure (id "sweep.param") for an unknown
-/// reduction or a size out of range (3 <= size <= 10000).
-CellSource make_cell_source(const std::string& reduction, std::uint32_t size, bool planted, std::uint64_t seed);
+/// The family `reduction`'s cell at `size`, planted (yes) or not (no), drawn
+/// from `seed`; `base` carries options such as satk's K. Throws Failure (id
+/// "sweep.param") for an unknown reduction or a size out of the family's range.
+CellSource make_cell_source(const std::string& reduction, std::uint32_t size, bool planted, std::uint64_t seed,
+                            const FamilyParams& base = {});
 
 /// The YES / NO thresholds of a cell's question on its built reduction.
-struct DecisionThresholds {
-  std::optional<Rational> yes;                            ///< OPT <= yes when the answer is YES
-  std::optional<Rational> no;                             ///< OPT >= no when the answer is NO (none for satk)
-  Rational total_weight;                                  ///< Σ_i c_i of red.data()
-  [[nodiscard]] std::optional<Rational> gap() const;      ///< no − yes
-  [[nodiscard]] std::optional<Rational> epsilon() const;  ///< gap / total_weight
-};
-DecisionThresholds decision_thresholds(const Reduction& red, const std::string& reduction, std::int64_t threshold);
+DecisionThresholds decision_thresholds(const Reduction& red, const std::string& reduction, const CellSource& cell);
 
-/// Builds the reduction the pipeline builds for this cell (satk with `units`).
-std::unique_ptr<Reduction> build_cell_reduction(const std::string& reduction, const CellSource& src, std::size_t units);
+/// Builds the reduction the pipeline builds for this cell.
+std::unique_ptr<Reduction> build_cell_reduction(const std::string& reduction, const CellSource& src);
 
 /// A seed derived from (global seed, key): the first 8 bytes of
 /// SHA-256("relugap/" + global + "/" + key), big-endian. Stable everywhere.
@@ -105,7 +90,7 @@ struct SweepOptions {
   unsigned threads = 1;  ///< cells run in parallel; each pipeline uses one thread
   double trainer_time_limit = 10;
   double source_time_limit = 30;
-  std::size_t units = 3;  ///< satk: K
+  std::size_t units = 3;  ///< K of the families that read it (satk)
   std::size_t gd_starts = 4;
   /// The exact trainer (branch and bound) runs on one-unit sets up to this many
   /// samples; above ~25 it rarely finishes in 10 s (then its row depends on timing).

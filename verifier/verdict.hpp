@@ -14,10 +14,10 @@ enum class Verdict {
 std::string_view to_string(Verdict v);
 
 struct CheckResult {
-  std::string name;    ///< e.g. "completeness", "soundness(gd)", "optimum-interval"
+  std::string name;  ///< e.g. "completeness", "soundness(gd)", "optimum-interval"
   Verdict verdict = Verdict::kNotChecked;
-  std::string detail;  ///< the numbers compared, or why not checked
-  std::string witness; ///< path of a saved witness network for a violation
+  std::string detail;   ///< the numbers compared, or why not checked
+  std::string witness;  ///< path of a saved witness network for a violation
 };
 
 }  // namespace relugap

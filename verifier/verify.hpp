@@ -30,6 +30,13 @@ struct VerifyInput {
   std::optional<Rational> source_optimum;
   bool source_optimum_proved = false;
   std::string source_status;  ///< how the source optimum is known, for the report
+  /// The bounds to check (the family's, from a bracket on the source optimum);
+  /// unset: reduction->bounds(source_optimum).
+  std::optional<LossBounds> bounds;
+  /// Completeness as an inequality: the certificate's loss is <= the stated
+  /// upper bound (families whose upper bound rounds a square root up, e.g.
+  /// maxcut); false: equality.
+  bool completeness_at_most = false;
   std::optional<ExactNetwork> certificate;
   std::vector<FoundNetwork> networks;
   /// The source instance the reduction was built from (and κ for dks). When
