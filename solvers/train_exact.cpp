@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "instances/loss.hpp"
+#include "solvers/exact_certify.hpp"
+#include "solvers/exact_node_qp.hpp"
 #include "solvers/train_common.hpp"
 
 namespace relugap {
@@ -420,6 +423,205 @@ class OneUnit {
   std::vector<double> w_, best_w_, z_;
 };
 
+// ------------------------------------------------ k = 1, native node QP ----
+// The same search as OneUnit, with the node QP solved by exact_detail::NodeQp (warm
+// started from the parent's optimum) and every node bound certified by
+// exact_detail::Certifier when a box is available (then bound == certified bound).
+class NativeOneUnit {
+ public:
+  NativeOneUnit(const TrainingSet& data, const EigenData& e, int sign, const Rational* upper, const Clock& clock)
+      : e_(e),
+        clock_(clock),
+        m_(e.m),
+        d_(e.d),
+        qp_(Eigen::MatrixXd(e.X.cast<double>()), sign * e.y, e.c),
+        cert_(data, sign) {
+    y_.resize(m_);
+    branch_.assign(m_, 0);
+    state_.assign(m_, 0);
+    any_positive_ = false;
+    for (std::size_t i = 0; i < m_; ++i) {
+      y_[i] = sign * e.y[static_cast<Eigen::Index>(i)];
+      const bool nz = e.X.outerIndexPtr()[i + 1] > e.X.outerIndexPtr()[i];
+      if (y_[i] > 0 && nz) branch_[i] = 1;
+      if (y_[i] > 0) any_positive_ = true;
+    }
+    if (!any_positive_) {
+      // Every label ≤ 0: w = 0 is optimal in this class (each term is ≥ c·y²).
+      trivial_ = Rational(0);
+      for (std::size_t i = 0; i < m_; ++i) {
+        const Rational yq = exact_from_double(y_[i]);
+        trivial_ += exact_from_double(e.c[static_cast<Eigen::Index>(i)]) * yq * yq;
+      }
+      certified_ = true;
+    } else if (upper != nullptr) {
+      certified_ = cert_.set_upper(*upper);
+    }
+    // Mirrored pairs (x, y, c) and (−x, y, c), y > 0: at most one is active, so the pair
+    // costs ≥ c·y² + c·max(|z| − y, 0)²; while both are undecided each carries c·y²/2 on
+    // top of its envelope. Deciding one decides its mirror the other way.
+    partner_.assign(m_, -1);
+    const auto& X = e.X;
+    for (std::size_t i = 0; i < m_; ++i) {
+      if (!branch_[i] || partner_[i] >= 0) continue;
+      for (std::size_t j = i + 1; j < m_ && partner_[i] < 0; ++j) {
+        if (!branch_[j] || partner_[j] >= 0 || y_[i] != y_[j] ||
+            e.c[static_cast<Eigen::Index>(i)] != e.c[static_cast<Eigen::Index>(j)])
+          continue;
+        const auto bi = X.outerIndexPtr()[i], ei = X.outerIndexPtr()[i + 1], bj = X.outerIndexPtr()[j];
+        if (ei - bi != X.outerIndexPtr()[j + 1] - bj) continue;
+        bool mirror = true;
+        for (auto p = bi; p < ei && mirror; ++p)
+          mirror = X.innerIndexPtr()[p] == X.innerIndexPtr()[bj + (p - bi)] &&
+                   X.valuePtr()[p] == -X.valuePtr()[bj + (p - bi)];
+        if (mirror) {
+          partner_[i] = static_cast<std::int64_t>(j);
+          partner_[j] = static_cast<std::int64_t>(i);
+        }
+      }
+    }
+    // Samples with c·y² > U ≥ OPT cannot be inactive in an optimum: fixed active (their
+    // mirrors inactive) before the search.
+    fixed_.assign(m_, 0);
+    if (upper != nullptr)
+      for (std::size_t i = 0; i < m_; ++i) {
+        if (!branch_[i]) continue;
+        const Rational yq = exact_from_double(y_[i]);
+        if (exact_from_double(e.c[static_cast<Eigen::Index>(i)]) * yq * yq > *upper) {
+          set_state(i, 1);
+          fixed_[i] = 1;
+          if (partner_[i] >= 0) {
+            set_state(static_cast<std::size_t>(partner_[i]), -1);
+            fixed_[static_cast<std::size_t>(partner_[i])] = 1;
+          }
+        }
+      }
+    half_.assign(m_, 0);
+    for (std::size_t i = 0; i < m_; ++i) refresh_half(i);
+    snaps_.assign(m_ + 2, Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d_)));
+  }
+  [[nodiscard]] bool certified() const { return certified_; }
+  [[nodiscard]] const std::string& note() const { return cert_.note(); }
+  [[nodiscard]] std::uint64_t qp_iterations() const { return qp_.iterations(); }
+
+  void set_depth(std::uint32_t depth) {
+    while (path_.size() > depth) {
+      const std::uint32_t i = path_.back();
+      path_.pop_back();
+      set_state(i, 0);
+      if (partner_[i] >= 0) set_state(static_cast<std::size_t>(partner_[i]), 0);
+    }
+  }
+  void decide(std::uint32_t item, std::int8_t side) {
+    set_state(item, side);
+    if (partner_[item] >= 0) set_state(static_cast<std::size_t>(partner_[item]), static_cast<std::int8_t>(-side));
+    path_.push_back(item);
+  }
+  void take_incumbent() { best_w_.assign(qp_.w().data(), qp_.w().data() + d_); }
+  [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
+
+  NodeOutcome solve_node() {
+    NodeOutcome o;
+    if (clock_.should_stop()) {
+      o.stopped = true;
+      return o;
+    }
+    const std::size_t depth = path_.size();
+    if (!any_positive_) {
+      o.solved = true;
+      o.closed = true;
+      o.true_loss = trivial_.get_d();
+      o.bound = trivial_ > 0 ? trivial_.get_d() : 0.0;  // truncation: ≤ the rational
+      return o;
+    }
+    qp_.set_start(depth == 0 ? snaps_[0] : snaps_[depth - 1]);
+    const bool ok = qp_.solve();
+    snaps_[depth] = qp_.w();
+    const Eigen::VectorXd& z = qp_.z();
+    double true_loss = 0, best_gap = 0;
+    std::int64_t best_i = -1;
+    for (std::size_t i = 0; i < m_; ++i) {
+      const double zi = z(static_cast<Eigen::Index>(i)), c = e_.c[static_cast<Eigen::Index>(i)], y = y_[i];
+      const double rl = (zi > 0 ? zi : 0) - y;
+      true_loss += c * rl * rl;
+      if (branch_[i] && state_[i] == 0) {
+        const double env = zi > y ? (zi - y) * (zi - y) : 0.0;
+        double gap = c * (rl * rl - env);
+        if (half_[i]) {
+          // The pair's gap: its true loss minus its relaxation (both halves).
+          const auto j = static_cast<std::size_t>(partner_[i]);
+          const double zj = z(static_cast<Eigen::Index>(j)), rj = (zj > 0 ? zj : 0) - y;
+          const double envj = zj > y ? (zj - y) * (zj - y) : 0.0;
+          gap = c * (rl * rl + rj * rj - env - envj - y * y);
+        }
+        if (gap > best_gap) {
+          best_gap = gap;
+          best_i = static_cast<std::int64_t>(i);
+        }
+      }
+    }
+    o.true_loss = true_loss;
+    o.solved = true;
+    if (certified_) {
+      lam_ = qp_.lambda();
+      o.bound = cert_.bound_down(lam_, state_, &half_);
+    } else {
+      o.solved = ok;
+      o.bound = qp_.value() - 1e-9 * std::abs(qp_.value());
+    }
+    if (ok && (best_i < 0 || best_gap <= 1e-13 * std::max(true_loss, 1e-300))) {
+      o.closed = true;
+      if (!certified_) o.bound = std::min(o.bound, true_loss);
+      return o;
+    }
+    if (best_i < 0) {  // not converged and nothing to branch on
+      for (std::size_t i = 0; i < m_; ++i)
+        if (branch_[i] && state_[i] == 0) {
+          best_i = static_cast<std::int64_t>(i);
+          break;
+        }
+      if (best_i < 0) {
+        o.closed = true;
+        return o;
+      }
+    }
+    o.branch_item = best_i;
+    o.first_side = z(best_i) > 0 ? 1 : -1;
+    return o;
+  }
+
+ private:
+  const EigenData& e_;
+  const Clock& clock_;
+  std::size_t m_, d_;
+  exact_detail::NodeQp qp_;
+  exact_detail::Certifier cert_;
+  std::vector<double> y_;
+  void set_state(std::size_t i, std::int8_t s) {
+    if (fixed_.size() == m_ && fixed_[i]) return;
+    state_[i] = s;
+    qp_.set_state(i, s);
+    refresh_half(i);
+    if (partner_.size() == m_ && partner_[i] >= 0) refresh_half(static_cast<std::size_t>(partner_[i]));
+  }
+  void refresh_half(std::size_t i) {
+    if (half_.size() != m_) return;
+    const bool h = partner_[i] >= 0 && state_[i] == 0 && state_[static_cast<std::size_t>(partner_[i])] == 0;
+    half_[i] = h ? 1 : 0;
+    const double c = e_.c[static_cast<Eigen::Index>(i)];
+    qp_.set_offset(i, h ? c * y_[i] * y_[i] / 2 : 0.0);
+  }
+  std::vector<std::uint8_t> branch_, fixed_, half_;
+  std::vector<std::int64_t> partner_;
+  std::vector<std::int8_t> state_;
+  std::vector<std::uint32_t> path_;
+  std::vector<Eigen::VectorXd> snaps_;
+  Eigen::VectorXd lam_;
+  bool certified_ = false, any_positive_ = false;
+  Rational trivial_;
+  std::vector<double> best_w_;
+};
+
 // ---------------------------------------------------------------- k = 2 ----
 class TwoUnits {
  public:
@@ -588,6 +790,15 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
     g.constraints.output_l1.reset();
   }
   TrainResult inc = train_gd(data, g);
+  // Extra incumbents (lifted source solutions): the best one wins if it beats gd.
+  for (const Network& n : opts.exact.incumbents) {
+    if (n.dim != data.dim || n.units() != opts.units) continue;
+    const double l = loss(data, n);
+    if (l < inc.loss) {
+      inc.net = n;
+      inc.loss = l;
+    }
+  }
 
   TrainResult res;
   res.net = inc.net;
@@ -605,16 +816,42 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
     else
       sign_sets = {opts.constraints.output_signs};
   }
+  const bool native = opts.units == 1 && opts.exact.qp == ExactQp::kNative;
+  std::optional<Rational> upper;
+  std::optional<ExactTrainingSet> exact_data;
+  if (native) {
+    // The incumbent's exact loss bounds OPT from above: it fixes the certificate box.
+    exact_data = to_exact(data);
+    Network un = inc.net;
+    if (un.units() == 1 && un.a[0] != 0) {
+      upper = exact_loss(*exact_data, to_exact(un));
+    } else {
+      Rational t = 0;
+      for (std::size_t i = 0; i < data.samples(); ++i)
+        t += exact_from_double(data.c[i]) * exact_from_double(data.y[i]) * exact_from_double(data.y[i]);
+      upper = t;  // the zero network
+    }
+  }
+  bool certified = native;
+  std::string cert_note;
   // The roots of all sign classes are solved first, so that a class the search does not
   // reach before a stop still contributes its root bound, without solving anything
   // after the deadline. A root that failed or was cut short contributes nothing (0).
   const std::size_t classes = sign_sets.size();
   std::vector<std::unique_ptr<OneUnit>> one;
+  std::vector<std::unique_ptr<NativeOneUnit>> nat;
   std::vector<std::unique_ptr<TwoUnits>> two;
   std::vector<NodeOutcome> roots(classes);
   std::vector<double> class_lb(classes, 0.0);
   for (std::size_t si = 0; si < classes; ++si) {
-    if (opts.units == 1) {
+    if (native) {
+      nat.push_back(std::make_unique<NativeOneUnit>(data, e, sign_sets[si][0], upper ? &*upper : nullptr, clock));
+      if (!nat.back()->certified()) {
+        certified = false;
+        if (cert_note.empty()) cert_note = nat.back()->note();
+      }
+      roots[si] = nat.back()->solve_node();
+    } else if (opts.units == 1) {
       one.push_back(std::make_unique<OneUnit>(e, sign_sets[si][0], clock, opts.time_limit));
       roots[si] = one.back()->solve_node();
     } else {
@@ -622,6 +859,17 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       roots[si] = two.back()->solve_node();
     }
     if (roots[si].solved && !roots[si].stopped) class_lb[si] = roots[si].bound;
+  }
+  if (certified && !native) certified = false;
+  if (native && !certified) {
+    // Some class has no box: its bounds are float; so are the others' for a uniform report.
+    // (Rebuilt without certificates so that every bound is the float node optimum.)
+    nat.clear();
+    for (std::size_t si = 0; si < classes; ++si) {
+      nat.push_back(std::make_unique<NativeOneUnit>(data, e, sign_sets[si][0], nullptr, clock));
+      roots[si] = nat.back()->solve_node();
+      class_lb[si] = roots[si].solved && !roots[si].stopped ? roots[si].bound : 0.0;
+    }
   }
   double lb = kInfD;
   for (std::size_t si = 0; si < classes; ++si) {
@@ -637,7 +885,10 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
     S.lb_other = lb;
     for (std::size_t sj = si + 1; sj < classes; ++sj) S.lb_other = std::min(S.lb_other, class_lb[sj]);
     std::vector<double> w;
-    if (opts.units == 1) {
+    if (native) {
+      depth_first(*nat[si], S, roots[si], opts, clock, progress, floor);
+      w = nat[si]->best_w();
+    } else if (opts.units == 1) {
       depth_first(*one[si], S, roots[si], opts, clock, progress, floor);
       w = one[si]->best_w();
     } else {
@@ -674,9 +925,16 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   res.stats.iterations = inc.stats.iterations;
   res.stats.starts = inc.stats.starts;
   const double tol = prune_tol(res.loss, floor, opts.exact.rel_gap);
+  bool gap_closed = res.loss - lower <= tol + 1e-11 * res.loss;
+  if (certified) {
+    // The proof: the final network's exact loss minus the rational lower bound.
+    const Rational lq = exact_loss(*exact_data, to_exact(res.net));
+    gap_closed = lq - exact_from_double(lower) <= exact_from_double(tol);
+  }
+  res.certified = certified;
   if (clock.interrupted()) {
     res.status = SolveStatus::kInterrupted;
-  } else if (complete && res.loss - lower <= tol + 1e-11 * res.loss) {
+  } else if (complete && gap_closed) {
     res.status = SolveStatus::kOptimal;
   } else {
     res.status = SolveStatus::kFeasible;
@@ -684,8 +942,11 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   const char* why = clock.interrupted()   ? " (interrupted)"
                     : clock.out_of_time() ? " (stopped by the time limit)"
                                           : " (stopped by the node limit)";
-  res.message =
-      std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") + (S.unproven ? " (a node QP failed: no proof)" : "");
+  res.message = std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") +
+                (S.unproven ? " (a node QP failed: no proof)" : "") +
+                (native ? (certified ? "; lower bound certified in rational arithmetic"
+                                     : "; float bounds only (" + cert_note + ")")
+                        : "; float bounds (CLP)");
   TrainProgress p;
   p.phase = "exact";
   p.fraction = 1;

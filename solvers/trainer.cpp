@@ -29,6 +29,13 @@ std::optional<TrainAlgo> parse_train_algo(std::string_view name) {
   return std::nullopt;
 }
 
+std::string status_text(const TrainResult& r, TrainAlgo algo) {
+  std::string s(to_string(r.status));
+  if (algo != TrainAlgo::kExact || !r.lower_bound) return s;
+  if (r.status == SolveStatus::kOptimal) return s + (r.certified ? " (certified)" : " (float)");
+  return s + (r.certified ? " (certified lower bound)" : " (float lower bound)");
+}
+
 TrainResult train(const TrainingSet& data, TrainAlgo algo, const TrainOptions& opts) {
   switch (algo) {
     case TrainAlgo::kGd:

@@ -54,6 +54,11 @@ struct GdParams {
   double abs_tol = 1e-16;
 };
 
+/// Node QP solver of `exact` for one unit: the native dense active-set method with
+/// rational certificates (solvers/exact_node_qp.hpp, exact_certify.hpp), or the former
+/// COIN-OR CLP path (float bounds only; kept for comparison).
+enum class ExactQp { kNative, kClp };
+
 struct ExactParams {
   double rel_gap = 1e-9;  ///< stop when upper − lower ≤ rel_gap · max(1, upper)
   std::size_t max_nodes = std::numeric_limits<std::size_t>::max();
@@ -61,6 +66,10 @@ struct ExactParams {
   /// k = 2 is exponential in m·k: refuse above this many samples unless forced.
   std::size_t max_samples_k2 = 16;
   bool force = false;
+  ExactQp qp = ExactQp::kNative;
+  /// Optional extra incumbents (e.g. lifted source solutions): the best becomes the
+  /// first upper bound when it beats gd's.
+  std::vector<Network> incumbents;
 };
 
 struct NetParams {
@@ -125,10 +134,20 @@ struct TrainResult {
   std::optional<Rational> exact_loss;                     ///< when requested
   SolveStatus status = SolveStatus::kError;
   double upper_bound = std::numeric_limits<double>::infinity();
-  std::optional<double> lower_bound;  ///< exact only: OPT ≥ lower_bound (floating-point bound, see train_exact.hpp)
+  /// exact only: OPT ≥ lower_bound. When `certified` it is a rational bound (rounded down
+  /// to a double) proved in GMP arithmetic; otherwise a floating-point bound.
+  std::optional<double> lower_bound;
+  /// exact only: whether lower_bound (and so an `optimal` status) is certified in exact
+  /// arithmetic: "optimal (certified)" vs "optimal (float)".
+  bool certified = false;
   TrainStats stats;
   std::string message;  ///< human-readable note (why it stopped, warnings)
 };
+
+/// The status as a user reads it. exact: "optimal (certified)" (the lower bound is proved
+/// in rational arithmetic and meets the loss), "optimal (float)", "feasible (certified
+/// lower bound)" / "feasible (float lower bound)"; other trainers: to_string(status).
+std::string status_text(const TrainResult& r, TrainAlgo algo);
 
 /// Dispatches to train_gd / train_exact / train_net. Throws std::invalid_argument on
 /// bad options (units = 0, dimension 0, sign vector of the wrong length, ...).

@@ -126,6 +126,7 @@ TEST_CASE("exact (k = 1) matches exhaustive enumeration on tiny random sets") {
     CAPTURE(trial);
     CAPTURE(m);
     CAPTURE(d);
+    CAPTURE(r.message);
     CHECK(r.status == SolveStatus::kOptimal);
     optimal += r.status == SolveStatus::kOptimal;
     REQUIRE(r.lower_bound);

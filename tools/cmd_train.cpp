@@ -34,6 +34,7 @@ struct TrainCli {
   std::uint64_t seed = 0;
   bool agnostic = false, force = false, progress = false, exact_loss = false, json = false;
   std::optional<std::size_t> starts, iters, max_nodes;
+  std::string exact_qp = "native";
 };
 
 // "+,-,+" or "1,-1,1" → signs.
@@ -108,6 +109,11 @@ void run_train(const TrainCli& c) {
   o.net.agnostic = c.agnostic;
   o.net.force = c.force;
   o.exact.force = c.force;
+  if (c.exact_qp == "clp") {
+    o.exact.qp = ExactQp::kClp;
+  } else if (c.exact_qp != "native") {
+    throw std::invalid_argument("--exact-qp must be native or clp, got '" + c.exact_qp + "'");
+  }
   if (c.max_nodes) o.exact.max_nodes = *c.max_nodes;
   if (c.starts) o.gd.starts = *c.starts;
   if (c.iters) o.gd.max_iters = *c.iters;
@@ -164,6 +170,8 @@ void run_train(const TrainCli& c) {
                          {"upper_bound", r.upper_bound},
                          {"lower_bound", r.lower_bound ? nlohmann::json(*r.lower_bound) : nlohmann::json(nullptr)},
                          {"status", std::string(to_string(r.status))},
+                         {"status_text", status_text(r, *algo)},
+                         {"certified", r.certified},
                          {"seconds", r.stats.seconds},
                          {"message", r.message},
                          {"stats",
@@ -185,7 +193,7 @@ void run_train(const TrainCli& c) {
   } else {
     std::cout << "algo " << to_string(*algo) << ", " << c.units << " unit(s), " << data.samples() << " samples, dim "
               << data.dim << "\n"
-              << "status:     " << to_string(r.status) << " (" << r.message << ")\n"
+              << "status:     " << status_text(r, *algo) << " (" << r.message << ")\n"
               << "loss:       " << format_double(r.loss) << " (mean " << format_double(r.loss / tw) << ")\n";
     if (r.exact_loss) std::cout << "exact loss: " << to_string(*r.exact_loss) << "\n";
     if (r.lower_bound) std::cout << "lower bound: " << format_double(*r.lower_bound) << "\n";
@@ -223,6 +231,8 @@ const CommandRegistrar kTrainRegistrar([](CLI::App& root) {
   app->add_option("--iters", c->iters, "gd: iterations per start")->check(at_least("--iters", 1));
   app->add_option("--gd-method", c->gd_method, "gd: auto | adam | lbfgs");
   app->add_option("--max-nodes", c->max_nodes, "exact: node limit");
+  app->add_option("--exact-qp", c->exact_qp,
+                  "exact, 1 unit: node QP solver, native (certified bounds, default) or clp (the former float path)");
   app->add_flag("--force", c->force, "net / exact k=2: run beyond the size caps");
   app->add_flag("--exact-loss", c->exact_loss, "also compute the loss in rational arithmetic");
   app->add_flag("--progress", c->progress, "progress bar on stderr even when it is not a terminal");

@@ -69,6 +69,7 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     to.seed = o.seed;
     to.gd.starts = o.gd_starts;
     to.exact.gd_starts = o.gd_starts;
+    if (certificate) to.exact.incumbents.push_back(to_double(*certificate));  // the lifted source solution
     to.net.r = o.net_r;
     to.net.eta = o.net_eta;
     std::string name(to_string(algo));
@@ -90,8 +91,16 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     }
     FoundNetwork f{name, r.net, std::nullopt, false, 0};
     if (algo == TrainAlgo::kExact) {
-      f.proved_lower = r.lower_bound;
-      f.proved_optimal = r.status == SolveStatus::kOptimal;
+      info["trainers"][name]["status_text"] = status_text(r, algo);
+      if (r.certified) {  // only a rational certificate counts as a proof
+        f.proved_lower = r.lower_bound;
+        f.proved_optimal = r.status == SolveStatus::kOptimal;
+      } else {
+        skipped.push_back(
+            {"optimum-interval(exact)", Verdict::kNotChecked,
+             status_text(r, algo) + ": no certificate, so no proof about OPT (loss " + std::to_string(r.loss) + ")",
+             ""});
+      }
       // The B&B proves OPT within a relative gap; allow that much slack.
       f.tolerance = 1e-6 * std::max(1.0, std::abs(r.loss));
     }

@@ -220,20 +220,21 @@ VerifyReport verify(const VerifyInput& in) {
       } else {
         bool ok = true;
         std::string det;
-        if (f.proved_lower) {
-          // OPT >= proved_lower; the interval says OPT <= upper.
-          Rational pl = exact_from_double(*f.proved_lower);
-          if (b.loss_upper && pl > *b.loss_upper + tol) ok = false;
-          det += "proved OPT >= " + num(pl);
-        }
+        const std::string interval =
+            " [" + num(*b.loss_lower) + ", " + (b.loss_upper ? num(*b.loss_upper) : std::string("inf")) + "]";
         if (f.proved_optimal) {
-          // OPT == loss (within tol) must be >= lower.
+          // OPT == loss (within tol) must be in the interval.
           if (loss + tol < *b.loss_lower) ok = false;
           if (b.loss_upper && loss > *b.loss_upper + tol) ok = false;
-          det += std::string(det.empty() ? "" : ", ") + "proved OPT = " + num(loss);
+          det = "proved OPT = " + num(loss) + (ok ? " in" : " outside") + interval;
+        } else {
+          // A certified lower bound only: a bound, not a proof of where OPT is. It can
+          // still contradict the stated upper end.
+          Rational pl = exact_from_double(*f.proved_lower);
+          if (b.loss_upper && pl > *b.loss_upper + tol) ok = false;
+          det = "certified OPT >= " + num(pl) + " (a bound only, the optimum is not proved); stated" + interval;
         }
-        det += " in [" + num(*b.loss_lower) + ", " + (b.loss_upper ? num(*b.loss_upper) : std::string("inf")) + "]";
-        oc.verdict = ok ? Verdict::kHeld : Verdict::kViolated;
+        oc.verdict = !ok ? Verdict::kViolated : f.proved_optimal ? Verdict::kHeld : Verdict::kNotChecked;
         oc.detail = det;
         if (!ok) oc.witness = save_witness(in, oc.name, f.net);
       }

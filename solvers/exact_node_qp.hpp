@@ -1,0 +1,87 @@
+#pragma once
+// The node problem of `exact` (k = 1), solved by a dense primal active-set method made
+// for it (not part of the public interface).
+//
+// A node fixes, for every sample i, a convex piecewise-quadratic function g_i of
+// z_i = ⟨w, x_i⟩ (the label y is already multiplied by the output sign):
+//   undecided, y > 0   g = c·max(z − y, 0)²           (the convex envelope of the loss)
+//   active,    y > 0   g = c·(z − y)², z ≥ 0
+//   inactive,  y > 0   g = c·y²,       z ≤ 0
+//   y ≤ 0              g = c·(max(z, 0) − y)²          (the loss itself, convex)
+// i.e. g = K on z < b and c·(z − y)² on z ≥ b, with a breakpoint b ∈ {y, 0, ±∞} and a
+// domain [lo, hi] ∈ {R, [0, ∞), (−∞, 0]}. The node QP is min_w Σ g_i(⟨w, x_i⟩).
+//
+// Method: primal active set over "pieces". Every sample is on its left piece, its right
+// piece, or held in the working set W at a breakpoint / domain bound (z_i = v_i). Each
+// iteration minimises the current quadratic model on {x_iᵀp = v_i − z_i, i ∈ W} (null-space
+// method: Householder QR of the W rows, pivoted LDLᵀ of the reduced Hessian, which is only
+// semidefinite), steps to the first breakpoint or bound it meets (ratio test), and adds
+// that sample to W; at a model minimum the W multipliers decide which sample to release
+// and to which side. A start point that violates one domain bound (the branched sample
+// after a warm start from the parent) enters W with its target, and the other
+// constraints stay feasible while it is pulled there. w is equilibrated (w = D·v,
+// D_jj = (Σ_i c_i x_ij²)^(−1/2)), so weights spanning 10^18 leave a unit-diagonal Hessian
+// when the heavy samples are coordinate-aligned (the set cover and DkS anchors are).
+//
+// Output: w, the node value Σ g_i (long double accumulation), and multipliers λ with
+// Σ_i λ_i x_i ≈ 0 and λ_i ∈ ∂g_i(z_i) (+ normal cone): the dual point that
+// exact_certify.hpp turns into a rational lower bound. The float result is never a
+// proof by itself.
+#include <Eigen/Dense>
+#include <cstdint>
+#include <vector>
+
+namespace relugap::exact_detail {
+
+class NodeQp {
+ public:
+  /// X dense m × d, labels (times the output sign) and weights.
+  NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::VectorXd& c);
+
+  /// State of sample i (y_i > 0 only): 0 undecided, +1 active, −1 inactive.
+  void set_state(std::size_t i, int s) { state_[i] = static_cast<std::int8_t>(s); }
+  /// A constant added to g_i (both pieces): the mirrored-pair bound c·y²/2 of an
+  /// undecided sample whose mirror image is undecided too (see train_exact.cpp).
+  void set_offset(std::size_t i, double k) { offset_[static_cast<Eigen::Index>(i)] = k; }
+  [[nodiscard]] int state(std::size_t i) const { return state_[i]; }
+  /// Start point of the next solve (original coordinates).
+  void set_start(const Eigen::VectorXd& w);
+  /// Runs the active-set method from the start point. False when it did not converge in
+  /// `max_iter` iterations (w, value and λ are then those of the last iterate).
+  bool solve(int max_iter = -1);
+
+  [[nodiscard]] const Eigen::VectorXd& w() const { return w_; }
+  [[nodiscard]] const Eigen::VectorXd& z() const { return z_; }
+  /// Σ g_i(z_i) at w (in the node's own terms; +inf if w violates a domain bound).
+  [[nodiscard]] double value() const { return value_; }
+  [[nodiscard]] const Eigen::VectorXd& lambda() const { return lambda_; }
+  [[nodiscard]] std::uint64_t iterations() const { return iters_; }
+
+  [[nodiscard]] std::size_t samples() const { return m_; }
+  [[nodiscard]] std::size_t dim() const { return d_; }
+
+ private:
+  enum Piece : std::int8_t { kLeft = -1, kRight = 1 };
+  struct Fn {
+    double b, K, lo, hi;
+  };
+  [[nodiscard]] Fn fn(std::size_t i) const;
+  bool run(int max_iter);
+  void compute_z();
+  void finish_values();
+
+  std::size_t m_, d_;
+  Eigen::MatrixXd Xs_;  ///< X·D (equilibrated columns), m × d
+  Eigen::VectorXd D_, y_, c_, xnorm_, offset_;
+  std::vector<std::int8_t> state_;
+  Eigen::VectorXd v_, w_, z_, lambda_;
+  double value_ = 0;
+  std::uint64_t iters_ = 0;
+  // working set
+  std::vector<std::int8_t> piece_;
+  std::vector<std::uint8_t> inW_;
+  std::vector<std::size_t> W_;
+  std::vector<double> target_;
+};
+
+}  // namespace relugap::exact_detail
