@@ -3,6 +3,7 @@
 // input as Error{id, file, line, reason} (message "FILE:LINE: reason") and
 // never allocate from an unchecked header count; writers go through
 // write_file_atomic (temporary file + rename).
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -59,7 +60,11 @@ const char* format_name(DataFormat f);
 ///  - npz: the same (m, d+2) matrix X | y | c in CSR, as scipy.sparse.save_npz
 ///    writes it (zip of format/shape/data/indices/indptr .npy members);
 ///    scipy.sparse.load_npz reads it (instances/io_npz.cpp).
-void write_training_set(const std::string& path, const TrainingSet& data, DataFormat format, Sidecar sidecar);
+///  Before anything is written, a dense format (npy, csv) above `max_dense_bytes`
+///  (nullopt: the smaller of the available memory and the free disk space) fails
+///  with "dense.too_large" (instances/dense_limit.hpp).
+void write_training_set(const std::string& path, const TrainingSet& data, DataFormat format, Sidecar sidecar,
+                        std::optional<std::uint64_t> max_dense_bytes = std::nullopt);
 
 struct LoadedTrainingSet {
   TrainingSet data;

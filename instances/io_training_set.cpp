@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "instances/atomic_write.hpp"
+#include "instances/dense_limit.hpp"
 #include "instances/io.hpp"
 #include "instances/io_internal.hpp"
 #include "instances/text_reader.hpp"
@@ -248,7 +249,9 @@ Result<LoadedTrainingSet> read_training_set(const std::string& path) {
   });
 }
 
-void write_training_set(const std::string& path, const TrainingSet& data, DataFormat format, Sidecar sidecar) {
+void write_training_set(const std::string& path, const TrainingSet& data, DataFormat format, Sidecar sidecar,
+                        std::optional<std::uint64_t> max_dense_bytes) {
+  check_dense_size(data.samples(), data.dim, format, path, max_dense_bytes);
   check_writable(data, path);
   switch (format) {
     case DataFormat::kNpy:

@@ -10,7 +10,8 @@ namespace relugap::cli {
 
 namespace {
 
-void convert(const std::string& in, const std::string& out, const std::string& format) {
+void convert(const std::string& in, const std::string& out, const std::string& format,
+             std::optional<std::uint64_t> max_dense_bytes) {
   std::optional<DataFormat> by_name = format.empty() ? std::nullopt : parse_format(format);
   std::optional<DataFormat> by_ext = format_from_path(out);
   if (by_name && by_ext && *by_name != *by_ext)
@@ -22,7 +23,7 @@ void convert(const std::string& in, const std::string& out, const std::string& f
   const DataFormat fmt = by_name ? *by_name : *by_ext;
   LoadedTrainingSet t = read_training_set(in).value();
   const bool had_sidecar = t.sidecar.has_value();
-  write_training_set(out, t.data, fmt, t.sidecar ? *t.sidecar : make_sidecar());
+  write_training_set(out, t.data, fmt, t.sidecar ? *t.sidecar : make_sidecar(), max_dense_bytes);
   std::cout << in << " (" << format_name(t.format) << ") -> " << out << " (" << format_name(fmt)
             << "): " << t.data.samples() << " samples, dim " << t.data.dim << ", " << t.data.nnz()
             << " nonzeros; sidecar " << sidecar_path(out) << (had_sidecar ? " (carried over)" : " (new)") << "\n";
@@ -40,7 +41,9 @@ const CommandRegistrar kConvertRegistrar([](CLI::App& root) {
   app->add_option("out", *out, "output file")->required();
   app->add_option("--format", *format, "output format (default: from OUT's extension)")
       ->check(CLI::IsMember({"npy", "libsvm", "csv"}));
-  app->callback([in, out, format] { guarded([&] { convert(*in, *out, *format); }); });
+  auto max_dense = std::make_shared<std::optional<std::uint64_t>>();
+  add_max_dense_option(app, *max_dense);
+  app->callback([in, out, format, max_dense] { guarded([&] { convert(*in, *out, *format, *max_dense); }); });
 });
 
 }  // namespace relugap::cli

@@ -21,6 +21,7 @@ namespace {
 
 struct DksCliOptions {
   std::string input, out, format;
+  std::optional<std::uint64_t> max_dense_bytes;  ///< --max-dense-bytes
   std::int64_t kappa = 0;
   bool solve = false, unweighted = false, unit_ball = false;
   double time_limit = 60;
@@ -76,6 +77,7 @@ void run(const DksCliOptions& o) {
   ro.unweighted = o.unweighted || o.unit_ball;
   ro.unit_ball = o.unit_ball;
   const DksReduction red(g, kappa, ro);
+  check_dense_size(red.data().samples(), red.data().dim, format, o.out, o.max_dense_bytes);  // before solving
 
   Sidecar sc = make_sidecar();
   sc.source = Sidecar::Source{o.input, sha256_file(o.input), std::string("dks")};
@@ -159,7 +161,7 @@ void run(const DksCliOptions& o) {
         "some values are rationals that are not doubles; the file holds the nearest doubles, the exact set is "
         "rebuilt by running this command again";
 
-  write_training_set(o.out, to_double(data), format, sc);
+  write_training_set(o.out, to_double(data), format, sc, o.max_dense_bytes);
   std::cout << "wrote " << o.out << " (" << format_name(format) << "): dks, " << data.samples() << " samples, dim "
             << data.dim << ", n = " << g.num_vertices() << ", |E| = " << g.num_edges() << ", kappa = " << kappa
             << "; source: " << status_line;
@@ -179,8 +181,10 @@ const CommandRegistrar kReduceDksRegistrar([](CLI::App& root) {
   auto o = std::make_shared<DksCliOptions>();
   app->add_option("graph", o->input, "graph: DIMACS (p edge / e u v) or edge list")->required();
   app->add_option("--kappa", o->kappa, "subgraph size, 1 <= kappa <= n")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
+      ->required();
   app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
+  add_max_dense_option(app, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "solve densest kappa-subgraph exactly (branch and bound): record tau, exact loss bounds and the "
                 "certificate network; after the time limit, the best set and the proved bound (honestly labelled)");

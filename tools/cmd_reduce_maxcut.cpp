@@ -29,6 +29,7 @@ namespace {
 
 struct MaxCutCliOptions {
   std::string input, out, format, c_text, s_text;
+  std::optional<std::uint64_t> max_dense_bytes;  ///< --max-dense-bytes
   bool solve = false;
   std::uint32_t degree_bound = 0, d_keep = 0;
   double time_limit = 60;
@@ -127,6 +128,7 @@ void run(const MaxCutCliOptions& o) {
   std::optional<std::uint32_t> db;
   if (o.degree_bound > 0) db = o.degree_bound;
   const MaxCutReduction red(inst, db);
+  check_dense_size(red.data().samples(), red.data().dim, format, o.out, o.max_dense_bytes);  // before solving
 
   Sidecar sc = make_sidecar();
   sc.source = Sidecar::Source{o.input, sha256_file(o.input), problem};
@@ -235,7 +237,7 @@ void run(const MaxCutCliOptions& o) {
       {"mean_loss_lower", b.loss_lower ? nlohmann::json(Rational(*b.loss_lower / m2).get_d()) : nullptr}};
   sc.extra["unit_ball"] = ubj;
 
-  write_training_set(o.out, to_double(red.data()), format, sc);
+  write_training_set(o.out, to_double(red.data()), format, sc, o.max_dense_bytes);
   std::cout << "wrote " << o.out << " (" << format_name(format) << "): " << problem << ", n = " << inst.n
             << ", constraints = " << inst.cons.size() << ", max degree " << red.max_degree() << ", D = " << red.D()
             << "; m = " << red.data().samples() << ", d = " << red.data().dim << "; source: " << status_line;
@@ -256,8 +258,10 @@ const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
                   "graph (DIMACS / edge list: Max-Cut), 'p lin2' file (Max-2Lin(2)), or DIMACS CNF (3SAT chain: "
                   "GJS gadget, reference vertex, hypercube degree reduction)")
       ->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
+      ->required();
   app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
+  add_max_dense_option(app, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "compute SAT*: exactly by Gray-code enumeration for n <= --exact-max-n, else a local-search lower "
                 "bound and a certified eigenvalue upper bound; records loss bounds and the certificate");

@@ -20,6 +20,7 @@ namespace {
 struct SatOptions {
   std::string kind;  // sat1 | sat2 | satk
   std::string input, out, format;
+  std::optional<std::uint64_t> max_dense_bytes;  ///< --max-dense-bytes
   std::size_t units = 2;
   std::string anchor_weight;
   bool solve = false, unweighted = false, unit_ball = false, robust = false;
@@ -97,6 +98,7 @@ void run(const SatOptions& o) {
 
   store_bounds(b, sc);
   const ExactTrainingSet data = o.unweighted ? fold_weights(red->data()) : red->data();
+  check_dense_size(data.samples(), data.dim, format, o.out, o.max_dense_bytes);
   if (cert) {
     // The certificate must reach the stated loss exactly, and decode back to a solution.
     const Rational l = exact_loss(data, *cert);
@@ -139,7 +141,7 @@ void run(const SatOptions& o) {
         "holds the nearest doubles, "
         "the exact set is rebuilt by running this command again";
 
-  write_training_set(o.out, to_double(data), format, sc);
+  write_training_set(o.out, to_double(data), format, sc, o.max_dense_bytes);
   std::cout << "wrote " << o.out << " (" << format_name(format) << "): " << red->name() << ", " << data.samples()
             << " samples, dim " << data.dim << ", N = " << red->N() << ", M = " << red->M()
             << "; source: " << status_line;
@@ -154,8 +156,10 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
   auto o = std::make_shared<SatOptions>();
   o->kind = kind;
   app->add_option("cnf", o->input, "DIMACS CNF file")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
+      ->required();
   app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
+  add_max_dense_option(app, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "solve the CNF with CaDiCaL: record the source status, exact loss bounds and, if satisfiable, "
                 "the certificate network");

@@ -22,6 +22,7 @@ namespace {
 
 struct SetCoverCliOptions {
   std::string input, out, format;
+  std::optional<std::uint64_t> max_dense_bytes;  ///< --max-dense-bytes
   bool solve = false, unweighted = false, unit_ball = false;
   double time_limit = 60;
 };
@@ -78,6 +79,7 @@ void run(const SetCoverCliOptions& o) {
     fail("reduce.size", o.input, 0, e.what());
   }
   const SetCoverReduction& red = *red_holder;
+  check_dense_size(red.data().samples(), red.data().dim, format, o.out, o.max_dense_bytes);  // before solving
 
   Sidecar sc = make_sidecar();
   sc.source = Sidecar::Source{o.input, sha256_file(o.input), std::string("setcover")};
@@ -156,7 +158,7 @@ void run(const SetCoverCliOptions& o) {
         "some values are rationals that are not doubles; the file holds the nearest doubles, the exact set is "
         "rebuilt by running this command again";
 
-  write_training_set(o.out, to_double(data), format, sc);
+  write_training_set(o.out, to_double(data), format, sc, o.max_dense_bytes);
   std::cout << "wrote " << o.out << " (" << format_name(format) << "): setcover, " << data.samples() << " samples, dim "
             << data.dim << ", " << inst.num_elements << " elements, " << inst.num_sets()
             << " sets; source: " << status_line << "; K = " << to_string(red.constants().K)
@@ -188,8 +190,10 @@ const CommandRegistrar kReduceSetcoverRegistrar([](CLI::App& root) {
       "reduce Set Cover to one ReLU, loss-preserving (K + tau - sigma <= OPT <= K + tau, tau = min cover cost)");
   auto o = std::make_shared<SetCoverCliOptions>();
   app->add_option("input", o->input, "set cover instance, OR-Library scp format")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")->required();
+  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
+      ->required();
   app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
+  add_max_dense_option(app, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "solve set cover exactly with CBC: record tau, exact loss bounds and the certificate network; after "
                 "the time limit, the best cover known (CBC incumbent or greedy) as an upper bound, honestly labelled");

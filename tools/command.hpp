@@ -7,12 +7,14 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "instances/dense_limit.hpp"
 #include "instances/error.hpp"
 #include "instances/rational.hpp"
 
@@ -110,6 +112,24 @@ inline std::pair<std::size_t, double> parse_budget(const std::string& s, const s
   } catch (const std::exception&) {
     throw std::invalid_argument(option + " expects r,eta with an integer r >= 0 and eta > 0, got '" + s + "'");
   }
+}
+
+/// `--max-dense-bytes SIZE` (10G, 500M, 123, none) on every command that writes a training set: the
+/// limit above which a dense file (npy, csv) is refused with "dense.too_large" before anything is
+/// written (default: the smaller of the available memory and the free disk space). docs/manual/files.md.
+inline CLI::Option* add_max_dense_option(CLI::App* app, std::optional<std::uint64_t>& target) {
+  return app
+      ->add_option_function<std::string>(
+          "--max-dense-bytes", [&target](const std::string& s) { target = parse_byte_size(s); },
+          "largest dense (npy, csv) file to write, e.g. 10G, 500M or none (default: the smaller of the available "
+          "memory and the free disk space); above it the command stops before writing and names a sparse format")
+      ->check(CLI::Validator(
+          [](std::string& s) -> std::string {
+            return parse_byte_size(s)
+                       ? ""
+                       : "--max-dense-bytes expects a size such as 123, 500M, 10G or none, got '" + s + "'";
+          },
+          "SIZE"));
 }
 
 }  // namespace relugap::cli
