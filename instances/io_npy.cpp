@@ -150,9 +150,9 @@ std::string shape_text(const std::vector<std::uint64_t>& dims) {
   return t + (dims.size() == 1 ? ",)" : ")");
 }
 
-}  // namespace
-
-TrainingSet parse_npy(std::string_view b, const std::string& file) {
+/// The magic, version and header dictionary of an NPY file; `data_start` is
+/// where the array's bytes begin.
+NpyHeader read_npy_header(std::string_view b, const std::string& file, std::uint64_t& data_start_out) {
   if (b.size() < 10 || b.substr(0, 6) != kMagic)
     fail("npy.magic", file, 0, "not an NPY file (missing the \\x93NUMPY magic)");
   const auto major = static_cast<unsigned char>(b[6]), minor = static_cast<unsigned char>(b[7]);
@@ -170,6 +170,15 @@ TrainingSet parse_npy(std::string_view b, const std::string& file) {
     if (static_cast<unsigned char>(ch) >= 0x80 || (static_cast<unsigned char>(ch) < 0x20 && ch != '\n'))
       fail("npy.header", file, 0, "NPY header contains non-ASCII bytes");
   NpyHeader h = HeaderParser(htext, file).parse();
+  data_start_out = data_start;
+  return h;
+}
+
+}  // namespace
+
+TrainingSet parse_npy(std::string_view b, const std::string& file) {
+  std::uint64_t data_start = 0;
+  NpyHeader h = read_npy_header(b, file, data_start);
   if (*h.descr != "<f8")
     fail("npy.dtype", file, 0,
          "dtype '" + *h.descr + "' not supported: expected '<f8' (little-endian float64; use arr.astype('<f8'))");
@@ -284,23 +293,8 @@ void write_npy_file(const std::string& path, const TrainingSet& data) {
 }
 
 NpyArray parse_npy_array(std::string_view b, const std::string& file) {
-  if (b.size() < 10 || b.substr(0, 6) != kMagic)
-    fail("npy.magic", file, 0, "not an NPY file (missing the \\x93NUMPY magic)");
-  const auto major = static_cast<unsigned char>(b[6]), minor = static_cast<unsigned char>(b[7]);
-  if ((major != 1 && major != 2) || minor != 0)
-    fail("npy.version", file, 0,
-         "NPY format version " + std::to_string(major) + "." + std::to_string(minor) + " not supported (1.0 or 2.0)");
-  const std::size_t len_bytes = major == 1 ? 2 : 4;
-  if (b.size() < 8 + len_bytes) fail("npy.header", file, 0, "file ends inside the NPY header");
-  const std::uint64_t hlen = read_le(b, 8, len_bytes);
-  const std::uint64_t data_start = 8 + len_bytes + hlen;
-  if (data_start > b.size()) fail("npy.header", file, 0, "file ends inside the NPY header");
-  std::string_view htext = b.substr(8 + len_bytes, hlen);
-  if (htext.empty() || htext.back() != '\n') fail("npy.header", file, 0, "NPY header does not end with a newline");
-  for (char ch : htext)
-    if (static_cast<unsigned char>(ch) >= 0x80 || (static_cast<unsigned char>(ch) < 0x20 && ch != '\n'))
-      fail("npy.header", file, 0, "NPY header contains non-ASCII bytes");
-  NpyHeader h = HeaderParser(htext, file).parse();
+  std::uint64_t data_start = 0;
+  NpyHeader h = read_npy_header(b, file, data_start);
   if (*h.fortran_order)
     fail("npy.order", file, 0, "Fortran-order arrays not supported: save a C-order array (np.ascontiguousarray)");
   NpyArray a;
