@@ -41,6 +41,14 @@ TEST_CASE("epsilon-scaling: out-of-range numbers get a plain sentence") {
   CHECK(r.err.find("--threads must be at least 1 (got 0)") == 0);
 }
 
+TEST_CASE("verify: --threads and --starts below 1 are refused") {
+  for (const std::string opt : {"--threads", "--starts"}) {
+    auto r = run_cli("verify --demo " + opt + " 0");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(opt + " must be at least 1 (got 0)") == 0);
+  }
+}
+
 TEST_CASE("the validators accept values in range and leave non-numbers to CLI11") {
   using relugap::cli::at_least;
   using relugap::cli::in_range;

@@ -129,9 +129,13 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
   app->add_option("--source-time-limit", a->opt.source_time_limit, "seconds for the source solver")
       ->capture_default_str();
   app->add_option("--time-limit", a->opt.trainer_time_limit, "seconds for each trainer")->capture_default_str();
-  app->add_option("--threads", a->opt.threads, "trainer threads")->capture_default_str();
+  app->add_option("--threads", a->opt.threads, "trainer threads")
+      ->capture_default_str()
+      ->check(at_least("--threads", 1));
   app->add_option("--seed", a->opt.seed, "seed of the trainers (and of --demo's instances)")->capture_default_str();
-  app->add_option("--starts", a->opt.gd_starts, "gd random restarts")->capture_default_str();
+  app->add_option("--starts", a->opt.gd_starts, "gd random restarts")
+      ->capture_default_str()
+      ->check(at_least("--starts", 1));
   app->add_option("--exact-max-samples", a->opt.exact_max_samples, "run the exact trainer up to this many samples")
       ->capture_default_str();
   app->add_option("--witness-dir", a->opt.witness_dir, "save networks that violate a check here");
