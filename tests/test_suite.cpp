@@ -40,7 +40,7 @@ const std::string& small_suite() {
   static TempDir dir;
   static std::string path = [&] {
     const std::string p = dir.file("suite");
-    auto r = run_cli("suite -o '" + p + "' --seed 7 --scale small");
+    auto r = run_cli("suite -o '" + p + "' --seed 7 --scale small --dense --no-status");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("wrote 20 instances") != std::string::npos);
@@ -169,11 +169,11 @@ TEST_CASE("same seed, same bytes; rerunning replaces the suite in place") {
   const auto first = contents(dir);
   TempDir other;
   const std::string again = other.file("again");
-  auto r = run_cli("suite -o '" + again + "' --seed 7 --scale small");
+  auto r = run_cli("suite -o '" + again + "' --seed 7 --scale small --dense --no-status");
   REQUIRE(r.exit_code == 0);
   CHECK(contents(again) == first);
   // Into the existing suite: replaced, same bytes.
-  r = run_cli("suite -o '" + again + "' --seed 7 --scale small");
+  r = run_cli("suite -o '" + again + "' --seed 7 --scale small --dense --no-status");
   REQUIRE(r.exit_code == 0);
   CHECK(contents(again) == first);
   // Another seed gives other instances.
@@ -210,10 +210,10 @@ TEST_CASE("a directory that is not a suite is never replaced; bad options fail")
   CHECK(suite_plan("small").size() == 20);
 }
 
-TEST_CASE("--sparse-npz --status: sparse items as .npz, status.solu one MIPLIB-style line per item") {
+TEST_CASE("by default: sparse items as .npz, status.solu one MIPLIB-style line per item") {
   TempDir tmp;
   const std::string dir = tmp.file("suite");
-  auto r = run_cli("suite -o '" + dir + "' --seed 7 --scale small --sparse-npz --status");
+  auto r = run_cli("suite -o '" + dir + "' --seed 7 --scale small");  // the defaults
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const json m = json::parse(slurp(dir + "/manifest.json"));

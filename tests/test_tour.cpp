@@ -2,7 +2,7 @@
 // bash in a fresh folder with the built relugap on PATH, exit 0, and every line of its
 // ```text output blocks (except "..." and lines with a run time) appears in what they print.
 // The folder is laid out like the repository root (build/ and python/ are symlinks).
-// The python block needs Debian's python3-numpy and python3-torch (scripts/setup.sh
+// The python block needs Debian's python3-numpy, python3-scipy and python3-torch (scripts/setup.sh
 // installs them); without them the tour runs up to the suite and the test says so.
 #include <doctest/doctest.h>
 
@@ -67,7 +67,9 @@ bool has_time(const std::string& line) {
   return false;
 }
 
-bool have_numpy_and_torch() { return std::system("/usr/bin/python3 -c 'import numpy, torch' >/dev/null 2>&1") == 0; }
+bool have_numpy_and_torch() {
+  return std::system("/usr/bin/python3 -c 'import numpy, scipy, torch' >/dev/null 2>&1") == 0;
+}
 
 }  // namespace
 
@@ -76,7 +78,7 @@ TEST_CASE("the README's tour runs as written and prints what the README shows") 
   REQUIRE(tour.sh.size() >= 5);
   REQUIRE(tour.output.size() >= 10);
   const bool python = have_numpy_and_torch();
-  if (!python) MESSAGE("python3-numpy / python3-torch missing: the tour's python step is skipped");
+  if (!python) MESSAGE("python3-numpy / python3-scipy / python3-torch missing: the tour's python step is skipped");
 
   TempDir dir;
   std::string script = "set -euo pipefail\n";

@@ -72,9 +72,13 @@ const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
   app->add_option("--seed", a->opt.seed, "suite seed; every instance seed is derived from it")->capture_default_str();
   app->add_option("--scale", a->opt.scale, "small | medium")->capture_default_str();
   app->add_option("--units", a->opt.satk_units, "satk: number of ReLUs K (>= 2)")->capture_default_str();
-  app->add_flag("--sparse-npz", a->opt.sparse_npz,
-                "write items whose X is under 10% nonzero as CSR .npz (scipy.sparse.load_npz reads them)");
-  app->add_flag("--status", a->opt.status_file, "also write status.solu: one MIPLIB-style line per item");
+  // Sparse items as .npz and the status file are the default; --dense / --no-status turn them off.
+  a->opt.sparse_npz = true;
+  a->opt.status_file = true;
+  app->add_flag("--dense{false}", a->opt.sparse_npz,
+                "write every item as a dense .npy (by default items whose X is under 10% nonzero are CSR .npz, "
+                "which scipy.sparse.load_npz reads)");
+  app->add_flag("--no-status{false}", a->opt.status_file, "do not write status.solu (one MIPLIB-style line per item)");
   app->callback([a] { guarded([&] { run(*a); }); });
 });
 

@@ -386,23 +386,24 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       files.push_back({{"path", p.filename().string()},
                        {"bytes", static_cast<std::uint64_t>(fs::file_size(p))},
                        {"sha256", sha256_file(p.string())}});
-    manifest = {{"kind", "relugap_suite"},
-                {"relugap_version", kVersion},
-                {"seed", opt.seed},
-                {"scale", opt.scale},
-                {"satk_units", opt.satk_units},
-                {"families", "docs/manual/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
-                {"status",
-                 "with --status, status.solu: one line per item, =opt= NAME VALUE, =yes=/=no= NAME [LOWER, UPPER] "
-                 "(answer proved), =unkn= NAME; values are exact total losses"},
-                {"npz_layout",
-                 "with --sparse-npz, sparse sets (X under 10% nonzero) are .npz: the same (m, d+2) matrix in CSR as "
-                 "scipy.sparse.save_npz writes it (scipy.sparse.load_npz reads it)"},
-                {"npy_layout",
-                 "one float64 little-endian C-order array of shape (m, d+2) per set: columns 0..d-1 are x, column d "
-                 "is y, column d+1 the sample weight c"},
-                {"instances", instances},
-                {"files", files}};
+    manifest = {
+        {"kind", "relugap_suite"},
+        {"relugap_version", kVersion},
+        {"seed", opt.seed},
+        {"scale", opt.scale},
+        {"satk_units", opt.satk_units},
+        {"families", "docs/manual/sweep.md (the sweep's instance families; NO items redrawn until NO)"},
+        {"status",
+         "status.solu (unless --no-status): one line per item, =opt= NAME VALUE, =yes=/=no= NAME [LOWER, UPPER] "
+         "(answer proved), =unkn= NAME; values are exact total losses"},
+        {"npz_layout",
+         "sparse sets (X under 10% nonzero) are .npz unless --dense: the same (m, d+2) matrix in CSR as "
+         "scipy.sparse.save_npz writes it (scipy.sparse.load_npz reads it)"},
+        {"npy_layout",
+         "one float64 little-endian C-order array of shape (m, d+2) per set: columns 0..d-1 are x, column d "
+         "is y, column d+1 the sample weight c"},
+        {"instances", instances},
+        {"files", files}};
     write_file_atomic((staging / "manifest.json").string(), [&](std::ostream& os) { os << manifest.dump(2) << "\n"; });
     check_interrupt("the end");
     install_staging(staging, target);
