@@ -1,15 +1,26 @@
 #pragma once
 // Small independent helpers for the SAT tests: brute-force CNF satisfiability,
 // a backtracking enumerator of 1-in-3 solutions, random small formulas.
+#include <doctest/doctest.h>
+
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "instances/cnf.hpp"
+#include "instances/io.hpp"
 #include "instances/rng.hpp"
 #include "reductions/one_in_three.hpp"
 
 namespace relugap::test {
+
+/// A CNF from the repository's data/sat/ (RELUGAP_DATA), or the test fails.
+inline Cnf load_data_cnf(const std::string& name) {
+  auto r = read_cnf(std::string(RELUGAP_DATA) + "/sat/" + name);
+  REQUIRE_MESSAGE(r.ok(), name);
+  return r.value();
+}
 
 inline std::vector<bool> bits(std::uint64_t mask, std::uint32_t n) {
   std::vector<bool> a(n);

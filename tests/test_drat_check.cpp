@@ -21,12 +21,6 @@ using namespace relugap::test;
 
 namespace {
 
-Cnf load(const std::string& name) {
-  auto r = read_cnf(std::string(RELUGAP_DATA) + "/sat/" + name);
-  REQUIRE_MESSAGE(r.ok(), name);
-  return r.value();
-}
-
 /// Pigeonhole: `holes` + 1 pigeons, `holes` holes; variable p*holes + h + 1 = pigeon p in hole h.
 Cnf pigeonhole(std::uint32_t holes) {
   Cnf f;
@@ -90,7 +84,8 @@ std::string clause_line(const Clause& c, bool deletion) {
 
 TEST_CASE("CaDiCaL's proofs of the UNSAT SATLIB files and of pigeonhole formulas are verified (binary and text)") {
   std::vector<std::pair<std::string, Cnf>> cases;
-  for (const char* name : {"uuf50-01.cnf", "uuf50-02.cnf", "dubois20.cnf"}) cases.emplace_back(name, load(name));
+  for (const char* name : {"uuf50-01.cnf", "uuf50-02.cnf", "dubois20.cnf"})
+    cases.emplace_back(name, load_data_cnf(name));
   for (std::uint32_t h : {3U, 4U, 5U, 6U}) cases.emplace_back("php" + std::to_string(h), pigeonhole(h));
   for (const auto& [name, f] : cases)
     for (bool binary : {true, false}) {
@@ -161,7 +156,7 @@ TEST_CASE("a core lemma that is neither RUP nor RAT is rejected") {
 }
 
 TEST_CASE("a proof missing the empty clause, truncated, or deleting what it then uses is rejected") {
-  const Cnf f = load("uuf50-01.cnf");
+  const Cnf f = load_data_cnf("uuf50-01.cnf");
   auto [res, text] = cadical_proof(f, false);
   REQUIRE(res == 20);
   REQUIRE(check_drat(f, text).verified());
@@ -211,7 +206,7 @@ TEST_CASE("a proof missing the empty clause, truncated, or deleting what it then
 }
 
 TEST_CASE("garbage is rejected, never verified") {
-  const Cnf f = load("uuf50-01.cnf");
+  const Cnf f = load_data_cnf("uuf50-01.cnf");
   for (std::string_view g :
        {std::string_view(""), std::string_view("hello world\n"), std::string_view("1 x 0\n"), std::string_view("- 0\n"),
         std::string_view("-0\n"), std::string_view("99999999999 0\n0\n"), std::string_view("\x01\x02\x03\x00", 4),

@@ -10,18 +10,12 @@
 using namespace relugap;
 using namespace relugap::test;
 
-namespace {
-Cnf load(const std::string& name) {
-  auto r = read_cnf(std::string(RELUGAP_DATA) + "/sat/" + name);
-  REQUIRE_MESSAGE(r.ok(), name);
-  return r.value();
-}
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("SATLIB: uf20 satisfiable with a checked model; uuf50-01/02 and dubois20 unsatisfiable") {
   for (int i = 1; i <= 5; ++i) {
     const std::string name = "uf20-0" + std::to_string(i) + ".cnf";
-    Cnf f = load(name);
+    Cnf f = load_data_cnf(name);
     auto r = solve_sat_cadical(f);
     CAPTURE(name);
     CHECK(r.status == SolveStatus::kOptimal);
@@ -30,7 +24,7 @@ TEST_CASE("SATLIB: uf20 satisfiable with a checked model; uuf50-01/02 and dubois
     CHECK(r.status_text() == "sat (cadical, model checked)");
   }
   for (const char* name : {"uuf50-01.cnf", "uuf50-02.cnf", "dubois20.cnf"}) {
-    Cnf f = load(name);
+    Cnf f = load_data_cnf(name);
     auto r = solve_sat_cadical(f);
     CAPTURE(name);
     CHECK(r.status == SolveStatus::kInfeasible);
@@ -66,7 +60,7 @@ TEST_CASE("proved UNSAT: enumeration up to 24 variables, no proof when disabled 
   // uuf50-01 with no time for the check: CaDiCaL's answer stays unproved.
   SatSolveOptions quick;
   quick.proof_time_limit_seconds = 0.0;
-  r = solve_sat_cadical(load("uuf50-01.cnf"), quick);
+  r = solve_sat_cadical(load_data_cnf("uuf50-01.cnf"), quick);
   CHECK(r.status == SolveStatus::kInfeasible);
   if (!r.unsat_proved()) {  // a check shorter than one poll interval may still finish
     CHECK(r.status_text() == "unsat (cadical, no proof)");
@@ -140,7 +134,7 @@ TEST_CASE("edge cases: empty formula, empty clause, unused variables, bad litera
   CHECK(b.detail.find("out of range") != std::string::npos);
 
   // a tiny conflict limit on a hard-ish UNSAT instance stops early or answers correctly
-  Cnf d = load("dubois20.cnf");
+  Cnf d = load_data_cnf("dubois20.cnf");
   SatSolveOptions o;
   o.conflict_limit = 1;
   auto lim = solve_sat_cadical(d, o);
