@@ -1,5 +1,5 @@
 // Eigen's double GEMM peak with AVX2 + FMA code generation (-mavx2 -mfma, see CMakeLists.txt):
-// the ceiling the fused AVX2 kernels of solvers/relu_kernel.cpp are compared with. The
+// the ceiling the fused AVX2 kernels of solvers/relu/relu_kernel.cpp are compared with. The
 // project's libraries are built for baseline x86-64 (SSE2), whose peak is BM_GemmPeak in
 // bench_train. This program links none of them, so no AVX2-compiled Eigen template can
 // replace a baseline one elsewhere.

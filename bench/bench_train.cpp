@@ -3,7 +3,7 @@
 //                          dense data; compare with bench/torch_gd.py (PyTorch CPU float64).
 //  BM_GdEpochSparse/...    the same on 1%-dense sparse data.
 //  BM_GdEpochEigen/...     BM_GdEpoch(Sparse) with Eigen matrix products instead of the fused
-//  BM_GdEpochSparseEigen/… AVX2 kernel (solvers/relu_kernel.hpp).
+//  BM_GdEpochSparseEigen/… AVX2 kernel (solvers/relu/relu_kernel.hpp).
 //  BM_GemmPeak/n           Eigen's double GEMM on n × n matrices (GFLOPS counter): this
 //                          machine's reference for the net learner.
 //  BM_NetCandidates/k      the net learner end to end: candidates/s, and the GFLOPS that
@@ -24,10 +24,10 @@
 #include <coin/CoinPackedMatrix.hpp>
 #include <limits>
 
-#include "instances/rng.hpp"
-#include "solvers/train_gd.hpp"
-#include "solvers/train_net.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/core/rng.hpp"
+#include "solvers/relu/train_gd.hpp"
+#include "solvers/relu/train_net.hpp"
+#include "solvers/relu/trainer.hpp"
 
 using namespace relugap;
 

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "fuzz/fuzz_common.hpp"
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 
 using namespace relugap;
 

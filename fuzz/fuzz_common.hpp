@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "instances/error.hpp"
+#include "instances/core/error.hpp"
 
 #define FUZZ_CHECK(cond)                                                                  \
   do {                                                                                    \

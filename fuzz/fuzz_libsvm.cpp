@@ -3,7 +3,7 @@
 // the reader) plays the sidecar's shape.dim, and the lines after a line
 // "#weights" are the PATH.weights file.
 #include "fuzz/training_roundtrip.hpp"
-#include "instances/text_reader.hpp"
+#include "instances/io/text_reader.hpp"
 
 using namespace relugap;
 

@@ -2,7 +2,7 @@
 // accepts a training-set sidecar holding a certificate. An accepted network
 // must have units × dim weights and read back identically from its JSON.
 #include "fuzz/fuzz_common.hpp"
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 
 using namespace relugap;
 

@@ -1,7 +1,7 @@
 // libFuzzer target: the JSON sidecar reader (parse_sidecar). An accepted
 // sidecar must serialize (to_json, dump) and read back to the same JSON.
 #include "fuzz/fuzz_common.hpp"
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 
 using namespace relugap;
 

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "fuzz/fuzz_common.hpp"
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 
 namespace relugap::fuzz {
 

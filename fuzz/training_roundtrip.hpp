@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "fuzz/fuzz_common.hpp"
-#include "instances/io.hpp"
-#include "instances/io_internal.hpp"
+#include "instances/io/io.hpp"
+#include "instances/io/io_internal.hpp"
 
 namespace relugap::fuzz {
 

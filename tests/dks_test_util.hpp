@@ -7,10 +7,10 @@
 #include <limits>
 #include <vector>
 
-#include "instances/graph.hpp"
-#include "instances/network.hpp"
-#include "instances/rng.hpp"
-#include "instances/training_set.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/graph.hpp"
+#include "instances/problems/network.hpp"
+#include "instances/problems/training_set.hpp"
 
 namespace relugap::test {
 

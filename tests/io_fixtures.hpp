@@ -2,8 +2,8 @@
 // Random training sets whose values exercise exact float round trips.
 #include <doctest/doctest.h>
 
-#include "instances/rng.hpp"
-#include "instances/training_set.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/training_set.hpp"
 
 namespace relugap::test {
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "instances/cnf.hpp"
-#include "instances/io.hpp"
-#include "instances/rng.hpp"
-#include "reductions/one_in_three.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/cnf.hpp"
+#include "reductions/sat/one_in_three.hpp"
 
 namespace relugap::test {
 

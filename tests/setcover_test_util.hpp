@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "instances/rng.hpp"
-#include "instances/set_cover.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/set_cover.hpp"
 
 namespace relugap::test {
 

@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_run.hpp"
-#include "instances/io.hpp"
-#include "instances/lin2.hpp"
-#include "instances/loss.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/lin2.hpp"
+#include "instances/problems/loss.hpp"
 
 using namespace relugap;
 using relugap::test::run_cli;

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "instances/atomic_write.hpp"
-#include "instances/io.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/io_fixtures.hpp"
 

@@ -1,8 +1,8 @@
 // `relugap eval`: double and exact losses on a hand-checked example, and errors.
 #include <doctest/doctest.h>
 
-#include "instances/atomic_write.hpp"
-#include "instances/io.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace relugap;

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 #include "relugap_version.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/golden_gen.hpp"

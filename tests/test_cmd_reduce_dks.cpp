@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "instances/rational.hpp"
+#include "instances/core/rational.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace relugap;

@@ -7,10 +7,10 @@
 #include <string>
 
 #include "cli_run.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "reductions/sat2_robust.hpp"
-#include "reductions/sat_to_relu.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/sat/sat2_robust.hpp"
+#include "reductions/sat/sat_to_relu.hpp"
 
 using namespace relugap;
 using namespace relugap::test;

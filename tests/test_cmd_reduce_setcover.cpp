@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <string>
 
-#include "instances/atomic_write.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "reductions/setcover_to_relu.hpp"
-#include "solvers/set_cover_exact.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/setcover/setcover_to_relu.hpp"
+#include "solvers/source/set_cover_exact.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace relugap;

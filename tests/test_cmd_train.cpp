@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_run.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
 #include "train_fixtures.hpp"
 
 using namespace relugap;

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "instances/generators.hpp"
-#include "instances/io.hpp"
+#include "instances/gen/generators.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace relugap;

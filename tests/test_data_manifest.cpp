@@ -3,7 +3,7 @@
 // nonstandard aim-50 file (header "p cnf 50 80 100") is rejected.
 #include <doctest/doctest.h>
 
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 
 using namespace relugap;
 

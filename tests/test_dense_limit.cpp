@@ -8,9 +8,9 @@
 #include <fstream>
 #include <limits>
 
-#include "instances/dense_limit.hpp"
-#include "instances/error.hpp"
-#include "instances/io.hpp"
+#include "instances/core/error.hpp"
+#include "instances/io/dense_limit.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/io_fixtures.hpp"
 

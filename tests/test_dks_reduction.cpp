@@ -8,10 +8,10 @@
 #include <optional>
 #include <vector>
 
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "reductions/dks_to_relu.hpp"
-#include "solvers/dks_exact.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/dks/dks_to_relu.hpp"
+#include "solvers/source/dks_exact.hpp"
 #include "tests/dks_test_util.hpp"
 
 using namespace relugap;

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "instances/interrupt.hpp"
-#include "instances/io.hpp"
-#include "instances/rng.hpp"
-#include "solvers/dks_exact.hpp"
-#include "solvers/dks_heuristic.hpp"
+#include "instances/core/interrupt.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/io/io.hpp"
+#include "solvers/source/dks_exact.hpp"
+#include "solvers/source/dks_heuristic.hpp"
 #include "tests/dks_test_util.hpp"
 
 using namespace relugap;

@@ -1,4 +1,4 @@
-// Densest-subgraph-type source -> one ReLU in the unit ball (reductions/dks_unit_ball.hpp):
+// Densest-subgraph-type source -> one ReLU in the unit ball (reductions/dks/dks_unit_ball.hpp):
 // Φ(T) = ρt(n−t)/n − cut(T) equals k²‖Σ_T x_v‖², the loss identity, the max formula
 // against enumeration, the DkS sandwich for Φ*, certificates, bounds against gd networks,
 // and the decoding lemma.
@@ -6,12 +6,12 @@
 
 #include <algorithm>
 
-#include "instances/gen_maxcut.hpp"
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "reductions/dks_unit_ball.hpp"
-#include "reductions/eps_common.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/gen/gen_maxcut.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/dks/dks_unit_ball.hpp"
+#include "reductions/maxcut/eps_common.hpp"
+#include "solvers/relu/trainer.hpp"
 
 using namespace relugap;
 

@@ -11,10 +11,10 @@
 #include <sstream>
 #include <string>
 
-#include "instances/io.hpp"
-#include "instances/rng.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/io/io.hpp"
 #include "sat_test_util.hpp"
-#include "solvers/drat_check.hpp"
+#include "solvers/source/drat_check.hpp"
 
 using namespace relugap;
 using namespace relugap::test;

@@ -1,4 +1,4 @@
-// The robust two-ReLU bound (reductions/sat2_robust.hpp): L >= τ²·V/max(1, B, V/R)
+// The robust two-ReLU bound (reductions/sat/sat2_robust.hpp): L >= τ²·V/max(1, B, V/R)
 // for every network with <= 2 units and either unit's decoded assignment,
 // checked exactly on lifts, perturbed certificates, random networks and every
 // network the gd trainer finds on small YES and NO formulas.
@@ -6,11 +6,11 @@
 
 #include <cmath>
 
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "reductions/sat2_robust.hpp"
-#include "reductions/sat_to_relu.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/sat/sat2_robust.hpp"
+#include "reductions/sat/sat_to_relu.hpp"
+#include "solvers/relu/trainer.hpp"
 
 using namespace relugap;
 

@@ -13,9 +13,9 @@
 #include <cmath>
 #include <limits>
 
-#include "instances/rng.hpp"
-#include "solvers/exact_certify.hpp"
-#include "solvers/exact_node_qp.hpp"
+#include "instances/core/rng.hpp"
+#include "solvers/relu/exact_certify.hpp"
+#include "solvers/relu/exact_node_qp.hpp"
 
 using namespace relugap;
 using relugap::exact_detail::Certifier;

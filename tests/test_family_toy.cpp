@@ -8,12 +8,12 @@
 #include <sstream>
 
 #include "cli_run.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
+#include "experiments/suite.hpp"
+#include "experiments/sweep.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
 #include "verifier/family.hpp"
 #include "verifier/pipeline.hpp"
-#include "verifier/suite.hpp"
-#include "verifier/sweep.hpp"
 
 using namespace relugap;
 using nlohmann::json;

@@ -8,10 +8,10 @@
 #include <set>
 #include <sstream>
 
-#include "instances/atomic_write.hpp"
-#include "instances/generators.hpp"
-#include "instances/io.hpp"
-#include "instances/rng.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/gen/generators.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
 #include "relugap_version.hpp"
 #include "tests/golden_gen.hpp"
 

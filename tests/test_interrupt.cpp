@@ -5,7 +5,7 @@
 //      what it saved, and leaves a complete, valid output file;
 //  (b) SIGKILL during a large write (`gen 3sat`, `convert` to NPY) never leaves
 //      a partial file at the destination: writers write DEST.tmp.XXXXXX and
-//      rename it (instances/atomic_write.cpp); a kill between the two can leave
+//      rename it (instances/io/atomic_write.cpp); a kill between the two can leave
 //      that temporary file behind, and nothing else.
 // The signal is sent once the process has installed its handlers (SigCgt in
 // /proc/PID/status) and, for (b), once the temporary file exists. No timing
@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace relugap;
@@ -207,7 +207,7 @@ TEST_CASE("SIGINT during relugap train --algo exact: exit 130, the best network 
   TempDir dir;
   // The dks training set of G(10, 0.3), kappa = 4 (33 samples): the branch and bound does
   // not finish for minutes, and its node QPs include CLP solves of seconds that the stop
-  // must cut short (solvers/train_exact.cpp).
+  // must cut short (solvers/relu/train_exact.cpp).
   const std::string g = dir.file("g.clq"), data = dir.file("d.csv"), net = dir.file("net.json");
   auto gen = test::run_cli("gen graph --vertices 10 --p 0.3 --seed 1 -o " + g);
   REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);

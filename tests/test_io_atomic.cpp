@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <optional>
 
-#include "instances/atomic_write.hpp"
-#include "instances/io.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace relugap;

@@ -2,8 +2,8 @@
 // MatrixMarket and adjacency-matrix input, and the error ids.
 #include <doctest/doctest.h>
 
-#include "instances/io.hpp"
-#include "instances/rng.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace relugap;

@@ -14,7 +14,7 @@
 #include <map>
 #include <sstream>
 
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 
 using namespace relugap;
 namespace fs = std::filesystem;

@@ -2,8 +2,8 @@
 // sidecars, and JSON syntax errors with line and column.
 #include <doctest/doctest.h>
 
-#include "instances/atomic_write.hpp"
-#include "instances/io.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
 #include "relugap_version.hpp"
 #include "tests/cli_run.hpp"
 

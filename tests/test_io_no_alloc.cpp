@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <new>
 
-#include "instances/atomic_write.hpp"
-#include "instances/io.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-// Sparse .npz training sets (instances/io_npz.cpp): exact round trips with the
+// Sparse .npz training sets (instances/io/io_npz.cpp): exact round trips with the
 // sidecar, the same bytes twice, detection by extension and by content, and
 // malformed zip / npz inputs rejected with the file and a reason.
 #include <doctest/doctest.h>
@@ -9,9 +9,9 @@
 #include <limits>
 #include <map>
 
-#include "instances/atomic_write.hpp"
-#include "instances/io.hpp"
-#include "instances/io_internal.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
+#include "instances/io/io_internal.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/io_fixtures.hpp"
 

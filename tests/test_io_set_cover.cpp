@@ -1,8 +1,8 @@
 // OR-Library set cover: round trip, free token layout, and errors.
 #include <doctest/doctest.h>
 
-#include "instances/io.hpp"
-#include "instances/rng.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/io/io.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace relugap;

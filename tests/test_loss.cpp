@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/loss.hpp"
 
 using namespace relugap;
 

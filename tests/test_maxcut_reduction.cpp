@@ -1,4 +1,4 @@
-// Max-2Lin(2) / Max-Cut -> one ReLU in the unit ball (reductions/maxcut_to_relu.hpp):
+// Max-2Lin(2) / Max-Cut -> one ReLU in the unit ball (reductions/maxcut/maxcut_to_relu.hpp):
 // the loss identity, the norm formula ‖Σσx‖² = 4 sat/D on irregular graphs,
 // the max-Q formula against enumeration, the YES/NO bounds against every
 // network the gd trainer finds, the certificate and the decoding lemma.
@@ -7,15 +7,15 @@
 #include <cmath>
 #include <set>
 
-#include "instances/gen_maxcut.hpp"
-#include "instances/lin2.hpp"
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "reductions/eps_common.hpp"
-#include "reductions/maxcut_to_relu.hpp"
-#include "solvers/max2lin.hpp"
-#include "solvers/spectral_bound.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/gen/gen_maxcut.hpp"
+#include "instances/problems/lin2.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/maxcut/eps_common.hpp"
+#include "reductions/maxcut/maxcut_to_relu.hpp"
+#include "solvers/relu/trainer.hpp"
+#include "solvers/source/max2lin.hpp"
+#include "solvers/source/spectral_bound.hpp"
 
 using namespace relugap;
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "instances/generators.hpp"
+#include "instances/gen/generators.hpp"
 #include "verifier/pipeline.hpp"
 
 using namespace relugap;

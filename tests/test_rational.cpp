@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "instances/error.hpp"
-#include "instances/rational.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/rational.hpp"
 
 using namespace relugap;
 

@@ -3,9 +3,9 @@
 
 #include <fstream>
 
-#include "instances/error.hpp"
+#include "experiments/results_log.hpp"
+#include "instances/core/error.hpp"
 #include "tests/cli_run.hpp"
-#include "verifier/results_log.hpp"
 
 using namespace relugap;
 

@@ -1,12 +1,12 @@
-// 3SAT -> bounded-degree Max-2Lin(2) (reductions/sat3_to_lin2.hpp): hypercube edge
+// 3SAT -> bounded-degree Max-2Lin(2) (reductions/maxcut/sat3_to_lin2.hpp): hypercube edge
 // expansion, the exact lift identity, majority fixing, the decoding inequality, the
 // upper side of SAT* = offset + 2·SAT*_3cnf, and the degree bound.
 #include <doctest/doctest.h>
 
-#include "instances/rng.hpp"
-#include "reductions/maxcut_to_relu.hpp"
-#include "reductions/sat3_to_lin2.hpp"
-#include "solvers/max2lin.hpp"
+#include "instances/core/rng.hpp"
+#include "reductions/maxcut/maxcut_to_relu.hpp"
+#include "reductions/maxcut/sat3_to_lin2.hpp"
+#include "solvers/source/max2lin.hpp"
 
 using namespace relugap;
 

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <array>
 
-#include "instances/error.hpp"
-#include "reductions/cnf_to_3cnf.hpp"
-#include "reductions/one_in_three.hpp"
-#include "reductions/positive_one_in_three.hpp"
-#include "reductions/sat_to_relu.hpp"
+#include "instances/core/error.hpp"
+#include "reductions/sat/cnf_to_3cnf.hpp"
+#include "reductions/sat/one_in_three.hpp"
+#include "reductions/sat/positive_one_in_three.hpp"
+#include "reductions/sat/sat_to_relu.hpp"
 #include "sat_test_util.hpp"
 
 using namespace relugap;

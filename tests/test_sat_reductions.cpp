@@ -7,11 +7,11 @@
 #include <cmath>
 #include <string>
 
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "reductions/sat_to_relu.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/sat/sat_to_relu.hpp"
 #include "sat_test_util.hpp"
-#include "solvers/sat_cadical.hpp"
+#include "solvers/source/sat_cadical.hpp"
 
 using namespace relugap;
 using namespace relugap::test;

@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 #include "sat_test_util.hpp"
-#include "solvers/sat_cadical.hpp"
+#include "solvers/source/sat_cadical.hpp"
 
 using namespace relugap;
 using namespace relugap::test;

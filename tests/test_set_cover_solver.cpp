@@ -3,10 +3,10 @@
 
 #include <string>
 
-#include "instances/interrupt.hpp"
-#include "instances/io.hpp"
-#include "instances/rng.hpp"
-#include "solvers/set_cover_exact.hpp"
+#include "instances/core/interrupt.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/io/io.hpp"
+#include "solvers/source/set_cover_exact.hpp"
 #include "tests/setcover_test_util.hpp"
 
 using namespace relugap;

@@ -9,12 +9,12 @@
 #include <limits>
 #include <string>
 
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "reductions/setcover_to_relu.hpp"
-#include "reductions/square_weights.hpp"
-#include "solvers/set_cover_exact.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/maxcut/square_weights.hpp"
+#include "reductions/setcover/setcover_to_relu.hpp"
+#include "solvers/source/set_cover_exact.hpp"
 #include "tests/setcover_test_util.hpp"
 
 using namespace relugap;

@@ -12,10 +12,10 @@
 #include <sstream>
 
 #include "cli_run.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
+#include "experiments/suite.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
 #include "verifier/family.hpp"
-#include "verifier/suite.hpp"
 
 using namespace relugap;
 using nlohmann::json;

@@ -17,9 +17,9 @@
 #include <thread>
 
 #include "cli_run.hpp"
-#include "instances/error.hpp"
-#include "instances/rational.hpp"
-#include "verifier/sweep.hpp"
+#include "experiments/sweep.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/rational.hpp"
 
 using namespace relugap;
 using nlohmann::json;

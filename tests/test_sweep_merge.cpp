@@ -14,8 +14,8 @@
 #include <string>
 
 #include "cli_run.hpp"
-#include "verifier/sweep_merge.hpp"
-#include "verifier/sweep_slurm.hpp"
+#include "experiments/sweep_merge.hpp"
+#include "experiments/sweep_slurm.hpp"
 
 using namespace relugap;
 using nlohmann::json;

@@ -16,9 +16,9 @@
 #include <functional>
 #include <limits>
 
-#include "instances/loss.hpp"
-#include "solvers/train_exact.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/problems/loss.hpp"
+#include "solvers/relu/train_exact.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "train_fixtures.hpp"
 
 using namespace relugap;

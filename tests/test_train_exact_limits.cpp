@@ -16,10 +16,10 @@
 #include <string>
 #include <thread>
 
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "solvers/train_exact.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/loss.hpp"
+#include "solvers/relu/train_exact.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "train_fixtures.hpp"
 
 using namespace relugap;

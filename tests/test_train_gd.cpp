@@ -6,9 +6,9 @@
 #include <cmath>
 #include <string>
 
-#include "instances/loss.hpp"
-#include "solvers/train_gd.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/problems/loss.hpp"
+#include "solvers/relu/train_gd.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "train_fixtures.hpp"
 
 using namespace relugap;

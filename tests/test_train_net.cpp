@@ -6,10 +6,10 @@
 #include <cmath>
 #include <vector>
 
-#include "instances/loss.hpp"
-#include "solvers/relu_kernel.hpp"
-#include "solvers/train_net.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/problems/loss.hpp"
+#include "solvers/relu/relu_kernel.hpp"
+#include "solvers/relu/train_net.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "train_fixtures.hpp"
 
 using namespace relugap;

@@ -4,9 +4,9 @@
 #include <cstring>
 #include <vector>
 
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "instances/training_set.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/loss.hpp"
+#include "instances/problems/training_set.hpp"
 
 namespace relugap::test {
 

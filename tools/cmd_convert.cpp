@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "instances/io.hpp"
+#include "instances/io/io.hpp"
 #include "tools/command.hpp"
 
 namespace relugap::cli {

@@ -18,18 +18,18 @@
 #include <sstream>
 #include <string>
 
-#include "instances/atomic_write.hpp"
-#include "instances/error.hpp"
-#include "instances/gen_maxcut.hpp"
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "instances/text_reader.hpp"
-#include "reductions/maxcut_to_relu.hpp"
+#include "experiments/sweep.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/gen/gen_maxcut.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/text_reader.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/maxcut/maxcut_to_relu.hpp"
 #include "relugap_version.hpp"
-#include "solvers/max2lin.hpp"
-#include "solvers/trainer.hpp"
+#include "solvers/relu/trainer.hpp"
+#include "solvers/source/max2lin.hpp"
 #include "tools/command.hpp"
-#include "verifier/sweep.hpp"
 
 namespace relugap::cli {
 
@@ -253,7 +253,7 @@ void run(const EpsOptions& o) {
   const std::string gp_path = (dir / "eps_scaling.gp").string();
   write_file_atomic(gp_path, [&](std::ostream& os) { os << gp.str(); });
   if (!o.no_plot) {
-    // The one gnuplot runner (verifier/sweep.hpp: fork + execvp, no shell, no quoting).
+    // The one gnuplot runner (experiments/sweep.hpp: fork + execvp, no shell, no quoting).
     const int rc =
         on_path("gnuplot") ? run_in_dir(std::filesystem::current_path().string(), {"gnuplot", gp_path}) : 127;
     if (rc != 0)

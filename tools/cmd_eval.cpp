@@ -3,9 +3,9 @@
 // the rational it denotes, so the exact loss is that of the file's values).
 #include <iostream>
 
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "instances/text_reader.hpp"
+#include "instances/io/io.hpp"
+#include "instances/io/text_reader.hpp"
+#include "instances/problems/loss.hpp"
 #include "tools/command.hpp"
 
 namespace relugap::cli {

@@ -1,4 +1,4 @@
-// `relugap gen 3sat | graph | setcover`: seeded random instances (instances/generators.hpp).
+// `relugap gen 3sat | graph | setcover`: seeded random instances (instances/gen/generators.hpp).
 #include <charconv>
 #include <cstdint>
 #include <filesystem>
@@ -7,9 +7,9 @@
 #include <random>
 #include <string>
 
-#include "instances/atomic_write.hpp"
-#include "instances/generators.hpp"
-#include "instances/io.hpp"
+#include "instances/gen/generators.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
 #include "tools/command.hpp"
 
 namespace relugap::cli {

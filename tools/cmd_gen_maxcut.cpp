@@ -1,15 +1,15 @@
 // `relugap gen maxcut --vertices N --degree D (--planted --c C | --random) [--cut] --seed S -o FILE`:
 // bounded-degree Max-2Lin(2) instances ("p lin2" format) or, with --cut, Max-Cut graphs
-// (DIMACS), for the ε-efficient reduction (instances/gen_maxcut.hpp).
+// (DIMACS), for the ε-efficient reduction (instances/gen/gen_maxcut.hpp).
 #include <iostream>
 #include <memory>
 #include <random>
 #include <string>
 
-#include "instances/error.hpp"
-#include "instances/gen_maxcut.hpp"
-#include "instances/io.hpp"
-#include "instances/lin2.hpp"
+#include "instances/core/error.hpp"
+#include "instances/gen/gen_maxcut.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/lin2.hpp"
 #include "tools/command.hpp"
 
 namespace relugap::cli {

@@ -2,8 +2,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "instances/io.hpp"
-#include "instances/text_reader.hpp"
+#include "instances/io/io.hpp"
+#include "instances/io/text_reader.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 

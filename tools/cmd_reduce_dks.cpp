@@ -1,5 +1,5 @@
 // `relugap reduce dks GRAPH --kappa K -o OUT`: Densest κ-Subgraph -> one ReLU
-// (reductions/dks_to_relu.hpp, docs/reductions/densest-subgraph.md).
+// (reductions/dks/dks_to_relu.hpp, docs/reductions/densest-subgraph.md).
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -7,11 +7,11 @@
 #include <sstream>
 #include <string>
 
-#include "instances/error.hpp"
-#include "instances/interrupt.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "reductions/dks_to_relu.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/interrupt.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/dks/dks_to_relu.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 

@@ -1,5 +1,5 @@
 // `relugap reduce maxcut INPUT -o OUT [--solve] [--format F] [--c C --s S] [--degree-bound D]`:
-// Max-2Lin(2) / Max-Cut -> one ReLU in the unit ball (reductions/maxcut_to_relu.hpp,
+// Max-2Lin(2) / Max-Cut -> one ReLU in the unit ball (reductions/maxcut/maxcut_to_relu.hpp,
 // docs/reductions/eps-efficient.md). INPUT: a graph (DIMACS / edge list: Max-Cut) or a
 // "p lin2" file (Max-2Lin(2)). A "c planted sigma ..." comment (written by `relugap gen
 // maxcut`) becomes the certificate when no better assignment is found.
@@ -10,17 +10,17 @@
 #include <sstream>
 #include <string>
 
-#include "instances/atomic_write.hpp"
-#include "instances/error.hpp"
-#include "instances/gen_maxcut.hpp"
-#include "instances/io.hpp"
-#include "instances/lin2.hpp"
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "reductions/maxcut_to_relu.hpp"
-#include "reductions/sat3_to_lin2.hpp"
-#include "solvers/max2lin.hpp"
-#include "solvers/sat_cadical.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/gen/gen_maxcut.hpp"
+#include "instances/io/atomic_write.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/lin2.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/maxcut/maxcut_to_relu.hpp"
+#include "reductions/maxcut/sat3_to_lin2.hpp"
+#include "solvers/source/max2lin.hpp"
+#include "solvers/source/sat_cadical.hpp"
 #include "tools/command.hpp"
 
 namespace relugap::cli {

@@ -1,15 +1,15 @@
 // `relugap reduce sat1 | sat2 | satk CNF -o OUT`: 3SAT -> ReLU training sets
-// (reductions/sat_to_relu.hpp, docs/reductions/sat.md).
+// (reductions/sat/sat_to_relu.hpp, docs/reductions/sat.md).
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "instances/error.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "reductions/sat2_robust.hpp"
-#include "reductions/sat_to_relu.hpp"
+#include "instances/core/error.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/sat/sat2_robust.hpp"
+#include "reductions/sat/sat_to_relu.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 

@@ -1,6 +1,6 @@
 // `relugap reduce setcover IN -o OUT [--solve] [--format npy|npz|libsvm|csv]
 //  [--unweighted] [--unit-ball] [--time-limit S]`: Set Cover -> one ReLU
-// (reductions/setcover_to_relu.hpp, docs/reductions/set-cover.md).
+// (reductions/setcover/setcover_to_relu.hpp, docs/reductions/set-cover.md).
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -8,11 +8,11 @@
 #include <sstream>
 #include <string>
 
-#include "instances/error.hpp"
-#include "instances/interrupt.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "reductions/setcover_to_relu.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/interrupt.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/setcover/setcover_to_relu.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 

@@ -1,5 +1,5 @@
 // `relugap suite -o DIR [--seed S] [--scale small|medium]`: a benchmark of
-// reduced instances with known bounds and certificates (verifier/suite.hpp,
+// reduced instances with known bounds and certificates (experiments/suite.hpp,
 // docs/manual/suite.md). Exit codes: 0 written, 1 error (DIR untouched),
 // 130 interrupted (DIR untouched).
 #include <iomanip>
@@ -7,9 +7,9 @@
 #include <memory>
 #include <sstream>
 
-#include "instances/interrupt.hpp"
+#include "experiments/suite.hpp"
+#include "instances/core/interrupt.hpp"
 #include "tools/command.hpp"
-#include "verifier/suite.hpp"
 
 namespace relugap::cli {
 

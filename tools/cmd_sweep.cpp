@@ -1,5 +1,5 @@
 // `relugap sweep --reductions setcover,dks,sat1,sat2,satk --sizes 8,12,16 --seeds 1..5 -o DIR`:
-// the verifier pipeline over a grid of seeded instances (verifier/sweep.hpp,
+// the verifier pipeline over a grid of seeded instances (experiments/sweep.hpp,
 // docs/manual/sweep.md). Rows go to DIR/results.jsonl and DIR/results.csv
 // (results.shard-I-of-N.* with --shard I/N); rerunning the same command
 // resumes. Exit codes: 0 done, nothing violated; 4 some check violated;
@@ -12,12 +12,12 @@
 #include <map>
 #include <memory>
 
-#include "instances/interrupt.hpp"
+#include "experiments/results_log.hpp"
+#include "experiments/sweep.hpp"
+#include "experiments/sweep_merge.hpp"
+#include "experiments/sweep_slurm.hpp"
+#include "instances/core/interrupt.hpp"
 #include "tools/command.hpp"
-#include "verifier/results_log.hpp"
-#include "verifier/sweep.hpp"
-#include "verifier/sweep_merge.hpp"
-#include "verifier/sweep_slurm.hpp"
 
 namespace relugap::cli {
 

@@ -1,6 +1,6 @@
 // `relugap train DATA --units K --algo net|exact|gd [--budget r,eta | --epsilon E] [--B B]
 //  [--time-limit S] [--threads T] --seed S -o NET.json`: trains a depth-2 ReLU network
-// with one of the solvers/trainer.hpp algorithms and writes it with its provenance.
+// with one of the solvers/relu/trainer.hpp algorithms and writes it with its provenance.
 #include <unistd.h>
 
 #include <cmath>
@@ -12,13 +12,13 @@
 #include <optional>
 #include <sstream>
 
-#include "instances/interrupt.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
-#include "instances/text_reader.hpp"
+#include "instances/core/interrupt.hpp"
+#include "instances/io/io.hpp"
+#include "instances/io/text_reader.hpp"
+#include "instances/problems/loss.hpp"
 #include "relugap_version.hpp"
-#include "solvers/train_net.hpp"
-#include "solvers/trainer.hpp"
+#include "solvers/relu/train_net.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "tools/command.hpp"
 
 namespace relugap::cli {

@@ -8,8 +8,8 @@
 #include <iostream>
 #include <memory>
 
-#include "instances/generators.hpp"
-#include "instances/interrupt.hpp"
+#include "instances/core/interrupt.hpp"
+#include "instances/gen/generators.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 #include "verifier/pipeline.hpp"

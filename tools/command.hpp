@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "instances/dense_limit.hpp"
-#include "instances/error.hpp"
-#include "instances/rational.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/rational.hpp"
+#include "instances/io/dense_limit.hpp"
 
 namespace relugap::cli {
 

@@ -1,7 +1,7 @@
 // The `relugap` command line.
 #include <iostream>
 
-#include "instances/error.hpp"
+#include "instances/core/error.hpp"
 #include "relugap_version.hpp"
 #include "tools/command.hpp"
 

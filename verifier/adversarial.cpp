@@ -6,12 +6,12 @@
 #include <limits>
 #include <sstream>
 
-#include "instances/interrupt.hpp"
-#include "instances/loss.hpp"
-#include "instances/rng.hpp"
-#include "reductions/dks_to_relu.hpp"
-#include "reductions/sat_to_relu.hpp"
-#include "reductions/setcover_to_relu.hpp"
+#include "instances/core/interrupt.hpp"
+#include "instances/core/rng.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/dks/dks_to_relu.hpp"
+#include "reductions/sat/sat_to_relu.hpp"
+#include "reductions/setcover/setcover_to_relu.hpp"
 
 namespace relugap {
 

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "instances/network.hpp"
-#include "instances/rational.hpp"
-#include "reductions/reduction.hpp"
+#include "instances/core/rational.hpp"
+#include "instances/problems/network.hpp"
+#include "reductions/common/reduction.hpp"
 #include "verifier/source_check.hpp"
 #include "verifier/verify.hpp"
 

@@ -1,5 +1,6 @@
 // The built-in reduction families, one registration line each (a new family:
-// its own verifier/family_<name>.cpp and one line here; docs/ARCHITECTURE.md).
+// its own verifier/families/<name>.cpp, beside its construction in reductions/<name>/, and one line here;
+// docs/ARCHITECTURE.md).
 #include "verifier/families.hpp"
 
 namespace relugap {

@@ -1,6 +1,6 @@
 #pragma once
 // The built-in reduction families (verifier/family.hpp). Each lives in its own
-// verifier/family_<name>.cpp and is listed once in builtin_families().
+// verifier/families/<name>.cpp and is listed once in builtin_families().
 #include <memory>
 #include <vector>
 

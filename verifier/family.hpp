@@ -22,11 +22,11 @@
 #include <string_view>
 #include <vector>
 
-#include "instances/generators.hpp"
-#include "instances/rational.hpp"
-#include "reductions/reduction.hpp"
-#include "solvers/solve_status.hpp"
-#include "solvers/trainer.hpp"
+#include "instances/core/rational.hpp"
+#include "instances/gen/generators.hpp"
+#include "reductions/common/reduction.hpp"
+#include "solvers/common/solve_status.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "verifier/source_check.hpp"
 
 namespace relugap {

@@ -3,11 +3,11 @@
 #include <chrono>
 #include <memory>
 
-#include "instances/error.hpp"
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
+#include "instances/core/error.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
 #include "relugap_version.hpp"
-#include "solvers/trainer.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "verifier/adversarial.hpp"
 
 namespace relugap {

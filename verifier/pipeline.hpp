@@ -10,9 +10,9 @@
 #include <string>
 #include <variant>
 
-#include "instances/cnf.hpp"
-#include "instances/graph.hpp"
-#include "instances/set_cover.hpp"
+#include "instances/problems/cnf.hpp"
+#include "instances/problems/graph.hpp"
+#include "instances/problems/set_cover.hpp"
 #include "verifier/family.hpp"
 #include "verifier/verify.hpp"
 

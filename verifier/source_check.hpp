@@ -9,12 +9,12 @@
 #include <string>
 #include <variant>
 
-#include "instances/cnf.hpp"
-#include "instances/graph.hpp"
-#include "instances/lin2.hpp"
-#include "instances/rational.hpp"
-#include "instances/set_cover.hpp"
-#include "reductions/reduction.hpp"
+#include "instances/core/rational.hpp"
+#include "instances/problems/cnf.hpp"
+#include "instances/problems/graph.hpp"
+#include "instances/problems/lin2.hpp"
+#include "instances/problems/set_cover.hpp"
+#include "reductions/common/reduction.hpp"
 
 namespace relugap {
 

@@ -7,8 +7,8 @@
 #include <variant>
 #include <vector>
 
-#include "instances/io.hpp"
-#include "instances/loss.hpp"
+#include "instances/io/io.hpp"
+#include "instances/problems/loss.hpp"
 
 namespace relugap {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "instances/network.hpp"
-#include "reductions/reduction.hpp"
+#include "instances/problems/network.hpp"
+#include "reductions/common/reduction.hpp"
 #include "verifier/source_check.hpp"
 #include "verifier/verdict.hpp"
 

@@ -1,4 +1,4 @@
-"""Training-set files as relugap writes them (instances/io.hpp):
+"""Training-set files as relugap writes them (instances/io/io.hpp):
 
 - ``.npy``: one float64 C-order array of shape (m, d+2), columns X | y | c;
 - ``.npz``: the same (m, d+2) matrix in CSR, as ``scipy.sparse.save_npz`` writes

@@ -1,6 +1,6 @@
 """Depth-2 ReLU networks f(x) = sum_j a_j ReLU(<w_j, x>) and relugap's network JSON.
 
-The JSON (instances/io_network.cpp, instances/sidecar.cpp network_to_json) is
+The JSON (instances/io/io_network.cpp, instances/io/sidecar.cpp network_to_json) is
 ``{"kind": "network", "dim": d, "units": [{"a": a_j, "w": [w_j1, ...]}, ...]}``
 with optional ``"relugap_version"`` and ``"meta"``. Every entry is a JSON
 number or a ``"p/q"`` string (an exact rational). A training-set sidecar is

@@ -1,0 +1,72 @@
+// Provenance text shared by the generators (see generators.hpp).
+#include "instances/gen/generators.hpp"
+
+#include <string>
+
+#include "relugap_version.hpp"
+
+namespace relugap {
+
+nlohmann::json to_json(const GeneratorRecord& g) { return {{"name", g.name}, {"seed", g.seed}, {"params", g.params}}; }
+
+namespace {
+
+std::string header(const GeneratorRecord& r) {
+  return std::string("relugap ") + kVersion + "\ngenerator " + r.name + "\nseed " + std::to_string(r.seed) +
+         "\nparams " + r.params.dump();
+}
+
+const char* plant_name(const GeneratedGraph& g) { return g.record.name == "gnp_planted_dense" ? "dense" : "clique"; }
+
+}  // namespace
+
+std::string provenance_comment(const GeneratedCnf& g) {
+  std::string s = header(g.record);
+  if (g.planted) {
+    s += "\nplanted assignment";
+    for (std::uint32_t v = 0; v < g.planted->size(); ++v) {
+      const Var x(v);
+      s += ' ' + std::to_string(((*g.planted)[v] ? Lit::positive(x) : Lit::negative(x)).dimacs());
+    }
+  }
+  return s;
+}
+
+std::string provenance_comment(const GeneratedGraph& g) {
+  std::string s = header(g.record);
+  if (g.planted) {
+    s += std::string("\nplanted ") + plant_name(g);
+    for (Vertex v : *g.planted) s += ' ' + std::to_string(v.value() + 1);
+  }
+  return s;
+}
+
+nlohmann::json provenance_json(const GeneratedSetCover& g) {
+  nlohmann::json j = {{"relugap_version", kVersion}, {"kind", "setcover"}, {"generator", to_json(g.record)}};
+  if (g.planted) {
+    nlohmann::json sets = nlohmann::json::array();
+    for (SetId s : g.planted->sets) sets.push_back(s.value() + 1);
+    j["planted"] = {{"kind", "cover"},
+                    {"sets", sets},
+                    {"size", g.planted->sets.size()},
+                    {"cost", g.planted->cost},
+                    {"numbering", "1-based, as the columns of the file"}};
+  } else {
+    j["planted"] = nullptr;
+  }
+  return j;
+}
+
+nlohmann::json provenance_json(const GeneratedGraph& g) {
+  nlohmann::json j = {{"relugap_version", kVersion}, {"kind", "graph"}, {"generator", to_json(g.record)}};
+  if (g.planted) {
+    nlohmann::json vs = nlohmann::json::array();
+    for (Vertex v : *g.planted) vs.push_back(v.value() + 1);
+    j["planted"] = {{"kind", plant_name(g)}, {"vertices", vs}, {"numbering", "1-based, as the vertices of the file"}};
+  } else {
+    j["planted"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace relugap

@@ -1,0 +1,28 @@
+#include "instances/problems/cnf.hpp"
+
+namespace relugap {
+
+std::size_t Cnf::first_violated(const std::vector<bool>& assignment) const {
+  for (std::size_t i = 0; i < clauses.size(); ++i) {
+    bool sat = false;
+    for (Lit l : clauses[i])
+      if (l.eval(assignment)) {
+        sat = true;
+        break;
+      }
+    if (!sat) return i;
+  }
+  return clauses.size();
+}
+
+bool Cnf::satisfied_by(const std::vector<bool>& assignment) const {
+  return first_violated(assignment) == clauses.size();
+}
+
+std::size_t Cnf::num_literals() const {
+  std::size_t n = 0;
+  for (const auto& c : clauses) n += c.size();
+  return n;
+}
+
+}  // namespace relugap

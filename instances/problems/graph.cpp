@@ -1,0 +1,54 @@
+#include "instances/problems/graph.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+namespace relugap {
+
+bool Graph::add_edge(Vertex u, Vertex v) {
+  if (u == v || has_edge(u, v)) return false;
+  boost::add_edge(u.value(), v.value(), g_);
+  return true;
+}
+
+void Graph::add_new_edge(Vertex u, Vertex v) {
+  assert(u != v && !has_edge(u, v));
+  boost::add_edge(u.value(), v.value(), g_);
+}
+
+bool Graph::has_edge(Vertex u, Vertex v) const {
+  // Scan the shorter out-edge list (boost::edge would scan u's).
+  if (boost::out_degree(v.value(), g_) < boost::out_degree(u.value(), g_)) std::swap(u, v);
+  return boost::edge(u.value(), v.value(), g_).second;
+}
+
+std::vector<Vertex> Graph::neighbors(Vertex v) const {
+  std::vector<Vertex> out;
+  for (auto [it, end] = boost::adjacent_vertices(v.value(), g_); it != end; ++it)
+    out.emplace_back(static_cast<std::uint32_t>(*it));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::pair<Vertex, Vertex>> Graph::edges() const {
+  std::vector<std::pair<Vertex, Vertex>> out;
+  out.reserve(num_edges());
+  for (auto [it, end] = boost::edges(g_); it != end; ++it) {
+    auto a = static_cast<std::uint32_t>(boost::source(*it, g_));
+    auto b = static_cast<std::uint32_t>(boost::target(*it, g_));
+    if (a > b) std::swap(a, b);
+    out.emplace_back(Vertex(a), Vertex(b));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::size_t Graph::edges_inside(const std::vector<bool>& chosen) const {
+  std::size_t n = 0;
+  for (auto [it, end] = boost::edges(g_); it != end; ++it)
+    if (chosen[boost::source(*it, g_)] && chosen[boost::target(*it, g_)]) ++n;
+  return n;
+}
+
+}  // namespace relugap

@@ -1,0 +1,46 @@
+#include "instances/problems/loss.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace relugap {
+
+namespace {
+template <class S>
+void check_dims(const BasicTrainingSet<S>& data, const BasicNetwork<S>& net) {
+  if (net.dim != data.dim)
+    throw std::invalid_argument("network dimension " + std::to_string(net.dim) + " does not match data dimension " +
+                                std::to_string(data.dim));
+}
+}  // namespace
+
+std::vector<double> residuals(const TrainingSet& data, const Network& net) {
+  check_dims(data, net);
+  std::vector<double> r(data.samples());
+  for (std::size_t i = 0; i < data.samples(); ++i) {
+    SampleId s(static_cast<std::uint32_t>(i));
+    r[i] = predict(data, s, net) - data.y[i];
+  }
+  return r;
+}
+
+double loss(const TrainingSet& data, const Network& net) {
+  auto r = residuals(data, net);
+  double total = 0;
+  for (std::size_t i = 0; i < r.size(); ++i) total += data.c[i] * r[i] * r[i];
+  return total;
+}
+
+double mean_loss(const TrainingSet& data, const Network& net) { return loss(data, net) / data.total_weight(); }
+
+Rational exact_loss(const ExactTrainingSet& data, const ExactNetwork& net) {
+  check_dims(data, net);
+  Rational total = 0;
+  for (std::size_t i = 0; i < data.samples(); ++i) {
+    Rational r = predict(data, SampleId(static_cast<std::uint32_t>(i)), net) - data.y[i];
+    total += data.c[i] * r * r;
+  }
+  return total;
+}
+
+}  // namespace relugap

@@ -1,0 +1,27 @@
+#pragma once
+// Weighted set cover: universe 0..num_elements-1, sets with integer costs >= 1.
+#include <cstdint>
+#include <vector>
+
+#include "instances/core/index.hpp"
+
+namespace relugap {
+
+struct SetCoverInstance {
+  std::uint32_t num_elements = 0;
+  std::vector<std::vector<Element>> sets;  ///< sets[j] sorted, no duplicates
+  std::vector<std::int64_t> costs;         ///< costs[j] >= 1
+
+  [[nodiscard]] std::size_t num_sets() const { return sets.size(); }
+  /// Total number of (element, set) incidences.
+  [[nodiscard]] std::size_t nnz() const;
+  /// For each element, the sets containing it (sorted).
+  [[nodiscard]] std::vector<std::vector<SetId>> sets_of_elements() const;
+  /// True iff every element lies in some chosen set.
+  [[nodiscard]] bool is_cover(const std::vector<SetId>& chosen) const;
+  /// Elements covered by no chosen set.
+  [[nodiscard]] std::vector<Element> uncovered(const std::vector<SetId>& chosen) const;
+  [[nodiscard]] std::int64_t cost(const std::vector<SetId>& chosen) const;
+};
+
+}  // namespace relugap

@@ -1,0 +1,92 @@
+#pragma once
+// A weighted training set (x_i, y_i, c_i), rows stored sparse (CSR), over a
+// scalar S: double for training, Rational for exact certificates.
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "instances/core/index.hpp"
+#include "instances/core/rational.hpp"
+
+namespace relugap {
+
+template <class S>
+struct BasicTrainingSet {
+  std::size_t dim = 0;
+  std::vector<std::size_t> row_ptr{0};  ///< row i is [row_ptr[i], row_ptr[i+1])
+  std::vector<std::uint32_t> col;       ///< sorted within a row, no duplicates
+  std::vector<S> val;                   ///< nonzero values
+  std::vector<S> y;                     ///< labels
+  std::vector<S> c;                     ///< sample weights, > 0
+
+  BasicTrainingSet() = default;
+  explicit BasicTrainingSet(std::size_t d) : dim(d) {}
+
+  [[nodiscard]] std::size_t samples() const { return y.size(); }
+  [[nodiscard]] std::size_t nnz() const { return col.size(); }
+  [[nodiscard]] std::span<const std::uint32_t> row_cols(SampleId i) const {
+    return {col.data() + row_ptr[i.idx()], row_ptr[i.idx() + 1] - row_ptr[i.idx()]};
+  }
+  [[nodiscard]] std::span<const S> row_vals(SampleId i) const {
+    return {val.data() + row_ptr[i.idx()], row_ptr[i.idx() + 1] - row_ptr[i.idx()]};
+  }
+
+  /// Appends a sample. Entries may be unsorted and repeat a coordinate (they
+  /// are summed); zeros are dropped. Contract: every coordinate < dim, weight > 0.
+  void add(std::vector<std::pair<std::uint32_t, S>> entries, S label, S weight) {
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t start = col.size();
+    for (auto& [j, v] : entries) {
+      if (j >= dim) throw std::out_of_range("BasicTrainingSet::add: coordinate out of range");
+      if (col.size() > start && col.back() == j) {
+        val.back() += v;
+      } else {
+        col.push_back(j);
+        val.push_back(std::move(v));
+      }
+    }
+    // drop zeros (including those created by summing)
+    std::size_t w = start;
+    for (std::size_t r = start; r < col.size(); ++r)
+      if (val[r] != 0) {
+        col[w] = col[r];
+        val[w] = val[r];
+        ++w;
+      }
+    col.resize(w);
+    val.resize(w);
+    row_ptr.push_back(col.size());
+    y.push_back(std::move(label));
+    c.push_back(std::move(weight));
+  }
+  /// Appends (x, label, weight) and (-x, label, weight).
+  void add_mirrored(const std::vector<std::pair<std::uint32_t, S>>& entries, const S& label, const S& weight) {
+    add(entries, label, weight);
+    auto neg = entries;
+    for (auto& e : neg) e.second = -e.second;
+    add(std::move(neg), label, weight);
+  }
+  /// Σ_i c_i.
+  [[nodiscard]] S total_weight() const {
+    S t = 0;
+    for (const auto& w : c) t += w;
+    return t;
+  }
+};
+
+using TrainingSet = BasicTrainingSet<double>;
+using ExactTrainingSet = BasicTrainingSet<Rational>;
+
+/// Nearest-double copy of an exact set.
+TrainingSet to_double(const ExactTrainingSet& s);
+/// Exact copy of a double set (every double is a rational).
+ExactTrainingSet to_exact(const TrainingSet& s);
+/// Homogeneity (docs/reductions/README.md §1.2): a sample of weight q² equals the unweighted
+/// sample (q·x, q·y). Every weight must be the square of a rational; throws
+/// std::invalid_argument naming the first sample whose weight is not.
+ExactTrainingSet fold_weights(const ExactTrainingSet& s);
+
+}  // namespace relugap

@@ -1,0 +1,190 @@
+// 3SAT -> bounded-degree Max-2Lin(2) (sat3_to_lin2.hpp).
+#include "reductions/maxcut/sat3_to_lin2.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace relugap {
+
+namespace {
+
+struct SLit {
+  std::uint32_t v;  ///< vertex of the intermediate instance
+  int s;            ///< +1 positive, −1 negated
+};
+
+std::uint32_t ceil_log2(std::uint64_t x) {
+  std::uint32_t k = 0;
+  while ((std::uint64_t{1} << k) < x) ++k;
+  return k;
+}
+
+std::array<Lit, 3> padded(const Clause& c) {
+  if (c.size() == 1) return {c[0], c[0], c[0]};
+  if (c.size() == 2) return {c[0], c[1], c[1]};
+  return {c[0], c[1], c[2]};
+}
+
+}  // namespace
+
+Sat3ToLin2::Sat3ToLin2(const Cnf& f, std::uint32_t d_keep) : split_(f) {
+  const Cnf& g = split_.formula();
+  const std::uint32_t N = g.num_vars;
+  const auto M = static_cast<std::uint32_t>(g.num_clauses());
+  mid_.n = 1 + N + M;
+  auto add = [&](std::uint32_t t, std::uint32_t h, int b) { mid_.cons.push_back({Vertex(t), Vertex(h), b}); };
+  auto unit = [&](SLit l) {
+    add(0, l.v, l.s);
+    add(0, l.v, l.s);
+  };
+  auto pair = [&](SLit a, SLit b) {
+    if (a.v == b.v) {
+      if (a.s == b.s) {
+        unit(a);
+      } else {  // tautology: 4 constraints, exactly 2 satisfied
+        add(0, a.v, 1);
+        add(0, a.v, 1);
+        add(0, a.v, -1);
+        add(0, a.v, -1);
+      }
+      return;
+    }
+    add(0, a.v, a.s);
+    add(0, b.v, b.s);
+    add(a.v, b.v, -a.s * b.s);
+  };
+  auto lit = [](Lit l) { return SLit{l.var().value() + 1, l.negated() ? -1 : 1}; };
+  auto neg = [](SLit l) { return SLit{l.v, -l.s}; };
+  for (std::uint32_t i = 0; i < M; ++i) {
+    const auto p = padded(g.clauses[i]);
+    const SLit a = lit(p[0]), b = lit(p[1]), c = lit(p[2]), d{1 + N + i, 1};
+    unit(a);
+    unit(b);
+    unit(c);
+    unit(d);
+    pair(neg(a), neg(b));
+    pair(neg(b), neg(c));
+    pair(neg(a), neg(c));
+    pair(a, neg(d));
+    pair(b, neg(d));
+    pair(c, neg(d));
+  }
+
+  // Degree reduction.
+  const auto deg = mid_.degrees();
+  if (d_keep == 0) {
+    d_keep = 4;
+    for (auto dv : deg) d_keep = std::max(d_keep, ceil_log2(dv) + 1);
+  }
+  d_keep_ = d_keep;
+  first_.assign(mid_.n, 0);
+  logsize_.assign(mid_.n, 0);
+  std::uint32_t next = 0;
+  for (std::uint32_t v = 0; v < mid_.n; ++v) {
+    first_[v] = next;
+    if (deg[v] > d_keep) {
+      logsize_[v] = ceil_log2(deg[v]);
+      next += std::uint32_t{1} << logsize_[v];
+    } else {
+      next += 1;
+    }
+  }
+  out_.n = next;
+  std::vector<std::uint32_t> used(mid_.n, 0);
+  auto place = [&](Vertex v) {
+    const std::uint32_t u = v.value();
+    if (logsize_[u] == 0) return Vertex(first_[u]);
+    return Vertex(first_[u] + used[u]++);
+  };
+  for (const auto& c : mid_.cons) {
+    const Vertex t = place(c.t), h = place(c.h);
+    out_.cons.push_back({t, h, c.b});
+  }
+  for (std::uint32_t v = 0; v < mid_.n; ++v) {
+    const std::uint32_t k = logsize_[v];
+    if (k == 0) continue;
+    for (std::uint32_t i = 0; i < (std::uint32_t{1} << k); ++i)
+      for (std::uint32_t bit = 0; bit < k; ++bit) {
+        const std::uint32_t j = i ^ (std::uint32_t{1} << bit);
+        if (i < j) {
+          out_.cons.push_back({Vertex(first_[v] + i), Vertex(first_[v] + j), 1});
+          ++cube_edges_;
+        }
+      }
+  }
+  offset_ = 12 * std::uint64_t{M} + cube_edges_;
+}
+
+std::size_t Sat3ToLin2::sat_3cnf(const std::vector<bool>& b) const {
+  std::size_t s = 0;
+  for (const auto& c : split_.formula().clauses) {
+    bool t = false;
+    for (Lit l : c) t = t || l.eval(b);
+    s += t ? 1 : 0;
+  }
+  return s;
+}
+
+std::vector<bool> Sat3ToLin2::lift(const std::vector<bool>& a) const {
+  const Cnf& g = split_.formula();
+  const std::vector<bool> b = split_.lift(a);
+  const std::uint32_t N = g.num_vars;
+  std::vector<bool> mid(mid_.n, true);
+  for (std::uint32_t x = 0; x < N; ++x) mid[1 + x] = b[x];
+  for (std::uint32_t i = 0; i < g.num_clauses(); ++i) {
+    const auto p = padded(g.clauses[i]);
+    unsigned k = 0;
+    for (Lit l : p) k += l.eval(b) ? 1 : 0;
+    mid[1 + N + i] = k == 3;  // d false gives 6 + [k >= 1] for k <= 2, d true gives 7 for k = 3
+  }
+  std::vector<bool> out(out_.n);
+  for (std::uint32_t v = 0; v < mid_.n; ++v) {
+    const std::uint32_t size = logsize_[v] == 0 ? 1 : (std::uint32_t{1} << logsize_[v]);
+    for (std::uint32_t i = 0; i < size; ++i) out[first_[v] + i] = mid[v];
+  }
+  return out;
+}
+
+std::vector<bool> Sat3ToLin2::majority_fix(const std::vector<bool>& sigma) const {
+  std::vector<bool> out = sigma;
+  for (std::uint32_t v = 0; v < mid_.n; ++v) {
+    if (logsize_[v] == 0) continue;
+    const std::uint32_t size = std::uint32_t{1} << logsize_[v];
+    std::uint32_t plus = 0;
+    for (std::uint32_t i = 0; i < size; ++i) plus += sigma[first_[v] + i] ? 1 : 0;
+    const bool val = 2 * plus >= size;
+    for (std::uint32_t i = 0; i < size; ++i) out[first_[v] + i] = val;
+  }
+  return out;
+}
+
+std::vector<bool> Sat3ToLin2::decode_3cnf(const std::vector<bool>& sigma) const {
+  const auto fixed = majority_fix(sigma);
+  const std::uint32_t N = split_.formula().num_vars;
+  std::vector<bool> b(N);
+  const bool r = fixed[first_[0]];
+  for (std::uint32_t x = 0; x < N; ++x) b[x] = fixed[first_[1 + x]] == r;
+  return b;
+}
+
+nlohmann::json Sat3ToLin2::sizes() const {
+  std::uint32_t clouds = 0;
+  for (auto k : logsize_) clouds += k > 0 ? 1 : 0;
+  return {{"source_vars", split_.source_vars()},
+          {"source_clauses", split_.source_clauses()},
+          {"cnf3_vars", split_.formula().num_vars},
+          {"cnf3_clauses", split_.formula().num_clauses()},
+          {"intermediate_vertices", mid_.n},
+          {"intermediate_constraints", mid_.cons.size()},
+          {"intermediate_max_degree", mid_.max_degree()},
+          {"clouds", clouds},
+          {"hypercube_edges", cube_edges_},
+          {"d_keep", d_keep_},
+          {"vertices", out_.n},
+          {"constraints", out_.cons.size()},
+          {"max_degree", out_.max_degree()},
+          {"offset", offset_},
+          {"relation", "SAT*_lin2 = offset + 2*SAT*_3cnf, offset = 12*M + hypercube_edges"}};
+}
+
+}  // namespace relugap

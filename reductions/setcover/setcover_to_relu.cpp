@@ -1,0 +1,339 @@
+#include "reductions/setcover/setcover_to_relu.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+#include <stdexcept>
+
+#include "instances/core/error.hpp"
+#include "instances/problems/loss.hpp"
+#include "reductions/maxcut/eps_common.hpp"
+#include "reductions/maxcut/square_weights.hpp"
+
+namespace relugap {
+
+namespace {
+
+void validate(const SetCoverInstance& s) {
+  if (s.sets.empty()) fail("setcover.empty", "", 0, "set cover instance has no sets");
+  if (s.costs.size() != s.sets.size())
+    fail("setcover.costs", "", 0,
+         "instance has " + std::to_string(s.sets.size()) + " sets but " + std::to_string(s.costs.size()) + " costs");
+  std::vector<bool> covered(s.num_elements, false);
+  for (std::size_t j = 0; j < s.sets.size(); ++j) {
+    if (s.costs[j] < 1)
+      fail("setcover.cost", "", 0,
+           "set " + std::to_string(j + 1) + " has cost " + std::to_string(s.costs[j]) + " (costs must be >= 1)");
+    for (std::size_t t = 0; t < s.sets[j].size(); ++t) {
+      Element u = s.sets[j][t];
+      if (u.value() >= s.num_elements)
+        fail("setcover.element", "", 0,
+             "set " + std::to_string(j + 1) + " contains element " + std::to_string(u.value() + 1) +
+                 " outside the universe of " + std::to_string(s.num_elements));
+      if (t > 0 && !(s.sets[j][t - 1] < u))
+        fail("setcover.unsorted", "", 0, "set " + std::to_string(j + 1) + " is not sorted or repeats an element");
+      covered[u.idx()] = true;
+    }
+  }
+  for (std::uint32_t u = 0; u < s.num_elements; ++u)
+    if (!covered[u])
+      fail("setcover.uncoverable", "", 0,
+           "element " + std::to_string(u + 1) + " is in no set: the instance has no cover");
+}
+
+template <class S>
+void check_network(const BasicNetwork<S>& net, std::size_t dim) {
+  if (net.units() != 1)
+    throw std::invalid_argument("setcover reduction: network has " + std::to_string(net.units()) +
+                                " units; the construction is for one ReLU");
+  if (net.dim != dim)
+    throw std::invalid_argument("setcover reduction: network dimension " + std::to_string(net.dim) +
+                                " does not match data dimension " + std::to_string(dim));
+}
+
+std::string describe_cover(const std::vector<SetId>& cover, std::int64_t cost) {
+  std::ostringstream os;
+  os << "cover of cost " << cost << " with " << cover.size() << " sets (1-based): {";
+  const std::size_t shown = std::min<std::size_t>(cover.size(), 20);
+  for (std::size_t i = 0; i < shown; ++i) os << (i ? "," : "") << cover[i].value() + 1;
+  if (shown < cover.size()) os << ",...";
+  os << "}";
+  return os.str();
+}
+
+/// num/den in lowest terms (mpq_class(num, den) is not canonical by itself,
+/// and GMP's arithmetic requires canonical operands).
+Rational frac(const mpz_class& num, const mpz_class& den) {
+  Rational q(num, den);
+  q.canonicalize();
+  return q;
+}
+
+std::string dbl(const Rational& q) {
+  std::ostringstream os;
+  os << std::setprecision(17) << q.get_d();
+  return os.str();
+}
+
+}  // namespace
+
+SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions opt)
+    : inst_(std::move(instance)), opt_(opt) {
+  validate(inst_);
+  if (opt_.unit_ball) opt_.unweighted = true;
+  const std::size_t m = inst_.num_sets();
+  const std::uint32_t n = inst_.num_elements;
+
+  // ---- constants ---------------------------------------------------------
+  mpz_class max_c = 0, sum_c = 0;
+  for (std::int64_t c : inst_.costs) {
+    mpz_class cz(std::to_string(c));
+    sum_c += cz;
+    if (cz > max_c) max_c = cz;
+  }
+  k_.b = 4 * max_c + 4;
+  k_.P = 2 * sum_c + k_.b * mpz_class(std::to_string(inst_.nnz()));
+  k_.sum_Q2 = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    mpz_class q =
+        2 * mpz_class(std::to_string(inst_.costs[j])) + k_.b * mpz_class(std::to_string(inst_.sets[j].size()));
+    k_.sum_Q2 += q * q;
+  }
+  k_.A = ceil_square(Rational(4 * k_.P * k_.P));
+  k_.lambda = ceil_square(Rational(4 * k_.sum_Q2));
+  k_.K = frac(k_.lambda * mpz_class(std::to_string(m)), 4);
+  k_.sigma = frac(k_.P * k_.P, 4 * k_.A) + frac(k_.sum_Q2, 4 * k_.lambda);
+  k_.sigma.canonicalize();
+  if (k_.sigma > Rational(1, 8))
+    throw std::logic_error("setcover reduction: sigma = " + to_string(k_.sigma) + " exceeds 1/8");
+
+  // ---- samples (weighted) ------------------------------------------------
+  const Rational half(1, 2);
+  weighted_ = ExactTrainingSet(m + 1);
+  using Row = std::vector<std::pair<std::uint32_t, Rational>>;
+  weighted_.add(Row{{0u, Rational(1)}}, half, Rational(k_.A));  // 1. anchor
+  for (std::size_t j = 0; j < m; ++j)                           // 2. double wells
+    weighted_.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), Rational(1)}}, half, Rational(k_.lambda));
+  for (std::size_t j = 0; j < m; ++j)  // 3. selection
+    weighted_.add(Row{{0u, Rational(1)}, {static_cast<std::uint32_t>(j + 1), Rational(1)}}, Rational(0),
+                  Rational(mpz_class(std::to_string(inst_.costs[j]))));
+  const auto sets_of = inst_.sets_of_elements();
+  for (std::uint32_t u = 0; u < n; ++u) {  // 4. covering
+    Row row;
+    const auto deg = static_cast<std::int64_t>(sets_of[u].size());
+    row.emplace_back(0u, Rational(mpz_class(std::to_string(1 - deg))));
+    for (SetId j : sets_of[u]) row.emplace_back(j.value() + 1, Rational(-1));
+    weighted_.add(std::move(row), Rational(0), Rational(k_.b));
+  }
+
+  // ---- cheapest set per element (for the repair) ------------------------
+  cheapest_.resize(n);
+  for (std::uint32_t u = 0; u < n; ++u) {
+    SetId best = sets_of[u].front();
+    for (SetId j : sets_of[u])
+      if (inst_.costs[j.idx()] < inst_.costs[best.idx()]) best = j;
+    cheapest_[u] = best;
+  }
+
+  // ---- the form of data() -------------------------------------------------
+  if (!opt_.unweighted) {
+    data_ = weighted_;
+  } else {
+    data_ = unweighted_form(weighted_, opt_.max_samples);
+    if (opt_.unit_ball) {
+      ub_ = unit_ball_figures();
+      for (auto& x : data_.val) {
+        x /= ub_->X;
+        x.canonicalize();
+      }
+      for (auto& y : data_.y) {
+        y /= ub_->Y;
+        y.canonicalize();
+      }
+      scale_ = 1 / ub_->Y2;
+      scale_.canonicalize();
+      w_scale_ = ub_->X / ub_->Y;
+      w_scale_.canonicalize();
+    }
+  }
+}
+
+SetCoverUnitBall SetCoverReduction::unit_ball_figures() const {
+  const ExactTrainingSet u = unweighted_form(weighted_, opt_.max_samples);
+  SetCoverUnitBall f;
+  f.samples = u.samples();
+  f.dim = u.dim;
+  f.X2 = 0;
+  f.Y2 = 0;
+  for (std::size_t i = 0; i < u.samples(); ++i) {
+    Rational n2 = 0;
+    for (const auto& v : u.row_vals(SampleId(static_cast<std::uint32_t>(i)))) n2 += v * v;
+    if (n2 > f.X2) f.X2 = n2;
+    Rational y2 = u.y[i] * u.y[i];
+    if (y2 > f.Y2) f.Y2 = y2;
+  }
+  const auto xb = sqrt_bounds(f.X2), yb = sqrt_bounds(f.Y2);
+  f.X = xb.hi;
+  f.x_exact = xb.exact;
+  f.Y = yb.hi;
+  f.y_exact = yb.exact;
+  // Every lifted network has ‖w‖² = (m+1)/4 in weighted units.
+  f.B2 = frac(mpz_class(std::to_string(inst_.num_sets() + 1)), 4) * (f.X * f.X) / (f.Y * f.Y);
+  f.B2.canonicalize();
+  f.B = std::sqrt(f.B2.get_d());
+  f.sum_abs_a = 1;
+  f.gap = 1 - k_.sigma;
+  f.epsilon = f.gap / (Rational(mpz_class(std::to_string(f.samples))) * f.Y * f.Y);
+  f.epsilon.canonicalize();
+  return f;
+}
+
+nlohmann::json SetCoverReduction::params() const {
+  nlohmann::json p;
+  p["num_elements"] = inst_.num_elements;
+  p["num_sets"] = inst_.num_sets();
+  p["nnz"] = inst_.nnz();
+  p["samples"] = data_.samples();
+  p["dim"] = data_.dim;
+  p["b"] = k_.b.get_str();
+  p["P"] = k_.P.get_str();
+  p["sum_Q2"] = k_.sum_Q2.get_str();
+  p["A"] = k_.A.get_str();
+  p["lambda"] = k_.lambda.get_str();
+  p["K"] = to_string(k_.K);
+  p["sigma"] = to_string(k_.sigma);
+  p["sample_order"] = "anchor, wells (+e_j, -e_j) per set, selection per set, covering per element";
+  p["form"] = opt_.unit_ball ? "unit_ball" : opt_.unweighted ? "unweighted" : "weighted";
+  p["weighted_samples"] = weighted_.samples();
+  if (opt_.unweighted)
+    p["unweighting"] = "weight c = r*q^2 (r squarefree) -> r copies of (q*x, q*y); A, lambda are squares";
+  if (ub_) {
+    p["X"] = to_string(ub_->X);
+    p["Y"] = to_string(ub_->Y);
+    p["x_exact"] = ub_->x_exact;
+    p["loss_scale"] = to_string(scale_);
+  }
+  // Whether the float64 copy (what npy/csv/libsvm files hold) is exact.
+  auto exact_double = [](const Rational& q) { return Rational(q.get_d()) == q; };
+  bool f64 = std::all_of(data_.val.begin(), data_.val.end(), exact_double) &&
+             std::all_of(data_.y.begin(), data_.y.end(), exact_double) &&
+             std::all_of(data_.c.begin(), data_.c.end(), exact_double);
+  p["float64_exact"] = f64;
+  return p;
+}
+
+LossBounds SetCoverReduction::bounds_between(const std::optional<Rational>& tau_lower,
+                                             const std::optional<Rational>& tau_upper) const {
+  LossBounds b;
+  b.constants["K"] = k_.K;
+  b.constants["sigma"] = k_.sigma;
+  b.constants["A"] = Rational(k_.A);
+  b.constants["lambda"] = Rational(k_.lambda);
+  b.constants["b"] = Rational(k_.b);
+  b.constants["loss_scale"] = scale_;
+  if (tau_lower) {
+    b.loss_lower = (k_.K + *tau_lower - k_.sigma) * scale_;
+    b.loss_lower->canonicalize();
+  }
+  if (tau_upper) {
+    b.loss_upper = (k_.K + *tau_upper) * scale_;
+    b.loss_upper->canonicalize();
+  }
+  return b;
+}
+
+LossBounds SetCoverReduction::bounds(const std::optional<Rational>& source_optimum) const {
+  LossBounds b = bounds_between(source_optimum, source_optimum);
+  b.source_optimum = source_optimum;
+  return b;
+}
+
+ExactNetwork SetCoverReduction::lift(const std::vector<SetId>& chosen) const {
+  ExactNetwork net(1, data_.dim);
+  Rational half(1, 2);
+  half *= w_scale_;
+  half.canonicalize();
+  net.w[0] = half;
+  for (std::size_t j = 0; j < inst_.num_sets(); ++j) net.w[j + 1] = -half;
+  for (SetId j : chosen) {
+    if (j.idx() >= inst_.num_sets()) throw std::out_of_range("SetCoverReduction::lift: set id out of range");
+    net.w[j.idx() + 1] = half;
+  }
+  net.a[0] = 1;
+  return net;
+}
+
+Rational SetCoverReduction::selection_loss(const std::vector<SetId>& chosen) const {
+  std::vector<SetId> uniq = chosen;
+  std::sort(uniq.begin(), uniq.end());
+  uniq.erase(std::unique(uniq.begin(), uniq.end()), uniq.end());
+  const auto uncovered = inst_.uncovered(uniq);
+  Rational out = k_.K + Rational(mpz_class(std::to_string(inst_.cost(uniq))));
+  out += frac(k_.b * mpz_class(std::to_string(uncovered.size())), 4);
+  out *= scale_;
+  out.canonicalize();
+  return out;
+}
+
+std::vector<SetId> SetCoverReduction::repair(std::vector<SetId> chosen) const {
+  std::vector<bool> in(inst_.num_sets(), false);
+  for (SetId j : chosen) in[j.idx()] = true;
+  std::vector<bool> covered(inst_.num_elements, false);
+  for (std::size_t j = 0; j < inst_.num_sets(); ++j)
+    if (in[j])
+      for (Element u : inst_.sets[j]) covered[u.idx()] = true;
+  for (std::uint32_t u = 0; u < inst_.num_elements; ++u) {
+    if (covered[u]) continue;
+    SetId j = cheapest_[u];
+    in[j.idx()] = true;
+    for (Element v : inst_.sets[j.idx()]) covered[v.idx()] = true;
+  }
+  std::vector<SetId> out;
+  for (std::uint32_t j = 0; j < inst_.num_sets(); ++j)
+    if (in[j]) out.emplace_back(j);
+  return out;
+}
+
+std::vector<SetId> SetCoverReduction::decode(const Network& net) const {
+  check_network(net, data_.dim);
+  std::vector<SetId> c;
+  for (std::uint32_t j = 0; j < inst_.num_sets(); ++j)
+    if ((net.a[0] > 0 && net.w[j + 1] > 0) || (net.a[0] < 0 && net.w[j + 1] < 0)) c.emplace_back(j);
+  return repair(std::move(c));
+}
+
+std::vector<SetId> SetCoverReduction::decode(const ExactNetwork& net) const {
+  check_network(net, data_.dim);
+  std::vector<SetId> c;
+  for (std::uint32_t j = 0; j < inst_.num_sets(); ++j)
+    if (sgn(net.a[0]) * sgn(net.w[j + 1]) > 0) c.emplace_back(j);
+  return repair(std::move(c));
+}
+
+DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
+  auto cover = decode(net);
+  DecodeCheck d;
+  d.solution_valid = inst_.is_cover(cover);
+  const std::int64_t cost = inst_.cost(cover);
+  d.solution = describe_cover(cover, cost);
+  d.source_value = Rational(mpz_class(std::to_string(cost)));
+  d.loss = exact_loss(data_, net);
+  Rational weighted_loss = d.loss / scale_;
+  weighted_loss.canonicalize();
+  Rational rhs = weighted_loss - k_.K + k_.sigma;
+  rhs.canonicalize();
+  d.lemma_holds = d.solution_valid && d.source_value <= rhs;
+  d.decoded = cover;
+  d.inequality = "cost " + std::to_string(cost) + " <= L - K + sigma = " + dbl(rhs) + " (L = " + dbl(weighted_loss) +
+                 (scale_ == 1 ? std::string() : " in weighted units = loss on the set * " + to_string(1 / scale_)) +
+                 ", K = " + to_string(k_.K) + ", sigma = " + dbl(k_.sigma) + ")";
+  return d;
+}
+
+DecodeCheck SetCoverReduction::decode_check(const Network& net) const {
+  check_network(net, data_.dim);
+  return decode_check(to_exact(net));
+}
+
+}  // namespace relugap

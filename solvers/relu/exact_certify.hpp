@@ -1,0 +1,79 @@
+#pragma once
+// Rational lower bounds for the node problems of `exact` (k = 1): a proof that does not
+// rest on floating point (not part of the public interface).
+//
+// Weak duality. With z_i = ⟨w, x_i⟩ and the node's convex sample functions g_i (see
+// exact_node_qp.hpp), for any multipliers λ and any box B ∋ w,
+//   min_{w ∈ node ∩ B} Σ g_i(⟨w, x_i⟩) ≥ Σ_i ψ_i(λ_i) − Σ_j R_j·|(Σ_i λ_i x_i)_j|,
+//   ψ_i(λ) = min_{z ∈ D_i} g_i(z) − λ·z,
+// where B = {|w_j| ≤ R_j} and D_i is the node's domain of z_i intersected with an interval
+// every point of B ∩ {optimal w} satisfies. The float multipliers are first "repaired"
+// (λ += −C·X·(XᵀCX)⁻¹·r for the exact residual r = Xᵀλ, twice) so that the residual
+// term is negligible; the bound itself is evaluated in GMP rationals from the data's
+// exact values (every double is a rational) and rounded down. Neumaier–Shcherbina's
+// safe-bound technique, with the box doing the work of the Hessian's missing curvature.
+//
+// The box (derived once per run from an upper bound U ≥ OPT, e.g. an incumbent's
+// exact loss). Every optimal w has c_i·(ReLU(z_i) − y_i)² ≤ OPT ≤ U for every i, so with
+// s_i ≥ √(U/c_i) (rational, checked by squaring):
+//   z_i ≤ u_i := y_i + s_i                       (ReLU(z) ≥ z),
+//   z_i ≥ l_i := y_i − s_i  whenever y_i − s_i > 0  (then ReLU(z_i) > 0, so z_i = ReLU(z_i)).
+// For every coordinate j and sign σ = ±1, an LP (COIN-OR CLP, float) proposes μ⁺, μ⁻ ≥ 0
+// with Xᵀ(μ⁺ − μ⁻) ≈ σe_j; the rounded μ give exactly, with ρ = Xᵀ(μ⁺ − μ⁻) − σe_j,
+//   σw_j = ⟨μ⁺ − μ⁻, Xw⟩ − ⟨ρ, w⟩ ≤ ⟨μ⁺, u⟩ − ⟨μ⁻, l⟩ + ‖ρ‖₁·max_j |w_j|,
+// hence with a_j the larger of the two signs' bounds and ε = max ‖ρ‖₁ < 1/2:
+//   max_j |w_j| ≤ max_j a_j / (1 − ε) =: R̄,  |w_j| ≤ R_j := a_j + ε·R̄.
+// Labels and anchors are what make the LP feasible: a heavy anchor e_0 with label 1/2
+// has l_0 > 0, and the well pairs ±e_j bound each |w_j| by 1/2 + √(U/λ). When some
+// direction is unbounded (the LP is infeasible), no box exists and no certificate is
+// given: `exact` then reports a float optimum only.
+#include <Eigen/Dense>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "instances/core/rational.hpp"
+#include "instances/problems/training_set.hpp"
+
+namespace relugap::exact_detail {
+
+class Certifier {
+ public:
+  /// The class with output sign `sign`: labels are sign·y.
+  Certifier(const TrainingSet& data, int sign);
+  /// Derives the box from U ≥ OPT. False (and no certificates) when it is unbounded.
+  bool set_upper(const Rational& U);
+  [[nodiscard]] bool ready() const { return ready_; }
+  [[nodiscard]] const std::string& note() const { return note_; }
+  [[nodiscard]] const std::vector<Rational>& box() const { return R_; }
+  /// The interval every optimal w gives z_i (inside the box).
+  [[nodiscard]] const std::vector<Rational>& z_lower() const { return zlo_; }
+  [[nodiscard]] const std::vector<Rational>& z_upper() const { return zhi_; }
+
+  /// Certified lower bound of the node whose sample states are `state` (0 / ±1 for
+  /// y > 0; ignored otherwise) from multipliers λ (repaired in place). +inf when the
+  /// node's domains are empty inside the box; requires ready().
+  /// `half` (optional) marks samples whose g carries the mirrored-pair constant c·y²/2.
+  Rational bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
+                 const std::vector<std::uint8_t>* half = nullptr) const;
+  /// bound() as a double rounded down (and clamped at 0: a loss is never negative).
+  double bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
+                    const std::vector<std::uint8_t>* half = nullptr) const;
+
+ private:
+  void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;
+  std::size_t m_, d_;
+  const TrainingSet& data_;
+  int sign_;
+  std::vector<Rational> xq_;  ///< nonzero values, CSR as data_
+  std::vector<Rational> y_, c_, cyy_;
+  std::vector<Rational> R_, zlo_, zhi_;
+  std::vector<std::uint8_t> has_lo_;
+  Eigen::LDLT<Eigen::MatrixXd> gram_;  ///< D·XᵀCX·D (equilibrated)
+  Eigen::VectorXd Dg_;
+  bool ready_ = false;
+  std::string note_;
+};
+
+}  // namespace relugap::exact_detail

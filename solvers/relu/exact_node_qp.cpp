@@ -1,0 +1,312 @@
+// The node QP of `exact` (see exact_node_qp.hpp).
+#include "solvers/relu/exact_node_qp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace relugap::exact_detail {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}
+
+NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::VectorXd& c)
+    : m_(static_cast<std::size_t>(X.rows())), d_(static_cast<std::size_t>(X.cols())), y_(y), c_(c) {
+  const auto d = static_cast<Eigen::Index>(d_);
+  D_.resize(d);
+  for (Eigen::Index j = 0; j < d; ++j) {
+    long double s = 0;
+    for (Eigen::Index i = 0; i < X.rows(); ++i) s += static_cast<long double>(c(i)) * X(i, j) * X(i, j);
+    D_(j) = s > 0 ? static_cast<double>(1.0L / std::sqrt(s)) : 1.0;
+  }
+  Xs_ = X * D_.asDiagonal();
+  xnorm_ = Xs_.rowwise().norm();
+  offset_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
+  state_.assign(m_, 0);
+  v_ = Eigen::VectorXd::Zero(d);
+  w_ = Eigen::VectorXd::Zero(d);
+  z_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
+  lambda_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
+  piece_.assign(m_, kLeft);
+  inW_.assign(m_, 0);
+  target_.assign(m_, 0.0);
+}
+
+NodeQp::Fn NodeQp::fn(std::size_t i) const {
+  const auto ii = static_cast<Eigen::Index>(i);
+  const double y = y_(ii), c = c_(ii);
+  if (xnorm_(ii) == 0) return {kInf, c * y * y, -kInf, kInf};  // z ≡ 0: the loss is the constant c·y²
+  if (y <= 0) return {0.0, c * y * y, -kInf, kInf};
+  switch (state_[i]) {
+    case 1:
+      return {-kInf, 0.0, 0.0, kInf};
+    case -1:
+      return {kInf, c * y * y, -kInf, 0.0};
+    default:
+      return {y, 0.0, -kInf, kInf};
+  }
+}
+
+void NodeQp::set_start(const Eigen::VectorXd& w) { v_ = w.cwiseQuotient(D_); }
+
+void NodeQp::compute_z() { z_ = Xs_ * v_; }
+
+void NodeQp::finish_values() {
+  w_ = v_.cwiseProduct(D_);
+  compute_z();
+  long double s = 0;
+  for (std::size_t i = 0; i < m_; ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
+    const Fn f = fn(i);
+    const double z = z_(ii);
+    s += offset_(ii);
+    s += z < f.b ? static_cast<long double>(f.K) : static_cast<long double>(c_(ii)) * (z - y_(ii)) * (z - y_(ii));
+  }
+  value_ = static_cast<double>(s);
+}
+
+bool NodeQp::solve(int max_iter) {
+  if (max_iter < 0) max_iter = static_cast<int>(20 * (m_ + d_) + 50);
+  // A start violating more than one domain bound is replaced by w = 0 (feasible for
+  // every node); a run that gets stuck is retried once from w = 0.
+  compute_z();
+  std::size_t violated = 0;
+  for (std::size_t i = 0; i < m_; ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
+    const Fn f = fn(i);
+    const double tol = 1e-11 * xnorm_(ii) * (v_.norm() + 1);
+    violated += (z_(ii) < f.lo - tol || z_(ii) > f.hi + tol) ? 1 : 0;
+  }
+  if (violated > 1) v_.setZero();
+  const bool from_zero = v_.isZero(0);
+  if (run(max_iter)) return true;
+  if (from_zero) return false;
+  v_.setZero();
+  return run(max_iter);
+}
+
+bool NodeQp::run(int max_iter) {
+  const auto d = static_cast<Eigen::Index>(d_);
+  compute_z();
+  W_.clear();
+  std::fill(inW_.begin(), inW_.end(), 0);
+  Eigen::MatrixXd basis(d, 0);  // orthonormal basis of the W rows
+  auto try_add = [&](std::size_t i, double target) {
+    Eigen::VectorXd r = Xs_.row(static_cast<Eigen::Index>(i)).transpose();
+    for (int pass = 0; pass < 2 && basis.cols() > 0; ++pass) r -= basis * (basis.transpose() * r);
+    const double nr = r.norm();
+    if (!(nr > 1e-9 * xnorm_(static_cast<Eigen::Index>(i)))) return false;
+    basis.conservativeResize(d, basis.cols() + 1);
+    basis.col(basis.cols() - 1) = r / nr;
+    W_.push_back(i);
+    inW_[i] = 1;
+    target_[i] = target;
+    return true;
+  };
+  auto rebuild = [&] {
+    std::vector<std::size_t> keep = W_;
+    W_.clear();
+    std::fill(inW_.begin(), inW_.end(), 0);
+    basis.resize(d, 0);
+    for (auto i : keep) try_add(i, target_[i]);
+  };
+  const double vn = v_.norm();
+  // Violated domain bounds first (a warm start after branching), then samples sitting at a
+  // bound or breakpoint.
+  for (std::size_t i = 0; i < m_; ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
+    if (xnorm_(ii) == 0) continue;
+    const Fn f = fn(i);
+    const double z = z_(ii), tol = 1e-11 * xnorm_(ii) * (vn + 1);
+    if (z < f.lo - tol) try_add(i, f.lo);
+    if (z > f.hi + tol) try_add(i, f.hi);
+  }
+  for (std::size_t i = 0; i < m_; ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
+    if (xnorm_(ii) == 0 || inW_[i]) continue;
+    const Fn f = fn(i);
+    const double z = z_(ii), tol = 1e-11 * xnorm_(ii) * (vn + 1);
+    bool held = false;
+    for (double at : {f.lo, f.hi, f.b})
+      if (std::isfinite(at) && std::abs(z - at) <= tol && !held) held = try_add(i, at);
+    if (!held) piece_[i] = z >= f.b ? kRight : kLeft;
+  }
+
+  Eigen::MatrixXd H(d, d);
+  Eigen::VectorXd g(d), p(d), nu;
+  bool converged = false;
+  for (int it = 0; it < max_iter; ++it) {
+    ++iters_;
+    compute_z();
+    // Model: Σ over free samples on their right piece of c(z − y)².
+    H.setZero();
+    g.setZero();
+    for (std::size_t i = 0; i < m_; ++i) {
+      if (inW_[i] || piece_[i] != kRight) continue;
+      const auto ii = static_cast<Eigen::Index>(i);
+      if (xnorm_(ii) == 0) continue;
+      const double c2 = 2 * c_(ii);
+      const auto xi = Xs_.row(ii);
+      H.selfadjointView<Eigen::Lower>().rankUpdate(xi.transpose(), c2);
+      g.noalias() += (c2 * (z_(ii) - y_(ii))) * xi.transpose();
+    }
+    H.triangularView<Eigen::StrictlyUpper>() = H.transpose();
+    const auto k = static_cast<Eigen::Index>(W_.size());
+    Eigen::VectorXd rhs(k);
+    Eigen::MatrixXd A(k, d);
+    for (Eigen::Index r = 0; r < k; ++r) {
+      const std::size_t i = W_[static_cast<std::size_t>(r)];
+      A.row(r) = Xs_.row(static_cast<Eigen::Index>(i));
+      rhs(r) = target_[i] - z_(static_cast<Eigen::Index>(i));
+    }
+    Eigen::MatrixXd Q1, Q2, R;
+    if (k > 0) {
+      Eigen::HouseholderQR<Eigen::MatrixXd> qr(A.transpose());
+      Eigen::MatrixXd Q = qr.householderQ() * Eigen::MatrixXd::Identity(d, d);
+      Q1 = Q.leftCols(k);
+      Q2 = Q.rightCols(d - k);
+      R = qr.matrixQR().topLeftCorner(k, k).triangularView<Eigen::Upper>();
+      // A p = rhs, p = Q1 t: Rᵀ t = rhs.
+      Eigen::VectorXd t = R.transpose().triangularView<Eigen::Lower>().solve(rhs);
+      p = Q1 * t;
+    } else {
+      Q2 = Eigen::MatrixXd::Identity(d, d);
+      p.setZero();
+    }
+    if (Q2.cols() > 0) {
+      Eigen::MatrixXd Hz = Q2.transpose() * H * Q2;
+      Eigen::VectorXd gz = Q2.transpose() * (g + H * p);
+      Eigen::LDLT<Eigen::MatrixXd> ldlt(Hz);
+      Eigen::VectorXd pz = -ldlt.solve(gz);
+      if (!pz.allFinite()) pz.setZero();
+      p += Q2 * pz;
+    }
+    const Eigen::VectorXd dz = Xs_ * p;
+    // Converged on this working set when the step moves no z materially.
+    // (Round-off moves of 1e-16 on a z of O(1) must count as still: the tolerance has
+    // an absolute part on the scale of the largest |z| or |y|.)
+    const double zscale = std::max(z_.cwiseAbs().maxCoeff(), y_.cwiseAbs().maxCoeff());
+    bool still = true;
+    for (std::size_t i = 0; i < m_ && still; ++i) {
+      const auto ii = static_cast<Eigen::Index>(i);
+      if (std::abs(dz(ii)) > 1e-12 * (std::abs(z_(ii)) + std::abs(y_(ii))) + 1e-13 * zscale) still = false;
+    }
+    if (still) {
+      nu = Eigen::VectorXd::Zero(k);
+      if (k > 0) {
+        const Eigen::VectorXd grad = g + H * p;
+        nu = R.triangularView<Eigen::Upper>().solve(Eigen::VectorXd(-(Q1.transpose() * grad)));
+      }
+      // Release the W member whose move decreases the objective most.
+      double Gs = 0;
+      for (std::size_t i = 0; i < m_; ++i) {
+        const auto ii = static_cast<Eigen::Index>(i);
+        Gs = std::max(Gs, 2 * c_(ii) * std::abs(z_(ii) - y_(ii)) * xnorm_(ii));
+      }
+      double best = 0;
+      std::int64_t best_r = -1;
+      bool best_up = false;
+      for (Eigen::Index r = 0; r < k; ++r) {
+        const std::size_t i = W_[static_cast<std::size_t>(r)];
+        const auto ii = static_cast<Eigen::Index>(i);
+        const Fn f = fn(i);
+        const double v = target_[i];
+        const double dp = v >= f.b ? 2 * c_(ii) * (v - y_(ii)) : 0.0;
+        const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : 0.0;
+        const double up = -nu(r) + dp, down = nu(r) - dm;
+        const double tol = 1e-9 * (std::abs(nu(r)) + std::abs(dp)) + 1e-13 * Gs;
+        if (v < f.hi && up < -tol && up / xnorm_(ii) < best) {
+          best = up / xnorm_(ii);
+          best_r = r;
+          best_up = true;
+        }
+        if (v > f.lo && down < -tol && down / xnorm_(ii) < best) {
+          best = down / xnorm_(ii);
+          best_r = r;
+          best_up = false;
+        }
+      }
+      if (best_r < 0) {
+        converged = true;
+        break;
+      }
+      const std::size_t i = W_[static_cast<std::size_t>(best_r)];
+      const Fn f = fn(i);
+      const double v = target_[i];
+      piece_[i] = best_up ? (v >= f.b ? kRight : kLeft) : (v > f.b ? kRight : kLeft);
+      W_.erase(W_.begin() + best_r);
+      inW_[i] = 0;
+      rebuild();
+      continue;
+    }
+    // Ratio test.
+    const double pn = p.norm();
+    double alpha = 1;
+    std::int64_t block = -1;
+    double block_at = 0;
+    for (std::size_t i = 0; i < m_; ++i) {
+      if (inW_[i]) continue;
+      const auto ii = static_cast<Eigen::Index>(i);
+      const double s = dz(ii);
+      if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
+      const Fn f = fn(i);
+      const double z = z_(ii);
+      auto consider = [&](double a, double at) {
+        a = std::max(a, 0.0);
+        if (a < alpha) {
+          alpha = a;
+          block = static_cast<std::int64_t>(i);
+          block_at = at;
+        }
+      };
+      if (s < 0 && std::isfinite(f.lo)) consider((z - f.lo) / -s, f.lo);
+      if (s > 0 && std::isfinite(f.hi)) consider((f.hi - z) / s, f.hi);
+      if (std::isfinite(f.b)) {
+        if (piece_[i] == kRight && s < 0) consider((z - f.b) / -s, f.b);
+        if (piece_[i] == kLeft && s > 0) consider((f.b - z) / s, f.b);
+      }
+    }
+    v_ += alpha * p;
+    if (block >= 0) {
+      const auto i = static_cast<std::size_t>(block);
+      if (!try_add(i, block_at)) {
+        // Numerically dependent on W (or W is full): free the members already at their
+        // value (those still being pulled to a bound stay), then retry.
+        compute_z();
+        std::vector<std::size_t> keep;
+        for (auto j : W_) {
+          const auto jj = static_cast<Eigen::Index>(j);
+          if (std::abs(target_[j] - z_(jj)) > 1e-11 * xnorm_(jj) * (v_.norm() + 1)) {
+            keep.push_back(j);
+          } else {
+            inW_[j] = 0;
+            piece_[j] = target_[j] >= fn(j).b ? kRight : kLeft;
+          }
+        }
+        W_ = keep;
+        rebuild();
+        if (!try_add(i, block_at)) {
+          const Fn f = fn(i);
+          if (block_at == f.b) {
+            piece_[i] = piece_[i] == kRight ? kLeft : kRight;
+          } else {
+            break;
+          }
+        }
+      }
+    }
+  }
+  finish_values();
+  // Multipliers: derivatives of the free samples, W multipliers for the held ones.
+  for (std::size_t i = 0; i < m_; ++i) {
+    const auto ii = static_cast<Eigen::Index>(i);
+    lambda_(ii) = (!inW_[i] && piece_[i] == kRight) ? 2 * c_(ii) * (z_(ii) - y_(ii)) : 0.0;
+  }
+  if (nu.size() == static_cast<Eigen::Index>(W_.size()))
+    for (std::size_t r = 0; r < W_.size(); ++r)
+      lambda_(static_cast<Eigen::Index>(W_[r])) = nu(static_cast<Eigen::Index>(r));
+  return converged;
+}
+
+}  // namespace relugap::exact_detail

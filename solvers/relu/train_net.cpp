@@ -1,0 +1,470 @@
+// net: PCA subspace, η-net, all k-multisets, output layer in the ℓ1 ball (train_net.hpp).
+// GCC 12 reports false -Wmaybe-uninitialized inside Eigen's small fixed-capacity
+// LDLT kernels; the pragma covers the Eigen headers only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
+#pragma GCC diagnostic pop
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <mutex>
+#include <numbers>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "solvers/relu/relu_kernel.hpp"
+#include "solvers/relu/train_common.hpp"
+#include "solvers/relu/train_net.hpp"
+
+namespace relugap {
+
+using train_detail::Clock;
+using train_detail::EigenData;
+using train_detail::Progress;
+
+namespace {
+
+using SmallMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, 16, 16>;
+using SmallVec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 16, 1>;
+constexpr std::size_t kMaxUnitsNet = 16;
+
+Eigen::MatrixXd covariance(const EigenData& e) {
+  // Σ = Xᵀ C X / Σc, accumulated row by row from the CSR rows (lower triangle, then mirrored):
+  // nnz(row)² work per row, no sparse-matrix conversions.
+  const auto d = static_cast<Eigen::Index>(e.d);
+  Eigen::MatrixXd S = Eigen::MatrixXd::Zero(d, d);
+  const std::int64_t* outer = e.X.outerIndexPtr();
+  const std::int64_t* inner = e.X.innerIndexPtr();
+  const double* val = e.X.valuePtr();
+  for (Eigen::Index i = 0; i < static_cast<Eigen::Index>(e.m); ++i) {
+    const double ci = e.c[i];
+    for (std::int64_t p = outer[i]; p < outer[i + 1]; ++p) {
+      const double cv = ci * val[p];
+      double* col = S.col(static_cast<Eigen::Index>(inner[p])).data();
+      for (std::int64_t q = p; q < outer[i + 1]; ++q) col[inner[q]] += cv * val[q];
+    }
+  }
+  S.triangularView<Eigen::StrictlyUpper>() = S.transpose();
+  return S / e.total_weight;
+}
+
+struct Spectrum {
+  Eigen::VectorXd values;   // descending, clamped ≥ 0
+  Eigen::MatrixXd vectors;  // columns in the same order
+};
+
+Spectrum spectrum(const EigenData& e) {
+  if (e.d > 4096)
+    throw std::invalid_argument("net: dimension " + std::to_string(e.d) + " is too large for the d × d eigensolver");
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(covariance(e));
+  Spectrum s;
+  const auto d = static_cast<Eigen::Index>(e.d);
+  s.values.resize(d);
+  s.vectors.resize(d, d);
+  for (Eigen::Index t = 0; t < d; ++t) {
+    s.values[t] = std::max(es.eigenvalues()[d - 1 - t], 0.0);
+    s.vectors.col(t) = es.eigenvectors().col(d - 1 - t);
+    // Sign convention so the basis (and the output) does not depend on the solver's choice.
+    Eigen::Index big = 0;
+    s.vectors.col(t).cwiseAbs().maxCoeff(&big);
+    if (s.vectors(big, t) < 0) s.vectors.col(t) *= -1;
+  }
+  return s;
+}
+
+double lambda_at(const std::vector<double>& ev, std::size_t idx) { return idx < ev.size() ? ev[idx] : 0.0; }
+
+double grid_spacing(std::size_t r, double eta) { return r == 0 ? 1.0 : 2 * eta / std::sqrt(static_cast<double>(r)); }
+
+// Number of integer vectors v ∈ Z^r with ‖h v‖ ≤ rho (exact DP when cheap, else the volume).
+double count_points(std::size_t r, double h, double rho) {
+  if (r == 0) return 1;
+  const double q = rho / h;
+  const auto M = static_cast<std::int64_t>(std::floor(q));
+  const auto S = static_cast<std::int64_t>(std::floor(q * q + 1e-9));
+  if (static_cast<double>(r) * static_cast<double>(S + 1) * static_cast<double>(2 * M + 1) > 2e8) {
+    const double rr = static_cast<double>(r);
+    return std::exp(0.5 * rr * std::log(std::numbers::pi) - std::lgamma(0.5 * rr + 1) + rr * std::log(q));
+  }
+  std::vector<double> cnt(static_cast<std::size_t>(S + 1), 0.0), next;
+  cnt[0] = 1;
+  for (std::size_t dim = 0; dim < r; ++dim) {
+    next.assign(cnt.size(), 0.0);
+    for (std::int64_t s = 0; s <= S; ++s) {
+      if (cnt[static_cast<std::size_t>(s)] == 0) continue;
+      for (std::int64_t v = -M; v <= M; ++v) {
+        const std::int64_t t = s + v * v;
+        if (t <= S) next[static_cast<std::size_t>(t)] += cnt[static_cast<std::size_t>(s)];
+      }
+    }
+    cnt.swap(next);
+  }
+  double total = 0;
+  for (double c : cnt) total += c;
+  return total;
+}
+
+double multisets(double n, std::size_t k) {
+  // C(n + k − 1, k)
+  double v = 1;
+  for (std::size_t j = 0; j < k; ++j) v = v * (n + static_cast<double>(j)) / static_cast<double>(j + 1);
+  return v;
+}
+
+// Net points (rows, r columns, in the R-ball) in lexicographic order of integer coordinates.
+Eigen::MatrixXd net_points(std::size_t r, double eta, double R) {
+  if (r == 0) return Eigen::MatrixXd::Zero(1, 0);
+  const double h = grid_spacing(r, eta), rho = 1 + eta;
+  const auto M = static_cast<std::int64_t>(std::floor(rho / h));
+  std::vector<double> pts;
+  std::vector<std::int64_t> v(r, -M);
+  std::size_t count = 0;
+  // Odometer over [−M, M]^r with pruning on the partial norm.
+  std::function<void(std::size_t, double)> rec = [&](std::size_t t, double partial) {
+    if (t == r) {
+      const double n = std::sqrt(partial);
+      const double scale = n > 1 ? 1 / n : 1.0;  // project onto the unit ball
+      for (std::size_t u = 0; u < r; ++u) pts.push_back(R * scale * h * static_cast<double>(v[u]));
+      ++count;
+      return;
+    }
+    for (std::int64_t x = -M; x <= M; ++x) {
+      const double p = partial + h * h * static_cast<double>(x * x);
+      if (p > rho * rho * (1 + 1e-12)) continue;
+      v[t] = x;
+      rec(t + 1, p);
+    }
+  };
+  rec(0, 0.0);
+  Eigen::MatrixXd out(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(r));
+  for (std::size_t i = 0; i < count; ++i)
+    for (std::size_t u = 0; u < r; ++u)
+      out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(u)) = pts[i * r + u];
+  return out;
+}
+
+// Fills plan.eps_* from (r, eta).
+void guarantee(NetPlan& p) {
+  const double lr = lambda_at(p.eigenvalues, p.r), l1 = lambda_at(p.eigenvalues, 0);
+  const double delta2 = p.B * p.B * p.R * p.R * (lr + l1 * p.eta * p.eta);
+  p.eps_realizable = delta2;
+  p.eps_agnostic = 2 * std::sqrt(delta2) * (p.B * p.R * p.X + p.Y);
+}
+
+NetPlan make_plan(const EigenData& e, const Spectrum& sp, const TrainOptions& opts) {
+  NetPlan p;
+  p.R = opts.constraints.unit_norm.value_or(1.0);
+  p.B = opts.constraints.output_l1.value_or(opts.net.default_B);
+  p.eigenvalues.assign(sp.values.data(), sp.values.data() + sp.values.size());
+  for (Eigen::Index i = 0; i < e.X.outerSize(); ++i) {
+    double n2 = 0;
+    for (train_detail::SparseRM::InnerIterator it(e.X, i); it; ++it) n2 += it.value() * it.value();
+    p.X = std::max(p.X, std::sqrt(n2));
+    p.Y = std::max(p.Y, std::abs(e.y[i]));
+  }
+  const auto& np = opts.net;
+  if (np.r && np.eta) {
+    p.r = std::min(*np.r, e.d);
+    p.eta = *np.eta;
+    if (!(p.eta > 0)) throw std::invalid_argument("net: eta must be positive");
+  } else if (np.epsilon) {
+    const double eps = *np.epsilon;
+    if (!(eps > 0)) throw std::invalid_argument("net: epsilon must be positive");
+    // Target on δ² = B²R²(λ_{r+1} + λ_1 η²).
+    double target = eps;
+    if (np.agnostic) {
+      const double t = eps / (2 * (p.B * p.R * p.X + p.Y));
+      target = t * t;
+    }
+    const double s = p.B * p.B * p.R * p.R;
+    std::size_t r = 0;
+    while (r < e.d && s * lambda_at(p.eigenvalues, r) > target / 2) ++r;
+    p.r = r;
+    const double l1 = lambda_at(p.eigenvalues, 0);
+    const double rest = target - s * lambda_at(p.eigenvalues, r);
+    p.eta = l1 > 0 ? std::min(1.0, std::sqrt(rest / (s * l1))) : 1.0;
+  } else {
+    throw std::invalid_argument("net: give a budget (r and eta) or a target epsilon");
+  }
+  guarantee(p);
+  const double n = count_points(p.r, grid_spacing(p.r, p.eta), 1 + p.eta);
+  p.points = n > 1.8e19 ? std::numeric_limits<std::uint64_t>::max() : static_cast<std::uint64_t>(n);
+  p.candidates = multisets(n, opts.units);
+  return p;
+}
+
+void check_cap(const NetPlan& p, const TrainOptions& opts) {
+  const double cap = static_cast<double>(opts.net.max_candidates);
+  const bool over = p.candidates > cap;
+  const bool gram_too_big = opts.units >= 2 && static_cast<double>(p.points) > 16384;
+  if ((over && !opts.net.force) || gram_too_big || p.candidates > 1e15) {
+    std::ostringstream os;
+    os << "net: budget r = " << p.r << ", eta = " << p.eta << " gives " << static_cast<double>(p.points)
+       << " net points and " << p.candidates << " candidate " << opts.units << "-multisets";
+    if (gram_too_big || p.candidates > 1e15)
+      os << ", beyond what this implementation can hold (at most 16384 points for k >= 2, 1e15 candidates)";
+    else
+      os << ", above the cap of " << cap << " (use --force, a smaller r or a larger eta)";
+    throw std::invalid_argument(os.str());
+  }
+}
+
+// Output layer of one candidate: min aᵀGa − 2bᵀa over the ℓ1 ball (and signs). Returns q(a).
+double solve_output(const SmallMat& G, const SmallVec& b, const TrainConstraints& cons, double B, std::size_t iters,
+                    SmallVec& a, std::uint64_t& fista_iters) {
+  const auto k = G.rows();
+  auto q = [&](const SmallVec& v) { return v.dot(G * v) - 2 * b.dot(v); };
+  auto feasible = [&](const SmallVec& v) {
+    if (v.lpNorm<1>() > B * (1 + 1e-12)) return false;
+    if (!cons.output_signs.empty())
+      for (Eigen::Index j = 0; j < k; ++j)
+        if (v[j] * cons.output_signs[static_cast<std::size_t>(j)] < 0) return false;
+    return true;
+  };
+  TrainConstraints box = cons;
+  box.output_l1 = B;
+  if (k == 1) {
+    double v = G(0, 0) > 0 ? b[0] / G(0, 0) : 0.0;
+    v = std::clamp(v, -B, B);
+    if (!cons.output_signs.empty() && v * cons.output_signs[0] < 0) v = 0;
+    a.resize(1);
+    a[0] = v;
+    return q(a);
+  }
+  // Unconstrained optimum first (exact when feasible).
+  Eigen::LDLT<SmallMat> ldlt(G);
+  SmallVec a0 = ldlt.solve(b);
+  if (a0.allFinite() && feasible(a0)) {
+    const double qa = q(a0);
+    // Accept only if it is a minimiser (the gradient vanishes), which can fail for singular G.
+    if ((G * a0 - b).norm() <= 1e-9 * (b.norm() + 1e-300)) {
+      a = a0;
+      return qa;
+    }
+  }
+  // FISTA on the feasible set.
+  if (!a0.allFinite()) a0.setZero();
+  Eigen::VectorXd tmp = a0;
+  train_detail::project_output(tmp, box);
+  SmallVec x = tmp, xprev = x, yk = x;
+  const double L = 2 * std::max(G.trace(), 1e-300);
+  double best = q(x), tk = 1;
+  a = x;
+  for (std::size_t it = 0; it < iters; ++it) {
+    ++fista_iters;
+    SmallVec g = 2 * (G * yk - b);
+    tmp = yk - g / L;
+    train_detail::project_output(tmp, box);
+    xprev = x;
+    x = tmp;
+    const double qx = q(x);
+    if (qx < best) {
+      best = qx;
+      a = x;
+    }
+    const double tn = 0.5 * (1 + std::sqrt(1 + 4 * tk * tk));
+    yk = x + ((tk - 1) / tn) * (x - xprev);
+    tk = tn;
+    if ((x - xprev).norm() <= 1e-13 * (x.norm() + 1e-300)) break;
+  }
+  return best;
+}
+
+}  // namespace
+
+NetPlan plan_net(const TrainingSet& data, const TrainOptions& opts) {
+  train_detail::validate(data, opts);
+  EigenData e = train_detail::to_eigen(data, false);
+  NetPlan p = make_plan(e, spectrum(e), opts);
+  check_cap(p, opts);
+  return p;
+}
+
+TrainResult train_net(const TrainingSet& data, const TrainOptions& opts) {
+  train_detail::validate(data, opts);
+  if (opts.units > kMaxUnitsNet) throw std::invalid_argument("net supports at most 16 units");
+  Clock clock(opts.time_limit, opts.stop);
+  Progress progress(opts.progress, clock);
+  EigenData e = train_detail::to_eigen(data, false);
+  const Spectrum sp = spectrum(e);
+  const NetPlan plan = make_plan(e, sp, opts);
+  check_cap(plan, opts);
+  const std::size_t k = opts.units, r = plan.r;
+  const Eigen::MatrixXd V = sp.vectors.leftCols(static_cast<Eigen::Index>(r));  // d × r
+  const Eigen::MatrixXd pts = net_points(r, plan.eta, plan.R);                  // N × r
+  const auto N = pts.rows();
+  const auto m = static_cast<Eigen::Index>(e.m);
+  const Eigen::MatrixXd P = e.X * V;  // m × r: data in V-coordinates
+
+  // G = ΦᵀCΦ (N × N, or its diagonal for k = 1) and b = ΦᵀCy, in fixed column chunks
+  // (independent of the thread count) over fixed row blocks.
+  const Eigen::Index chunk = 256, rows = 4096;
+  const Eigen::Index nchunks = (N + chunk - 1) / chunk;
+  Eigen::MatrixXd G;
+  Eigen::VectorXd Gdiag = Eigen::VectorXd::Zero(N), b = Eigen::VectorXd::Zero(N);
+  if (k >= 2) G = Eigen::MatrixXd::Zero(N, N);
+  const Eigen::VectorXd sqc = e.c.cwiseSqrt();
+  if (k == 1 && train_detail::fused_relu_kernel_available(1)) {
+    // One fused pass over P per block of 16 points (relu_kernel.hpp); no m × N features.
+    const std::size_t nb =
+        (static_cast<std::size_t>(N) + train_detail::kMomentsBlock - 1) / train_detail::kMomentsBlock;
+    const std::size_t np = nb * train_detail::kMomentsBlock;
+    const train_detail::DenseRM Prm = P;
+    const Eigen::VectorXd cy = e.c.cwiseProduct(e.y);
+    train_detail::DenseRM ptsT =
+        train_detail::DenseRM::Zero(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(np));
+    ptsT.leftCols(N) = pts.transpose();
+    Eigen::VectorXd gd = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(np)), bp = gd;
+    train_detail::FeatureMomentsArgs fa;
+    fa.P = Prm.data();
+    fa.m = e.m;
+    fa.r = r;
+    fa.c = e.c.data();
+    fa.cy = cy.data();
+    fa.ptsT = ptsT.data();
+    fa.np = np;
+    fa.gdiag = gd.data();
+    fa.b = bp.data();
+    // Fixed slices of 64 blocks, so the sums do not depend on the thread count.
+    const std::size_t per = 64, slices = (nb + per - 1) / per;
+    train_detail::parallel_for_strided(slices, opts.threads, [&](std::size_t sl) {
+      train_detail::fused_feature_moments(fa, sl * per, std::min(nb, (sl + 1) * per));
+    });
+    Gdiag = gd.head(N);
+    b = bp.head(N);
+  } else {
+    train_detail::parallel_for_strided(static_cast<std::size_t>(nchunks), opts.threads, [&](std::size_t ci) {
+      const Eigen::Index c0 = static_cast<Eigen::Index>(ci) * chunk, cw = std::min(chunk, N - c0);
+      for (Eigen::Index r0 = 0; r0 < m; r0 += rows) {
+        const Eigen::Index rw = std::min(rows, m - r0);
+        // Weighted features √c ∘ ReLU(P Cᵀ) for this block.
+        Eigen::MatrixXd Phi_c = (P.middleRows(r0, rw) * pts.middleRows(c0, cw).transpose()).cwiseMax(0.0);
+        Phi_c = sqc.segment(r0, rw).asDiagonal() * Phi_c;
+        b.segment(c0, cw).noalias() += Phi_c.transpose() * sqc.segment(r0, rw).cwiseProduct(e.y.segment(r0, rw));
+        if (k == 1) {
+          Gdiag.segment(c0, cw) += Phi_c.colwise().squaredNorm().transpose();
+        } else {
+          // Columns c0.. of G against all points (each chunk owns its columns).
+          for (Eigen::Index o0 = 0; o0 < N; o0 += chunk) {
+            const Eigen::Index ow = std::min(chunk, N - o0);
+            Eigen::MatrixXd Phi_o = (P.middleRows(r0, rw) * pts.middleRows(o0, ow).transpose()).cwiseMax(0.0);
+            Phi_o = sqc.segment(r0, rw).asDiagonal() * Phi_o;
+            G.block(o0, c0, ow, cw).noalias() += Phi_o.transpose() * Phi_c;
+          }
+        }
+      }
+    });
+  }
+  if (k == 1) G = Gdiag;  // N × 1, read as the diagonal below
+  const double yCy = e.c.dot(e.y.cwiseAbs2());
+
+  // Enumerate k-multisets i_1 ≤ … ≤ i_k in lexicographic order; candidate number n goes to
+  // thread n mod T; the best is the smallest (loss, n).
+  const unsigned T = std::max(1u, opts.threads);
+  struct Best {
+    double q = std::numeric_limits<double>::infinity();
+    std::uint64_t index = 0;
+    std::vector<Eigen::Index> idx;
+    SmallVec a;
+    std::uint64_t evaluated = 0, fista = 0;
+    bool stopped = false;
+  };
+  std::vector<Best> best(T);
+  std::atomic<std::uint64_t> done{0};
+  const double total = plan.candidates;
+  train_detail::parallel_for_strided(T, T, [&](std::size_t t) {
+    Best& bt = best[t];
+    std::vector<Eigen::Index> idx(k, 0);
+    SmallMat Gs(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
+    SmallVec bs(static_cast<Eigen::Index>(k)), a;
+    std::uint64_t n = 0;
+    bool more = N > 0;
+    while (more) {
+      if (n % T == t) {
+        for (std::size_t u = 0; u < k; ++u) {
+          bs[static_cast<Eigen::Index>(u)] = b[idx[u]];
+          for (std::size_t v = 0; v < k; ++v)
+            Gs(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(v)) = k == 1 ? G(idx[u], 0) : G(idx[u], idx[v]);
+        }
+        const double qv = solve_output(Gs, bs, opts.constraints, plan.B, opts.net.output_iters, a, bt.fista);
+        if (qv < bt.q) {
+          bt.q = qv;
+          bt.index = n;
+          bt.idx = idx;
+          bt.a = a;
+        }
+        ++bt.evaluated;
+        if ((bt.evaluated & 1023) == 0) {
+          done.fetch_add(1024, std::memory_order_relaxed);
+          if (clock.should_stop()) {
+            bt.stopped = true;
+            return;
+          }
+          TrainProgress pr;
+          pr.phase = "net";
+          pr.fraction = static_cast<double>(done.load()) / total;
+          pr.best_loss = yCy + bt.q;
+          pr.iterations = done.load();
+          progress.report(pr);
+        }
+      }
+      ++n;
+      // Next multiset.
+      std::size_t u = k;
+      while (u > 0 && idx[u - 1] == N - 1) --u;
+      if (u == 0) {
+        more = false;
+      } else {
+        const Eigen::Index v = idx[u - 1] + 1;
+        for (std::size_t w = u - 1; w < k; ++w) idx[w] = v;
+      }
+    }
+  });
+  Best* winner = nullptr;
+  TrainResult res;
+  bool stopped = false;
+  for (auto& bt : best) {
+    res.stats.candidates += bt.evaluated;
+    res.stats.iterations += bt.fista;
+    stopped = stopped || bt.stopped;
+    if (bt.idx.empty()) continue;
+    if (winner == nullptr || bt.q < winner->q || (bt.q == winner->q && bt.index < winner->index)) winner = &bt;
+  }
+  Eigen::MatrixXd W = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(e.d));
+  Eigen::VectorXd a = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(k));
+  if (winner != nullptr) {
+    for (std::size_t u = 0; u < k; ++u) {
+      if (r > 0) W.row(static_cast<Eigen::Index>(u)) = (V * pts.row(winner->idx[u]).transpose()).transpose();
+      a[static_cast<Eigen::Index>(u)] = winner->a[static_cast<Eigen::Index>(u)];
+    }
+  }
+  res.net = train_detail::to_network(W, a);
+  train_detail::finish(data, opts, clock, res);
+  res.stats.net_r = r;
+  res.stats.net_eta = plan.eta;
+  res.stats.net_points = plan.points;
+  res.stats.epsilon_realizable = plan.eps_realizable;
+  res.stats.epsilon_agnostic = plan.eps_agnostic;
+  res.status = clock.interrupted() ? SolveStatus::kInterrupted : SolveStatus::kFeasible;
+  std::ostringstream msg;
+  msg << "r = " << r << ", eta = " << plan.eta << ", " << N << " net points, " << res.stats.candidates
+      << " candidates; guarantees mean loss <= " << plan.eps_realizable << " (realizable), <= OPT + "
+      << plan.eps_agnostic << " (agnostic)";
+  if (stopped) msg << " — stopped by the time limit: not all candidates evaluated, the guarantee does not hold";
+  res.message = msg.str();
+  TrainProgress pr;
+  pr.phase = "net";
+  pr.fraction = 1;
+  pr.best_loss = res.loss;
+  pr.iterations = res.stats.candidates;
+  progress.report(pr, true);
+  return res;
+}
+
+}  // namespace relugap

@@ -1,0 +1,301 @@
+#include "solvers/source/set_cover_exact.hpp"
+
+#include <CbcEventHandler.hpp>
+#include <CbcModel.hpp>
+#include <CbcSolver.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <CoinPackedVector.hpp>
+#include <OsiClpSolverInterface.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "instances/core/interrupt.hpp"
+
+namespace relugap {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+bool has_uncoverable_element(const SetCoverInstance& inst) {
+  std::vector<bool> cov(inst.num_elements, false);
+  for (const auto& s : inst.sets)
+    for (Element u : s)
+      if (u.idx() < cov.size()) cov[u.idx()] = true;
+  return std::find(cov.begin(), cov.end(), false) != cov.end();
+}
+
+/// Fills cover/cost/status after re-checking; a non-cover becomes kError.
+void finish(SetCoverSolution& sol, const SetCoverInstance& inst, std::vector<SetId> cover, SolveStatus status) {
+  std::sort(cover.begin(), cover.end());
+  cover.erase(std::unique(cover.begin(), cover.end()), cover.end());
+  if (!inst.is_cover(cover)) {
+    sol.status = SolveStatus::kError;
+    sol.message = sol.solver + " returned a selection that is not a cover";
+    sol.cover.clear();
+    sol.cost = 0;
+    return;
+  }
+  sol.cover = std::move(cover);
+  sol.cost = inst.cost(sol.cover);
+  sol.status = status;
+  sol.has_cover = true;
+}
+
+SetCoverSolution infeasible(const std::string& solver) {
+  SetCoverSolution sol;
+  sol.solver = solver;
+  sol.status = SolveStatus::kInfeasible;
+  sol.message = "some element is in no set";
+  return sol;
+}
+
+/// Stops CBC's search when SIGINT/SIGTERM arrived (instances/core/interrupt.hpp).
+class InterruptEvents : public CbcEventHandler {
+ public:
+  using CbcEventHandler::CbcEventHandler;
+  CbcAction event(CbcEvent) override { return interrupted() ? stop : noAction; }
+  CbcEventHandler* clone() const override { return new InterruptEvents(*this); }
+};
+
+int no_callback(CbcModel*, int) { return 0; }
+
+}  // namespace
+
+SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOptions& opt) {
+  const auto t0 = Clock::now();
+  if (has_uncoverable_element(inst)) {
+    auto sol = infeasible("cbc");
+    sol.seconds = since(t0);
+    return sol;
+  }
+  SetCoverSolution sol;
+  sol.solver = "cbc";
+  const int m = static_cast<int>(inst.num_sets());
+  const int n = static_cast<int>(inst.num_elements);
+
+  // Column-major matrix: column j has a 1 in every row u ∈ S_j.
+  CoinPackedMatrix matrix(true, 0, 0);
+  matrix.setDimensions(n, 0);
+  for (int j = 0; j < m; ++j) {
+    CoinPackedVector col;
+    for (Element u : inst.sets[static_cast<std::size_t>(j)]) col.insert(static_cast<int>(u.value()), 1.0);
+    matrix.appendCol(col);
+  }
+  std::vector<double> col_lb(static_cast<std::size_t>(m), 0.0), col_ub(static_cast<std::size_t>(m), 1.0);
+  std::vector<double> obj(static_cast<std::size_t>(m));
+  for (int j = 0; j < m; ++j)
+    obj[static_cast<std::size_t>(j)] = static_cast<double>(inst.costs[static_cast<std::size_t>(j)]);
+  std::vector<double> row_lb(static_cast<std::size_t>(n), 1.0), row_ub(static_cast<std::size_t>(n), COIN_DBL_MAX);
+
+  OsiClpSolverInterface lp;
+  lp.messageHandler()->setLogLevel(0);
+  lp.loadProblem(matrix, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
+  for (int j = 0; j < m; ++j) lp.setInteger(j);
+  lp.setObjSense(1.0);
+
+  CbcModel model(lp);
+  model.setLogLevel(opt.log_level);
+  model.messageHandler()->setLogLevel(opt.log_level);
+  InterruptEvents events;
+  model.passInEventHandler(&events);
+
+  CbcSolverUsefulData data;
+  data.noPrinting_ = opt.log_level == 0;
+  data.useSignalHandler_ = false;  // the project's own handlers stay in charge
+  CbcMain0(model, data);
+  model.setLogLevel(opt.log_level);
+  std::vector<std::string> args = {"relugap-cbc", "-log", std::to_string(opt.log_level)};
+  if (opt.time_limit > 0) {
+    std::ostringstream t;
+    t << opt.time_limit;
+    args.insert(args.end(), {"-sec", t.str()});
+  }
+  args.insert(args.end(), {"-solve", "-quit"});
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  int rc = 0;
+  try {
+    rc = CbcMain1(static_cast<int>(argv.size()), argv.data(), model, no_callback, data);
+  } catch (const std::exception& e) {
+    sol.status = SolveStatus::kError;
+    sol.message = std::string("cbc threw: ") + e.what();
+    sol.seconds = since(t0);
+    return sol;
+  } catch (...) {
+    sol.status = SolveStatus::kError;
+    sol.message = "cbc threw an exception";
+    sol.seconds = since(t0);
+    return sol;
+  }
+  sol.seconds = since(t0);
+  if (rc != 0) {
+    sol.status = SolveStatus::kError;
+    sol.message = "CbcMain1 returned " + std::to_string(rc);
+    return sol;
+  }
+
+  const double* x = model.bestSolution();
+  std::vector<SetId> cover;
+  if (x != nullptr)
+    for (int j = 0; j < m; ++j)
+      if (x[j] > 0.5) cover.emplace_back(static_cast<std::uint32_t>(j));
+
+  // Integer costs: the proved bound rounds up (with a tolerance for CBC's own).
+  auto proved_bound = [&]() -> std::optional<std::int64_t> {
+    const double lb = model.getBestPossibleObjValue();
+    if (!std::isfinite(lb) || lb > 1e18 || lb < -1e18) return std::nullopt;
+    return static_cast<std::int64_t>(std::ceil(lb - 1e-6));
+  };
+
+  // CBC reports "infeasible" when its time limit strikes during preprocessing,
+  // so only a run that was not stopped early can be trusted on that.
+  const bool stopped_early =
+      model.isSecondsLimitReached() || interrupted() || (opt.time_limit > 0 && sol.seconds >= opt.time_limit);
+  if (model.isProvenInfeasible() && !stopped_early) {
+    // Cannot happen for a coverable instance: report it as a solver error.
+    sol.status = SolveStatus::kError;
+    sol.message = "cbc reports infeasible for a coverable instance";
+    return sol;
+  }
+  if (model.isProvenOptimal() && x != nullptr) {
+    finish(sol, inst, std::move(cover), SolveStatus::kOptimal);
+    if (sol.status == SolveStatus::kOptimal) {
+      sol.lower_bound = sol.cost;
+      // CBC's objective must agree with the recomputed cost.
+      if (std::fabs(model.getObjValue() - static_cast<double>(sol.cost)) > 1e-6) {
+        sol.status = SolveStatus::kError;
+        sol.message = "cbc objective " + std::to_string(model.getObjValue()) + " differs from the cover's cost " +
+                      std::to_string(sol.cost);
+      }
+    }
+    return sol;
+  }
+  // Stopped early (time limit, signal, or another limit).
+  const bool by_signal = interrupted();
+  sol.lower_bound = proved_bound();
+  if (x != nullptr) {
+    finish(sol, inst, std::move(cover), by_signal ? SolveStatus::kInterrupted : SolveStatus::kFeasible);
+    if (sol.lower_bound && sol.has_cover && *sol.lower_bound > sol.cost) sol.lower_bound = sol.cost;
+  } else {
+    sol.status = by_signal ? SolveStatus::kInterrupted : SolveStatus::kTimeLimit;
+  }
+  if (sol.message.empty())
+    sol.message = by_signal ? "interrupted" : (model.isSecondsLimitReached() ? "time limit" : "stopped early");
+  return sol;
+}
+
+SetCoverSolution solve_set_cover_greedy(const SetCoverInstance& inst) {
+  const auto t0 = Clock::now();
+  if (has_uncoverable_element(inst)) {
+    auto sol = infeasible("greedy");
+    sol.seconds = since(t0);
+    return sol;
+  }
+  SetCoverSolution sol;
+  sol.solver = "greedy";
+  const std::size_t m = inst.num_sets();
+  std::vector<bool> covered(inst.num_elements, false), chosen(m, false);
+  std::size_t left = inst.num_elements;
+  std::vector<std::int64_t> gain(m);
+  for (std::size_t j = 0; j < m; ++j) gain[j] = static_cast<std::int64_t>(inst.sets[j].size());
+  const auto sets_of = inst.sets_of_elements();
+  while (left > 0) {
+    // Best set: least cost/gain, compared exactly as c_a·g_b < c_b·g_a.
+    std::size_t best = m;
+    for (std::size_t j = 0; j < m; ++j) {
+      if (chosen[j] || gain[j] == 0) continue;
+      if (best == m) {
+        best = j;
+        continue;
+      }
+      __extension__ using i128 = __int128;
+      if (static_cast<i128>(inst.costs[j]) * gain[best] < static_cast<i128>(inst.costs[best]) * gain[j]) best = j;
+    }
+    if (best == m) break;  // unreachable: every element is in some set
+    chosen[best] = true;
+    for (Element u : inst.sets[best]) {
+      if (covered[u.idx()]) continue;
+      covered[u.idx()] = true;
+      --left;
+      for (SetId k : sets_of[u.idx()]) --gain[k.idx()];
+    }
+  }
+  // Redundancy elimination: drop a chosen set whose elements are all covered
+  // at least twice, most expensive first.
+  std::vector<int> times(inst.num_elements, 0);
+  std::vector<std::size_t> order;
+  for (std::size_t j = 0; j < m; ++j)
+    if (chosen[j]) {
+      order.push_back(j);
+      for (Element u : inst.sets[j]) ++times[u.idx()];
+    }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return inst.costs[a] > inst.costs[b]; });
+  for (std::size_t j : order) {
+    bool redundant = true;
+    for (Element u : inst.sets[j]) redundant = redundant && times[u.idx()] >= 2;
+    if (!redundant) continue;
+    chosen[j] = false;
+    for (Element u : inst.sets[j]) --times[u.idx()];
+  }
+  std::vector<SetId> cover;
+  for (std::size_t j = 0; j < m; ++j)
+    if (chosen[j]) cover.emplace_back(static_cast<std::uint32_t>(j));
+  finish(sol, inst, std::move(cover), SolveStatus::kFeasible);
+  sol.seconds = since(t0);
+  return sol;
+}
+
+SetCoverSolution solve_set_cover_brute_force(const SetCoverInstance& inst) {
+  const auto t0 = Clock::now();
+  const std::size_t m = inst.num_sets();
+  if (m > 26) throw std::invalid_argument("solve_set_cover_brute_force: " + std::to_string(m) + " sets (at most 26)");
+  if (has_uncoverable_element(inst)) {
+    auto sol = infeasible("brute-force");
+    sol.seconds = since(t0);
+    return sol;
+  }
+  SetCoverSolution sol;
+  sol.solver = "brute-force";
+  // Elements as bit words.
+  const std::size_t words = (inst.num_elements + 63) / 64;
+  std::vector<std::vector<std::uint64_t>> bits(m, std::vector<std::uint64_t>(words, 0));
+  for (std::size_t j = 0; j < m; ++j)
+    for (Element u : inst.sets[j]) bits[j][u.idx() / 64] |= std::uint64_t{1} << (u.idx() % 64);
+  std::vector<std::uint64_t> full(words, ~std::uint64_t{0});
+  if (inst.num_elements % 64 != 0) full.back() = (std::uint64_t{1} << (inst.num_elements % 64)) - 1;
+  if (words == 0) full.clear();
+
+  std::int64_t best_cost = -1;
+  std::uint64_t best_mask = 0;
+  std::vector<std::uint64_t> acc(words);
+  for (std::uint64_t mask = 0; mask < (std::uint64_t{1} << m); ++mask) {
+    std::int64_t c = 0;
+    std::fill(acc.begin(), acc.end(), 0);
+    for (std::size_t j = 0; j < m; ++j)
+      if (mask >> j & 1) {
+        c += inst.costs[j];
+        for (std::size_t w = 0; w < words; ++w) acc[w] |= bits[j][w];
+      }
+    if (best_cost >= 0 && c >= best_cost) continue;
+    if (acc == full) {
+      best_cost = c;
+      best_mask = mask;
+    }
+  }
+  std::vector<SetId> cover;
+  for (std::size_t j = 0; j < m; ++j)
+    if (best_mask >> j & 1) cover.emplace_back(static_cast<std::uint32_t>(j));
+  finish(sol, inst, std::move(cover), SolveStatus::kOptimal);
+  if (sol.status == SolveStatus::kOptimal) sol.lower_bound = sol.cost;
+  sol.seconds = since(t0);
+  return sol;
+}
+
+}  // namespace relugap
