@@ -21,6 +21,7 @@
 #include "instances/io/io.hpp"
 #include "instances/problems/loss.hpp"
 #include "relugap_version.hpp"
+#include "verifier/adversarial.hpp"
 #include "verifier/family.hpp"
 
 namespace relugap {
@@ -295,6 +296,31 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                          (b.loss_upper ? to_string(*b.loss_upper) : std::string("(none)")));
       }
 
+      // The adversarial search's closest approach to the stated lower bound and
+      // to the decoding lemma (run on the construction; margins times beta^2:
+      // for the set as written).
+      json closest = nullptr;
+      if (opt.adversarial) {
+        AdversarialOptions ao;
+        ao.seed = s.seed;
+        ao.keep = 0;
+        SourceProblem sp;
+        sp.instance = &s.src.source;
+        sp.kappa = s.src.params.kappa;
+        const FamilyParams& fp = s.src.params;
+        const SourceInstance& si = s.src.source;
+        sp.checker = [&fam, &si, &fp](const DecodedSolution& d) { return fam.recheck(si, fp, d); };
+        const AdversarialResult adv =
+            adversarial_search(*red, sp, fam.bounds(*red, s.sol).loss_lower, fam.adversarial(*red), ao);
+        closest = {{"lower_margin", rat(times(adv.lower_margin, loss_factor))},
+                   {"lower_closest", adv.lower_closest},
+                   {"lemma_margin", rat(times(adv.lemma_margin, loss_factor))},
+                   {"lemma_closest", adv.lemma_closest},
+                   {"lifted", adv.lifted},
+                   {"exhaustive", adv.exhaustive}};
+        check_interrupt(key);
+      }
+
       // Source file.
       const std::string prov = provenance_text(s.src, key, opt.seed, s.attempt);
       const std::string source_file = name + fam.write_source((staging / name).string(), s.src.source, prov);
@@ -366,6 +392,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
            {"opt_lower_note", opt_lower_note(fam, s, b)},
            {"opt_upper", rat(b.loss_upper)},
            {"certificate_loss", rat(cert_loss)},
+           {"closest_approach", closest},
            {"decision", decision},
            {"effective_seed", s.seed},
            {"attempt", s.attempt}});

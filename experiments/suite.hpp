@@ -48,6 +48,9 @@ struct SuiteOptions {
   double source_time_limit = std::numeric_limits<double>::infinity();
   bool sparse_npz = false;   ///< items whose X is under 10% nonzero as CSR .npz (else every item .npy)
   bool status_file = false;  ///< also write DIR/status.solu (write_suite_status)
+  /// Run the adversarial search (verifier/adversarial.hpp) on every item; the
+  /// manifest's closest_approach records its margins (null when off).
+  bool adversarial = true;
 };
 
 /// Builds the suite of `plan` into opt.out_dir (see above) and returns the

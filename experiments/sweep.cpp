@@ -287,6 +287,7 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
   po.seed = eff;
   po.gd_starts = opt.gd_starts;
   po.exact_max_samples = opt.exact_max_samples;
+  po.adversarial = opt.adversarial;
   const std::string witness_dir = (std::filesystem::path(opt.out_dir) / "witnesses" / safe_name(cell.key)).string();
   po.witness_dir = witness_dir;
   PipelineResult r;
@@ -661,6 +662,7 @@ json sweep_meta(const SweepOptions& opt, std::size_t cells) {
           {"units", opt.units},
           {"gd_starts", opt.gd_starts},
           {"exact_max_samples", opt.exact_max_samples},
+          {"adversarial", opt.adversarial},
           {"csv_timing", opt.csv_timing},
           {"shard", opt.shard ? json{opt.shard->first, opt.shard->second} : json(nullptr)},
           {"cells", cells},

@@ -95,6 +95,9 @@ struct SweepOptions {
   /// The exact trainer (branch and bound) runs on one-unit sets up to this many
   /// samples; above ~25 it rarely finishes in 10 s (then its row depends on timing).
   std::size_t exact_max_samples = 24;
+  /// The verifier's adversarial search (verifier/adversarial.hpp) in every
+  /// cell; its closest approach fills the closest_* columns (null when off).
+  bool adversarial = true;
   std::string out_dir;
   std::optional<std::pair<std::size_t, std::size_t>> shard;  ///< {I, N}: cells with index % N == I
   bool plots = true;

@@ -137,7 +137,9 @@ TEST_CASE("every set reads back; the certificate's exact loss equals the stated 
         std::map<std::string, int>{{"dks", 4}, {"sat1", 4}, {"sat2", 4}, {"satk", 4}, {"setcover", 4}});
 }
 
-TEST_CASE("the NO items of the SAT families carry proved intervals; the manifest says how each was proved") {
+TEST_CASE(
+    "the NO items of the SAT families carry proved intervals; the manifest says how each was proved and the closest "
+    "approach") {
   const std::string dir = small_suite();
   const json m = json::parse(slurp(dir + "/manifest.json"));
   std::size_t sat_no = 0;
@@ -146,6 +148,15 @@ TEST_CASE("the NO items of the SAT families carry proved intervals; the manifest
     CAPTURE(name);
     CHECK(it["source_proved"] == true);  // every item's source answer is proved in the small suite
     CHECK(it["source_proof"].is_string());
+    // The adversarial search ran on every item and found nothing below a stated bound.
+    const json& ca = it["closest_approach"];
+    REQUIRE(ca.is_object());
+    CHECK(ca["lifted"].get<std::uint64_t>() > 0);
+    if (!it["opt_lower"].is_null()) {
+      REQUIRE(ca["lower_margin"].is_object());
+      CHECK(exact_of(ca["lower_margin"]) >= 0);
+    }
+    if (ca["lemma_margin"].is_object()) CHECK(exact_of(ca["lemma_margin"]) >= 0);
     if (!red.starts_with("sat") || kind != "no") continue;
     ++sat_no;
     CHECK(it["decision"]["answer_proved"] == true);

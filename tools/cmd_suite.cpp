@@ -79,6 +79,8 @@ const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
                 "write every item as a dense .npy (by default items whose X is under 10% nonzero are CSR .npz, "
                 "which scipy.sparse.load_npz reads)");
   app->add_flag("--no-status{false}", a->opt.status_file, "do not write status.solu (one MIPLIB-style line per item)");
+  app->add_flag("--no-adversarial{false}", a->opt.adversarial,
+                "skip the adversarial search (the manifest's closest_approach is then null)");
   app->callback([a] { guarded([&] { run(*a); }); });
 });
 

@@ -230,6 +230,8 @@ const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
   app->add_option("-o,--output", a->opt.out_dir, "output directory (results, plots; rerun to resume); required");
   app->add_option("--shard", a->shard,
                   "I/N: run only the cells with grid index % N == I; writes results.shard-I-of-N.{jsonl,csv}");
+  app->add_flag("--no-adversarial{false}", a->opt.adversarial,
+                "skip the adversarial search in every cell (its closest_* columns are then empty)");
   app->add_flag("--no-plots", a->no_plots, "write the gnuplot scripts and data but do not run gnuplot");
   app->add_flag("--progress", a->progress, "progress line on stderr even when it is not a terminal");
   app->add_flag("--no-timing", a->no_timing,

@@ -9,10 +9,15 @@
 // lemma, and a few networks to hand to verify() (FoundNetwork "adv1", "adv2", …),
 // whose checks then decide whether anything is violated.
 //
-// Generic: a family supplies only how many candidates it has and how to lift
-// the i-th (AdversarialFamily); adversarial_family() gives the setcover, dks
-// and sat* families (bitmask candidates: subsets of the sets, subsets of the
-// vertices of any size, assignments of the source variables).
+// Generic: a family supplies only its candidates as bit vectors and how to
+// lift one (AdversarialFamily, from ReductionFamily::adversarial): subsets of
+// the sets, subsets of the vertices of any size, assignments of the target
+// 1-in-3 formula (seeded with the lifts of the source assignments). Each lift
+// is tried with its negation (w -> -w, a near-solution on the mirrored side).
+// Candidates are ranked by their margin (loss minus the stated lower bound,
+// loss minus the lemma floor at the value of the solution they stand for);
+// beyond the cap, tabu walks of single bit flips from the closest ones look
+// for a negative margin.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -27,22 +32,32 @@
 
 namespace relugap {
 
-/// What a reduction family supplies to the search.
+/// What a reduction family supplies to the search (ReductionFamily::adversarial):
+/// its candidates are the bit vectors of length `bits` (chosen sets, chosen
+/// vertices, a target assignment, ...), each lifted to a network.
 struct AdversarialFamily {
-  std::uint64_t candidates = 0;  ///< source solutions and near-solutions, indexed 0..candidates-1 (0: none)
-  std::string what;              ///< e.g. "2^6 subsets of the sets (covers and non-covers)"
-  /// The lifted network of candidate i (i < candidates).
-  std::function<ExactNetwork(std::uint64_t)> lift;
+  std::uint32_t bits = 0;  ///< candidate = a bit vector of this length (0: no candidates)
+  std::string what;        ///< e.g. "2^6 subsets of the sets (covers and non-covers)"
+  /// The lifted network of a candidate (bits.size() == bits).
+  std::function<ExactNetwork(const std::vector<bool>&)> lift;
+  /// The reduction's decoding of a network, without the exact loss that
+  /// decode_check computes; only used to rank networks by their lemma margin
+  /// (verify() decodes the networks it is given on its own). Optional.
+  std::function<DecodedSolution(const Network&)> decode;
+  /// Optional starting candidates (e.g. the lifts of every source assignment
+  /// through a chain): seed(i) for i < seeds; enumerated or sampled like the candidates.
+  std::uint64_t seeds = 0;
+  std::function<std::vector<bool>(std::uint64_t)> seed;
+  /// 2^bits (saturating at 2^62).
+  [[nodiscard]] std::uint64_t candidates() const;
 };
-
-/// The family of `typed` (a SetCoverReduction, DksReduction or SatReduction;
-/// candidates = 0 for any other reduction): bitmask candidates, at most 2^62.
-AdversarialFamily adversarial_family(const Reduction& typed);
 
 struct AdversarialOptions {
   std::uint64_t max_enumerated = std::uint64_t{1} << 16;  ///< enumerate every candidate up to this many
   std::size_t samples = 4096;                             ///< above it: this many seeded random candidates
-  std::size_t descents = 24;                              ///< local descents, from the closest candidates
+  std::size_t local_starts = 8;    ///< above it: bit-flip local searches (tabu walks), from the closest candidates
+  std::size_t local_steps = 0;     ///< moves per walk (0: 3 * bits, at most 96)
+  std::size_t descents = 24;       ///< local descents, from the closest candidates
   std::size_t perturbations = 2;   ///< extra descents per start, from Gaussian perturbations of it
   double perturbation = 0.1;       ///< perturbation scale, relative to the start's largest |weight|
   std::size_t descent_steps = 60;  ///< gradient steps per descent
@@ -53,7 +68,8 @@ struct AdversarialOptions {
 
 struct AdversarialResult {
   bool exhaustive = false;   ///< every candidate was lifted
-  std::uint64_t lifted = 0;  ///< candidates lifted
+  std::uint64_t lifted = 0;  ///< candidates lifted (each with its negation)
+  std::size_t walks = 0;     ///< local-search walks run (0 when exhaustive)
   std::size_t descents = 0;  ///< local descents run
   std::size_t decoded = 0;   ///< networks decoded for the lemma margin
   /// min over every network tried of (exact loss − stated lower bound); null without a lower bound.

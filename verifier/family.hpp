@@ -27,6 +27,7 @@
 #include "reductions/common/reduction.hpp"
 #include "solvers/common/solve_status.hpp"
 #include "solvers/relu/trainer.hpp"
+#include "verifier/adversarial.hpp"
 #include "verifier/source_check.hpp"
 
 namespace relugap {
@@ -166,6 +167,12 @@ class ReductionFamily {
   [[nodiscard]] virtual TrainConstraints constraints(const Reduction& red) const;
   /// Rescaling that makes every value of the set a double (suite files).
   [[nodiscard]] virtual ExactScale exact_scale(const Reduction& red) const;
+  /// The adversarial search's candidates (verifier/adversarial.hpp): bit
+  /// vectors lifted to networks of `red` (built by this family). Default: none.
+  [[nodiscard]] virtual AdversarialFamily adversarial(const Reduction& red) const {
+    (void)red;
+    return {};
+  }
   /// Extra sidecar blocks (unit-ball figures, robust bound, ...); null when none.
   [[nodiscard]] virtual nlohmann::json extra(const Reduction& red, const SourceSolution& sol,
                                              const FamilyParams& p) const;

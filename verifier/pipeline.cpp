@@ -128,7 +128,7 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     ao.max_enumerated = o.adversarial_max_candidates;
     ao.seed = o.seed;
     ao.keep = 2;  // the network closest to the lower bound and the one closest to the lemma
-    const AdversarialFamily afam = adversarial_family(red);
+    const AdversarialFamily afam = fam.adversarial(red);
     const AdversarialResult adv = adversarial_search(red, in.source, bounds.loss_lower, afam, ao);
     auto margin = [](const std::optional<Rational>& m) -> nlohmann::json {
       if (!m) return nullptr;

@@ -65,6 +65,24 @@ class DksFamily final : public ReductionFamily {
     return static_cast<const DksReduction&>(r).lift(*set);
   }
 
+  AdversarialFamily adversarial(const Reduction& r) const override {
+    const auto* red = dynamic_cast<const DksReduction*>(&r);
+    if (red == nullptr) return {};
+    const std::uint32_t n = red->graph().num_vertices();
+    AdversarialFamily f;
+    f.bits = n;
+    f.what = "2^" + std::to_string(n) + " vertex subsets of every size (kappa-sets and near-solutions)";
+    auto set = [n](const std::vector<bool>& b) {
+      std::vector<Vertex> s;
+      for (std::uint32_t v = 0; v < n; ++v)
+        if (b[v]) s.emplace_back(v);
+      return s;
+    };
+    f.lift = [red, set](const std::vector<bool>& b) { return red->lift(set(b)); };
+    f.decode = [red](const Network& net) { return DecodedSolution(red->decode(net)); };
+    return f;
+  }
+
   SourceSolution solve(const SourceInstance& src, const FamilyParams& p, const SolveLimits& lim) const override {
     check(src, p);
     const Graph& g = std::get<Graph>(src);

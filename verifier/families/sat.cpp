@@ -41,6 +41,29 @@ class SatFamilyBase : public ReductionFamily {
     return static_cast<const SatReduction&>(r).lift(*a);
   }
 
+  AdversarialFamily adversarial(const Reduction& r) const override {
+    // Assignments of the target 1-in-3 formula (near-solutions the chain's
+    // lift never produces), seeded with the lifts of every source assignment.
+    const auto* red = dynamic_cast<const SatReduction*>(&r);
+    if (red == nullptr) return {};
+    const std::uint32_t N = red->N(), n = red->chain().source_vars();
+    AdversarialFamily f;
+    f.bits = N;
+    f.what = "2^" + std::to_string(N) + " assignments of the target 1-in-3 formula, seeded with the lifts of the 2^" +
+             std::to_string(n) + " source assignments";
+    f.lift = [red](const std::vector<bool>& b) { return red->lift_target(b); };
+    f.decode = [red](const Network& net) { return DecodedSolution(red->decode(net)); };
+    f.seeds = n >= 62 ? (std::uint64_t{1} << 62) : (std::uint64_t{1} << n);
+    f.seed = [red, n, N](std::uint64_t i) {
+      std::vector<bool> a(n, false);
+      for (std::uint32_t v = 0; v < n && v < 64; ++v) a[v] = ((i >> v) & 1U) != 0;
+      std::vector<bool> b = red->chain().lift(a);
+      b.resize(N);
+      return b;
+    };
+    return f;
+  }
+
   SourceSolution solve(const SourceInstance& src, const FamilyParams& p, const SolveLimits& lim) const override {
     const Cnf& f = source_as<Cnf>(src, "CNF formula", name());
     SatSolveOptions so;

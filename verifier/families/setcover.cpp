@@ -59,6 +59,24 @@ class SetCoverFamily final : public ReductionFamily {
     return static_cast<const SetCoverReduction&>(r).lift(*cover);
   }
 
+  AdversarialFamily adversarial(const Reduction& r) const override {
+    const auto* red = dynamic_cast<const SetCoverReduction*>(&r);
+    if (red == nullptr) return {};
+    const auto m = static_cast<std::uint32_t>(red->instance().num_sets());
+    AdversarialFamily f;
+    f.bits = m;
+    f.what = "2^" + std::to_string(m) + " subsets of the sets (covers and non-covers)";
+    auto chosen = [m](const std::vector<bool>& b) {
+      std::vector<SetId> c;
+      for (std::uint32_t j = 0; j < m; ++j)
+        if (b[j]) c.emplace_back(j);
+      return c;
+    };
+    f.lift = [red, chosen](const std::vector<bool>& b) { return red->lift(chosen(b)); };
+    f.decode = [red](const Network& net) { return DecodedSolution(red->decode(net)); };
+    return f;
+  }
+
   SourceSolution solve(const SourceInstance& src, const FamilyParams&, const SolveLimits& lim) const override {
     const auto& inst = source_as<SetCoverInstance>(src, "set cover instance", name());
     CbcOptions co;
