@@ -28,17 +28,6 @@ namespace {
 
 constexpr std::uint32_t kGenDegree = 16;  ///< D-regular cells: D = 16 = 4², so every entry ±1/4 is a double
 
-Rational floor_rat(const Rational& q) {
-  mpz_class f;
-  mpz_fdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
-  return Rational(f);
-}
-Rational ceil_rat(const Rational& q) {
-  mpz_class f;
-  mpz_cdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
-  return Rational(f);
-}
-
 /// The promise of a generated cell: SAT* >= c·M (YES), SAT* <= s·M (NO).
 const Rational& default_c() {
   static const Rational c(1);
@@ -256,8 +245,8 @@ class MaxCutFamily final : public ReductionFamily {
     if (!c.params.c) c.params.c = default_c();
     if (!c.params.s) c.params.s = default_s();
     const Rational M = to_rational(g.value().inst.cons.size());
-    c.threshold = static_cast<std::int64_t>(ceil_rat(*c.params.c * M).get_d());
-    const std::int64_t t_no = static_cast<std::int64_t>(floor_rat(*c.params.s * M).get_d());
+    c.threshold = static_cast<std::int64_t>(ceil_rational(*c.params.c * M).get_d());
+    const std::int64_t t_no = static_cast<std::int64_t>(floor_rational(*c.params.s * M).get_d());
     c.source = g.value().inst;
     c.generator = g.value().record;
     c.question = "SAT* >= " + std::to_string(c.threshold) + " (yes) or SAT* <= " + std::to_string(t_no) +
@@ -273,8 +262,8 @@ class MaxCutFamily final : public ReductionFamily {
     const Rational M = to_rational(red.M());
     const Rational c = cell.params.c ? *cell.params.c : default_c();
     const Rational s = cell.params.s ? *cell.params.s : default_s();
-    d.yes = red.total_upper(ceil_rat(c * M));
-    d.no = red.total_lower(floor_rat(s * M));
+    d.yes = red.total_upper(ceil_rational(c * M));
+    d.no = red.total_lower(floor_rational(s * M));
     return d;
   }
   DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const override {
@@ -282,7 +271,7 @@ class MaxCutFamily final : public ReductionFamily {
     const Rational M = inst ? to_rational(inst->cons.size()) : Rational(0);
     const Rational s = cell.params.s ? *cell.params.s : default_s();
     if (sol.lower && *sol.lower >= to_rational(cell.threshold)) return {"yes", true};  // a found σ
-    if (inst && sol.proved && sol.upper && *sol.upper <= floor_rat(s * M)) return {"no", true};
+    if (inst && sol.proved && sol.upper && *sol.upper <= floor_rational(s * M)) return {"no", true};
     return {};
   }
 };
