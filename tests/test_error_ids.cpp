@@ -103,7 +103,7 @@ std::set<std::string> ids_in_table() {
   std::smatch m;
   while (std::getline(in, line))
     if (std::regex_search(line, m, row)) {
-      CHECK_MESSAGE(ids.insert(m[1].str()).second, "listed twice in docs/dev/errors.md: " + m[1].str());
+      CHECK_MESSAGE(ids.insert(m[1].str()).second, ("listed twice in docs/dev/errors.md: " + m[1].str()));
     }
   return ids;
 }
@@ -115,8 +115,8 @@ TEST_CASE("docs/dev/errors.md lists exactly the error ids the sources use") {
   const auto listed = ids_in_table();
   REQUIRE(used.size() > 100);  // the scan found the code (the sources use ~150 ids)
   for (const auto& kv : used)
-    CHECK_MESSAGE(listed.count(kv.first) == 1, kv.first + " (used in " + kv.second + ") has no row");
-  for (const auto& id : listed) CHECK_MESSAGE(used.count(id) == 1, id + " is listed but no source uses it");
+    CHECK_MESSAGE(listed.count(kv.first) == 1, (kv.first + " (used in " + kv.second + ") has no row"));
+  for (const auto& id : listed) CHECK_MESSAGE(used.count(id) == 1, (id + " is listed but no source uses it"));
   // Ids the tests and the code rely on by name.
   for (const char* id : {"cnf.header", "io.open", "internal.contract", "suite.interrupted", "train.size"})
     CHECK(used.count(id) == 1);
