@@ -11,6 +11,7 @@
 #include <string>
 
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/gen/gen_maxcut.hpp"
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
@@ -21,7 +22,7 @@
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_reduce_maxcut {
 
 namespace {
 
@@ -51,14 +52,7 @@ bool power_of_two(std::uint32_t k) { return k != 0 && (k & (k - 1)) == 0; }
 
 void run(const MaxCutCliOptions& o) {
   const std::string where = "reduce maxcut";
-  DataFormat format = DataFormat::kNpy;
-  if (!o.format.empty()) {
-    auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
-    format = *f;
-  } else if (auto f = format_from_path(o.out)) {
-    format = *f;
-  }
+  const DataFormat format = output_format(o.format, o.out, where);
   const auto c = fraction(o.c_text, "--c");
   const auto s = fraction(o.s_text, "--s");
 
@@ -137,8 +131,8 @@ void run(const MaxCutCliOptions& o) {
     std::string status = sol.status_text;
     // A planted assignment in the file (a "c planted sigma" comment) that beats the
     // solver's is a better lower bound and certificate.
-    if (planted && (!sol.lower || rational_from_uint(*sat_lo) > *sol.lower)) {
-      sol.lower = sol.certificate_value = rational_from_uint(*sat_lo);
+    if (planted && (!sol.lower || to_rational(*sat_lo) > *sol.lower)) {
+      sol.lower = sol.certificate_value = to_rational(*sat_lo);
       sol.certificate = *planted;
       status = "bounds: lower from the planted assignment, upper from " + sol.solver;
     }
@@ -159,8 +153,8 @@ void run(const MaxCutCliOptions& o) {
   } else if (planted) {
     sc.bounds.source_status = "lower bound (planted assignment)";
     status_line = "planted assignment satisfies " + std::to_string(*sat_lo) + " of " + std::to_string(inst.cons.size());
-    b = red.bounds_between(rational_from_uint(*sat_lo), std::nullopt);
-    b.source_optimum = rational_from_uint(*sat_lo);
+    b = red.bounds_between(to_rational(*sat_lo), std::nullopt);
+    b.source_optimum = to_rational(*sat_lo);
   }
 
   if (best_sigma) {
@@ -172,7 +166,7 @@ void run(const MaxCutCliOptions& o) {
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) + " exceeds the stated upper bound");
     const DecodeCheck dc = red.decode_check(cert);
-    if (!dc.lemma_holds || dc.source_value < rational_from_uint(*sat_lo))
+    if (!dc.lemma_holds || dc.source_value < to_rational(*sat_lo))
       fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its assignment");
     sc.certificate_exact = cert;
     sc.certificate = to_double(cert);
@@ -213,10 +207,7 @@ const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
                   "graph (DIMACS / edge list: Max-Cut), 'p lin2' file (Max-2Lin(2)), or DIMACS CNF (3SAT chain: "
                   "GJS gadget, reference vertex, hypercube degree reduction)")
       ->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
-      ->required();
-  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
-  add_max_dense_option(app, o->max_dense_bytes);
+  add_output_options(app, o->out, o->format, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "compute SAT*: exactly by Gray-code enumeration for n <= --exact-max-n, else a local-search lower "
                 "bound and a certified eigenvalue upper bound; records loss bounds and the certificate");
@@ -234,4 +225,4 @@ const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_reduce_maxcut
