@@ -63,7 +63,8 @@ void run(const SatOptions& o) {
   const SourceInstance source(cnf);
   const std::unique_ptr<Reduction> built = fam.build(source, fp);
   const auto* red = dynamic_cast<const SatReduction*>(built.get());
-  if (red == nullptr) fail("reduce.internal", where, 0, "internal error: family '" + o.kind + "' is not a 3SAT family");
+  if (red == nullptr)
+    fail("internal.contract", where, 0, "internal error: family '" + o.kind + "' is not a 3SAT family");
 
   Sidecar sc = make_sidecar();
   sc.source = Sidecar::Source{o.input, sha256_file(o.input), std::string("3sat")};
