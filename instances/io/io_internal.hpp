@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "instances/io/atomic_write.hpp"
 #include "instances/problems/training_set.hpp"
 
 namespace relugap::io_detail {
@@ -59,8 +60,12 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
 Weights parse_weights(std::string_view text, const std::string& file);
 void write_libsvm(std::ostream& os, const TrainingSet& data);
 void write_weights(std::ostream& os, const TrainingSet& data);
+/// The same, streamed (write_text_atomic).
+void write_libsvm(TextSink& os, const TrainingSet& data);
+void write_weights(TextSink& os, const TrainingSet& data);
 
 TrainingSet parse_csv(std::string_view text, const std::string& file);
 void write_csv(std::ostream& os, const TrainingSet& data);
+void write_csv(TextSink& os, const TrainingSet& data);
 
 }  // namespace relugap::io_detail

@@ -53,6 +53,26 @@ class TokenReader {
   std::uint64_t line_ = 1;
 };
 
+/// The whitespace-separated tokens of one line, one at a time, without a vector
+/// (the readers' hot loops: no allocation per token).
+class LineTokens {
+ public:
+  explicit LineTokens(std::string_view line) : s_(line) {}
+  /// Stores the next token in `tok`; false at the end of the line.
+  bool next(std::string_view& tok) {
+    while (p_ < s_.size() && (is_space(s_[p_]) || s_[p_] == '\n')) ++p_;
+    if (p_ >= s_.size()) return false;
+    const std::size_t start = p_;
+    while (p_ < s_.size() && !is_space(s_[p_]) && s_[p_] != '\n') ++p_;
+    tok = s_.substr(start, p_ - start);
+    return true;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t p_ = 0;
+};
+
 /// Tokens of one line.
 std::vector<std::string_view> split_ws(std::string_view line);
 /// `s` without leading and trailing whitespace.
