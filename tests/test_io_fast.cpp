@@ -23,12 +23,14 @@ TEST_CASE("TextSink: numbers as to_chars / format_double, identical bytes across
   test::TempDir dir;
   const std::string p = dir.file("t.txt");
   std::ostringstream ref;
-  const double xs[] = {0.0, -0.0, 0.5, 1e-300, -1.7976931348623157e308, 0.1, 3.0, 1e22, 123456.789};
+  const double xs[] = {0.0,     -0.0,  0.5,    1e-300,     -1.7976931348623157e308,
+                       0.1,     3.0,   1e22,   123456.789, -9999.0,
+                       10000.0, 100.0, 9999.5, -1.0,       1e4 - 1};
   write_text_atomic(p, [&](TextSink& os) {
     for (int r = 0; r < 90000; ++r) {  // about 3 MiB: several flushes
       const auto i = static_cast<std::uint64_t>(r) * 2654435761u;
       const auto k = -static_cast<std::int64_t>(r) * 97;
-      const double x = xs[r % 9];
+      const double x = xs[r % 15];
       os.put_u64(i).put(' ').put_i64(k).put(' ').put_f64(x).put(" |\n");
       ref << i << ' ' << k << ' ' << format_double(x) << " |\n";
     }
@@ -134,4 +136,20 @@ TEST_CASE("setcover doubles_only: exactly to_double of the exact set, same param
   bad.doubles_only = true;
   bad.unweighted = true;
   CHECK_THROWS_AS(SetCoverReduction(inst, bad), std::invalid_argument);
+}
+
+TEST_CASE("npz: a set above the store threshold is written stored (no deflate) and reads back the same") {
+  TrainingSet d(4);
+  for (std::uint32_t i = 0; i < 200; ++i) d.add({{i % 4, 1.0 + i}}, 0.5, 1.0 + (i % 3));
+  const std::string deflated = io_detail::npz_bytes(d, "t.npz");
+  const std::string stored = io_detail::npz_bytes(d, "t.npz", 0);
+  CHECK(stored.size() > deflated.size());
+  CHECK(io_detail::npz_bytes(d, "t.npz", 0) == stored);  // deterministic
+  for (const std::string* bytes : {&deflated, &stored}) {
+    const TrainingSet back = io_detail::parse_npz(*bytes, "t.npz");
+    CHECK(back.col == d.col);
+    CHECK(back.val == d.val);
+    CHECK(back.y == d.y);
+    CHECK(back.c == d.c);
+  }
 }

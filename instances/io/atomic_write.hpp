@@ -47,8 +47,16 @@ class TextSink {
   }
   TextSink& put_u64(std::uint64_t v) { return num(v); }
   TextSink& put_i64(std::int64_t v) { return num(v); }
-  /// Shortest text that reads back as exactly v (as format_double).
-  TextSink& put_f64(double v) { return num(v); }
+  /// Shortest text that reads back as exactly v (as format_double). Integers
+  /// below 10^4 in magnitude (most values of the reductions) skip the
+  /// shortest-double search: their shortest form is the plain integer.
+  TextSink& put_f64(double v) {
+    if (v > -1e4 && v < 1e4 && v != 0) {
+      const auto i = static_cast<std::int64_t>(v);
+      if (static_cast<double>(i) == v) return num(i);
+    }
+    return num(v);
+  }
   /// Hands the buffer to the file.
   void flush() {
     if (!buf_.empty()) emit_(buf_.data(), buf_.size());

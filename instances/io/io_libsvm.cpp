@@ -6,6 +6,7 @@
 // largest index. Errors: libsvm.label, libsvm.feature (not "i:v"),
 // libsvm.index (0 or not an integer), libsvm.index_range, libsvm.order,
 // libsvm.value, libsvm.nonfinite, libsvm.weight, libsvm.weights (count mismatch).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -43,6 +44,10 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
              " (feature indices are 32-bit)");
   TrainingSet data(dim ? *dim : kMaxIndex);  // without a sidecar, dim becomes the largest index at the end
   std::uint64_t max_index = 0;
+  // At most one stored value per ':' in the text: one allocation, no regrowth.
+  const auto colons = static_cast<std::size_t>(std::count(text.begin(), text.end(), ':'));
+  data.col.reserve(colons);
+  data.val.reserve(colons);
   LineReader lines(text);
   std::string_view line;
   while (lines.next(line)) {

@@ -107,12 +107,18 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
     fail("setcover.trailing", file, extra->line,
          "unexpected " + quoted(extra->text) + " after the last of the " + std::to_string(m) + " rows");
   seen_in_row = {};
+  // Each set sized once, then filled through a write pointer per set (8 bytes
+  // a set, not the vector's 24 and its bookkeeping): row order keeps sets sorted.
   s.sets.resize(n);
-  for (std::uint32_t j = 0; j < n; ++j) s.sets[j].reserve(per_set[j]);
+  std::vector<Element*> next(n);
+  for (std::uint32_t j = 0; j < n; ++j) {
+    s.sets[j].resize(per_set[j]);
+    next[j] = s.sets[j].data();
+  }
   per_set = {};
   std::size_t at = 0;
   for (std::uint32_t i = 0; i < m; ++i)
-    for (; at < row_end[i]; ++at) s.sets[cols[at]].emplace_back(i);  // rows in increasing order: sets stay sorted
+    for (; at < row_end[i]; ++at) *next[cols[at]]++ = Element(i);
   s.num_elements = m;
   return s;
 }
