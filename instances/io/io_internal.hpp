@@ -48,7 +48,7 @@ NpyArray parse_npy_array(std::string_view bytes, const std::string& file);
 TrainingSet parse_npz(std::string_view bytes, const std::string& file);
 /// Members are deflated (level 6), or stored when their raw size exceeds
 /// `store_above` bytes (deflate would be the writer's bottleneck).
-constexpr std::uint64_t kNpzStoreAbove = std::uint64_t{64} << 20;
+constexpr std::uint64_t kNpzStoreAbove = std::uint64_t{4} << 20;
 std::string npz_bytes(const TrainingSet& data, const std::string& file, std::uint64_t store_above = kNpzStoreAbove);
 
 /// `dim`: the dimension from the sidecar, if any (else the largest index);

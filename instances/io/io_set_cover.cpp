@@ -60,10 +60,13 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
   }
   // The incidences are read into one flat list (row-major, as in the file) and
   // then distributed to the sets, each sized exactly: no per-set regrowth.
-  std::vector<std::uint32_t> cols;               // column of each incidence, 0-based
-  std::vector<std::uint32_t> per_set(n);         // n costs were read, so this is proportional to the data
-  std::vector<std::size_t> row_end;              // end of each row in `cols`
-  std::vector<std::uint32_t> seen_in_row(n, 0);  // 1-based row that last listed the column
+  struct Column {
+    std::uint32_t seen_in_row = 0;  // 1-based row that last listed the column
+    std::uint32_t count = 0;        // incidences so far
+  };
+  std::vector<std::uint32_t> cols;   // column of each incidence, 0-based
+  std::vector<Column> column(n);     // n costs were read, so this is proportional to the data
+  std::vector<std::size_t> row_end;  // end of each row in `cols`
   auto row_name = [](std::uint32_t i) { return "row " + std::to_string(i + 1); };
   for (std::uint32_t i = 0; i < m; ++i) {
     auto t = toks.next();
@@ -95,27 +98,27 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
         fail("setcover.index", file, c->line,
              row_name(i) + ": column " + std::to_string(*j) + " out of range 1.." + std::to_string(n));
       auto col = static_cast<std::uint32_t>(*j - 1);
-      if (seen_in_row[col] == i + 1)
+      Column& cj = column[col];
+      if (cj.seen_in_row == i + 1)
         fail("setcover.duplicate", file, c->line, row_name(i) + ": column " + std::to_string(*j) + " is listed twice");
-      seen_in_row[col] = i + 1;
+      cj.seen_in_row = i + 1;
+      ++cj.count;
       cols.push_back(col);
-      ++per_set[col];
     }
     row_end.push_back(cols.size());
   }
   if (auto extra = toks.next())
     fail("setcover.trailing", file, extra->line,
          "unexpected " + quoted(extra->text) + " after the last of the " + std::to_string(m) + " rows");
-  seen_in_row = {};
   // Each set sized once, then filled through a write pointer per set (8 bytes
   // a set, not the vector's 24 and its bookkeeping): row order keeps sets sorted.
   s.sets.resize(n);
   std::vector<Element*> next(n);
   for (std::uint32_t j = 0; j < n; ++j) {
-    s.sets[j].resize(per_set[j]);
+    s.sets[j].resize(column[j].count);
     next[j] = s.sets[j].data();
   }
-  per_set = {};
+  column = {};
   std::size_t at = 0;
   for (std::uint32_t i = 0; i < m; ++i)
     for (; at < row_end[i]; ++at) *next[cols[at]]++ = Element(i);
