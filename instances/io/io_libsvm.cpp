@@ -27,7 +27,7 @@ Weights parse_weights(std::string_view text, const std::string& file) {
     auto v = parse_f64(t);
     const std::string what = "weight " + std::to_string(w.c.size() + 1);
     if (!v) fail("libsvm.weight", file, lines.line(), what + " " + quoted(t) + " is not a number");
-    check_weight(*v, what, "libsvm", file, lines.line());
+    check_weight(*v, what, "libsvm.weight", file, lines.line());
     w.c.push_back(*v);
     w.lines.push_back(lines.line());
   }
@@ -60,7 +60,7 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
     auto sample = [i] { return "sample " + std::to_string(i + 1); };
     auto y = parse_f64(label);
     if (!y) fail("libsvm.label", file, ln, sample() + ": label " + quoted(label) + " is not a number");
-    if (!std::isfinite(*y)) check_finite(*y, sample() + ": label", "libsvm", file, ln);
+    if (!std::isfinite(*y)) check_finite(*y, sample() + ": label", "libsvm.nonfinite", file, ln);
     std::uint64_t prev = 0;
     std::string_view tok;
     while (toks.next(tok)) {
@@ -90,7 +90,8 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
       if (!v)
         fail("libsvm.value", file, ln,
              sample() + ": value " + quoted(val_text) + " of feature " + std::to_string(*idx) + " is not a number");
-      if (!std::isfinite(*v)) check_finite(*v, sample() + ": feature " + std::to_string(*idx), "libsvm", file, ln);
+      if (!std::isfinite(*v))
+        check_finite(*v, sample() + ": feature " + std::to_string(*idx), "libsvm.nonfinite", file, ln);
       max_index = std::max(max_index, *idx);
       if (*v != 0) {  // strictly increasing indices: appended in place (as TrainingSet::add would store them)
         data.col.push_back(static_cast<std::uint32_t>(*idx - 1));
