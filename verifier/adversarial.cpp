@@ -302,12 +302,12 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
       if (fam.seeds > 0 && fam.seed) {
         const bool all = fam.seeds <= opts.max_enumerated;
         const std::uint64_t n = all ? fam.seeds : opts.samples;
-        for (std::uint64_t k = 0; k < n && !interrupted(); ++k) {
+        for (std::uint64_t k = 0; k < n && r.lifted < opts.max_lifts && !interrupted(); ++k) {
           const std::uint64_t i = all ? k : rng.below(fam.seeds);
           add(fam.seed(i), "lift of seed #" + std::to_string(i));
         }
       }
-      for (std::size_t k = 0; k < opts.samples && !interrupted(); ++k) {
+      for (std::size_t k = 0; k < opts.samples && r.lifted < opts.max_lifts && !interrupted(); ++k) {
         std::vector<bool> b(fam.bits);
         for (std::uint32_t v = 0; v < fam.bits; ++v) b[v] = rng.bernoulli(0.5);
         add(b, "lift of random candidate #" + std::to_string(k));
@@ -319,6 +319,7 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
   if (!pool.empty()) {
     std::sort(pool.begin(), pool.end(), [](const Cand& x, const Cand& y) { return x.score < y.score; });
     std::set<std::vector<bool>> started;
+    std::uint64_t evaluated = 0;  // flips evaluated (each a lift), counted against max_lifts
     const std::size_t steps = opts.local_steps > 0 ? opts.local_steps : std::min<std::size_t>(96, 3 * fam.bits);
     for (std::size_t p = 0; p < pool.size() && r.walks < opts.local_starts && !interrupted(); ++p) {
       if (!started.insert(pool[p].bits).second) continue;
@@ -326,11 +327,20 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
       std::vector<bool> cur = pool[p].bits;
       std::vector<std::size_t> tabu_until(fam.bits, 0);
       const std::size_t tenure = std::max<std::size_t>(2, fam.bits / 4);
-      for (std::size_t step = 1; step <= steps && !interrupted(); ++step) {
+      for (std::size_t step = 1; step <= steps && r.lifted + evaluated < opts.max_lifts && !interrupted(); ++step) {
         double best = std::numeric_limits<double>::infinity();
         std::uint32_t best_v = fam.bits;
-        for (std::uint32_t v = 0; v < fam.bits; ++v) {
-          if (tabu_until[v] >= step) continue;
+        // Every flip when there are few bits; else a seeded sample of flips_per_step of them.
+        std::vector<std::uint32_t> flips;
+        for (std::uint32_t v = 0; v < fam.bits; ++v)
+          if (tabu_until[v] < step) flips.push_back(v);
+        if (flips.size() > opts.flips_per_step) {
+          for (std::size_t i = 0; i < opts.flips_per_step; ++i)
+            std::swap(flips[i], flips[i + static_cast<std::size_t>(rng.below(flips.size() - i))]);
+          flips.resize(opts.flips_per_step);
+        }
+        for (const std::uint32_t v : flips) {
+          ++evaluated;
           cur[v] = !cur[v];
           Network net = to_double(fam.lift(cur));
           cur[v] = !cur[v];

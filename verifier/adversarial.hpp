@@ -55,8 +55,11 @@ struct AdversarialFamily {
 struct AdversarialOptions {
   std::uint64_t max_enumerated = std::uint64_t{1} << 16;  ///< enumerate every candidate up to this many
   std::size_t samples = 4096;                             ///< above it: this many seeded random candidates
-  std::size_t local_starts = 8;    ///< above it: bit-flip local searches (tabu walks), from the closest candidates
-  std::size_t local_steps = 0;     ///< moves per walk (0: 3 * bits, at most 96)
+  std::size_t local_starts = 8;     ///< above it: bit-flip local searches (tabu walks), from the closest candidates
+  std::size_t local_steps = 0;      ///< moves per walk (0: 3 * bits, at most 96)
+  std::size_t flips_per_step = 32;  ///< single-bit flips tried per move (a seeded sample when there are more bits)
+  std::uint64_t max_lifts = 20000;  ///< lifts beyond the exhaustive case: samples and walks stop here (a work cap, so
+                                    ///< the same seed gives the same networks on any machine)
   std::size_t descents = 24;       ///< local descents, from the closest candidates
   std::size_t perturbations = 2;   ///< extra descents per start, from Gaussian perturbations of it
   double perturbation = 0.1;       ///< perturbation scale, relative to the start's largest |weight|
