@@ -108,6 +108,18 @@ class MaxCutFamily final : public ReductionFamily {
   }
   bool certificate_reaches_upper() const override { return false; }
 
+  AdversarialFamily adversarial(const Reduction& r) const override {
+    const auto* red = dynamic_cast<const MaxCutReduction*>(&r);
+    if (red == nullptr) return {};
+    const std::uint32_t n = red->instance().n;
+    AdversarialFamily f;
+    f.bits = n;
+    f.what = "2^" + std::to_string(n) + " assignments sigma of the Max-2Lin(2) variables";
+    f.lift = [red](const std::vector<bool>& b) { return red->lift(b); };
+    f.decode = [red](const Network& net) { return DecodedSolution(red->decode(net)); };
+    return f;
+  }
+
   std::optional<ExactNetwork> lift(const Reduction& r, const DecodedSolution& sol) const override {
     const auto* sigma = std::get_if<std::vector<bool>>(&sol);
     if (sigma == nullptr) return std::nullopt;
