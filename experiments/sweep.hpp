@@ -95,6 +95,9 @@ struct SweepOptions {
   /// The exact trainer (branch and bound) runs on one-unit sets up to this many
   /// samples; above ~25 it rarely finishes in 10 s (then its row depends on timing).
   std::size_t exact_max_samples = 24;
+  /// The net learner's budget in each cell: the finest whose work (points × samples × r)
+  /// is at most this, so rows do not depend on timing (0: net not run).
+  double net_work = 2e7;
   std::string out_dir;
   std::optional<std::pair<std::size_t, std::size_t>> shard;  ///< {I, N}: cells with index % N == I
   bool plots = true;

@@ -198,6 +198,16 @@ class ReductionFamily {
                                             const FamilyParams& base) const = 0;
   [[nodiscard]] virtual DecisionThresholds thresholds(const Reduction& red, const CellSource& cell) const = 0;
   [[nodiscard]] virtual DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const = 0;
+  /// The decision question `verify` asks of a source file (its net learner decides it when
+  /// its ε is below the gap): a CellSource with the source, params and threshold; nullopt
+  /// (the default): none.
+  [[nodiscard]] virtual std::optional<CellSource> file_question(const SourceInstance& src, const FamilyParams& p,
+                                                                const SourceSolution& sol) const {
+    (void)src;
+    (void)p;
+    (void)sol;
+    return std::nullopt;
+  }
   /// What the x axis of the gap plot means for this family ("3SAT variables", ...).
   [[nodiscard]] virtual std::string size_meaning() const = 0;
 };

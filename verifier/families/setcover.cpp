@@ -148,6 +148,19 @@ class SetCoverFamily final : public ReductionFamily {
     d.no = red.bounds(rational_of(cell.threshold + 1)).loss_lower;
     return d;
   }
+  /// A file's question: tau <= t with t the source optimum when it is proved (answer: yes).
+  std::optional<CellSource> file_question(const SourceInstance& src, const FamilyParams& p,
+                                          const SourceSolution& sol) const override {
+    if (!sol.optimum_proved()) return std::nullopt;
+    const Rational t = *sol.optimum();
+    if (t.get_den() != 1) return std::nullopt;
+    CellSource c;
+    c.source = src;
+    c.params = p;
+    c.threshold = static_cast<std::int64_t>(t.get_d());
+    c.question = "tau <= " + std::to_string(c.threshold);
+    return c;
+  }
   DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const override {
     const Rational t = rational_of(cell.threshold);
     if (sol.upper && *sol.upper <= t) return {"yes", true};  // a checked cover of cost <= t
