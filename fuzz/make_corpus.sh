@@ -18,7 +18,7 @@ tests="$here/tests/data"
 mal="$tests/malformed"
 
 rm -rf "$out"
-for t in cnf dimacs_graph edge_list set_cover npy libsvm csv sidecar network; do mkdir -p "$out/fuzz_$t"; done
+for t in cnf dimacs_graph edge_list set_cover npy npz libsvm csv sidecar network; do mkdir -p "$out/fuzz_$t"; done
 
 # add TARGET FILE...: copies each existing file (cut to $limit bytes) under a
 # name made from its path, so that files from different folders never collide.
@@ -89,6 +89,43 @@ put("npy", "3x5.npy", npy(rows))
 put("npy", "3x5_v2.npy", npy(rows, 2))
 put("npy", "empty.npy", npy([]))
 put("npy", "1x3.npy", npy([[2.0, -1.0, 4.0]]))
+
+def npy_array(descr, values, shape=None):
+    shape = shape if shape is not None else (len(values),)
+    sh = "(%s,)" % shape[0] if len(shape) == 1 else "(%s)" % ", ".join(map(str, shape))
+    h = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, sh)
+    while (10 + len(h) + 1) % 64:
+        h += " "
+    h += "\n"
+    b = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(h)) + h.encode()
+    if descr == "|S3":
+        return b + b"".join(values)
+    code = {"<f8": "d", "<i4": "i", "<i8": "q"}[descr]
+    return b + struct.pack("<%d%s" % (len(values), code), *values)
+
+def npz(rows, compress):
+    """The CSR layout scipy.sparse.save_npz writes for the (m, d+2) matrix X | y | c."""
+    import io, zipfile
+    data, indices, indptr = [], [], [0]
+    for r in rows:
+        for j, v in enumerate(r):
+            if v != 0:
+                data.append(v)
+                indices.append(j)
+        indptr.append(len(data))
+    buf = io.BytesIO()
+    mode = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(buf, "w", mode) as z:
+        z.writestr("indices.npy", npy_array("<i4", indices))
+        z.writestr("indptr.npy", npy_array("<i4", indptr))
+        z.writestr("format.npy", npy_array("|S3", [b"csr"], ()))
+        z.writestr("shape.npy", npy_array("<i8", [len(rows), len(rows[0]) if rows else 3]))
+        z.writestr("data.npy", npy_array("<f8", data))
+    return buf.getvalue()
+
+put("npz", "3x5.npz", npz(rows, False))
+put("npz", "3x5_deflated.npz", npz(rows, True))
+put("npz", "1x3.npz", npz([[2.0, -1.0, 4.0]], False))
 
 put("csv", "3x5.csv", "x0,x1,x2,y,c\n" + "".join(",".join(repr(v) for v in r) + "\n" for r in rows))
 put("csv", "crlf_bom.csv", "\ufeffx0,y,c\r\n1, 2 ,3\r\n\r\n-0,1e-3,0.5\r\n")

@@ -20,7 +20,7 @@ seconds="$1"
 shift
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${FUZZ_BUILD:-$root/build-fuzz}"
-all=(cnf dimacs_graph edge_list set_cover npy libsvm csv sidecar network)
+all=(cnf dimacs_graph edge_list set_cover npy npz libsvm csv sidecar network)
 targets=()
 for t in "${@:-${all[@]}}"; do targets+=("fuzz_${t#fuzz_}"); done
 

@@ -49,6 +49,32 @@ TEST_CASE("verify: --threads and --starts below 1 are refused") {
   }
 }
 
+TEST_CASE("gen, sweep and reduce satk: out-of-range counts are usage errors (exit 2), with the sentence") {
+  struct Case {
+    std::string args, message;
+  };
+  const Case cases[] = {
+      {"gen setcover --elements 0 --sets 3 --p 0.5 --seed 1 -o x.txt", "--elements must be at least 1 (got 0)"},
+      {"gen setcover --elements 3 --sets 0 --p 0.5 --seed 1 -o x.txt", "--sets must be at least 1 (got 0)"},
+      {"gen setcover --elements 3 --sets 3 --p 0.5 --max-cost 0 --seed 1 -o x.txt",
+       "--max-cost must be at least 1 (got 0)"},
+      {"gen graph --vertices 0 --p 0.5 --seed 1 -o x.col", "--vertices must be at least 1 (got 0)"},
+      {"gen 3sat --vars 2 --clauses 3 --seed 1 -o x.cnf", "--vars must be at least 3 (got 2)"},
+      {"gen maxcut --vertices 1 --degree 1 --random --seed 1 -o x.lin2", "--vertices must be at least 2 (got 1)"},
+      {"gen maxcut --vertices 8 --degree 0 --random --seed 1 -o x.lin2", "--degree must be at least 1 (got 0)"},
+      {"sweep --reductions setcover --sizes 4 --threads 0 -o sw", "--threads must be at least 1 (got 0)"},
+      {"sweep --reductions setcover --sizes 4 --threads 300 -o sw", "--threads must be at most 256 (got 300)"},
+      {"sweep --reductions satk --sizes 4 --units 1 -o sw", "--units must be at least 2 (got 1)"},
+      {"reduce satk " RELUGAP_DATA "/sat/uf20-01.cnf --units 1 -o x.npy", "--units must be at least 2 (got 1)"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.args);
+    auto r = run_cli(c.args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(c.message) == 0);
+  }
+}
+
 TEST_CASE("the validators accept values in range and leave non-numbers to CLI11") {
   using relugap::cli::at_least;
   using relugap::cli::in_range;

@@ -399,9 +399,7 @@ TEST_CASE("bad arguments: clear errors, non-zero exit, nothing written") {
       {"--kinds yes,maybe", "--kinds: unknown value 'maybe'"},
       {"--shard 2/2", "--shard must be I/N"},
       {"--shard 1", "--shard must be I/N"},
-      {"--threads 0", "--threads must be in [1, 256]"},
       {"--trainer-time-limit 0", "--trainer-time-limit must be a positive"},
-      {"--units 1", "--units (satk) must be >= 2"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.args);

@@ -81,7 +81,7 @@ void setup_3sat(CLI::App& gen) {
   auto* app = gen.add_subcommand("3sat", "generate random 3SAT (optionally planted-satisfiable) as DIMACS CNF");
   auto p = std::make_shared<Sat3Params>();
   auto c = std::make_shared<Common>();
-  app->add_option("--vars", p->vars, "number of variables n (>= 3)")->required();
+  app->add_option("--vars", p->vars, "number of variables n (>= 3)")->required()->check(at_least("--vars", 3));
   app->add_option("--clauses", p->clauses, "number of clauses m")->required();
   app->add_flag("--planted", p->planted, "plant a hidden satisfying assignment (written as 'c planted ...')");
   add_common(*app, *c);
@@ -105,7 +105,7 @@ void setup_graph(CLI::App& gen) {
   auto format = std::make_shared<std::string>("dimacs");
   auto p_text = std::make_shared<std::string>();
   auto q_text = std::make_shared<std::string>();
-  app->add_option("--vertices", p->vertices, "number of vertices n")->required();
+  app->add_option("--vertices", p->vertices, "number of vertices n")->required()->check(at_least("--vertices", 1));
   app->add_option("--p", *p_text, "edge probability, 0 <= p <= 1")->required();
   auto* oc = app->add_option("--plant-clique", *clique, "plant a clique on K random vertices");
   auto* od = app->add_option("--plant-dense", *dense, "plant a dense subgraph on K random vertices (with --q)");
@@ -148,13 +148,14 @@ void setup_setcover(CLI::App& gen) {
   auto p = std::make_shared<SetCoverGenParams>();
   auto c = std::make_shared<Common>();
   auto prob = std::make_shared<std::string>();
-  app->add_option("--elements", p->elements, "universe size n")->required();
-  app->add_option("--sets", p->sets, "number of sets m")->required();
+  app->add_option("--elements", p->elements, "universe size n")->required()->check(at_least("--elements", 1));
+  app->add_option("--sets", p->sets, "number of sets m")->required()->check(at_least("--sets", 1));
   auto* op = app->add_option("--p", *prob,
                              "probability that a set contains an element (default: 1/T with --plant-cover T, "
                              "else min(1, max(0.05, 4/n)))");
   app->add_option("--plant-cover", p->plant_cover, "plant a cover of T sets (a random partition of the elements)");
-  app->add_option("--max-cost", p->max_cost, "costs uniform in [1, C] (default 1: unit costs)");
+  app->add_option("--max-cost", p->max_cost, "costs uniform in [1, C] (default 1: unit costs)")
+      ->check(at_least("--max-cost", 1));
   add_common(*app, *c);
   app->callback([p, c, prob, op] {
     guarded([&] {

@@ -67,8 +67,10 @@ const CommandRegistrar kGenMaxcutRegistrar([](CLI::App& root) {
   auto* app = gen.add_subcommand(
       "maxcut", "generate bounded-degree Max-2Lin(2) ('p lin2') or, with --cut, Max-Cut (DIMACS), planted or random");
   auto o = std::make_shared<GenMaxCutOptions>();
-  app->add_option("--vertices", o->vertices, "number of vertices n >= 2")->required();
-  app->add_option("--degree", o->degree, "degree D of the random D-regular constraint graph (n*D even)")->required();
+  app->add_option("--vertices", o->vertices, "number of vertices n >= 2")->required()->check(at_least("--vertices", 2));
+  app->add_option("--degree", o->degree, "degree D of the random D-regular constraint graph (n*D even)")
+      ->required()
+      ->check(at_least("--degree", 1));
   app->add_flag("--planted", o->planted, "plant an assignment satisfying >= c*|E| constraints");
   o->c_opt = app->add_option("--c", o->c_text,
                              "planted: fraction of constraints the planted assignment satisfies (default 1)");

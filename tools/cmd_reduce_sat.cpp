@@ -174,7 +174,7 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
     app->add_option("--robust-max-vars", o->robust_max_vars, "largest N enumerated by --robust (default 22)");
   }
   if (kind == "satk") {
-    app->add_option("--units", o->units, "number of ReLUs K >= 2 (default 2)");
+    app->add_option("--units", o->units, "number of ReLUs K >= 2 (default 2)")->check(at_least("--units", 2));
   } else {
     app->add_option("--anchor-weight", o->anchor_weight,
                     "anchor weight R, a perfect square >= 1 (default: the smallest square >= the number of 1-in-3 "

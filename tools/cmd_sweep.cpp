@@ -217,13 +217,18 @@ const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
   app->add_option("--seed", a->opt.global_seed, "global seed; each cell's seed is derived from it and its key")
       ->capture_default_str();
   app->add_option("--threads", a->opt.threads, "cells run in parallel (each pipeline single-threaded)")
+      ->check(in_range("--threads", 1, 256))
       ->capture_default_str();
   app->add_option("--trainer-time-limit", a->opt.trainer_time_limit, "seconds for each trainer in each cell")
       ->capture_default_str();
   app->add_option("--source-time-limit", a->opt.source_time_limit, "seconds for the exact source solver")
       ->capture_default_str();
-  app->add_option("--units", a->opt.units, "satk: number of ReLUs K (>= 2)")->capture_default_str();
-  app->add_option("--starts", a->opt.gd_starts, "gd random restarts")->capture_default_str();
+  app->add_option("--units", a->opt.units, "satk: number of ReLUs K (>= 2)")
+      ->capture_default_str()
+      ->check(at_least("--units", 2));
+  app->add_option("--starts", a->opt.gd_starts, "gd random restarts")
+      ->capture_default_str()
+      ->check(at_least("--starts", 1));
   app->add_option("--exact-max-samples", a->opt.exact_max_samples,
                   "run the exact trainer on one-unit sets up to this many samples")
       ->capture_default_str();
