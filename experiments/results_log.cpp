@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/error.hpp"
 #include "instances/io/atomic_write.hpp"
 
@@ -65,8 +66,7 @@ ResultsLog::ResultsLog(std::string jsonl_path, std::string csv_path, std::vector
 }
 
 void ResultsLog::append(const nlohmann::json& row) {
-  if (!row.contains("key") || !row["key"].is_string())
-    throw std::invalid_argument("ResultsLog::append: row has no key");
+  RELUGAP_ASSERT(row.contains("key") && row["key"].is_string(), "ResultsLog::append: row has no key");
   std::string line = row.dump() + "\n";
   int fd = ::open(jsonl_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   if (fd < 0) fail("io.write", jsonl_, 0, std::string("cannot open for append: ") + std::strerror(errno));

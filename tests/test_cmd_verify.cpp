@@ -241,5 +241,5 @@ TEST_CASE("verify --net-budget runs the net learner and checks its network") {
 
   r = run_cli("verify " + q(sc) + " --reduction setcover --net-budget 2");
   CHECK(r.exit_code == 1);
-  CHECK(has(r.err, "--net-budget expects r,eta"));
+  CHECK(has(r.err, "--net-budget: expects r,eta"));
 }

@@ -108,9 +108,9 @@ TEST_CASE("greedy peeling, growth and local swap") {
   DksResult h = dks_heuristic(g, 4);
   CHECK(h.edges == 6);
   CHECK(h.status == SolveStatus::kOptimal);  // a 4-clique meets the trivial bound
-  CHECK_THROWS_AS((void)dks_heuristic(g, 0), std::invalid_argument);
-  CHECK_THROWS_AS((void)dks_exact(g, 8), std::invalid_argument);
-  CHECK_THROWS_AS((void)dks_brute_force(g, 8), std::invalid_argument);
+  CHECK_THROWS_AS((void)dks_heuristic(g, 0), relugap::Failure);
+  CHECK_THROWS_AS((void)dks_exact(g, 8), relugap::Failure);
+  CHECK_THROWS_AS((void)dks_brute_force(g, 8), relugap::Failure);
   Rng rng(3);
   for (int trial = 0; trial < 100; ++trial) {
     const auto n = static_cast<std::uint32_t>(rng.between(2, 30));

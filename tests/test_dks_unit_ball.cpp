@@ -194,7 +194,7 @@ TEST_CASE("gd networks respect the NO bound; decoding lemma on gd and random net
   Graph g = regular(12, 3, 9);
   DksUnitBallReduction r(g, 5U);
   for (int k = 0; k < 30; ++k) CHECK(r.decode_check(random_net(rng, r.data().dim)).lemma_holds);
-  CHECK_THROWS_AS((void)r.decode_check(Network(2, r.data().dim)), std::invalid_argument);
+  CHECK_THROWS_AS((void)r.decode_check(Network(2, r.data().dim)), relugap::Failure);
 }
 
 TEST_CASE("unit_ball block for DkS thresholds") {

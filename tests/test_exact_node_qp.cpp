@@ -209,3 +209,30 @@ TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, ti
   }
   CHECK(checked > 50);
 }
+
+TEST_CASE("certificate box: mirrored pairs' floor bounds the anchor (DkS-like weights)") {
+  // Anchor (e_0, 1/2) of weight A, wells (±e_1, 1/2) of weight λ: OPT = λ/4 at w = (1/2, ±1/2).
+  // With U = λ/4 + 1 and A < 4U, the anchor alone allows ReLU(w_0) = 0; the wells cost ≥ λ/4
+  // at every w, which leaves the anchor at most U − λ/4 = 1 and so w_0 ≥ 1/2 − √(1/A) > 0.
+  const double lambda = 4000, A = 2000;
+  TrainingSet data(2);
+  data.add({{0u, 1.0}}, 0.5, A);
+  data.add({{1u, 1.0}}, 0.5, lambda);
+  data.add({{1u, -1.0}}, 0.5, lambda);
+  Certifier cert(data, 1);
+  REQUIRE(cert.set_upper(Rational(1001)));
+  // The box holds the optimum (1/2, ±1/2) and is finite.
+  CHECK(cert.box()[0] >= Rational(1, 2));
+  CHECK(cert.box()[1] >= Rational(1, 2));
+  CHECK(cert.box()[0] < Rational(10));
+  CHECK(cert.z_lower()[0] > 0);
+  CHECK(cert.z_lower()[0] <= Rational(1, 2));
+  // And the certified bound of the root (the wells undecided) is at most OPT.
+  NodeQp qp(Eigen::MatrixXd{{1, 0}, {0, 1}, {0, -1}}, Eigen::VectorXd{{0.5, 0.5, 0.5}},
+            Eigen::VectorXd{{A, lambda, lambda}});
+  qp.set_start(Eigen::VectorXd::Zero(2));
+  CHECK(qp.solve());
+  Eigen::VectorXd lam = qp.lambda();
+  const std::vector<std::int8_t> state(3, 0);
+  CHECK(cert.bound(lam, state) <= Rational(1000));
+}

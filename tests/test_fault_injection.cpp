@@ -17,6 +17,7 @@
 #include <memory>
 #include <sstream>
 
+#include "instances/core/rational_int.hpp"
 #include "instances/core/rng.hpp"
 #include "instances/gen/generators.hpp"
 #include "instances/problems/loss.hpp"
@@ -95,7 +96,7 @@ struct Instance {
   std::optional<std::pair<DecodedSolution, Rational>> worse;
 };
 
-Rational q(std::int64_t v) { return Rational(mpz_class(std::to_string(v))); }
+Rational q(std::int64_t v) { return to_rational(v); }
 
 VerifyInput input_for(const Instance& I, const Reduction& red, std::vector<FoundNetwork> nets) {
   VerifyInput in;

@@ -179,12 +179,12 @@ TEST_CASE("pipeline: unsatisfiable sat1 case (x)(not x): UNSAT proved by enumera
 
 TEST_CASE("pipeline: bad options are errors") {
   const Cnf f = planted_formula(1);
-  CHECK_THROWS_AS(run_pipeline(f, opts("nope")), std::invalid_argument);
-  CHECK_THROWS_AS(run_pipeline(f, opts("dks")), std::invalid_argument);  // a CNF is not a graph
+  CHECK_THROWS_AS(run_pipeline(f, opts("nope")), relugap::Failure);
+  CHECK_THROWS_AS(run_pipeline(f, opts("dks")), relugap::Failure);  // a CNF is not a graph
   Graph g(4);
   PipelineOptions o = opts("dks");
   o.kappa = 5;
-  CHECK_THROWS_AS(run_pipeline(g, o), std::invalid_argument);
+  CHECK_THROWS_AS(run_pipeline(g, o), relugap::Failure);
   o.kappa = 0;
-  CHECK_THROWS_AS(run_pipeline(g, o), std::invalid_argument);
+  CHECK_THROWS_AS(run_pipeline(g, o), relugap::Failure);
 }

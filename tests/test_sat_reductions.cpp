@@ -223,8 +223,8 @@ TEST_CASE("satk: rejects k < 2 and a non-positive chain") {
   OneInThreeFormula f;
   f.num_vars = 2;
   f.clauses = {{Lit(1), Lit(-2), Lit(2)}};
-  CHECK_THROWS_AS(SatKReduction(SatChain(f, true), 1), std::invalid_argument);
-  CHECK_THROWS_AS(SatKReduction(SatChain(f, false), 2), std::invalid_argument);
+  CHECK_THROWS_AS(SatKReduction(SatChain(f, true), 1), relugap::Failure);
+  CHECK_THROWS_AS(SatKReduction(SatChain(f, false), 2), relugap::Failure);
 }
 
 TEST_CASE("satk through the whole chain: lifted CNF solutions fit exactly, non-solutions do not") {
@@ -380,12 +380,12 @@ TEST_CASE("sat1: certificate loss N + R + 4 sum (T-1)^2; YES bound is exact") {
   CHECK(r.R() == 9);  // smallest square >= 6
   CHECK(r.yes_loss() == 20);
   CHECK(exact_loss(r.data(), r.lift({false, true, false})) == 20);
-  CHECK_THROWS_AS(Sat1Reduction(c, mpz_class(5)), std::invalid_argument);
+  CHECK_THROWS_AS(Sat1Reduction(c, mpz_class(5)), relugap::Failure);
   CHECK(Sat1Reduction(c, mpz_class(1)).yes_loss() == 12);
   auto b0 = r.bounds(Rational(0));
   CHECK(*b0.loss_lower == Rational(20) + Rational(1, 16));
   CHECK_FALSE(b0.loss_upper.has_value());
-  CHECK_THROWS_AS((void)r.bounds(Rational(2)), std::invalid_argument);
+  CHECK_THROWS_AS((void)r.bounds(Rational(2)), relugap::Failure);
 }
 
 TEST_CASE("sat1: on NO instances locally optimised w always have L >= N + R + 1/16") {

@@ -219,10 +219,10 @@ TEST_CASE("exact refuses what it cannot do") {
   auto data = relugap::test::random_set(rng, 30, 2, 0.9);
   TrainOptions o;
   o.units = 2;
-  CHECK_THROWS_AS(train_exact(data, o), std::invalid_argument);  // k = 2 above the sample cap
+  CHECK_THROWS_AS(train_exact(data, o), relugap::Failure);  // k = 2 above the sample cap
   o.units = 3;
-  CHECK_THROWS_AS(train_exact(data, o), std::invalid_argument);
+  CHECK_THROWS_AS(train_exact(data, o), relugap::Failure);
   o.units = 1;
   o.constraints.unit_norm = 1.0;
-  CHECK_THROWS_AS(train_exact(data, o), std::invalid_argument);
+  CHECK_THROWS_AS(train_exact(data, o), relugap::Failure);
 }

@@ -74,7 +74,7 @@ TEST_CASE("gd with Adam honours norm, B and sign constraints") {
   CHECK(r.message.find("adam") != std::string::npos);
 
   o.gd.method = GdMethod::kLbfgs;  // L-BFGS is unconstrained: refused
-  CHECK_THROWS_AS(train_gd(data, o), std::invalid_argument);
+  CHECK_THROWS_AS(train_gd(data, o), relugap::Failure);
 }
 
 TEST_CASE("gd is deterministic per seed, whatever the thread count") {
@@ -191,8 +191,8 @@ TEST_CASE("bad options are rejected") {
   s.add({{0, 1.0}}, 1.0, 1.0);
   TrainOptions o;
   o.units = 0;
-  CHECK_THROWS_AS(train_gd(s, o), std::invalid_argument);
+  CHECK_THROWS_AS(train_gd(s, o), relugap::Failure);
   o.units = 2;
   o.constraints.output_signs = {1};
-  CHECK_THROWS_AS(train_gd(s, o), std::invalid_argument);
+  CHECK_THROWS_AS(train_gd(s, o), relugap::Failure);
 }

@@ -91,15 +91,15 @@ TEST_CASE("net refuses a combinatorial explosion unless forced") {
   o.units = 3;
   o.net.r = 8;
   o.net.eta = 0.2;
-  CHECK_THROWS_WITH_AS(train_net(data, o), doctest::Contains("candidate"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(train_net(data, o), doctest::Contains("candidate"), relugap::Failure);
   o.net.r.reset();
   o.net.eta.reset();
-  CHECK_THROWS_AS(train_net(data, o), std::invalid_argument);  // no budget at all
+  CHECK_THROWS_AS(train_net(data, o), relugap::Failure);  // no budget at all
   o.units = 2;
   o.net.r = 2;
   o.net.eta = 0.5;
   o.net.max_candidates = 3;
-  CHECK_THROWS_AS(train_net(data, o), std::invalid_argument);
+  CHECK_THROWS_AS(train_net(data, o), relugap::Failure);
   o.net.force = true;
   auto r = train_net(data, o);
   CHECK(r.stats.candidates > 3);
@@ -140,7 +140,7 @@ TEST_CASE("net fits its budget: to a work cap (deterministic) and to a time limi
   TrainOptions o;
   o.units = 1;
   o.net.fit_time_limit = true;
-  CHECK_THROWS_AS(train_net(data, o), std::invalid_argument);  // neither a time limit nor a work cap
+  CHECK_THROWS_AS(train_net(data, o), relugap::Failure);  // neither a time limit nor a work cap
   o.net.max_work = 2e6;
   auto a = train_net(data, o);
   auto b = train_net(data, o);

@@ -6,7 +6,7 @@
 #include "instances/io/io.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_convert {
 
 namespace {
 
@@ -46,4 +46,4 @@ const CommandRegistrar kConvertRegistrar([](CLI::App& root) {
   app->callback([in, out, format, max_dense] { guarded([&] { convert(*in, *out, *format, *max_dense); }); });
 });
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_convert

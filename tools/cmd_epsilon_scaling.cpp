@@ -31,7 +31,7 @@
 #include "solvers/source/max2lin.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_epsilon_scaling {
 
 namespace {
 
@@ -288,4 +288,4 @@ const CommandRegistrar kEpsilonScalingRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_epsilon_scaling

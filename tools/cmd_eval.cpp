@@ -8,7 +8,7 @@
 #include "instances/problems/loss.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_eval {
 
 namespace {
 
@@ -76,4 +76,4 @@ const CommandRegistrar kEvalRegistrar([](CLI::App& root) {
   app->callback([o] { guarded([&] { eval(*o); }); });
 });
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_eval

@@ -12,7 +12,7 @@
 #include "instances/io/io.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_gen {
 
 namespace {
 
@@ -185,4 +185,4 @@ const CommandRegistrar kGenRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_gen

@@ -12,7 +12,7 @@
 #include "instances/problems/lin2.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_gen_maxcut {
 
 namespace {
 
@@ -83,4 +83,4 @@ const CommandRegistrar kGenMaxcutRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_gen_maxcut

@@ -2,12 +2,13 @@
 #include <filesystem>
 #include <iostream>
 
+#include "instances/core/error.hpp"
 #include "instances/io/io.hpp"
 #include "instances/io/text_reader.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_info {
 
 namespace {
 
@@ -153,11 +154,11 @@ const CommandRegistrar kInfoRegistrar([](CLI::App& root) {
         }
         return;
       }
-      if (path->empty()) throw std::invalid_argument("info: give a FILE (or --reductions)");
+      if (path->empty()) fail("info.args", "info", 0, "give a FILE (or --reductions)");
       nlohmann::json j = describe(*path);
       std::cout << (*json ? j.dump() : text(j)) << "\n";
     });
   });
 });
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_info

@@ -9,13 +9,14 @@
 
 #include "instances/core/error.hpp"
 #include "instances/core/interrupt.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/io/io.hpp"
 #include "instances/problems/loss.hpp"
 #include "reductions/dks/dks_to_relu.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_reduce_dks {
 
 namespace {
 
@@ -27,43 +28,14 @@ struct DksCliOptions {
   double time_limit = 60;
 };
 
-nlohmann::json unit_ball_json(const DksUnitBall& u) {
-  return {
-      {"X", u.X.get_d()},
-      {"Y", u.Y.get_d()},
-      {"B", u.B},
-      {"sum_abs_a", u.sum_abs_a.get_d()},
-      {"epsilon", u.epsilon.get_d()},
-      {"m", u.samples},
-      {"d", u.dim},
-      {"exact",
-       {{"X", to_string(u.X)},
-        {"Y", to_string(u.Y)},
-        {"X2", to_string(u.X2)},
-        {"Y2", to_string(u.Y2)},
-        {"B2", to_string(u.B2)},
-        {"sum_abs_a", to_string(u.sum_abs_a)},
-        {"gap", to_string(u.gap)},
-        {"epsilon", to_string(u.epsilon)}}},
-      {"X_is_max_norm", u.x_exact},
-      {"Y_is_max_label", u.y_exact},
-      {"note",
-       "x' = x/X, y' = y/Y of the unweighted set (this file); a network (w, a) of the weighted set is (w*X/Y, a) "
-       "here and every loss is divided by Y^2. B = ||w'|| of the certificate (sqrt of the exact B2), "
-       "epsilon = (1 - sigma)/(m*Y^2): the mean-loss gap between tau >= t edges and tau <= t - 1 edges."},
-  };
-}
+constexpr const char* kDksUnitBallNote =
+    "x' = x/X, y' = y/Y of the unweighted set (this file); a network (w, a) of the weighted set is (w*X/Y, a) "
+    "here and every loss is divided by Y^2. B = ||w'|| of the certificate (sqrt of the exact B2), "
+    "epsilon = (1 - sigma)/(m*Y^2): the mean-loss gap between tau >= t edges and tau <= t - 1 edges.";
 
 void run(const DksCliOptions& o) {
   const std::string where = "reduce dks";
-  DataFormat format = DataFormat::kNpy;
-  if (!o.format.empty()) {
-    auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
-    format = *f;
-  } else if (auto f = format_from_path(o.out)) {
-    format = *f;
-  }
+  const DataFormat format = output_format(o.format, o.out, where);
   if (o.solve && !(o.time_limit > 0)) fail("reduce.time_limit", where, 0, "--time-limit must be > 0 seconds");
 
   const Graph g = take(read_graph(o.input));
@@ -142,7 +114,7 @@ void run(const DksCliOptions& o) {
     // The certificate must reach the stated loss exactly and decode back to its set.
     const Rational l = exact_loss(data, *cert);
     const Rational expected =
-        (red.constants().K + rational_from_uint(g.num_edges()) - rational_from_uint(found_edges)) * red.loss_scale();
+        (red.constants().K + to_rational(g.num_edges()) - to_rational(found_edges)) * red.loss_scale();
     if (!b.loss_upper || l != *b.loss_upper || l != expected)
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) + " differs from K + |E| - tau = " + to_string(expected));
@@ -153,7 +125,7 @@ void run(const DksCliOptions& o) {
     sc.certificate = to_double(*cert);
     sc.bounds.exact["certificate_loss"] = l;
   }
-  if (red.unit_ball()) sc.extra["unit_ball"] = unit_ball_json(*red.unit_ball());
+  if (red.unit_ball()) sc.extra["unit_ball"] = unit_ball_json(*red.unit_ball(), kDksUnitBallNote);
   const bool exact = red.data_exact_in_double();
   sc.reduction->params["exact_in_double"] = exact;
   if (!exact)
@@ -181,10 +153,7 @@ const CommandRegistrar kReduceDksRegistrar([](CLI::App& root) {
   auto o = std::make_shared<DksCliOptions>();
   app->add_option("graph", o->input, "graph: DIMACS (p edge / e u v) or edge list")->required();
   app->add_option("--kappa", o->kappa, "subgraph size, 1 <= kappa <= n")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
-      ->required();
-  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
-  add_max_dense_option(app, o->max_dense_bytes);
+  add_output_options(app, o->out, o->format, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "solve densest kappa-subgraph exactly (branch and bound): record tau, exact loss bounds and the "
                 "certificate network; after the time limit, the best set and the proved bound (honestly labelled)");
@@ -198,4 +167,4 @@ const CommandRegistrar kReduceDksRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_reduce_dks

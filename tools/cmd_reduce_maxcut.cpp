@@ -11,6 +11,7 @@
 #include <string>
 
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/core/rng.hpp"
 #include "instances/gen/gen_maxcut.hpp"
 #include "instances/io/atomic_write.hpp"
@@ -23,7 +24,7 @@
 #include "solvers/source/sat_cadical.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_reduce_maxcut {
 
 namespace {
 
@@ -96,14 +97,7 @@ bool power_of_two(std::uint32_t k) { return k != 0 && (k & (k - 1)) == 0; }
 
 void run(const MaxCutCliOptions& o) {
   const std::string where = "reduce maxcut";
-  DataFormat format = DataFormat::kNpy;
-  if (!o.format.empty()) {
-    auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
-    format = *f;
-  } else if (auto f = format_from_path(o.out)) {
-    format = *f;
-  }
+  const DataFormat format = output_format(o.format, o.out, where);
   const auto c = fraction(o.c_text, "--c");
   const auto s = fraction(o.s_text, "--s");
 
@@ -201,11 +195,11 @@ void run(const MaxCutCliOptions& o) {
   }
   LossBounds b;
   if (sat_lo && sat_hi && *sat_lo == *sat_hi) {
-    b = red.bounds(rational_from_uint(*sat_lo));
+    b = red.bounds(to_rational(*sat_lo));
   } else {
-    b = red.bounds_between(sat_lo ? std::optional<Rational>(rational_from_uint(*sat_lo)) : std::nullopt,
-                           sat_hi ? std::optional<Rational>(rational_from_uint(*sat_hi)) : std::nullopt);
-    if (sat_lo) b.source_optimum = rational_from_uint(*sat_lo);
+    b = red.bounds_between(sat_lo ? std::optional<Rational>(to_rational(*sat_lo)) : std::nullopt,
+                           sat_hi ? std::optional<Rational>(to_rational(*sat_hi)) : std::nullopt);
+    if (sat_lo) b.source_optimum = to_rational(*sat_lo);
   }
 
   if (best_sigma) {
@@ -217,7 +211,7 @@ void run(const MaxCutCliOptions& o) {
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) + " exceeds the stated upper bound");
     const DecodeCheck dc = red.decode_check(cert);
-    if (!dc.lemma_holds || dc.source_value < rational_from_uint(*sat_lo))
+    if (!dc.lemma_holds || dc.source_value < to_rational(*sat_lo))
       fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its assignment");
     sc.certificate_exact = cert;
     sc.certificate = to_double(cert);
@@ -258,10 +252,7 @@ const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
                   "graph (DIMACS / edge list: Max-Cut), 'p lin2' file (Max-2Lin(2)), or DIMACS CNF (3SAT chain: "
                   "GJS gadget, reference vertex, hypercube degree reduction)")
       ->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
-      ->required();
-  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
-  add_max_dense_option(app, o->max_dense_bytes);
+  add_output_options(app, o->out, o->format, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "compute SAT*: exactly by Gray-code enumeration for n <= --exact-max-n, else a local-search lower "
                 "bound and a certified eigenvalue upper bound; records loss bounds and the certificate");
@@ -279,4 +270,4 @@ const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_reduce_maxcut

@@ -13,7 +13,7 @@
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_reduce_sat {
 
 namespace {
 
@@ -42,14 +42,7 @@ bool exact_in_double(const ExactTrainingSet& s) {
 
 void run(const SatOptions& o) {
   const std::string where = "reduce " + o.kind;
-  DataFormat format = DataFormat::kNpy;
-  if (!o.format.empty()) {
-    auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
-    format = *f;
-  } else if (auto f = format_from_path(o.out)) {
-    format = *f;
-  }
+  const DataFormat format = output_format(o.format, o.out, where);
   std::optional<mpz_class> anchor;
   if (!o.anchor_weight.empty()) {
     mpz_class r;
@@ -156,10 +149,7 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
   auto o = std::make_shared<SatOptions>();
   o->kind = kind;
   app->add_option("cnf", o->input, "DIMACS CNF file")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
-      ->required();
-  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
-  add_max_dense_option(app, o->max_dense_bytes);
+  add_output_options(app, o->out, o->format, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "solve the CNF with CaDiCaL: record the source status, exact loss bounds and, if satisfiable, "
                 "the certificate network");
@@ -193,4 +183,4 @@ const CommandRegistrar kReduceSatRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_reduce_sat

@@ -10,13 +10,14 @@
 
 #include "instances/core/error.hpp"
 #include "instances/core/interrupt.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/io/io.hpp"
 #include "instances/problems/loss.hpp"
 #include "reductions/setcover/setcover_to_relu.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_reduce_setcover {
 
 namespace {
 
@@ -27,43 +28,14 @@ struct SetCoverCliOptions {
   double time_limit = 60;
 };
 
-nlohmann::json unit_ball_json(const SetCoverUnitBall& u) {
-  return {
-      {"X", u.X.get_d()},
-      {"Y", u.Y.get_d()},
-      {"B", u.B},
-      {"sum_abs_a", u.sum_abs_a.get_d()},
-      {"epsilon", u.epsilon.get_d()},
-      {"m", u.samples},
-      {"d", u.dim},
-      {"exact",
-       {{"X", to_string(u.X)},
-        {"Y", to_string(u.Y)},
-        {"X2", to_string(u.X2)},
-        {"Y2", to_string(u.Y2)},
-        {"B2", to_string(u.B2)},
-        {"sum_abs_a", to_string(u.sum_abs_a)},
-        {"gap", to_string(u.gap)},
-        {"epsilon", to_string(u.epsilon)}}},
-      {"X_is_max_norm", u.x_exact},
-      {"Y_is_max_label", u.y_exact},
-      {"note",
-       "x' = x/X, y' = y/Y of the unweighted set (this file); a network (w, a) of the weighted set is (w*X/Y, a) "
-       "here and every loss is divided by Y^2. B = ||w'|| of every lifted certificate (sqrt of the exact B2), "
-       "epsilon = (1 - sigma)/(m*Y^2): the mean-loss gap between cover cost tau + 1 (NO) and tau (YES)."},
-  };
-}
+constexpr const char* kSetCoverUnitBallNote =
+    "x' = x/X, y' = y/Y of the unweighted set (this file); a network (w, a) of the weighted set is (w*X/Y, a) "
+    "here and every loss is divided by Y^2. B = ||w'|| of every lifted certificate (sqrt of the exact B2), "
+    "epsilon = (1 - sigma)/(m*Y^2): the mean-loss gap between cover cost tau + 1 (NO) and tau (YES).";
 
 void run(const SetCoverCliOptions& o) {
   const std::string where = "reduce setcover";
-  DataFormat format = DataFormat::kNpy;
-  if (!o.format.empty()) {
-    auto f = parse_format(o.format);
-    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + o.format + "'");
-    format = *f;
-  } else if (auto f = format_from_path(o.out)) {
-    format = *f;
-  }
+  const DataFormat format = output_format(o.format, o.out, where);
   if (o.solve && !(o.time_limit > 0)) fail("reduce.time_limit", where, 0, "--time-limit must be > 0 seconds");
 
   SetCoverInstance inst = take(read_set_cover(o.input));
@@ -75,8 +47,6 @@ void run(const SetCoverCliOptions& o) {
     red_holder.emplace(inst, ro);
   } catch (const Failure& f) {
     fail(f.error().id, o.input, 0, f.error().reason);  // name the input file
-  } catch (const std::length_error& e) {
-    fail("reduce.size", o.input, 0, e.what());
   }
   const SetCoverReduction& red = *red_holder;
   check_dense_size(red.data().samples(), red.data().dim, format, o.out, o.max_dense_bytes);  // before solving
@@ -137,7 +107,7 @@ void run(const SetCoverCliOptions& o) {
     // The lifted cover must reach K + cost exactly (in data()'s scale) and decode to itself.
     const ExactNetwork cert = red.lift(*best_cover);
     const Rational l = exact_loss(data, cert);
-    const Rational expected = (red.constants().K + rational_from_int(best_cost)) * red.loss_scale();
+    const Rational expected = (red.constants().K + to_rational(best_cost)) * red.loss_scale();
     if (!b.loss_upper || l != *b.loss_upper || l != expected)
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) +
@@ -152,7 +122,7 @@ void run(const SetCoverCliOptions& o) {
     for (SetId j : *best_cover) cover.push_back(j.value() + 1);
     sc.extra["cover"] = {{"sets_1based", cover}, {"cost", best_cost}};
   }
-  if (red.unit_ball()) sc.extra["unit_ball"] = unit_ball_json(*red.unit_ball());
+  if (red.unit_ball()) sc.extra["unit_ball"] = unit_ball_json(*red.unit_ball(), kSetCoverUnitBallNote);
   if (!sc.reduction->params.value("float64_exact", true))
     sc.reduction->params["note"] =
         "some values are rationals that are not doubles; the file holds the nearest doubles, the exact set is "
@@ -190,10 +160,7 @@ const CommandRegistrar kReduceSetcoverRegistrar([](CLI::App& root) {
       "reduce Set Cover to one ReLU, loss-preserving (K + tau - sigma <= OPT <= K + tau, tau = min cover cost)");
   auto o = std::make_shared<SetCoverCliOptions>();
   app->add_option("input", o->input, "set cover instance, OR-Library scp format")->required();
-  app->add_option("-o,--output", o->out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
-      ->required();
-  app->add_option("--format", o->format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
-  add_max_dense_option(app, o->max_dense_bytes);
+  add_output_options(app, o->out, o->format, o->max_dense_bytes);
   app->add_flag("--solve", o->solve,
                 "solve set cover exactly with CBC: record tau, exact loss bounds and the certificate network; after "
                 "the time limit, the best cover known (CBC incumbent or greedy) as an upper bound, honestly labelled");
@@ -208,4 +175,4 @@ const CommandRegistrar kReduceSetcoverRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_reduce_setcover

@@ -11,10 +11,9 @@
 #include "instances/core/interrupt.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_suite {
 
 namespace {
-namespace suite_cmd {
 
 struct Args {
   SuiteOptions opt;
@@ -82,7 +81,6 @@ const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
   app->callback([a] { guarded([&] { run(*a); }); });
 });
 
-}  // namespace suite_cmd
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_suite

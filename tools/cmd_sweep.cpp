@@ -19,10 +19,9 @@
 #include "instances/core/interrupt.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_sweep {
 
 namespace {
-namespace sweep_cmd {
 
 struct Args {
   std::string reductions = "setcover,dks,sat1,sat2,satk", sizes = "8,12,16", seeds = "1..3", kinds = "yes,no", shard;
@@ -260,7 +259,6 @@ const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
   });
 });
 
-}  // namespace sweep_cmd
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_sweep

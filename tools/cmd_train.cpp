@@ -12,6 +12,7 @@
 #include <optional>
 #include <sstream>
 
+#include "instances/core/error.hpp"
 #include "instances/core/interrupt.hpp"
 #include "instances/io/io.hpp"
 #include "instances/io/text_reader.hpp"
@@ -21,7 +22,7 @@
 #include "solvers/relu/trainer.hpp"
 #include "tools/command.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_train {
 
 namespace {
 
@@ -48,11 +49,11 @@ std::vector<int> parse_signs(const std::string& s, std::size_t units) {
     else if (tok == "-" || tok == "-1")
       out.push_back(-1);
     else
-      throw std::invalid_argument("--signs expects a comma-separated list of + and -, got '" + s + "'");
+      fail("train.signs", "train", 0, "--signs expects a comma-separated list of + and -, got '" + s + "'");
   }
   if (out.size() != units)
-    throw std::invalid_argument("--signs has " + std::to_string(out.size()) + " entries for " + std::to_string(units) +
-                                " units");
+    fail("train.signs", "train", 0,
+         "--signs has " + std::to_string(out.size()) + " entries for " + std::to_string(units) + " units");
   return out;
 }
 
@@ -87,7 +88,7 @@ class ProgressBar {
 
 void run_train(const TrainCli& c) {
   auto algo = parse_train_algo(c.algo);
-  if (!algo) throw std::invalid_argument("--algo must be gd, exact or net, got '" + c.algo + "'");
+  if (!algo) fail("train.algo", "train", 0, "--algo must be gd, exact or net, got '" + c.algo + "'");
   LoadedTrainingSet loaded = read_training_set(c.data).value();
   const TrainingSet& data = loaded.data;
 
@@ -112,7 +113,7 @@ void run_train(const TrainCli& c) {
   if (c.exact_qp == "clp") {
     o.exact.qp = ExactQp::kClp;
   } else if (c.exact_qp != "native") {
-    throw std::invalid_argument("--exact-qp must be native or clp, got '" + c.exact_qp + "'");
+    fail("train.param", "train", 0, "--exact-qp must be native or clp, got '" + c.exact_qp + "'");
   }
   if (c.max_nodes) o.exact.max_nodes = *c.max_nodes;
   if (c.starts) o.gd.starts = *c.starts;
@@ -122,17 +123,18 @@ void run_train(const TrainCli& c) {
   else if (c.gd_method == "lbfgs")
     o.gd.method = GdMethod::kLbfgs;
   else if (c.gd_method != "auto")
-    throw std::invalid_argument("--gd-method must be auto, adam or lbfgs");
+    fail("train.param", "train", 0, "--gd-method must be auto, adam or lbfgs");
   if (*algo == TrainAlgo::kNet && !o.net.epsilon && !o.net.r) {
     if (!std::isfinite(c.time_limit))
-      throw std::invalid_argument("--algo net needs --budget r,eta, --epsilon E or --time-limit S (fits the budget)");
+      fail("train.param", "train", 0,
+           "--algo net needs --budget r,eta, --epsilon E or --time-limit S (fits the budget)");
     o.net.fit_time_limit = true;  // the finest budget whose run fits the time limit
   }
 
   if (c.plan) {
     // net's budget and what it guarantees, without running it (no cap refusal).
     if (*algo != TrainAlgo::kNet || o.net.fit_time_limit)
-      throw std::invalid_argument("--plan needs --algo net with --budget r,eta or --epsilon E");
+      fail("train.param", "train", 0, "--plan needs --algo net with --budget r,eta or --epsilon E");
     const NetPlan p = plan_net(data, o, false);
     std::cout << nlohmann::json{{"r", p.r},
                                 {"eta", p.eta},
@@ -266,4 +268,4 @@ const CommandRegistrar kTrainRegistrar([](CLI::App& root) {
   app->callback([c] { guarded([&] { run_train(*c); }); });
 });
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_train

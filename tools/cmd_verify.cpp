@@ -8,13 +8,14 @@
 #include <iostream>
 #include <memory>
 
+#include "instances/core/error.hpp"
 #include "instances/core/interrupt.hpp"
 #include "instances/gen/generators.hpp"
 #include "tools/command.hpp"
 #include "verifier/family.hpp"
 #include "verifier/pipeline.hpp"
 
-namespace relugap::cli {
+namespace relugap::cli::cmd_verify {
 
 namespace {
 
@@ -178,7 +179,8 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
       if (!a->anchor_weight.empty()) {
         mpz_class r;
         if (r.set_str(a->anchor_weight, 10) != 0 || r < 1 || mpz_perfect_square_p(r.get_mpz_t()) == 0)
-          throw std::invalid_argument("--anchor-weight must be a perfect square >= 1, got '" + a->anchor_weight + "'");
+          fail("reduce.anchor", "verify", 0,
+               "--anchor-weight must be a perfect square >= 1, got '" + a->anchor_weight + "'");
         a->opt.anchor_weight = r;
       }
       if (!a->c_text.empty()) a->opt.c = parse_rational(a->c_text);
@@ -188,8 +190,8 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
         exit_code() = run_demo(*a);
         return;
       }
-      if (a->source.empty()) throw std::invalid_argument("verify: give a SOURCE file (or --demo)");
-      if (a->opt.reduction.empty()) throw std::invalid_argument("verify: --reduction is required");
+      if (a->source.empty()) fail("verify.args", "verify", 0, "give a SOURCE file (or --demo)");
+      if (a->opt.reduction.empty()) fail("verify.args", "verify", 0, "--reduction is required");
       PipelineResult r = run_pipeline_file(a->source, a->opt);
       if (a->json) {
         std::cout << nlohmann::json{{"info", r.info}, {"report", r.report.to_json()}}.dump(2) << "\n";
@@ -203,4 +205,4 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
 
 }  // namespace
 
-}  // namespace relugap::cli
+}  // namespace relugap::cli::cmd_verify

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <functional>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -17,6 +18,7 @@
 #include "instances/core/error.hpp"
 #include "instances/core/rational.hpp"
 #include "instances/io/dense_limit.hpp"
+#include "instances/io/io.hpp"
 
 namespace relugap::cli {
 
@@ -47,9 +49,44 @@ T take(Result<T> r) {
   return std::move(r).value();
 }
 
-/// An integer as an exact rational (through decimal text: mpz has no 64-bit ctor).
-inline Rational rational_from_int(std::int64_t x) { return Rational(mpz_class(std::to_string(x))); }
-inline Rational rational_from_uint(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
+/// The sidecar's "unit_ball" object of a DksUnitBall / SetCoverUnitBall: the scale factors
+/// and ε as doubles and exact, and a note saying how to read them.
+template <class UnitBall>
+nlohmann::json unit_ball_json(const UnitBall& u, const std::string& note) {
+  return {
+      {"X", u.X.get_d()},
+      {"Y", u.Y.get_d()},
+      {"B", u.B},
+      {"sum_abs_a", u.sum_abs_a.get_d()},
+      {"epsilon", u.epsilon.get_d()},
+      {"m", u.samples},
+      {"d", u.dim},
+      {"exact",
+       {{"X", to_string(u.X)},
+        {"Y", to_string(u.Y)},
+        {"X2", to_string(u.X2)},
+        {"Y2", to_string(u.Y2)},
+        {"B2", to_string(u.B2)},
+        {"sum_abs_a", to_string(u.sum_abs_a)},
+        {"gap", to_string(u.gap)},
+        {"epsilon", to_string(u.epsilon)}}},
+      {"X_is_max_norm", u.x_exact},
+      {"Y_is_max_label", u.y_exact},
+      {"note", note},
+  };
+}
+
+/// The training-set format of a `reduce` command: `--format` if given (Failure
+/// "reduce.format" naming `where` if it is not npy, npz, libsvm or csv), else the
+/// extension of `out`, else npy.
+inline DataFormat output_format(const std::string& format, const std::string& out, const std::string& where) {
+  if (!format.empty()) {
+    auto f = parse_format(format);
+    if (!f) fail("reduce.format", where, 0, "--format must be npy, npz, libsvm or csv, got '" + format + "'");
+    return *f;
+  }
+  return format_from_path(out).value_or(DataFormat::kNpy);
+}
 
 /// Range checks with a plain message: `->check(at_least("--units", 1))` rejects 0 with
 /// "--units must be at least 1 (got 0)" (a usage error, exit code 2). Text that is not a
@@ -97,21 +134,25 @@ inline std::string plain_usage_message(std::string msg) {
   return msg;
 }
 
-/// A net budget "r,eta" → (r, eta); std::invalid_argument naming `option` otherwise.
+/// A net budget "r,eta" → (r, eta); Failure "cli.budget" ("OPTION: expects r,eta ...") otherwise.
 inline std::pair<std::size_t, double> parse_budget(const std::string& s, const std::string& option = "--budget") {
-  auto comma = s.find(',');
-  try {
-    if (comma == std::string::npos) throw std::invalid_argument("");
-    std::size_t pos = 0;
-    const long long r = std::stoll(s.substr(0, comma), &pos);
-    if (pos != comma || r < 0) throw std::invalid_argument("");
-    const std::string e = s.substr(comma + 1);
-    const double eta = std::stod(e, &pos);
-    if (pos != e.size() || !(eta > 0) || !std::isfinite(eta)) throw std::invalid_argument("");
-    return {static_cast<std::size_t>(r), eta};
-  } catch (const std::exception&) {
-    throw std::invalid_argument(option + " expects r,eta with an integer r >= 0 and eta > 0, got '" + s + "'");
-  }
+  const auto parsed = [&]() -> std::optional<std::pair<std::size_t, double>> {
+    const auto comma = s.find(',');
+    if (comma == std::string::npos) return std::nullopt;
+    try {
+      std::size_t pos = 0;
+      const long long r = std::stoll(s.substr(0, comma), &pos);
+      if (pos != comma || r < 0) return std::nullopt;
+      const std::string e = s.substr(comma + 1);
+      const double eta = std::stod(e, &pos);
+      if (pos != e.size() || !(eta > 0) || !std::isfinite(eta)) return std::nullopt;
+      return std::pair<std::size_t, double>{static_cast<std::size_t>(r), eta};
+    } catch (const std::exception&) {  // stoll / stod: no number, or out of range
+      return std::nullopt;
+    }
+  }();
+  if (!parsed) fail("cli.budget", option, 0, "expects r,eta with an integer r >= 0 and eta > 0, got '" + s + "'");
+  return *parsed;
 }
 
 /// `--max-dense-bytes SIZE` (10G, 500M, 123, none) on every command that writes a training set: the
@@ -130,6 +171,16 @@ inline CLI::Option* add_max_dense_option(CLI::App* app, std::optional<std::uint6
                        : "--max-dense-bytes expects a size such as 123, 500M, 10G or none, got '" + s + "'";
           },
           "SIZE"));
+}
+
+/// The output options every `reduce` command shares: -o/--output (required), --format and
+/// --max-dense-bytes.
+inline void add_output_options(CLI::App* app, std::string& out, std::string& format,
+                               std::optional<std::uint64_t>& max_dense_bytes) {
+  app->add_option("-o,--output", out, "output training set (.npy, .npz, .libsvm, .csv) and OUT.json sidecar")
+      ->required();
+  app->add_option("--format", format, "npy | npz | libsvm | csv (default: from the extension of -o, else npy)");
+  add_max_dense_option(app, max_dense_bytes);
 }
 
 }  // namespace relugap::cli

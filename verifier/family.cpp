@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
+#include "instances/core/error.hpp"
 #include "verifier/families.hpp"
 
 namespace relugap {
@@ -59,8 +61,6 @@ std::optional<Rational> DecisionThresholds::epsilon() const {
   return e;
 }
 
-Rational rational_of(std::int64_t x) { return Rational(mpz_class(std::to_string(x))); }
-
 // ---- defaults -------------------------------------------------------------------------
 
 LossBounds ReductionFamily::bounds(const Reduction& red, const SourceSolution& sol) const {
@@ -91,8 +91,7 @@ struct Registry {
 
   void add(std::unique_ptr<ReductionFamily> f) {
     const std::string n = f->name();
-    for (const auto* g : all)
-      if (g->name() == n) throw std::logic_error("reduction family '" + n + "' registered twice");
+    for (const auto* g : all) RELUGAP_ASSERT(g->name() != n, "reduction family '" + n + "' registered twice");
     all.push_back(f.get());
     owned.push_back(std::move(f));
   }
@@ -147,7 +146,7 @@ const ReductionFamily* find_family(const std::string& name) {
 
 const ReductionFamily& family(const std::string& name) {
   const ReductionFamily* f = find_family(name);
-  if (f == nullptr) throw std::invalid_argument("unknown reduction '" + name + "' (" + family_list() + ")");
+  if (f == nullptr) fail("reduce.unknown", "reduce", 0, "unknown reduction '" + name + "' (" + family_list() + ")");
   return *f;
 }
 

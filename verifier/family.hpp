@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "instances/core/error.hpp"
 #include "instances/core/rational.hpp"
 #include "instances/gen/generators.hpp"
 #include "reductions/common/reduction.hpp"
@@ -148,7 +149,7 @@ class ReductionFamily {
                                    const std::string& provenance) const = 0;
 
   // ---- the construction -----------------------------------------------------------
-  /// Throws std::invalid_argument for a source of the wrong kind or bad parameters.
+  /// Throws Failure ("reduce.source", "reduce.kappa", ...) for a source of the wrong kind or bad parameters.
   virtual void check(const SourceInstance& src, const FamilyParams& p) const = 0;
   [[nodiscard]] virtual std::unique_ptr<Reduction> build(const SourceInstance& src, const FamilyParams& p) const = 0;
   /// The bounds on OPT given what the source solver found (a pinned optimum, a
@@ -221,7 +222,7 @@ std::vector<std::string> family_names();
 std::string family_list();
 /// The family called `name`, or nullptr.
 const ReductionFamily* find_family(const std::string& name);
-/// The family called `name`; throws std::invalid_argument naming the known ones.
+/// The family called `name`; throws Failure "reduce.unknown" naming the known ones.
 const ReductionFamily& family(const std::string& name);
 
 /// Registers a family defined outside verifier/ (a static object in its file).
@@ -231,13 +232,11 @@ struct FamilyRegistrar {
 
 // ---- helpers for families ------------------------------------------------------------
 
-/// An integer as an exact rational.
-Rational rational_of(std::int64_t x);
-/// The source as T, or std::invalid_argument "reduction 'NAME' needs a WHAT as its source".
+/// The source as T, or Failure "reduce.source" ("reduction 'NAME' needs a WHAT as its source").
 template <class T>
 const T& source_as(const SourceInstance& s, const char* what, const std::string& family_name) {
   if (!std::holds_alternative<T>(s))
-    throw std::invalid_argument("reduction '" + family_name + "' needs a " + what + " as its source");
+    fail("reduce.source", "reduce", 0, "reduction '" + family_name + "' needs a " + what + " as its source");
   return std::get<T>(s);
 }
 

@@ -24,7 +24,7 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 
 PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions& o) {
   auto t0 = Clock::now();
-  const ReductionFamily& fam = family(o.reduction);  // std::invalid_argument naming the known ones
+  const ReductionFamily& fam = family(o.reduction);  // Failure "reduce.unknown" naming the known ones
   const FamilyParams& params = o;
   fam.check(source, params);
   std::shared_ptr<const Reduction> built = fam.build(source, params);
@@ -110,7 +110,8 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     TrainResult r;
     try {
       r = train(data, algo, to);
-    } catch (const std::invalid_argument& e) {  // e.g. a net budget above the candidate cap
+    } catch (const Failure& e) {  // "train.*": e.g. a net budget above the candidate cap
+      if (e.error().id.rfind("train.", 0) != 0) throw;
       info["trainers"][name] = {{"status", "refused"}, {"message", e.what()}};
       skipped.push_back({"trainer(" + name + ")", Verdict::kNotChecked, std::string("not run: ") + e.what(), ""});
       return;

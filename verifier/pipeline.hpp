@@ -62,7 +62,7 @@ struct PipelineResult {
   std::shared_ptr<const Reduction> reduction;  ///< the built reduction (for thresholds, lift, ...)
 };
 
-/// Throws Failure / std::invalid_argument on bad options (unknown reduction,
+/// Throws Failure on bad options (unknown reduction,
 /// source of the wrong kind, κ out of range, ...).
 PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions& opt);
 

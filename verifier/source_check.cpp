@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "instances/core/rational_int.hpp"
+
 namespace relugap {
 
 namespace {
@@ -22,7 +24,7 @@ SourceCheck check_cover(const SetCoverInstance& inst, const std::vector<SetId>& 
       return r;
     }
     chosen[j.idx()] = true;
-    cost += mpz_class(std::to_string(inst.costs[j.idx()]));
+    cost += to_mpz(inst.costs[j.idx()]);
     for (Element u : inst.sets[j.idx()])
       if (u.idx() < covered.size()) covered[u.idx()] = true;
   }
@@ -62,7 +64,7 @@ SourceCheck check_kset(const Graph& g, std::uint32_t kappa, const std::vector<Ve
   }
   std::uint64_t inside = 0;
   for (auto [u, v] : g.edges()) inside += (in[u.idx()] && in[v.idx()]) ? 1 : 0;
-  r.value = Rational(mpz_class(std::to_string(inside)));
+  r.value = to_rational(inside);
   if (set.size() != kappa) {
     r.detail = std::to_string(set.size()) + "-set, kappa is " + std::to_string(kappa);
     return r;

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 
 namespace relugap {
 
@@ -77,6 +79,18 @@ Rational exact_from_double(double x) {
   return q;
 }
 
+Rational floor_rational(const Rational& q) {
+  mpz_class f;
+  mpz_fdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
+  return Rational(f);
+}
+
+Rational ceil_rational(const Rational& q) {
+  mpz_class f;
+  mpz_cdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
+  return Rational(f);
+}
+
 mpz_class ceil_square(const Rational& q) {
   mpz_class c = q.get_num() / q.get_den();  // floor for q >= 0
   if (c * q.get_den() < q.get_num()) c += 1;
@@ -89,7 +103,7 @@ mpz_class ceil_square(const Rational& q) {
 mpz_class exact_sqrt(const mpz_class& n) {
   mpz_class r;
   mpz_sqrt(r.get_mpz_t(), n.get_mpz_t());
-  if (r * r != n) throw std::logic_error("exact_sqrt: not a perfect square");
+  RELUGAP_ASSERT(r * r == n, "exact_sqrt: not a perfect square");
   return r;
 }
 

@@ -60,10 +60,10 @@ TrainingSet parse_csv(std::string_view text, const std::string& file) {
       auto v = parse_f64(fields[k]);
       if (!v) fail("csv.value", file, ln, what + " = " + quoted(fields[k]) + " is not a number");
       if (k + 1 == *width) {
-        check_weight(*v, what, "csv", file, ln);
+        check_weight(*v, what, "csv.weight", file, ln);
         c = *v;
       } else {
-        check_finite(*v, what, "csv", file, ln);
+        check_finite(*v, what, "csv.nonfinite", file, ln);
         if (k == data.dim)
           y = *v;
         else if (*v != 0)

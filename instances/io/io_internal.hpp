@@ -15,11 +15,11 @@ namespace relugap::io_detail {
 /// with the column in the reason.
 nlohmann::json parse_json_text(const std::string& text, const std::string& file);
 
-/// Failure "<prefix>.nonfinite" unless v is finite; `what` names the value
+/// Failure `id` (e.g. "npy.nonfinite") unless v is finite; `what` names the value
 /// ("sample 3: x5"), `line` is the file line (0 for binary files).
-void check_finite(double v, const std::string& what, const char* prefix, const std::string& file, std::uint64_t line);
-/// Failure "<prefix>.weight" unless c is finite and > 0.
-void check_weight(double c, const std::string& what, const char* prefix, const std::string& file, std::uint64_t line);
+void check_finite(double v, const std::string& what, const char* id, const std::string& file, std::uint64_t line);
+/// Failure `id` (e.g. "npy.weight") unless c is finite and > 0.
+void check_weight(double c, const std::string& what, const char* id, const std::string& file, std::uint64_t line);
 
 // Per-format codecs. Readers throw Failure; writers only format (no I/O).
 TrainingSet parse_npy(std::string_view bytes, const std::string& file);

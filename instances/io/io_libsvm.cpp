@@ -24,7 +24,7 @@ Weights parse_weights(std::string_view text, const std::string& file) {
     auto v = parse_f64(t);
     const std::string what = "weight " + std::to_string(w.c.size() + 1);
     if (!v) fail("libsvm.weight", file, lines.line(), what + " " + quoted(t) + " is not a number");
-    check_weight(*v, what, "libsvm", file, lines.line());
+    check_weight(*v, what, "libsvm.weight", file, lines.line());
     w.c.push_back(*v);
     w.lines.push_back(lines.line());
   }
@@ -52,7 +52,7 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
     const std::string sample = "sample " + std::to_string(i + 1);
     auto y = parse_f64(toks[0]);
     if (!y) fail("libsvm.label", file, ln, sample + ": label " + quoted(toks[0]) + " is not a number");
-    check_finite(*y, sample + ": label", "libsvm", file, ln);
+    check_finite(*y, sample + ": label", "libsvm.nonfinite", file, ln);
     row.clear();
     std::uint64_t prev = 0;
     for (std::size_t k = 1; k < toks.size(); ++k) {
@@ -82,7 +82,7 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
       if (!v)
         fail("libsvm.value", file, ln,
              sample + ": value " + quoted(val_text) + " of feature " + std::to_string(*idx) + " is not a number");
-      check_finite(*v, sample + ": feature " + std::to_string(*idx), "libsvm", file, ln);
+      check_finite(*v, sample + ": feature " + std::to_string(*idx), "libsvm.nonfinite", file, ln);
       max_index = std::max(max_index, *idx);
       if (*v != 0) row.emplace_back(static_cast<std::uint32_t>(*idx - 1), *v);
     }

@@ -210,12 +210,13 @@ TrainingSet parse_npy(std::string_view b, const std::string& file) {
     const std::string where = "row " + std::to_string(i + 1);
     for (std::uint64_t t = 0; t + 2 < cols; ++t) {
       double v = read_f64(b, base + t * 8);
-      check_finite(v, where + ", column " + std::to_string(t + 1) + " (x" + std::to_string(t) + ")", "npy", file, 0);
+      check_finite(v, where + ", column " + std::to_string(t + 1) + " (x" + std::to_string(t) + ")", "npy.nonfinite",
+                   file, 0);
       if (v != 0) row.emplace_back(static_cast<std::uint32_t>(t), v);
     }
     double y = read_f64(b, base + (cols - 2) * 8), c = read_f64(b, base + (cols - 1) * 8);
-    check_finite(y, where + ", column " + std::to_string(cols - 1) + " (y)", "npy", file, 0);
-    check_weight(c, where + ", column " + std::to_string(cols) + " (c)", "npy", file, 0);
+    check_finite(y, where + ", column " + std::to_string(cols - 1) + " (y)", "npy.nonfinite", file, 0);
+    check_weight(c, where + ", column " + std::to_string(cols) + " (c)", "npy.weight", file, 0);
     data.add(row, y, c);
   }
   return data;

@@ -181,16 +181,17 @@ TrainingSet parse_npz(std::string_view bytes, const std::string& file) {
       prev = j;
       const double v = data.real(static_cast<std::size_t>(k));
       if (j < cols - 2) {
-        check_finite(v, where + ", column " + std::to_string(j + 1) + " (x" + std::to_string(j) + ")", "npz", file, 0);
+        check_finite(v, where + ", column " + std::to_string(j + 1) + " (x" + std::to_string(j) + ")", "npz.nonfinite",
+                     file, 0);
         if (v != 0) row.emplace_back(static_cast<std::uint32_t>(j), v);
       } else if (j == cols - 2) {
-        check_finite(v, where + ", column " + std::to_string(j + 1) + " (y)", "npz", file, 0);
+        check_finite(v, where + ", column " + std::to_string(j + 1) + " (y)", "npz.nonfinite", file, 0);
         y = v;
       } else {
         c = v;
       }
     }
-    check_weight(c, where + ", column " + std::to_string(cols) + " (c)", "npz", file, 0);
+    check_weight(c, where + ", column " + std::to_string(cols) + " (c)", "npz.weight", file, 0);
     out.add(row, y, c);
   }
   return out;

@@ -14,15 +14,15 @@ struct Digest {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
   Digest() {
     if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1)
-      throw std::runtime_error("SHA-256 init failed");
+      fail("io.hash", "sha256", 0, "OpenSSL digest init failed");
   }
   void update(const char* p, std::size_t n) {
-    if (EVP_DigestUpdate(ctx.get(), p, n) != 1) throw std::runtime_error("SHA-256 update failed");
+    if (EVP_DigestUpdate(ctx.get(), p, n) != 1) fail("io.hash", "sha256", 0, "OpenSSL digest update failed");
   }
   std::string hex() {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) throw std::runtime_error("SHA-256 final failed");
+    if (EVP_DigestFinal_ex(ctx.get(), md, &len) != 1) fail("io.hash", "sha256", 0, "OpenSSL digest final failed");
     static const char* kHex = "0123456789abcdef";
     std::string out;
     for (unsigned int i = 0; i < len; ++i) {

@@ -79,15 +79,13 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file)
   }
 }
 
-void check_finite(double v, const std::string& what, const char* prefix, const std::string& file, std::uint64_t line) {
-  if (!std::isfinite(v))
-    fail(std::string(prefix) + ".nonfinite", file, line, what + " is " + format_double(v) + ": values must be finite");
+void check_finite(double v, const std::string& what, const char* id, const std::string& file, std::uint64_t line) {
+  if (!std::isfinite(v)) fail(id, file, line, what + " is " + format_double(v) + ": values must be finite");
 }
 
-void check_weight(double c, const std::string& what, const char* prefix, const std::string& file, std::uint64_t line) {
+void check_weight(double c, const std::string& what, const char* id, const std::string& file, std::uint64_t line) {
   if (!std::isfinite(c) || c <= 0)
-    fail(std::string(prefix) + ".weight", file, line,
-         what + " is " + format_double(c) + ": sample weights must be positive and finite");
+    fail(id, file, line, what + " is " + format_double(c) + ": sample weights must be positive and finite");
 }
 
 }  // namespace io_detail
@@ -144,12 +142,12 @@ void check_writable(const TrainingSet& d, const std::string& path) {
     fail("training.invalid", path, 0, "inconsistent training set (row pointers, labels, weights)");
   for (std::size_t i = 0; i < d.samples(); ++i) {
     const std::string s = "sample " + std::to_string(i + 1);
-    check_finite(d.y[i], s + ": label", "training", path, 0);
-    check_weight(d.c[i], s + ": weight", "training", path, 0);
+    check_finite(d.y[i], s + ": label", "training.nonfinite", path, 0);
+    check_weight(d.c[i], s + ": weight", "training.weight", path, 0);
     for (std::size_t k = d.row_ptr[i]; k < d.row_ptr[i + 1]; ++k) {
       if (d.col[k] >= d.dim)
         fail("training.invalid", path, 0, s + ": coordinate " + std::to_string(d.col[k]) + " >= dim");
-      check_finite(d.val[k], s + ": x" + std::to_string(d.col[k]), "training", path, 0);
+      check_finite(d.val[k], s + ": x" + std::to_string(d.col[k]), "training.nonfinite", path, 0);
     }
   }
 }

@@ -1,6 +1,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "instances/core/assert.hpp"
 #include "instances/problems/network.hpp"
 #include "instances/problems/training_set.hpp"
 
@@ -52,9 +53,9 @@ ExactTrainingSet fold_weights(const ExactTrainingSet& s) {
     mpz_class rn, rd;
     mpz_sqrt(rn.get_mpz_t(), c.get_num_mpz_t());
     mpz_sqrt(rd.get_mpz_t(), c.get_den_mpz_t());
-    if (rn * rn != c.get_num() || rd * rd != c.get_den())
-      throw std::invalid_argument("fold_weights: weight of sample " + std::to_string(i + 1) + " (" + to_string(c) +
-                                  ") is not the square of a rational");
+    RELUGAP_ASSERT(!(rn * rn != c.get_num() || rd * rd != c.get_den()),
+                   "fold_weights: weight of sample " + std::to_string(i + 1) + " (" + to_string(c) +
+                       ") is not the square of a rational");
     Rational q(rn, rd);
     q.canonicalize();
     for (std::size_t t = s.row_ptr[i]; t < s.row_ptr[i + 1]; ++t) out.val[t] = s.val[t] * q;

@@ -3,14 +3,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "instances/core/assert.hpp"
+
 namespace relugap {
 
 namespace {
 template <class S>
 void check_dims(const BasicTrainingSet<S>& data, const BasicNetwork<S>& net) {
-  if (net.dim != data.dim)
-    throw std::invalid_argument("network dimension " + std::to_string(net.dim) + " does not match data dimension " +
-                                std::to_string(data.dim));
+  RELUGAP_ASSERT(net.dim == data.dim, "network dimension " + std::to_string(net.dim) +
+                                          " does not match data dimension " + std::to_string(data.dim));
 }
 }  // namespace
 

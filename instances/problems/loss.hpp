@@ -23,7 +23,7 @@ S predict(const BasicTrainingSet<S>& data, SampleId i, const BasicNetwork<S>& ne
   return out;
 }
 
-/// Total weighted loss. Contract: net.dim == data.dim (throws std::invalid_argument otherwise).
+/// Total weighted loss. Contract: net.dim == data.dim (RELUGAP_ASSERT otherwise).
 double loss(const TrainingSet& data, const Network& net);
 /// Total loss divided by Σ c_i.
 double mean_loss(const TrainingSet& data, const Network& net);

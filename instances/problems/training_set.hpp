@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/index.hpp"
 #include "instances/core/rational.hpp"
 
@@ -40,7 +41,7 @@ struct BasicTrainingSet {
     std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t start = col.size();
     for (auto& [j, v] : entries) {
-      if (j >= dim) throw std::out_of_range("BasicTrainingSet::add: coordinate out of range");
+      RELUGAP_ASSERT(j < dim, "BasicTrainingSet::add: coordinate out of range");
       if (col.size() > start && col.back() == j) {
         val.back() += v;
       } else {
@@ -86,7 +87,7 @@ TrainingSet to_double(const ExactTrainingSet& s);
 ExactTrainingSet to_exact(const TrainingSet& s);
 /// Homogeneity (docs/reductions/README.md §1.2): a sample of weight q² equals the unweighted
 /// sample (q·x, q·y). Every weight must be the square of a rational; throws
-/// std::invalid_argument naming the first sample whose weight is not.
+/// a contract violation (RELUGAP_ASSERT) naming the first sample whose weight is not.
 ExactTrainingSet fold_weights(const ExactTrainingSet& s);
 
 }  // namespace relugap

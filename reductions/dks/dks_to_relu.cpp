@@ -7,13 +7,15 @@
 #include <stdexcept>
 #include <utility>
 
+#include "instances/core/assert.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/problems/loss.hpp"
+#include "reductions/common/network_check.hpp"
 
 namespace relugap {
 
 namespace {
-
-mpz_class to_mpz(std::uint64_t x) { return mpz_class(std::to_string(x)); }
 
 // The smallest perfect square >= x whose root has at most 26 significant bits
 // (so the square and its root are exact doubles). Contract: x >= 0.
@@ -62,16 +64,6 @@ Rational rational_sqrt_upper(const Rational& q, bool& exact) {
   return out;
 }
 
-template <class S>
-void check_network(const BasicNetwork<S>& net, std::size_t dim) {
-  if (net.units() != 1)
-    throw std::invalid_argument("dks reduction: network has " + std::to_string(net.units()) +
-                                " units; the construction is for one ReLU");
-  if (net.dim != dim)
-    throw std::invalid_argument("dks reduction: network dimension " + std::to_string(net.dim) +
-                                " does not match data dimension " + std::to_string(dim));
-}
-
 std::string dbl(const Rational& q) {
   std::ostringstream os;
   os << std::setprecision(17) << q.get_d();
@@ -103,8 +95,8 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
     : g_(std::move(graph)), kappa_(kappa), opt_(std::move(opt)) {
   const std::uint32_t n = g_.num_vertices();
   if (kappa_ < 1 || kappa_ > n)
-    throw std::invalid_argument("dks reduction: kappa must satisfy 1 <= kappa <= n = " + std::to_string(n) + " (got " +
-                                std::to_string(kappa_) + ")");
+    fail("reduce.kappa", "dks reduction", 0,
+         "kappa must satisfy 1 <= kappa <= n = " + std::to_string(n) + " (got " + std::to_string(kappa_) + ")");
   if (opt_.unit_ball) opt_.unweighted = true;
   if (opt_.unweighted) opt_.square_weights = true;
   const auto edges = g_.edges();
@@ -142,8 +134,7 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
   k_.K.canonicalize();
   k_.sigma = Rational(k_.P * k_.P, 4 * k_.A) + Rational(k_.sum_Q2, 4 * k_.lambda);
   k_.sigma.canonicalize();
-  if (k_.sigma > Rational(1, 8))
-    throw std::logic_error("dks reduction: sigma = " + to_string(k_.sigma) + " exceeds 1/8");
+  RELUGAP_ASSERT(k_.sigma <= Rational(1, 8), "dks reduction: sigma = " + to_string(k_.sigma) + " exceeds 1/8");
 
   // ---- samples (weighted) ------------------------------------------------
   const Rational half(1, 2);
@@ -176,7 +167,7 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
 
 DksUnitBall DksReduction::unit_ball_figures() const {
   const ExactTrainingSet folded = opt_.unweighted ? fold_weights(weighted_) : [&] {
-    if (!opt_.square_weights) throw std::invalid_argument("dks reduction: unit-ball figures need square weights");
+    RELUGAP_ASSERT(opt_.square_weights, "dks reduction: unit-ball figures need square weights");
     return fold_weights(weighted_);
   }();
   DksUnitBall f;
@@ -271,9 +262,8 @@ ExactNetwork DksReduction::lift(const std::vector<Vertex>& set) const {
   const std::uint32_t n = g_.num_vertices();
   std::vector<bool> in(n, false);
   for (Vertex v : set) {
-    if (v.value() >= n)
-      throw std::invalid_argument("dks lift: vertex " + std::to_string(v.value() + 1) + " out of range");
-    if (in[v.idx()]) throw std::invalid_argument("dks lift: vertex " + std::to_string(v.value() + 1) + " repeated");
+    RELUGAP_ASSERT(v.value() < n, "dks lift: vertex " + std::to_string(v.value() + 1) + " out of range");
+    RELUGAP_ASSERT(!in[v.idx()], "dks lift: vertex " + std::to_string(v.value() + 1) + " repeated");
     in[v.idx()] = true;
   }
   ExactNetwork net(1, n + 1);
@@ -332,7 +322,7 @@ std::vector<Vertex> DksReduction::repair(std::vector<Vertex> set) const {
 }
 
 std::vector<Vertex> DksReduction::decode(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "dks");
   std::vector<Vertex> s;
   for (std::uint32_t v = 0; v < g_.num_vertices(); ++v)
     if (net.w[v + 1] > 0) s.emplace_back(v);
@@ -340,7 +330,7 @@ std::vector<Vertex> DksReduction::decode(const ExactNetwork& net) const {
 }
 
 std::vector<Vertex> DksReduction::decode(const Network& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "dks");
   std::vector<Vertex> s;
   for (std::uint32_t v = 0; v < g_.num_vertices(); ++v)
     if (net.w[v + 1] > 0) s.emplace_back(v);
@@ -348,12 +338,12 @@ std::vector<Vertex> DksReduction::decode(const Network& net) const {
 }
 
 DecodeCheck DksReduction::decode_check(const Network& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "dks");
   return decode_check(to_exact(net));
 }
 
 DecodeCheck DksReduction::decode_check(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "dks");
   DecodeCheck r;
   r.loss = exact_loss(data_, net);
   const Rational L = r.loss / loss_scale();

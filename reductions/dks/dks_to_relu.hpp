@@ -84,7 +84,7 @@ struct DksUnitBall {
 
 class DksReduction final : public Reduction {
  public:
-  /// Builds the set. Throws std::invalid_argument unless 1 <= κ <= n.
+  /// Builds the set. Throws Failure "reduce.kappa" unless 1 <= κ <= n.
   DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt = {});
 
   [[nodiscard]] std::string name() const override { return "dks"; }
@@ -102,7 +102,7 @@ class DksReduction final : public Reduction {
                                           const std::optional<Rational>& tau_upper) const;
   /// Decode + exact check of E(Decode(w)) >= |E| + K − σ − L(w), with L the
   /// exact loss in weighted units (= loss on data() / loss_scale()).
-  /// Contract: net.dim == data().dim; throws std::invalid_argument unless one unit.
+  /// Throws Failure "reduce.network" unless one unit of dimension data().dim.
   [[nodiscard]] DecodeCheck decode_check(const Network& net) const override;
   [[nodiscard]] DecodeCheck decode_check(const ExactNetwork& net) const;
 
@@ -115,7 +115,7 @@ class DksReduction final : public Reduction {
   /// Present iff options().unit_ball.
   [[nodiscard]] const std::optional<DksUnitBall>& unit_ball() const { return ub_; }
   /// The unit-ball figures of the unweighted set, whatever the form of data().
-  /// Throws std::invalid_argument unless every weight is a square (square_weights).
+  /// Contract (RELUGAP_ASSERT): every weight is a square (square_weights).
   [[nodiscard]] DksUnitBall unit_ball_figures() const;
   /// True iff every entry, label and weight of data() is exactly a double (so a
   /// float64 file written from it holds exactly this set).
@@ -123,13 +123,13 @@ class DksReduction final : public Reduction {
 
   /// The intended network of any vertex set S (distinct ids < n; any size):
   /// w_0 = 1/2, w_{1+v} = +1/2 if v ∈ S else −1/2, a = 1, in data()'s scale.
-  /// Throws std::invalid_argument for a repeated or out-of-range vertex.
+  /// Contract (RELUGAP_ASSERT): no repeated or out-of-range vertex.
   [[nodiscard]] ExactNetwork lift(const std::vector<Vertex>& set) const;
   /// Closed form of the loss of lift(S) on data(): (K + W(|S| − κ)² + |E| − E(S))·s.
   [[nodiscard]] Rational set_loss(const std::vector<Vertex>& set) const;
 
   /// Decode(w): S = {v : w_{1+v} > 0}, then repair(S). Always a κ-set, sorted.
-  /// Contract: net.dim == data().dim; throws std::invalid_argument unless one unit.
+  /// Throws Failure "reduce.network" unless one unit of dimension data().dim.
   [[nodiscard]] std::vector<Vertex> decode(const Network& net) const;
   [[nodiscard]] std::vector<Vertex> decode(const ExactNetwork& net) const;
   /// While |S| > κ remove the vertex of S with fewest neighbours in S; while

@@ -6,8 +6,11 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/problems/loss.hpp"
+#include "reductions/common/network_check.hpp"
 
 namespace relugap {
 
@@ -25,22 +28,6 @@ std::string dbl(const Rational& q) {
   return os.str();
 }
 
-Rational floor_q(const Rational& q) {
-  mpz_class f;
-  mpz_fdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
-  return Rational(f);
-}
-
-template <class S>
-void check_network(const BasicNetwork<S>& net, std::size_t dim) {
-  if (net.units() != 1)
-    throw std::invalid_argument("dks-ball reduction: network has " + std::to_string(net.units()) +
-                                " units; the construction is for one ReLU");
-  if (net.dim != dim)
-    throw std::invalid_argument("dks-ball reduction: network dimension " + std::to_string(net.dim) +
-                                " does not match data dimension " + std::to_string(dim));
-}
-
 std::size_t edges_inside(const Graph& g, const std::vector<bool>& s) { return g.edges_inside(s); }
 
 std::size_t count(const std::vector<bool>& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), true)); }
@@ -48,7 +35,7 @@ std::size_t count(const std::vector<bool>& s) { return static_cast<std::size_t>(
 }  // namespace
 
 std::array<std::uint64_t, 4> four_squares(std::uint64_t x) {
-  if (x >= (std::uint64_t{1} << 40)) throw std::invalid_argument("four_squares: argument too large");
+  RELUGAP_ASSERT(x < (std::uint64_t{1} << 40), "four_squares: argument too large");
   for (std::uint64_t a = isqrt(x);; --a) {
     const std::uint64_t ra = x - a * a;
     for (std::uint64_t b = std::min(a, isqrt(ra));; --b) {
@@ -63,7 +50,7 @@ std::array<std::uint64_t, 4> four_squares(std::uint64_t x) {
     }
     if (a == 0) break;
   }
-  throw std::logic_error("four_squares: no decomposition (impossible)");
+  RELUGAP_UNREACHABLE("four_squares: no decomposition (impossible)");
 }
 
 DksUnitBallReduction::DksUnitBallReduction(Graph g, std::optional<std::uint32_t> kappa,
@@ -165,7 +152,7 @@ Rational DksUnitBallReduction::phi_from_vectors(const std::vector<bool>& chosen)
 
 std::pair<Rational, std::vector<bool>> DksUnitBallReduction::phi_max_bruteforce() const {
   const std::uint32_t nn = n();
-  if (nn > 26) throw std::invalid_argument("phi_max_bruteforce: n > 26");
+  RELUGAP_ASSERT(nn <= 26, "phi_max_bruteforce: n > 26");
   std::vector<std::vector<std::uint32_t>> adj(nn);
   for (auto [u, v] : g_.edges()) {
     adj[u.idx()].push_back(v.value());
@@ -203,7 +190,7 @@ std::pair<Rational, std::vector<bool>> DksUnitBallReduction::phi_max_bruteforce(
 }
 
 std::pair<Rational, Rational> DksUnitBallReduction::phi_range_from_tau(std::uint64_t tau) const {
-  if (!kappa_ || !d_) throw std::invalid_argument("phi_range_from_tau: needs kappa and a regular graph");
+  RELUGAP_ASSERT(kappa_ && d_, "phi_range_from_tau: needs kappa and a regular graph");
   const std::uint64_t nn = n(), kap = *kappa_, d = *d_, E = g_.num_edges();
   auto size_term = [&](std::uint64_t t) -> Rational {
     return exact_ratio(static_cast<unsigned long>(rho_ * t * (nn - t)), static_cast<unsigned long>(nn)) -
@@ -252,15 +239,15 @@ LossBounds DksUnitBallReduction::bounds(const std::optional<Rational>& so) const
   if (kappa_) b.constants["kappa"] = Rational(*kappa_);
   if (!so) return b;
   if (kappa_) {
-    if (*so < 0 || so->get_den() != 1 || *so > Rational(static_cast<unsigned long>(g_.num_edges())))
-      throw std::invalid_argument("dks-ball reduction: tau must be an integer in [0, |E|]");
+    RELUGAP_ASSERT(!(*so < 0 || so->get_den() != 1 || *so > Rational(static_cast<unsigned long>(g_.num_edges()))),
+                   "dks-ball reduction: tau must be an integer in [0, |E|]");
     auto [lo, hi] = phi_range_from_tau(so->get_num().get_ui());
     b.constants["phi_lower"] = lo;
     b.constants["phi_upper"] = hi;
     b.loss_lower = total_lower(hi);
     b.loss_upper = total_upper(lo);
   } else {
-    if (*so < 0) throw std::invalid_argument("dks-ball reduction: Phi* >= 0 (T = empty set)");
+    RELUGAP_ASSERT(*so >= 0, "dks-ball reduction: Phi* >= 0 (T = empty set)");
     b.loss_lower = total_lower(*so);
     b.loss_upper = total_upper(*so);
   }
@@ -284,7 +271,7 @@ ExactNetwork DksUnitBallReduction::lift(const std::vector<bool>& chosen) const {
 }
 
 DksBallLossParts DksUnitBallReduction::loss_parts(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "dks-ball");
   DksBallLossParts p;
   for (std::uint32_t v = 0; v < n(); ++v) {
     Rational z = 0;
@@ -302,7 +289,7 @@ DksBallLossParts DksUnitBallReduction::loss_parts(const ExactNetwork& net) const
 }
 
 std::vector<bool> DksUnitBallReduction::decode_set(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "dks-ball");
   std::vector<bool> s(n());
   for (std::uint32_t v = 0; v < n(); ++v) {
     Rational z = 0;
@@ -315,7 +302,7 @@ std::vector<bool> DksUnitBallReduction::decode_set(const ExactNetwork& net) cons
 }
 
 std::vector<bool> DksUnitBallReduction::to_kappa_set(std::vector<bool> s) const {
-  if (!kappa_) throw std::invalid_argument("to_kappa_set: no kappa");
+  RELUGAP_ASSERT(kappa_, "to_kappa_set: no kappa");
   const std::uint32_t nn = n();
   std::vector<std::vector<std::uint32_t>> adj(nn);
   for (auto [u, v] : g_.edges()) {
@@ -354,7 +341,7 @@ std::vector<bool> DksUnitBallReduction::to_kappa_set(std::vector<bool> s) const 
 }
 
 DecodeCheck DksUnitBallReduction::decode_check(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "dks-ball");
   DecodeCheck dc;
   const auto T = decode_set(net);
   const auto parts = loss_parts(net);
@@ -410,12 +397,12 @@ UnitBallBlock DksUnitBallReduction::unit_ball(const std::optional<Rational>& yes
   const Rational m(n());
   if (kappa_) {
     if (yes) {
-      auto [lo, hi] = phi_range_from_tau(floor_q(*yes).get_num().get_ui() + (yes->get_den() == 1 ? 0 : 1));
+      auto [lo, hi] = phi_range_from_tau(floor_rational(*yes).get_num().get_ui() + (yes->get_den() == 1 ? 0 : 1));
       u.yes_upper = total_upper(lo) / m;
       u.params["tau_yes"] = to_string(*yes);
     }
     if (no) {
-      auto [lo, hi] = phi_range_from_tau(floor_q(*no).get_num().get_ui());
+      auto [lo, hi] = phi_range_from_tau(floor_rational(*no).get_num().get_ui());
       u.no_lower = total_lower(hi) / m;
       u.params["tau_no"] = to_string(*no);
     }

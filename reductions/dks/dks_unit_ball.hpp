@@ -70,7 +70,7 @@ class DksUnitBallReduction final : public Reduction {
   [[nodiscard]] Rational phi(const std::vector<bool>& chosen) const;
   /// k²‖Σ_{v∈T} x_v‖² computed from the vectors themselves (tests compare with phi()).
   [[nodiscard]] Rational phi_from_vectors(const std::vector<bool>& chosen) const;
-  /// max_T Φ(T) by enumeration (Gray code), with a maximiser. std::invalid_argument if n > 26.
+  /// max_T Φ(T) by enumeration (Gray code), with a maximiser. Contract (RELUGAP_ASSERT): n <= 26.
   [[nodiscard]] std::pair<Rational, std::vector<bool>> phi_max_bruteforce() const;
   /// Φ range implied by the DkS optimum τ (needs κ): [lower, upper].
   [[nodiscard]] std::pair<Rational, Rational> phi_range_from_tau(std::uint64_t tau) const;

@@ -3,12 +3,14 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
+
 namespace relugap {
 
 SqrtBounds sqrt_bounds(const Rational& q_in, unsigned bits) {
   Rational q = q_in;
   q.canonicalize();
-  if (q < 0) throw std::invalid_argument("sqrt_bounds: negative argument");
+  RELUGAP_ASSERT(q >= 0, "sqrt_bounds: negative argument");
   const mpz_class& p = q.get_num();
   const mpz_class& d = q.get_den();
   // √(p/d) = √(p·d)/d.

@@ -6,8 +6,11 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/problems/loss.hpp"
+#include "reductions/common/network_check.hpp"
 
 namespace relugap {
 
@@ -17,27 +20,6 @@ std::string dbl(const Rational& q) {
   std::ostringstream os;
   os << std::setprecision(12) << q.get_d();
   return os.str();
-}
-
-Rational floor_q(const Rational& q) {
-  mpz_class f;
-  mpz_fdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
-  return Rational(f);
-}
-Rational ceil_q(const Rational& q) {
-  mpz_class f;
-  mpz_cdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
-  return Rational(f);
-}
-
-template <class S>
-void check_network(const BasicNetwork<S>& net, std::size_t dim) {
-  if (net.units() != 1)
-    throw std::invalid_argument("maxcut reduction: network has " + std::to_string(net.units()) +
-                                " units; the construction is for one ReLU");
-  if (net.dim != dim)
-    throw std::invalid_argument("maxcut reduction: network dimension " + std::to_string(net.dim) +
-                                " does not match data dimension " + std::to_string(dim));
 }
 
 }  // namespace
@@ -107,8 +89,8 @@ Rational MaxCutReduction::total_upper(const Rational& sat) const {
 
 LossBounds MaxCutReduction::bounds(const std::optional<Rational>& so) const {
   if (so) {
-    if (*so < 0 || *so > Rational(static_cast<unsigned long>(M())) || so->get_den() != 1)
-      throw std::invalid_argument("maxcut reduction: source optimum must be an integer in [0, M]");
+    RELUGAP_ASSERT(!(*so < 0 || *so > Rational(static_cast<unsigned long>(M())) || so->get_den() != 1),
+                   "maxcut reduction: source optimum must be an integer in [0, M]");
   }
   LossBounds b = bounds_between(so, so);
   b.source_optimum = so;
@@ -123,8 +105,8 @@ LossBounds MaxCutReduction::bounds_between(const std::optional<Rational>& lo, co
                  {"k", Rational(k_)},
                  {"max_degree", Rational(max_deg_)},
                  {"P_max", P_max()}};
-  if (hi) b.loss_lower = total_lower(floor_q(*hi));
-  if (lo) b.loss_upper = total_upper(ceil_q(*lo));
+  if (hi) b.loss_lower = total_lower(floor_rational(*hi));
+  if (lo) b.loss_upper = total_upper(ceil_rational(*lo));
   if (lo) b.constants["sat_lower"] = *lo;
   if (hi) b.constants["sat_upper"] = *hi;
   return b;
@@ -155,7 +137,7 @@ ExactNetwork MaxCutReduction::lift(const std::vector<bool>& sigma) const {
 }
 
 std::vector<bool> MaxCutReduction::decode(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "maxcut");
   std::vector<bool> sigma(inst_.n);
   for (std::uint32_t v = 0; v < inst_.n; ++v) {
     Rational z = 0;
@@ -166,7 +148,7 @@ std::vector<bool> MaxCutReduction::decode(const ExactNetwork& net) const {
 }
 
 MaxCutLossParts MaxCutReduction::loss_parts(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "maxcut");
   MaxCutLossParts p;
   for (std::uint32_t v = 0; v < inst_.n; ++v) {
     Rational z = 0;
@@ -181,7 +163,7 @@ MaxCutLossParts MaxCutReduction::loss_parts(const ExactNetwork& net) const {
 }
 
 DecodeCheck MaxCutReduction::decode_check(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "maxcut");
   DecodeCheck dc;
   const auto sigma = decode(net);
   const auto parts = loss_parts(net);
@@ -220,14 +202,14 @@ UnitBallBlock MaxCutReduction::unit_ball(const std::optional<Rational>& c, const
   const Rational m2(static_cast<unsigned long>(u.m));
   const Rational Mq(static_cast<unsigned long>(M()));
   if (c) {
-    u.yes_upper = total_upper(ceil_q(*c * Mq)) / m2;
+    u.yes_upper = total_upper(ceil_rational(*c * Mq)) / m2;
     u.params["c"] = to_string(*c);
-    u.params["sat_yes"] = to_string(ceil_q(*c * Mq));
+    u.params["sat_yes"] = to_string(ceil_rational(*c * Mq));
   }
   if (s) {
-    u.no_lower = total_lower(floor_q(*s * Mq)) / m2;
+    u.no_lower = total_lower(floor_rational(*s * Mq)) / m2;
     u.params["s"] = to_string(*s);
-    u.params["sat_no"] = to_string(floor_q(*s * Mq));
+    u.params["sat_no"] = to_string(floor_rational(*s * Mq));
   }
   u.params["D"] = D_;
   u.params["M"] = M();

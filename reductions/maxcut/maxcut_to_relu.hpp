@@ -51,7 +51,7 @@ class MaxCutReduction final : public Reduction {
   [[nodiscard]] std::size_t units() const override { return 1; }
   [[nodiscard]] const ExactTrainingSet& data() const override { return data_; }
   [[nodiscard]] nlohmann::json params() const override;
-  /// source_optimum = SAT* (an integer in [0, M]; std::invalid_argument otherwise):
+  /// source_optimum = SAT* (contract: an integer in [0, M]):
   /// lower = rational <= 2n − 4√(SAT*/D) + 4SAT*/(Dn), upper = rational >= min(2n, 2n − 4√(SAT*/D) + P_max).
   /// Constants always: n, M, D, k, max_degree, P_max.
   [[nodiscard]] LossBounds bounds(const std::optional<Rational>& source_optimum) const override;
@@ -59,7 +59,7 @@ class MaxCutReduction final : public Reduction {
   [[nodiscard]] LossBounds bounds_between(const std::optional<Rational>& sat_lo,
                                           const std::optional<Rational>& sat_hi) const;
   /// Decodes σ = sign(Xw) and checks 4‖w‖²·sat(σ) >= D·Q(w)² exactly.
-  /// Contract: net.dim == data().dim; std::invalid_argument unless one unit.
+  /// Throws Failure "reduce.network" unless one unit of dimension data().dim.
   [[nodiscard]] DecodeCheck decode_check(const Network& net) const override { return decode_check(to_exact(net)); }
   [[nodiscard]] DecodeCheck decode_check(const ExactNetwork& net) const;
 

@@ -3,6 +3,10 @@
 #include <stdexcept>
 #include <string>
 
+#include "instances/core/assert.hpp"
+#include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
+
 namespace relugap {
 
 namespace {
@@ -22,9 +26,8 @@ struct RationalSplit {
 RationalSplit split_weight(const Rational& weight, std::size_t sample) {
   Rational c = weight;
   c.canonicalize();
-  if (c <= 0)
-    throw std::invalid_argument("unweighted_form: sample " + std::to_string(sample + 1) + " has weight " +
-                                to_string(c) + " <= 0");
+  RELUGAP_ASSERT(c > 0,
+                 "unweighted_form: sample " + std::to_string(sample + 1) + " has weight " + to_string(c) + " <= 0");
   mpz_class rn, rd;
   if (is_square(c.get_num(), rn) && is_square(c.get_den(), rd)) {
     Rational q(rn, rd);
@@ -40,7 +43,7 @@ RationalSplit split_weight(const Rational& weight, std::size_t sample) {
 }  // namespace
 
 SquareSplit split_square(const mpz_class& n_in) {
-  if (n_in < 1) throw std::invalid_argument("split_square: n must be >= 1");
+  RELUGAP_ASSERT(n_in >= 1, "split_square: n must be >= 1");
   mpz_class n = n_in, s = 1, root;
   if (is_square(n, root)) return {root, 1};
   // Trial division by d = 2, 3, 5, 7, ... (odd numbers; composites never divide
@@ -82,9 +85,10 @@ ExactTrainingSet unweighted_form(const ExactTrainingSet& s, std::size_t max_samp
     splits.push_back(split_weight(s.c[i], i));
     total += splits.back().copies;
   }
-  if (total > mpz_class(std::to_string(max_samples)))
-    throw std::length_error("unweighted_form: the unweighted set would have " + total.get_str() + " samples (limit " +
-                            std::to_string(max_samples) + ")");
+  if (total > to_mpz(max_samples))
+    fail("reduce.size", "reduce", 0,
+         "unweighted_form: the unweighted set would have " + total.get_str() + " samples (limit " +
+             std::to_string(max_samples) + ")");
   ExactTrainingSet out(s.dim);
   for (std::size_t i = 0; i < s.samples(); ++i) {
     const auto& sp = splits[i];

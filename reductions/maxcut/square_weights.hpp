@@ -30,9 +30,9 @@ mpz_class unweighted_samples(const ExactTrainingSet& s);
 
 /// Every sample of weight c = r·q² (r from split_square, minimal for moderate
 /// weights) replaced by r copies of the unweighted sample q·(x, y). Weights
-/// that are squares of rationals give one sample. Throws std::length_error if
-/// the result would have more than max_samples samples, std::invalid_argument
-/// for a weight <= 0.
+/// that are squares of rationals give one sample. Throws Failure "reduce.size" if
+/// the result would have more than max_samples samples, and a weight <= 0
+/// violates a contract (RELUGAP_ASSERT).
 ExactTrainingSet unweighted_form(const ExactTrainingSet& s, std::size_t max_samples = 100'000'000);
 
 }  // namespace relugap

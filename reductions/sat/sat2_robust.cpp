@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
 #include "instances/problems/loss.hpp"
 
 namespace relugap {
@@ -28,8 +29,8 @@ Rational sat2_robust_lower_bound(const Sat2Reduction& r, std::size_t min_violate
 }
 
 Sat2RobustCheck sat2_robust_check(const Sat2Reduction& r, const ExactNetwork& net) {
-  if (net.dim != r.data().dim) throw std::invalid_argument("sat2_robust_check: network dimension mismatch");
-  if (net.units() > 2) throw std::invalid_argument("sat2_robust_check: the theorem is for at most two units");
+  RELUGAP_ASSERT(net.dim == r.data().dim, "sat2_robust_check: network dimension mismatch");
+  RELUGAP_ASSERT(net.units() <= 2, "sat2_robust_check: the theorem is for at most two units");
   const auto& f = r.chain().target();
   const std::size_t B = max_occurrence(f);
   Sat2RobustCheck out;
@@ -55,7 +56,7 @@ Sat2RobustCheck sat2_robust_check(const Sat2Reduction& r, const ExactNetwork& ne
 }
 
 std::size_t min_violated_bruteforce(const OneInThreeFormula& f, std::uint32_t max_vars) {
-  if (f.num_vars > max_vars) throw std::invalid_argument("min_violated_bruteforce: too many variables");
+  RELUGAP_ASSERT(f.num_vars <= max_vars, "min_violated_bruteforce: too many variables");
   std::size_t best = f.num_clauses();
   std::vector<bool> a(f.num_vars);
   for (std::uint64_t code = 0; code < (std::uint64_t{1} << f.num_vars); ++code) {

@@ -40,11 +40,11 @@ struct Sat2RobustCheck {
   std::string inequality;
 };
 /// The per-network form of the theorem, checked exactly. Contract:
-/// net.dim == r.data().dim and net.units() <= 2 (std::invalid_argument otherwise).
+/// net.dim == r.data().dim and net.units() <= 2 (RELUGAP_ASSERT otherwise).
 Sat2RobustCheck sat2_robust_check(const Sat2Reduction& r, const ExactNetwork& net);
 
 /// Smallest number of violated target clauses over all 2^N assignments
-/// (std::invalid_argument if N > max_vars).
+/// (RELUGAP_ASSERT: N <= max_vars).
 std::size_t min_violated_bruteforce(const OneInThreeFormula& f, std::uint32_t max_vars = 24);
 
 /// Unit-ball figures of r's set written without weights (the anchor pair as R

@@ -4,6 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
+#include "instances/core/error.hpp"
 #include "instances/problems/loss.hpp"
 #include "reductions/sat/sat_to_relu.hpp"
 
@@ -83,15 +85,15 @@ nlohmann::json SatChain::sizes() const {
 // ---- SatReduction --------------------------------------------------------------
 
 void SatReduction::check_source_optimum(const std::optional<Rational>& so) {
-  if (so && *so != 0 && *so != 1)
-    throw std::invalid_argument(
-        "SAT reductions: the source optimum must be 1 (satisfiable) or 0 (unsatisfiable), got " + to_string(*so));
+  RELUGAP_ASSERT(
+      !(so && *so != 0 && *so != 1),
+      "SAT reductions: the source optimum must be 1 (satisfiable) or 0 (unsatisfiable), got " + to_string(*so));
 }
 
 mpz_class SatReduction::anchor_weight_or_default(const std::optional<mpz_class>& r, std::size_t m) {
   if (!r) return ceil_square(Rational(static_cast<unsigned long>(std::max<std::size_t>(m, 1))));
   if (*r < 1 || mpz_perfect_square_p(r->get_mpz_t()) == 0)
-    throw std::invalid_argument("anchor weight R must be a perfect square >= 1, got " + r->get_str());
+    fail("reduce.anchor", "sat reduction", 0, "anchor weight R must be a perfect square >= 1, got " + r->get_str());
   return *r;
 }
 
@@ -113,8 +115,9 @@ nlohmann::json SatReduction::common_params() const {
 
 std::vector<bool> SatReduction::decode_target(const ExactNetwork& net) const {
   if (net.dim != data_.dim)
-    throw std::invalid_argument(name() + " reduction: network dimension " + std::to_string(net.dim) +
-                                " does not match data dimension " + std::to_string(data_.dim));
+    fail(
+        "reduce.network", name() + " reduction", 0,
+        "network dimension " + std::to_string(net.dim) + " does not match data dimension " + std::to_string(data_.dim));
   const auto& target = chain_.target();
   auto cands = candidates(net);
   if (cands.empty()) cands.emplace_back(N(), false);

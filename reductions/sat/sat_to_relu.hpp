@@ -95,7 +95,7 @@ class SatReduction : public Reduction {
   /// One candidate target assignment per hidden unit (see each class); the
   /// decoded assignment is the candidate with the fewest violated target
   /// clauses, then the most satisfied source clauses, then the lowest unit.
-  /// Contract: net.dim == data().dim (throws std::invalid_argument otherwise).
+  /// Throws Failure "reduce.network" unless net.dim == data().dim.
   [[nodiscard]] std::vector<bool> decode_target(const ExactNetwork& net) const;
   [[nodiscard]] std::vector<bool> decode_target(const Network& net) const { return decode_target(to_exact(net)); }
   /// chain().decode(decode_target(net)): an assignment of the source formula.
@@ -130,10 +130,10 @@ class SatReduction : public Reduction {
   /// The decoding lemma on a network with `units` units and exact loss `loss`,
   /// whose decoded target assignment violates `violated` target clauses.
   [[nodiscard]] virtual Lemma lemma(const Rational& loss, std::size_t units, std::size_t violated) const = 0;
-  /// Throws std::invalid_argument unless source_optimum is empty, 0 or 1.
+  /// Contract (RELUGAP_ASSERT): source_optimum is empty, 0 or 1.
   static void check_source_optimum(const std::optional<Rational>& source_optimum);
   [[nodiscard]] nlohmann::json common_params() const;
-  /// R: `r` if it is a perfect square >= 1 (std::invalid_argument otherwise), else the smallest perfect square >=
+  /// R: `r` if it is a perfect square >= 1 (Failure "reduce.anchor" otherwise), else the smallest perfect square >=
   /// max(m, 1).
   static mpz_class anchor_weight_or_default(const std::optional<mpz_class>& r, std::size_t m);
   /// scale·x_C with x_C = e_0 + Σ_i s_i e_{1+v_i} (sat1 / sat2 layout; repeated coordinates add up).
@@ -152,7 +152,7 @@ class SatReduction : public Reduction {
 /// satisfies every target clause.
 class Sat1Reduction final : public SatReduction {
  public:
-  /// R = anchor weight: a perfect square >= 1 (std::invalid_argument otherwise);
+  /// R = anchor weight: a perfect square >= 1 (Failure "reduce.anchor" otherwise);
   /// default: the smallest perfect square >= max(M, 1).
   explicit Sat1Reduction(SatChain chain, std::optional<mpz_class> anchor_weight = std::nullopt);
   explicit Sat1Reduction(const Cnf& f, std::optional<mpz_class> anchor_weight = std::nullopt)
@@ -226,8 +226,8 @@ class Sat2Reduction final : public SatReduction {
 /// L = 0 ⇒ the decoded assignment is a positive 1-in-3 solution.
 class SatKReduction final : public SatReduction {
  public:
-  /// Throws std::invalid_argument if k < 2. The chain must be positive
-  /// (constructed with positive = true; std::invalid_argument otherwise).
+  /// Contract (RELUGAP_ASSERT): k >= 2. The chain must be positive
+  /// (constructed with positive = true; RELUGAP_ASSERT).
   SatKReduction(SatChain chain, std::size_t k);
   SatKReduction(const Cnf& f, std::size_t k) : SatKReduction(SatChain(f, true), k) {}
 

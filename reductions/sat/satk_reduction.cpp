@@ -3,6 +3,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
 #include "reductions/sat/sat_to_relu.hpp"
 
 namespace relugap {
@@ -13,9 +14,9 @@ Rational relu(const Rational& z) { return z > 0 ? z : Rational(0); }
 }  // namespace
 
 SatKReduction::SatKReduction(SatChain chain, std::size_t k) : SatReduction(std::move(chain)), k_(k) {
-  if (k_ < 2) throw std::invalid_argument("satk: the number of units must be >= 2, got " + std::to_string(k_));
-  if (!chain_.target().is_positive())
-    throw std::invalid_argument("satk: the target formula must be positive (build the chain with positive = true)");
+  RELUGAP_ASSERT(k_ >= 2, "satk: the number of units must be >= 2, got " + std::to_string(k_));
+  RELUGAP_ASSERT(chain_.target().is_positive(),
+                 "satk: the target formula must be positive (build the chain with positive = true)");
   const auto K = static_cast<long>(k_);
   const Rational Q(static_cast<long>(this->Q()));
   data_ = ExactTrainingSet(2 * (std::size_t{N()} + 1));

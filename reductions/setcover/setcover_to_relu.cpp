@@ -6,8 +6,11 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/problems/loss.hpp"
+#include "reductions/common/network_check.hpp"
 #include "reductions/maxcut/eps_common.hpp"
 #include "reductions/maxcut/square_weights.hpp"
 
@@ -40,16 +43,6 @@ void validate(const SetCoverInstance& s) {
     if (!covered[u])
       fail("setcover.uncoverable", "", 0,
            "element " + std::to_string(u + 1) + " is in no set: the instance has no cover");
-}
-
-template <class S>
-void check_network(const BasicNetwork<S>& net, std::size_t dim) {
-  if (net.units() != 1)
-    throw std::invalid_argument("setcover reduction: network has " + std::to_string(net.units()) +
-                                " units; the construction is for one ReLU");
-  if (net.dim != dim)
-    throw std::invalid_argument("setcover reduction: network dimension " + std::to_string(net.dim) +
-                                " does not match data dimension " + std::to_string(dim));
 }
 
 std::string describe_cover(const std::vector<SetId>& cover, std::int64_t cost) {
@@ -93,20 +86,18 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
     if (cz > max_c) max_c = cz;
   }
   k_.b = 4 * max_c + 4;
-  k_.P = 2 * sum_c + k_.b * mpz_class(std::to_string(inst_.nnz()));
+  k_.P = 2 * sum_c + k_.b * to_mpz(inst_.nnz());
   k_.sum_Q2 = 0;
   for (std::size_t j = 0; j < m; ++j) {
-    mpz_class q =
-        2 * mpz_class(std::to_string(inst_.costs[j])) + k_.b * mpz_class(std::to_string(inst_.sets[j].size()));
+    mpz_class q = 2 * to_mpz(inst_.costs[j]) + k_.b * to_mpz(inst_.sets[j].size());
     k_.sum_Q2 += q * q;
   }
   k_.A = ceil_square(Rational(4 * k_.P * k_.P));
   k_.lambda = ceil_square(Rational(4 * k_.sum_Q2));
-  k_.K = frac(k_.lambda * mpz_class(std::to_string(m)), 4);
+  k_.K = frac(k_.lambda * to_mpz(m), 4);
   k_.sigma = frac(k_.P * k_.P, 4 * k_.A) + frac(k_.sum_Q2, 4 * k_.lambda);
   k_.sigma.canonicalize();
-  if (k_.sigma > Rational(1, 8))
-    throw std::logic_error("setcover reduction: sigma = " + to_string(k_.sigma) + " exceeds 1/8");
+  RELUGAP_ASSERT(k_.sigma <= Rational(1, 8), "setcover reduction: sigma = " + to_string(k_.sigma) + " exceeds 1/8");
 
   // ---- samples (weighted) ------------------------------------------------
   const Rational half(1, 2);
@@ -117,12 +108,12 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
     weighted_.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), Rational(1)}}, half, Rational(k_.lambda));
   for (std::size_t j = 0; j < m; ++j)  // 3. selection
     weighted_.add(Row{{0u, Rational(1)}, {static_cast<std::uint32_t>(j + 1), Rational(1)}}, Rational(0),
-                  Rational(mpz_class(std::to_string(inst_.costs[j]))));
+                  to_rational(inst_.costs[j]));
   const auto sets_of = inst_.sets_of_elements();
   for (std::uint32_t u = 0; u < n; ++u) {  // 4. covering
     Row row;
     const auto deg = static_cast<std::int64_t>(sets_of[u].size());
-    row.emplace_back(0u, Rational(mpz_class(std::to_string(1 - deg))));
+    row.emplace_back(0u, to_rational(1 - deg));
     for (SetId j : sets_of[u]) row.emplace_back(j.value() + 1, Rational(-1));
     weighted_.add(std::move(row), Rational(0), Rational(k_.b));
   }
@@ -179,12 +170,12 @@ SetCoverUnitBall SetCoverReduction::unit_ball_figures() const {
   f.Y = yb.hi;
   f.y_exact = yb.exact;
   // Every lifted network has ‖w‖² = (m+1)/4 in weighted units.
-  f.B2 = frac(mpz_class(std::to_string(inst_.num_sets() + 1)), 4) * (f.X * f.X) / (f.Y * f.Y);
+  f.B2 = frac(to_mpz(inst_.num_sets() + 1), 4) * (f.X * f.X) / (f.Y * f.Y);
   f.B2.canonicalize();
   f.B = std::sqrt(f.B2.get_d());
   f.sum_abs_a = 1;
   f.gap = 1 - k_.sigma;
-  f.epsilon = f.gap / (Rational(mpz_class(std::to_string(f.samples))) * f.Y * f.Y);
+  f.epsilon = f.gap / (to_rational(f.samples) * f.Y * f.Y);
   f.epsilon.canonicalize();
   return f;
 }
@@ -257,7 +248,7 @@ ExactNetwork SetCoverReduction::lift(const std::vector<SetId>& chosen) const {
   net.w[0] = half;
   for (std::size_t j = 0; j < inst_.num_sets(); ++j) net.w[j + 1] = -half;
   for (SetId j : chosen) {
-    if (j.idx() >= inst_.num_sets()) throw std::out_of_range("SetCoverReduction::lift: set id out of range");
+    RELUGAP_ASSERT(j.idx() < inst_.num_sets(), "SetCoverReduction::lift: set id out of range");
     net.w[j.idx() + 1] = half;
   }
   net.a[0] = 1;
@@ -269,8 +260,8 @@ Rational SetCoverReduction::selection_loss(const std::vector<SetId>& chosen) con
   std::sort(uniq.begin(), uniq.end());
   uniq.erase(std::unique(uniq.begin(), uniq.end()), uniq.end());
   const auto uncovered = inst_.uncovered(uniq);
-  Rational out = k_.K + Rational(mpz_class(std::to_string(inst_.cost(uniq))));
-  out += frac(k_.b * mpz_class(std::to_string(uncovered.size())), 4);
+  Rational out = k_.K + to_rational(inst_.cost(uniq));
+  out += frac(k_.b * to_mpz(uncovered.size()), 4);
   out *= scale_;
   out.canonicalize();
   return out;
@@ -296,7 +287,7 @@ std::vector<SetId> SetCoverReduction::repair(std::vector<SetId> chosen) const {
 }
 
 std::vector<SetId> SetCoverReduction::decode(const Network& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "setcover");
   std::vector<SetId> c;
   for (std::uint32_t j = 0; j < inst_.num_sets(); ++j)
     if ((net.a[0] > 0 && net.w[j + 1] > 0) || (net.a[0] < 0 && net.w[j + 1] < 0)) c.emplace_back(j);
@@ -304,7 +295,7 @@ std::vector<SetId> SetCoverReduction::decode(const Network& net) const {
 }
 
 std::vector<SetId> SetCoverReduction::decode(const ExactNetwork& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "setcover");
   std::vector<SetId> c;
   for (std::uint32_t j = 0; j < inst_.num_sets(); ++j)
     if (sgn(net.a[0]) * sgn(net.w[j + 1]) > 0) c.emplace_back(j);
@@ -317,7 +308,7 @@ DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
   d.solution_valid = inst_.is_cover(cover);
   const std::int64_t cost = inst_.cost(cover);
   d.solution = describe_cover(cover, cost);
-  d.source_value = Rational(mpz_class(std::to_string(cost)));
+  d.source_value = to_rational(cost);
   d.loss = exact_loss(data_, net);
   Rational weighted_loss = d.loss / scale_;
   weighted_loss.canonicalize();
@@ -332,7 +323,7 @@ DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
 }
 
 DecodeCheck SetCoverReduction::decode_check(const Network& net) const {
-  check_network(net, data_.dim);
+  check_one_relu(net, data_.dim, "setcover");
   return decode_check(to_exact(net));
 }
 

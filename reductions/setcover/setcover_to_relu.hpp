@@ -59,7 +59,7 @@ struct SetCoverConstants {
 struct SetCoverOptions {
   bool unweighted = false;  ///< data() is the unweighted form
   bool unit_ball = false;   ///< data() is the unit-ball form (implies unweighted)
-  /// The unweighted form may not have more samples (std::length_error).
+  /// The unweighted form may not have more samples (Failure "reduce.size").
   std::size_t max_samples = 50'000'000;
 };
 
@@ -83,7 +83,7 @@ class SetCoverReduction final : public Reduction {
   /// Builds the training set. Throws Failure (ids "setcover.*") when the
   /// instance is not a valid coverable instance: no sets, a cost < 1, a set
   /// with an out-of-range / unsorted / repeated element, or an element in no
-  /// set; std::length_error if the unweighted form exceeds opt.max_samples.
+  /// set; Failure "reduce.size" if the unweighted form exceeds opt.max_samples.
   explicit SetCoverReduction(SetCoverInstance instance, SetCoverOptions opt = {});
 
   [[nodiscard]] std::string name() const override { return "setcover"; }
@@ -96,7 +96,7 @@ class SetCoverReduction final : public Reduction {
   [[nodiscard]] LossBounds bounds(const std::optional<Rational>& source_optimum) const override;
   /// Decode + exact check of cost(Decode(net)) <= L(net)/s − K + σ, with
   /// L(net) the exact loss on data() and s = loss_scale(). Contract: net.dim == data().dim; throws
-  /// std::invalid_argument unless net has one unit.
+  /// Failure "reduce.network" unless net has one unit.
   [[nodiscard]] DecodeCheck decode_check(const Network& net) const override;
   [[nodiscard]] DecodeCheck decode_check(const ExactNetwork& net) const;
 
@@ -128,7 +128,7 @@ class SetCoverReduction final : public Reduction {
   /// Decode(net): C = {j : a·w_{1+j} > 0}, then for each element u = 0..n-1
   /// in order that is still uncovered, add the cheapest set containing u
   /// (lowest index on ties). Always returns a cover, sorted.
-  /// Contract: net.dim == data().dim; throws std::invalid_argument unless one unit.
+  /// Throws Failure "reduce.network" unless one unit of dimension data().dim.
   [[nodiscard]] std::vector<SetId> decode(const Network& net) const;
   [[nodiscard]] std::vector<SetId> decode(const ExactNetwork& net) const;
   /// The greedy repair alone: `chosen` plus the cheapest set for each element

@@ -50,8 +50,34 @@ bool Certifier::set_upper(const Rational& U) {
   R_.assign(d_, Rational(0));
   std::vector<Rational> u(m_), l(m_);
   has_lo_.assign(m_, 0);
+  // Mirrored pairs (x, y, c), (−x, y, c) with y > 0 cost ≥ c·y² together at every w (one of
+  // ReLU(z), ReLU(−z) is 0). So sample i's own loss is at most U − F + f_i, F the sum of all
+  // pair floors and f_i the floor of i's own pair (0 if unpaired).
+  std::vector<Rational> floor_i(m_, Rational(0));
+  Rational F = 0;
+  {
+    std::vector<std::uint8_t> paired(m_, 0);
+    for (std::size_t i = 0; i < m_; ++i) {
+      if (paired[i] || !(y_[i] > 0) || data_.row_ptr[i + 1] == data_.row_ptr[i]) continue;
+      for (std::size_t j = i + 1; j < m_; ++j) {
+        if (paired[j] || y_[j] != y_[i] || c_[j] != c_[i]) continue;
+        const std::size_t bi = data_.row_ptr[i], ei = data_.row_ptr[i + 1], bj = data_.row_ptr[j];
+        if (ei - bi != data_.row_ptr[j + 1] - bj) continue;
+        bool mirror = true;
+        for (std::size_t p = bi; p < ei && mirror; ++p)
+          mirror = data_.col[p] == data_.col[bj + (p - bi)] && data_.val[p] == -data_.val[bj + (p - bi)];
+        if (!mirror) continue;
+        paired[i] = paired[j] = 1;
+        floor_i[i] = floor_i[j] = cyy_[i];
+        F += cyy_[i];
+        break;
+      }
+    }
+  }
   for (std::size_t i = 0; i < m_; ++i) {
-    const Rational s = sqrt_up(U / c_[i]);
+    Rational Ui = U - F + floor_i[i];
+    if (Ui < 0) Ui = 0;  // only when U < OPT, which the caller rules out
+    const Rational s = sqrt_up(Ui / c_[i]);
     u[i] = y_[i] + s;
     l[i] = y_[i] - s;
     has_lo_[i] = l[i] > 0 ? 1 : 0;

@@ -14,8 +14,12 @@
 // safe-bound technique, with the box doing the work of the Hessian's missing curvature.
 //
 // The box (derived once per run from an upper bound U ≥ OPT, e.g. an incumbent's
-// exact loss). Every optimal w has c_i·(ReLU(z_i) − y_i)² ≤ OPT ≤ U for every i, so with
-// s_i ≥ √(U/c_i) (rational, checked by squaring):
+// exact loss). Every optimal w has c_i·(ReLU(z_i) − y_i)² ≤ OPT ≤ U for every i, and
+// better, with
+// s_i ≥ √(U_i/c_i) (rational, checked by squaring), where U_i = U − F + f_i: F sums
+// c·y² over the mirrored pairs (x, y, c), (−x, y, c) with y > 0 (a pair costs ≥ c·y² at every
+// w, since one of ReLU(z), ReLU(−z) is 0) and f_i is the floor of i's own pair (0 if
+// unpaired), so c_i·(ReLU(z_i) − y_i)² ≤ OPT − (F − f_i) ≤ U_i:
 //   z_i ≤ u_i := y_i + s_i                       (ReLU(z) ≥ z),
 //   z_i ≥ l_i := y_i − s_i  whenever y_i − s_i > 0  (then ReLU(z_i) > 0, so z_i = ReLU(z_i)).
 // For every coordinate j and sign σ = ±1, an LP (COIN-OR CLP, float) proposes μ⁺, μ⁻ ≥ 0

@@ -71,16 +71,45 @@ bool NodeQp::solve(int max_iter) {
   // A start violating more than one domain bound is replaced by w = 0 (feasible for
   // every node); a run that gets stuck is retried once from w = 0.
   compute_z();
-  std::size_t violated = 0;
-  for (std::size_t i = 0; i < m_; ++i) {
-    const auto ii = static_cast<Eigen::Index>(i);
-    const Fn f = fn(i);
-    const double tol = 1e-11 * xnorm_(ii) * (v_.norm() + 1);
-    violated += (z_(ii) < f.lo - tol || z_(ii) > f.hi + tol) ? 1 : 0;
+  auto count_violated = [&](std::int64_t& which, double& target) {
+    std::size_t n = 0;
+    const double vn = v_.norm();
+    for (std::size_t i = 0; i < m_; ++i) {
+      const auto ii = static_cast<Eigen::Index>(i);
+      const Fn f = fn(i);
+      const double tol = 1e-11 * xnorm_(ii) * (vn + 1);
+      if (z_(ii) < f.lo - tol || z_(ii) > f.hi + tol) {
+        ++n;
+        which = static_cast<std::int64_t>(i);
+        target = z_(ii) < f.lo ? f.lo : f.hi;
+      }
+    }
+    return n;
+  };
+  std::int64_t which = -1;
+  double target = 0;
+  std::size_t violated = count_violated(which, target);
+  if (violated == 1) {
+    // One violated domain bound (the branched sample after a warm start): the minimum-norm
+    // move that puts it on its bound, kept when it violates nothing else. A feasible start
+    // avoids pulling a constraint through the others, where degenerate samples cycle.
+    const auto ii = static_cast<Eigen::Index>(which);
+    const Eigen::VectorXd keep = v_;
+    v_ -= ((z_(ii) - target) / (xnorm_(ii) * xnorm_(ii))) * Xs_.row(ii).transpose();
+    compute_z();
+    z_(ii) = target;
+    std::int64_t w2 = -1;
+    double t2 = 0;
+    if (count_violated(w2, t2) != 0) {
+      v_ = keep;
+      compute_z();
+    }
   }
   if (violated > 1) v_.setZero();
   const bool from_zero = v_.isZero(0);
-  if (run(max_iter)) return true;
+  // A warm start that has not converged after 2(m + d) + 20 iterations is cycling through
+  // degenerate samples: restarting from w = 0 is cheaper than running to the cap.
+  if (run(from_zero ? max_iter : std::min(max_iter, static_cast<int>(2 * (m_ + d_) + 20)))) return true;
   if (from_zero) return false;
   v_.setZero();
   return run(max_iter);
@@ -270,7 +299,10 @@ bool NodeQp::run(int max_iter) {
     v_ += alpha * p;
     if (block >= 0) {
       const auto i = static_cast<std::size_t>(block);
-      if (!try_add(i, block_at)) {
+      if (!try_add(i, block_at) && block_at == fn(i).b) {
+        // Dependent on W at a breakpoint: cross it (no feasibility at stake).
+        piece_[i] = piece_[i] == kRight ? kLeft : kRight;
+      } else if (!inW_[i]) {
         // Numerically dependent on W (or W is full): free the members already at their
         // value (those still being pulled to a bound stay), then retry.
         compute_z();

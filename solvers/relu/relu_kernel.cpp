@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "instances/core/assert.hpp"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define RELUGAP_HAVE_AVX2_KERNEL 1
@@ -230,19 +232,19 @@ double fused_relu_loss_grad(const FusedReluArgs& p) {
       break;
   }
 #endif
-  throw std::logic_error("fused_relu_loss_grad: kernel unavailable for kp = " + std::to_string(p.kp));
+  RELUGAP_UNREACHABLE("fused_relu_loss_grad: kernel unavailable for kp = " + std::to_string(p.kp));
 }
 
 void fused_feature_moments(const FeatureMomentsArgs& p, std::size_t block_begin, std::size_t block_end) {
 #if RELUGAP_HAVE_AVX2_KERNEL
-  if (p.np % kMomentsBlock != 0 || !fused_relu_kernel_available(1))
-    throw std::logic_error("fused_feature_moments: kernel unavailable or np not padded");
+  RELUGAP_ASSERT(p.np % kMomentsBlock == 0 && fused_relu_kernel_available(1),
+                 "fused_feature_moments: kernel unavailable or np not padded");
   for (std::size_t q = block_begin; q < block_end; ++q) moments_avx2<kMomentsBlock / 4>(p, q * kMomentsBlock);
 #else
   (void)p;
   (void)block_begin;
   (void)block_end;
-  throw std::logic_error("fused_feature_moments: kernel unavailable");
+  RELUGAP_UNREACHABLE("fused_feature_moments: kernel unavailable");
 #endif
 }
 

@@ -29,7 +29,7 @@ struct EigenData {
 };
 EigenData to_eigen(const TrainingSet& data, bool allow_dense = true);
 
-/// Throws std::invalid_argument on options inconsistent with the data.
+/// Throws Failure "train.param" on options inconsistent with the data.
 void validate(const TrainingSet& data, const TrainOptions& opts);
 
 class Clock {

@@ -9,10 +9,12 @@
 #include <coin/CoinPackedMatrix.hpp>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "instances/core/error.hpp"
 #include "instances/problems/loss.hpp"
 #include "solvers/relu/exact_certify.hpp"
 #include "solvers/relu/exact_node_qp.hpp"
@@ -248,10 +250,62 @@ QpResult solve_qp(ClpSimplex& model, bool& first, StopFlag& stop) {
 }
 
 // ---------------------------------------------------------------- k = 1 ----
-class OneUnit {
+// The node bookkeeping OneUnit and TwoUnits share: the items decided on the current
+// path, the CLP model with its stop flag, the node's weights and the best ones.
+// Derived::apply_bounds(item) sets the model's bounds for an item's state.
+template <class Derived>
+class ClpNode {
+ public:
+  ClpNode(const ClpNode&) = delete;  // the model's objective points at stop_
+  ClpNode& operator=(const ClpNode&) = delete;
+  ~ClpNode() = default;
+
+  void set_depth(std::uint32_t depth) {
+    while (path_.size() > depth) {
+      const std::uint32_t item = path_.back();
+      path_.pop_back();
+      state_[item] = 0;
+      self().apply_bounds(item);
+    }
+  }
+  void decide(std::uint32_t item, std::int8_t side) {
+    state_[item] = side;
+    path_.push_back(item);
+    self().apply_bounds(item);
+  }
+  void take_incumbent() { best_w_ = w_; }
+  [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
+
+ protected:
+  ClpNode(const Clock& clock, double time_limit) : stop_(clock, time_limit) {}
+
+  // Solves the node's QP and copies the first n primal values into w_. Empty when the
+  // deadline or an interrupt cut the solve short, else whether CLP proved optimality.
+  std::optional<bool> solve_relaxation(std::size_t n) {
+    const QpResult qr = solve_qp(model_, first_, stop_);
+    if (qr == QpResult::kStopped) return std::nullopt;
+    const double* sol = model_.primalColumnSolution();
+    w_.assign(sol, sol + n);
+    return qr == QpResult::kOptimal;
+  }
+
+  std::vector<std::int8_t> state_;
+  std::vector<std::uint32_t> path_;
+  StopFlag stop_;
+  ClpSimplex model_;
+  bool first_ = true;
+  std::vector<double> w_, best_w_;
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+class OneUnit : public ClpNode<OneUnit> {
+  friend class ClpNode<OneUnit>;
+
  public:
   OneUnit(const EigenData& e, double sign, const Clock& clock, double time_limit)
-      : e_(e), m_(e.m), d_(e.d), stop_(clock, time_limit) {
+      : ClpNode(clock, time_limit), e_(e), m_(e.m), d_(e.d) {
     y_.resize(m_);
     for (std::size_t i = 0; i < m_; ++i) y_[i] = sign * e.y[static_cast<Eigen::Index>(i)];
     // Columns: w (d, free), t_i (m). Rows: t_i − ⟨w, x_i⟩.
@@ -291,37 +345,16 @@ class OneUnit {
     z_.resize(m_);
   }
 
-  OneUnit(const OneUnit&) = delete;  // the model's objective points at stop_
-  OneUnit& operator=(const OneUnit&) = delete;
-  ~OneUnit() = default;
-
   [[nodiscard]] std::size_t items() const { return m_; }
-  void set_depth(std::uint32_t depth) {
-    while (path_.size() > depth) {
-      std::uint32_t i = path_.back();
-      path_.pop_back();
-      state_[i] = 0;
-      apply_bounds(i);
-    }
-  }
-  void decide(std::uint32_t i, std::int8_t side) {
-    state_[i] = side;
-    path_.push_back(i);
-    apply_bounds(i);
-  }
-  void take_incumbent() { best_w_ = w_; }
-  [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
 
   NodeOutcome solve_node() {
     NodeOutcome o;
-    const QpResult qr = solve_qp(model_, first_, stop_);
-    if (qr == QpResult::kStopped) {
+    const std::optional<bool> solved = solve_relaxation(d_);
+    if (!solved) {
       o.stopped = true;
       return o;
     }
-    const bool ok = qr == QpResult::kOptimal;
-    const double* sol = model_.primalColumnSolution();
-    w_.assign(sol, sol + d_);
+    const bool ok = *solved;
     double node_value = base_const_, true_loss = 0, clp_value = model_.objectiveValue() + base_const_;
     double best_gap = 0;
     std::int64_t best_i = -1;
@@ -414,13 +447,8 @@ class OneUnit {
   std::size_t m_, d_;
   std::vector<double> y_;
   std::vector<Kind> kind_;
-  std::vector<std::int8_t> state_;
-  std::vector<std::uint32_t> path_;
   double base_const_ = 0;
-  StopFlag stop_;
-  ClpSimplex model_;
-  bool first_ = true;
-  std::vector<double> w_, best_w_, z_;
+  std::vector<double> z_;
 };
 
 // ------------------------------------------------ k = 1, native node QP ----
@@ -623,10 +651,12 @@ class NativeOneUnit {
 };
 
 // ---------------------------------------------------------------- k = 2 ----
-class TwoUnits {
+class TwoUnits : public ClpNode<TwoUnits> {
+  friend class ClpNode<TwoUnits>;
+
  public:
   TwoUnits(const EigenData& e, int s1, int s2, const Clock& clock, double time_limit)
-      : e_(e), m_(e.m), d_(e.d), s_{s1, s2}, stop_(clock, time_limit) {
+      : ClpNode(clock, time_limit), e_(e), m_(e.m), d_(e.d), s_{s1, s2} {
     // Columns: w1 (d), w2 (d), u_ij (2m, index 2d + 2i + j), e_i (m, index 2d + 2m + i).
     // Rows: r_ij = u_ij − ⟨w_j, x_i⟩ (index 2i + j); R_i = e_i − s1 u_i1 − s2 u_i2 (index 2m + i).
     const std::size_t nc = 2 * d_ + 3 * m_;
@@ -669,36 +699,14 @@ class TwoUnits {
     for (std::size_t it = 0; it < 2 * m_; ++it) apply_bounds(it);
   }
 
-  TwoUnits(const TwoUnits&) = delete;  // the model's objective points at stop_
-  TwoUnits& operator=(const TwoUnits&) = delete;
-  ~TwoUnits() = default;
-
-  void set_depth(std::uint32_t depth) {
-    while (path_.size() > depth) {
-      std::uint32_t it = path_.back();
-      path_.pop_back();
-      state_[it] = 0;
-      apply_bounds(it);
-    }
-  }
-  void decide(std::uint32_t item, std::int8_t side) {
-    state_[item] = side;
-    path_.push_back(item);
-    apply_bounds(item);
-  }
-  void take_incumbent() { best_w_ = w_; }
-  [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
-
   NodeOutcome solve_node() {
     NodeOutcome o;
-    const QpResult qr = solve_qp(model_, first_, stop_);
-    if (qr == QpResult::kStopped) {
+    const std::optional<bool> solved = solve_relaxation(2 * d_);
+    if (!solved) {
       o.stopped = true;
       return o;
     }
-    const bool ok = qr == QpResult::kOptimal;
-    const double* sol = model_.primalColumnSolution();
-    w_.assign(sol, sol + 2 * d_);
+    const bool ok = *solved;
     double true_loss = 0;
     for (std::size_t i = 0; i < m_; ++i) {
       double f = 0;
@@ -753,12 +761,7 @@ class TwoUnits {
   const EigenData& e_;
   std::size_t m_, d_;
   int s_[2];
-  std::vector<std::int8_t> state_;
-  std::vector<std::uint32_t> items_, path_;
-  StopFlag stop_;
-  ClpSimplex model_;
-  bool first_ = true;
-  std::vector<double> w_, best_w_;
+  std::vector<std::uint32_t> items_;
 };
 
 }  // namespace
@@ -766,12 +769,12 @@ class TwoUnits {
 TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   train_detail::validate(data, opts);
   if (opts.constraints.unit_norm)
-    throw std::invalid_argument("exact does not support a unit norm bound (the node problems would not be QPs)");
-  if (opts.units > 2) throw std::invalid_argument("exact supports 1 or 2 units");
+    fail("train.param", "train", 0, "exact does not support a unit norm bound (the node problems would not be QPs)");
+  if (opts.units > 2) fail("train.param", "train", 0, "exact supports 1 or 2 units");
   if (opts.units == 2 && data.samples() > opts.exact.max_samples_k2 && !opts.exact.force)
-    throw std::invalid_argument("exact with 2 units branches on 2m activations: " + std::to_string(data.samples()) +
-                                " samples exceed the cap of " + std::to_string(opts.exact.max_samples_k2) +
-                                " (force to run anyway)");
+    fail("train.size", "train", 0,
+         "exact with 2 units branches on 2m activations: " + std::to_string(data.samples()) +
+             " samples exceed the cap of " + std::to_string(opts.exact.max_samples_k2) + " (force to run anyway)");
   Clock clock(opts.time_limit, opts.stop);
   Progress progress(opts.progress, clock);
   EigenData e = train_detail::to_eigen(data, false);

@@ -24,5 +24,5 @@
 // Bounds are floating point: a node bound is CLP's optimum of the node QP, which is
 // accurate to about 1e-10 relative; the lower bound reported is therefore a numerical
 // bound, not a rational certificate. Unit norm bounds are not supported (the node
-// problems would be QCQPs): train_exact throws std::invalid_argument.
+// problems would be QCQPs): train_exact throws Failure "train.param".
 #include "solvers/relu/trainer.hpp"

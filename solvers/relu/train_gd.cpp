@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "instances/core/error.hpp"
 #include "instances/core/rng.hpp"
 #include "solvers/relu/relu_kernel.hpp"
 #include "solvers/relu/train_common.hpp"
@@ -394,7 +395,7 @@ TrainResult train_gd(const TrainingSet& data, const TrainOptions& opts) {
   GdMethod method = opts.gd.method;
   if (method == GdMethod::kAuto) method = constrained ? GdMethod::kAdam : GdMethod::kLbfgs;
   if (method == GdMethod::kLbfgs && constrained)
-    throw std::invalid_argument("L-BFGS is unconstrained: use Adam (projected) with norm, B or sign constraints");
+    fail("train.param", "train", 0, "L-BFGS is unconstrained: use Adam (projected) with norm, B or sign constraints");
   const std::size_t starts = std::max<std::size_t>(opts.gd.starts, 1);
   TrainOptions o = opts;
   o.gd.starts = starts;

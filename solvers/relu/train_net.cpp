@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "instances/core/error.hpp"
 #include "solvers/relu/relu_kernel.hpp"
 #include "solvers/relu/train_common.hpp"
 #include "solvers/relu/train_net.hpp"
@@ -62,7 +63,7 @@ struct Spectrum {
 
 Spectrum spectrum(const EigenData& e) {
   if (e.d > 4096)
-    throw std::invalid_argument("net: dimension " + std::to_string(e.d) + " is too large for the d × d eigensolver");
+    fail("train.size", "net", 0, "dimension " + std::to_string(e.d) + " is too large for the d × d eigensolver");
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(covariance(e));
   Spectrum s;
   const auto d = static_cast<Eigen::Index>(e.d);
@@ -219,10 +220,10 @@ NetPlan make_plan(const EigenData& e, const Spectrum& sp, const TrainOptions& op
   if (np.r && np.eta) {
     p.r = std::min(*np.r, e.d);
     p.eta = *np.eta;
-    if (!(p.eta > 0)) throw std::invalid_argument("net: eta must be positive");
+    if (!(p.eta > 0)) fail("train.param", "net", 0, "eta must be positive");
   } else if (np.epsilon) {
     const double eps = *np.epsilon;
-    if (!(eps > 0)) throw std::invalid_argument("net: epsilon must be positive");
+    if (!(eps > 0)) fail("train.param", "net", 0, "epsilon must be positive");
     // Target on δ² = B²R²(λ_{r+1} + λ_1 η²).
     double target = eps;
     if (np.agnostic) {
@@ -237,7 +238,7 @@ NetPlan make_plan(const EigenData& e, const Spectrum& sp, const TrainOptions& op
     const double rest = target - s * lambda_at(p.eigenvalues, r);
     p.eta = l1 > 0 ? std::min(1.0, std::sqrt(rest / (s * l1))) : 1.0;
   } else {
-    throw std::invalid_argument("net: give a budget (r and eta) or a target epsilon");
+    fail("train.param", "net", 0, "give a budget (r and eta) or a target epsilon");
   }
   guarantee(p);
   const double n = count_points(p.r, grid_spacing(p.r, p.eta), 1 + p.eta);
@@ -255,13 +256,13 @@ void check_cap(const NetPlan& p, const TrainOptions& opts) {
   const bool gram_too_big = opts.units >= 2 && static_cast<double>(p.points) > 16384;
   if ((over && !opts.net.force) || gram_too_big || p.candidates > 1e15) {
     std::ostringstream os;
-    os << "net: budget r = " << p.r << ", eta = " << p.eta << " gives " << static_cast<double>(p.points)
+    os << "budget r = " << p.r << ", eta = " << p.eta << " gives " << static_cast<double>(p.points)
        << " net points and " << p.candidates << " candidate " << opts.units << "-multisets";
     if (gram_too_big || p.candidates > 1e15)
       os << ", beyond what this implementation can hold (at most 16384 points for k >= 2, 1e15 candidates)";
     else
       os << ", above the cap of " << cap << " for k >= 2 (use --force, a smaller r or a larger eta)";
-    throw std::invalid_argument(os.str());
+    fail("train.size", "net", 0, os.str());
   }
 }
 
@@ -622,14 +623,14 @@ double plan_work(const NetPlan& p, std::size_t m, std::size_t k) {
 
 TrainResult train_net(const TrainingSet& data, const TrainOptions& opts) {
   train_detail::validate(data, opts);
-  if (opts.units > kMaxUnitsNet) throw std::invalid_argument("net supports at most 16 units");
+  if (opts.units > kMaxUnitsNet) fail("train.param", "train", 0, "net supports at most 16 units");
   Clock clock(opts.time_limit, opts.stop);
   Progress progress(opts.progress, clock);
   EigenData e = train_detail::to_eigen(data, false);
   const Spectrum sp = spectrum(e);
   const bool fit = opts.net.fit_time_limit && !(opts.net.r && opts.net.eta) && !opts.net.epsilon;
   if (fit && !std::isfinite(opts.time_limit) && !opts.net.max_work)
-    throw std::invalid_argument("net: fitting the budget needs a finite time limit or a work cap");
+    fail("train.param", "net", 0, "fitting the budget needs a finite time limit or a work cap");
   NetPlan plan;
   NetOutcome outcome;
   std::ostringstream fitmsg;
@@ -743,7 +744,7 @@ TrainResult train_net(const TrainingSet& data, const TrainOptions& opts) {
       }
       try {
         check_cap(p, o);
-      } catch (const std::invalid_argument&) {
+      } catch (const Failure&) {
         break;
       }
       if (!attempt(p)) {

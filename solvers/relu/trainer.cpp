@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "instances/core/error.hpp"
 #include "instances/problems/loss.hpp"
 #include "solvers/relu/train_common.hpp"
 
@@ -45,7 +46,7 @@ TrainResult train(const TrainingSet& data, TrainAlgo algo, const TrainOptions& o
     case TrainAlgo::kNet:
       return train_net(data, opts);
   }
-  throw std::invalid_argument("unknown training algorithm");
+  fail("train.algo", "train", 0, "unknown training algorithm");
 }
 
 namespace train_detail {
@@ -76,28 +77,29 @@ EigenData to_eigen(const TrainingSet& data, bool allow_dense) {
 }
 
 void validate(const TrainingSet& data, const TrainOptions& opts) {
-  if (opts.units == 0) throw std::invalid_argument("--units must be at least 1");
-  if (data.dim == 0) throw std::invalid_argument("the training set has dimension 0");
-  if (data.samples() == 0) throw std::invalid_argument("the training set has no samples");
+  if (opts.units == 0) fail("train.param", "train", 0, "--units must be at least 1");
+  if (data.dim == 0) fail("train.param", "train", 0, "the training set has dimension 0");
+  if (data.samples() == 0) fail("train.param", "train", 0, "the training set has no samples");
   const auto& s = opts.constraints.output_signs;
   if (!s.empty()) {
     if (s.size() != opts.units)
-      throw std::invalid_argument("output sign pattern has " + std::to_string(s.size()) + " entries for " +
-                                  std::to_string(opts.units) + " units");
+      fail("train.param", "train", 0,
+           "output sign pattern has " + std::to_string(s.size()) + " entries for " + std::to_string(opts.units) +
+               " units");
     for (int v : s)
-      if (v != 1 && v != -1) throw std::invalid_argument("output signs must be +1 or -1");
+      if (v != 1 && v != -1) fail("train.param", "train", 0, "output signs must be +1 or -1");
   }
   if (opts.constraints.unit_norm && !(*opts.constraints.unit_norm > 0))
-    throw std::invalid_argument("the unit norm bound must be positive");
+    fail("train.param", "train", 0, "the unit norm bound must be positive");
   if (opts.constraints.output_l1 && !(*opts.constraints.output_l1 > 0))
-    throw std::invalid_argument("the output-weight bound B must be positive");
-  if (!(opts.time_limit > 0)) throw std::invalid_argument("the time limit must be positive");
+    fail("train.param", "train", 0, "the output-weight bound B must be positive");
+  if (!(opts.time_limit > 0)) fail("train.param", "train", 0, "the time limit must be positive");
   for (std::size_t i = 0; i < data.samples(); ++i) {
     if (!std::isfinite(data.y[i]) || !std::isfinite(data.c[i]) || !(data.c[i] > 0))
-      throw std::invalid_argument("sample " + std::to_string(i + 1) + " has a non-finite label or a weight <= 0");
+      fail("train.param", "train", 0, "sample " + std::to_string(i + 1) + " has a non-finite label or a weight <= 0");
   }
   for (double v : data.val)
-    if (!std::isfinite(v)) throw std::invalid_argument("the training set has a non-finite entry");
+    if (!std::isfinite(v)) fail("train.param", "train", 0, "the training set has a non-finite entry");
 }
 
 void Progress::report(TrainProgress p, bool force) {

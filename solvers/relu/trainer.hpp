@@ -160,8 +160,8 @@ struct TrainResult {
 /// lower bound)" / "feasible (float lower bound)"; other trainers: to_string(status).
 std::string status_text(const TrainResult& r, TrainAlgo algo);
 
-/// Dispatches to train_gd / train_exact / train_net. Throws std::invalid_argument on
-/// bad options (units = 0, dimension 0, sign vector of the wrong length, ...).
+/// Dispatches to train_gd / train_exact / train_net. Throws Failure ("train.param",
+/// "train.size", "train.algo") on bad options (units = 0, dimension 0, sign vector of the wrong length, ...).
 TrainResult train(const TrainingSet& data, TrainAlgo algo, const TrainOptions& opts);
 
 TrainResult train_gd(const TrainingSet& data, const TrainOptions& opts);

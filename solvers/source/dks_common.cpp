@@ -5,12 +5,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "instances/core/error.hpp"
+
 namespace relugap {
 
 void check_kappa(const Graph& g, std::uint32_t kappa) {
   if (kappa < 1 || kappa > g.num_vertices())
-    throw std::invalid_argument("kappa must satisfy 1 <= kappa <= n = " + std::to_string(g.num_vertices()) + " (got " +
-                                std::to_string(kappa) + ")");
+    fail("reduce.kappa", "dks", 0,
+         "kappa must satisfy 1 <= kappa <= n = " + std::to_string(g.num_vertices()) + " (got " + std::to_string(kappa) +
+             ")");
 }
 
 std::uint64_t dks_edges_inside(const Graph& g, const std::vector<Vertex>& set) {

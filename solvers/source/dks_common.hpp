@@ -20,7 +20,7 @@ struct DksResult {
   double seconds = 0;             ///< wall time
 };
 
-/// Throws std::invalid_argument unless 1 ≤ κ ≤ n.
+/// Throws Failure "reduce.kappa" unless 1 ≤ κ ≤ n.
 void check_kappa(const Graph& g, std::uint32_t kappa);
 
 /// Edges with both ends in `set`. Contract: distinct vertices < n.

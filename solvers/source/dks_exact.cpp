@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/interrupt.hpp"
 
 namespace relugap {
@@ -448,7 +449,7 @@ DksResult dks_brute_force(const Graph& g, std::uint32_t kappa) {
   {
     double combos = 1;
     for (std::uint32_t i = 0; i < kappa; ++i) combos = combos * (n - i) / (i + 1);
-    if (combos > 2e8) throw std::invalid_argument("dks_brute_force: too many subsets (C(n, kappa) > 2e8)");
+    RELUGAP_ASSERT(combos <= 2e8, "dks_brute_force: too many subsets (C(n, kappa) > 2e8)");
   }
   auto t0 = Clock::now();
   std::vector<std::vector<bool>> adj(n, std::vector<bool>(n, false));

@@ -24,12 +24,12 @@ struct DksExactOptions {
 /// only when the search completed or a proved bound meets the incumbent;
 /// after a time or node limit returns kFeasible with the best set found and
 /// the best proved upper bound (≥ edges); after SIGINT/SIGTERM (instances/
-/// interrupt.hpp, polled every 32 nodes) the same with kInterrupted. Throws std::invalid_argument unless
+/// interrupt.hpp, polled every 32 nodes) the same with kInterrupted. Throws Failure "reduce.kappa" unless
 /// 1 ≤ κ ≤ n.
 DksResult dks_exact(const Graph& g, std::uint32_t kappa, const DksExactOptions& opt = {});
 
 /// Enumerates every κ-subset (lexicographic; the first best wins). Throws
-/// std::invalid_argument unless 1 ≤ κ ≤ n and C(n, κ) ≤ 2·10^8.
+/// Failure "reduce.kappa" unless 1 ≤ κ ≤ n; contract (RELUGAP_ASSERT): C(n, κ) ≤ 2·10^8.
 DksResult dks_brute_force(const Graph& g, std::uint32_t kappa);
 
 }  // namespace relugap

@@ -11,7 +11,7 @@ namespace relugap {
 
 /// Greedy peeling: repeatedly removes a vertex of minimum degree in the
 /// remaining graph (lowest id on ties) until κ remain. Throws
-/// std::invalid_argument unless 1 ≤ κ ≤ n.
+/// Failure "reduce.kappa" unless 1 ≤ κ ≤ n.
 std::vector<Vertex> dks_greedy_peel(const Graph& g, std::uint32_t kappa);
 
 /// Greedy growth from `start`: repeatedly adds the outside vertex with the

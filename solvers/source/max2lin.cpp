@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "instances/core/error.hpp"
 #include "instances/core/rng.hpp"
 #include "solvers/source/spectral_bound.hpp"
 
@@ -37,8 +38,8 @@ std::vector<std::int64_t> gains(const std::vector<std::vector<std::pair<std::uin
 
 Max2LinResult max2lin_exact(const Lin2Instance& inst, std::uint32_t max_n) {
   if (inst.n > max_n)
-    throw std::invalid_argument("max2lin_exact: n = " + std::to_string(inst.n) + " exceeds the limit " +
-                                std::to_string(max_n));
+    fail("solve.size", "max2lin_exact", 0,
+         "n = " + std::to_string(inst.n) + " exceeds the limit " + std::to_string(max_n));
   const auto t0 = Clock::now();
   Max2LinResult r;
   r.method = "gray-code enumeration";

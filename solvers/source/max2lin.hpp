@@ -23,7 +23,7 @@ struct Max2LinResult {
 };
 
 /// Exact SAT* by enumerating all 2^(n−1) assignments with σ_0 = +1 in Gray-code
-/// order (O(2^n · max degree)). Throws std::invalid_argument if n > max_n (default 30).
+/// order (O(2^n · max degree)). Throws Failure "solve.size" if n > max_n (default 30).
 Max2LinResult max2lin_exact(const Lin2Instance& inst, std::uint32_t max_n = 30);
 
 /// Best of `restarts` random starts improved by single flips to a local optimum. status kFeasible.

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/interrupt.hpp"
 
 namespace relugap {
@@ -255,7 +256,7 @@ SetCoverSolution solve_set_cover_greedy(const SetCoverInstance& inst) {
 SetCoverSolution solve_set_cover_brute_force(const SetCoverInstance& inst) {
   const auto t0 = Clock::now();
   const std::size_t m = inst.num_sets();
-  if (m > 26) throw std::invalid_argument("solve_set_cover_brute_force: " + std::to_string(m) + " sets (at most 26)");
+  RELUGAP_ASSERT(m <= 26, "solve_set_cover_brute_force: " + std::to_string(m) + " sets (at most 26)");
   if (has_uncoverable_element(inst)) {
     auto sol = infeasible("brute-force");
     sol.seconds = since(t0);

@@ -54,7 +54,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
 SetCoverSolution solve_set_cover_greedy(const SetCoverInstance& inst);
 
 /// Exhaustive search over all 2^m selections. Contract: num_sets() <= 26
-/// (throws std::invalid_argument otherwise). kOptimal or kInfeasible.
+/// (RELUGAP_ASSERT otherwise). kOptimal or kInfeasible.
 SetCoverSolution solve_set_cover_brute_force(const SetCoverInstance& inst);
 
 }  // namespace relugap

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "instances/core/assert.hpp"
+#include "instances/core/error.hpp"
+
 namespace relugap {
 
 namespace {
@@ -23,15 +26,15 @@ mpz_class to_mpz(i128 x) {
 }  // namespace
 
 SpectralBound certify_lambda_max(const std::vector<std::int64_t>& S, std::size_t n) {
-  if (n == 0 || n > 4000) throw std::invalid_argument("certify_lambda_max: need 1 <= n <= 4000");
-  if (S.size() != n * n) throw std::invalid_argument("certify_lambda_max: matrix size does not match n");
+  RELUGAP_ASSERT(n >= 1 && n <= 4000, "certify_lambda_max: need 1 <= n <= 4000");
+  RELUGAP_ASSERT(S.size() == n * n, "certify_lambda_max: matrix size does not match n");
   const std::int64_t lim = std::int64_t{1} << 24;
   Eigen::MatrixXd A(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       const auto v = S[i * n + j];
-      if (v <= -lim || v >= lim) throw std::invalid_argument("certify_lambda_max: entry out of range");
-      if (v != S[j * n + i]) throw std::invalid_argument("certify_lambda_max: matrix is not symmetric");
+      RELUGAP_ASSERT(v > -lim && v < lim, "certify_lambda_max: entry out of range");
+      RELUGAP_ASSERT(v == S[j * n + i], "certify_lambda_max: matrix is not symmetric");
       A(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = static_cast<double>(v);
     }
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(A, Eigen::EigenvaluesOnly);
@@ -87,7 +90,7 @@ SpectralBound certify_lambda_max(const std::vector<std::int64_t>& S, std::size_t
     out.upper = out.mu + out.residual;
     return out;
   }
-  throw std::runtime_error("certify_lambda_max: no Cholesky certificate found");
+  fail("solve.spectral", "certify_lambda_max", 0, "no Cholesky certificate found");
 }
 
 }  // namespace relugap

@@ -25,8 +25,8 @@ struct SpectralBound {
   unsigned attempts = 0;  ///< Cholesky attempts (margin grows ×10 each time)
 };
 
-/// S is n×n row-major, symmetric, |S_ij| < 2^24. Throws std::invalid_argument
-/// if S is not symmetric, too large (n > 4000) or the entries are out of range;
+/// S is n×n row-major, symmetric, |S_ij| < 2^24. Contract (RELUGAP_ASSERT):
+/// fails if S is not symmetric, too large (n > 4000) or the entries are out of range;
 /// std::runtime_error if no certificate is found in 12 attempts.
 SpectralBound certify_lambda_max(const std::vector<std::int64_t>& S, std::size_t n);
 

@@ -3,6 +3,7 @@
 // bitset branch and bound solves it, and a search stopped early still gives
 // τ in [found, proved upper bound].
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/io/io.hpp"
 #include "reductions/dks/dks_to_relu.hpp"
 #include "solvers/source/dks_exact.hpp"
@@ -37,8 +38,8 @@ class DksFamily final : public ReductionFamily {
   void check(const SourceInstance& src, const FamilyParams& p) const override {
     const Graph& g = source_as<Graph>(src, "graph", name());
     if (p.kappa < 1 || p.kappa > g.num_vertices())
-      throw std::invalid_argument("dks needs 1 <= --kappa <= n = " + std::to_string(g.num_vertices()) + ", got " +
-                                  std::to_string(p.kappa));
+      fail("reduce.kappa", "reduce", 0,
+           "dks needs 1 <= --kappa <= n = " + std::to_string(g.num_vertices()) + ", got " + std::to_string(p.kappa));
   }
   std::unique_ptr<Reduction> build(const SourceInstance& src, const FamilyParams& p) const override {
     check(src, p);
@@ -83,8 +84,8 @@ class DksFamily final : public ReductionFamily {
       case SolveStatus::kOptimal:
       case SolveStatus::kFeasible:
       case SolveStatus::kInterrupted:
-        s.lower = s.certificate_value = rational_of(static_cast<std::int64_t>(r.edges));
-        s.upper = rational_of(static_cast<std::int64_t>(r.upper_bound));
+        s.lower = s.certificate_value = to_rational(static_cast<std::int64_t>(r.edges));
+        s.upper = to_rational(static_cast<std::int64_t>(r.upper_bound));
         s.certificate = r.set;
         s.proved = true;  // a checked κ-set below, the search's proved bound above
         s.proved_by = ProofKind::kSolverOptimal;
@@ -130,8 +131,8 @@ class DksFamily final : public ReductionFamily {
   DecisionThresholds thresholds(const Reduction& red, const CellSource& cell) const override {
     DecisionThresholds d;
     d.total_weight = red.data().total_weight();
-    d.yes = red.bounds(rational_of(cell.threshold)).loss_upper;
-    d.no = red.bounds(rational_of(cell.threshold - 1)).loss_lower;
+    d.yes = red.bounds(to_rational(cell.threshold)).loss_upper;
+    d.no = red.bounds(to_rational(cell.threshold - 1)).loss_lower;
     return d;
   }
   /// A file's question: tau >= t with t the source optimum when it is proved (answer: yes).
@@ -148,7 +149,7 @@ class DksFamily final : public ReductionFamily {
     return c;
   }
   DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const override {
-    const Rational t = rational_of(cell.threshold);
+    const Rational t = to_rational(cell.threshold);
     if (sol.lower && *sol.lower >= t) return {"yes", true};              // a checked κ-set
     if (sol.proved && sol.upper && *sol.upper < t) return {"no", true};  // the proved upper bound
     return {};

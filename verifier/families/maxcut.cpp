@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/gen/gen_maxcut.hpp"
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
@@ -26,19 +27,6 @@ namespace relugap {
 namespace {
 
 constexpr std::uint32_t kGenDegree = 16;  ///< D-regular cells: D = 16 = 4², so every entry ±1/4 is a double
-
-Rational q_of(std::uint64_t x) { return Rational(mpz_class(std::to_string(x))); }
-
-Rational floor_rat(const Rational& q) {
-  mpz_class f;
-  mpz_fdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
-  return Rational(f);
-}
-Rational ceil_rat(const Rational& q) {
-  mpz_class f;
-  mpz_cdiv_q(f.get_mpz_t(), q.get_num_mpz_t(), q.get_den_mpz_t());
-  return Rational(f);
-}
 
 /// The promise of a generated cell: SAT* >= c·M (YES), SAT* <= s·M (NO).
 const Rational& default_c() {
@@ -93,19 +81,21 @@ class MaxCutFamily final : public ReductionFamily {
     if (const auto* g = std::get_if<Graph>(&src)) return lin2_from_graph(*g);
     if (const auto* l = std::get_if<Lin2Instance>(&src)) return *l;
     if (const auto* f = std::get_if<Cnf>(&src)) return Sat3ToLin2(*f, p.d_keep).instance();
-    throw std::invalid_argument("reduction 'maxcut' needs a graph, a lin2 instance or a CNF formula as its source");
+    fail("reduce.source", "reduce", 0,
+         "reduction 'maxcut' needs a graph, a lin2 instance or a CNF formula as its source");
   }
 
   void check(const SourceInstance& src, const FamilyParams& p) const override {
     if (std::holds_alternative<SetCoverInstance>(src))
-      throw std::invalid_argument("reduction 'maxcut' needs a graph, a lin2 instance or a CNF formula as its source");
+      fail("reduce.source", "reduce", 0,
+           "reduction 'maxcut' needs a graph, a lin2 instance or a CNF formula as its source");
     for (const auto* q : {&p.c, &p.s})
-      if (*q && (**q < 0 || **q > 1)) throw std::invalid_argument("maxcut: --c and --s must be in [0, 1]");
+      if (*q && (**q < 0 || **q > 1)) fail("reduce.param", "maxcut", 0, "--c and --s must be in [0, 1]");
   }
   std::unique_ptr<Reduction> build(const SourceInstance& src, const FamilyParams& p) const override {
     check(src, p);
     Lin2Instance inst = instance_of(src, p);
-    if (inst.cons.empty()) throw std::invalid_argument("maxcut: the instance has no edges/constraints");
+    if (inst.cons.empty()) fail("maxcut.empty", "maxcut", 0, "the instance has no edges/constraints");
     return std::make_unique<MaxCutReduction>(std::move(inst), p.degree_bound);
   }
 
@@ -156,7 +146,7 @@ class MaxCutFamily final : public ReductionFamily {
       total = inst.cons.size();
     }
     c.valid = true;
-    c.value = q_of(sat);
+    c.value = to_rational(sat);
     c.detail = "assignment satisfying " + std::to_string(sat) + "/" + std::to_string(total) + " constraints";
     return c;
   }
@@ -195,16 +185,16 @@ class MaxCutFamily final : public ReductionFamily {
                 {"chain", chain.sizes()}};
       if (r.status == SolveStatus::kOptimal) {
         const auto sigma = chain.lift(r.assignment);
-        s.lower = s.upper = s.certificate_value = q_of(off + 2 * M3);
+        s.lower = s.upper = s.certificate_value = to_rational(off + 2 * M3);
         s.certificate = sigma;
         s.proved = true;
         s.proved_by = ProofKind::kCheckedModel;
       } else if (r.status == SolveStatus::kInfeasible) {
         // The lift of the best assignment a local search finds; the upper side is CaDiCaL's word.
         const Max2LinResult ls = max2lin_local_search(inst, p.solver_seed);
-        s.lower = s.certificate_value = q_of(ls.lower);
+        s.lower = s.certificate_value = to_rational(ls.lower);
         s.certificate = ls.sigma;
-        if (M3 > 0) s.upper = q_of(off + 2 * (M3 - 1));
+        if (M3 > 0) s.upper = to_rational(off + 2 * (M3 - 1));
         s.proved = false;
       }
       return s;
@@ -214,8 +204,8 @@ class MaxCutFamily final : public ReductionFamily {
     s.status = r.status;
     s.solver = r.method;
     s.seconds = r.seconds;
-    s.lower = s.certificate_value = q_of(r.lower);
-    s.upper = q_of(r.upper);
+    s.lower = s.certificate_value = to_rational(r.lower);
+    s.upper = to_rational(r.upper);
     s.certificate = r.sigma;
     s.proved = true;  // a found σ below; enumeration or the certified eigenvalue bound above
     s.proved_by = inst.n <= p.exact_max_n ? ProofKind::kEnumeration : ProofKind::kSpectral;
@@ -254,9 +244,9 @@ class MaxCutFamily final : public ReductionFamily {
     c.params = base;
     if (!c.params.c) c.params.c = default_c();
     if (!c.params.s) c.params.s = default_s();
-    const Rational M = q_of(g.value().inst.cons.size());
-    c.threshold = static_cast<std::int64_t>(ceil_rat(*c.params.c * M).get_d());
-    const std::int64_t t_no = static_cast<std::int64_t>(floor_rat(*c.params.s * M).get_d());
+    const Rational M = to_rational(g.value().inst.cons.size());
+    c.threshold = static_cast<std::int64_t>(ceil_rational(*c.params.c * M).get_d());
+    const std::int64_t t_no = static_cast<std::int64_t>(floor_rational(*c.params.s * M).get_d());
     c.source = g.value().inst;
     c.generator = g.value().record;
     c.question = "SAT* >= " + std::to_string(c.threshold) + " (yes) or SAT* <= " + std::to_string(t_no) +
@@ -286,19 +276,19 @@ class MaxCutFamily final : public ReductionFamily {
     const auto& red = static_cast<const MaxCutReduction&>(r);
     DecisionThresholds d;
     d.total_weight = red.data().total_weight();
-    const Rational M = q_of(red.M());
+    const Rational M = to_rational(red.M());
     const Rational c = cell.params.c ? *cell.params.c : default_c();
     const Rational s = cell.params.s ? *cell.params.s : default_s();
-    d.yes = red.total_upper(ceil_rat(c * M));
-    d.no = red.total_lower(floor_rat(s * M));
+    d.yes = red.total_upper(ceil_rational(c * M));
+    d.no = red.total_lower(floor_rational(s * M));
     return d;
   }
   DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const override {
     const Lin2Instance* inst = std::get_if<Lin2Instance>(&cell.source);
-    const Rational M = inst ? q_of(inst->cons.size()) : Rational(0);
+    const Rational M = inst ? to_rational(inst->cons.size()) : Rational(0);
     const Rational s = cell.params.s ? *cell.params.s : default_s();
-    if (sol.lower && *sol.lower >= rational_of(cell.threshold)) return {"yes", true};  // a found σ
-    if (inst && sol.proved && sol.upper && *sol.upper <= floor_rat(s * M)) return {"no", true};
+    if (sol.lower && *sol.lower >= to_rational(cell.threshold)) return {"yes", true};  // a found σ
+    if (inst && sol.proved && sol.upper && *sol.upper <= floor_rational(s * M)) return {"no", true};
     return {};
   }
 };

@@ -220,7 +220,7 @@ class SatKFamily final : public SatFamilyBase {
   bool reads_units() const override { return true; }
   void check(const SourceInstance& src, const FamilyParams& p) const override {
     SatFamilyBase::check(src, p);
-    if (p.units < 2) throw std::invalid_argument("satk needs --units K >= 2, got " + std::to_string(p.units));
+    if (p.units < 2) fail("reduce.units", "reduce", 0, "satk needs --units K >= 2, got " + std::to_string(p.units));
   }
   std::unique_ptr<Reduction> build(const SourceInstance& src, const FamilyParams& p) const override {
     check(src, p);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "instances/core/error.hpp"
+#include "instances/core/rational_int.hpp"
 #include "instances/io/io.hpp"
 #include "reductions/setcover/setcover_to_relu.hpp"
 #include "solvers/source/set_cover_exact.hpp"
@@ -78,7 +79,7 @@ class SetCoverFamily final : public ReductionFamily {
     if (!cbc.message.empty()) s.info["message"] = cbc.message;
     switch (cbc.status) {
       case SolveStatus::kOptimal:
-        s.lower = s.upper = s.certificate_value = rational_of(cbc.cost);
+        s.lower = s.upper = s.certificate_value = to_rational(cbc.cost);
         s.certificate = cbc.cover;
         s.proved = true;
         s.proved_by = ProofKind::kSolverOptimal;
@@ -100,9 +101,9 @@ class SetCoverFamily final : public ReductionFamily {
         const SetCoverSolution& best = use_cbc ? cbc : greedy;
         const std::string why = cbc.status == SolveStatus::kInterrupted ? "interrupted" : "time limit";
         s.status_text = use_cbc ? "upper bound (cbc incumbent, " + why + ")" : "upper bound (greedy)";
-        s.upper = s.certificate_value = rational_of(best.cost);
+        s.upper = s.certificate_value = to_rational(best.cost);
         s.certificate = best.cover;
-        if (cbc.lower_bound) s.lower = rational_of(*cbc.lower_bound);
+        if (cbc.lower_bound) s.lower = to_rational(*cbc.lower_bound);
         s.proved = true;  // a checked cover, and CBC's proved bound
         s.proved_by = cbc.lower_bound ? ProofKind::kSolverOptimal : ProofKind::kCheckedModel;
         s.info["cost"] = best.cost;
@@ -144,8 +145,8 @@ class SetCoverFamily final : public ReductionFamily {
   DecisionThresholds thresholds(const Reduction& red, const CellSource& cell) const override {
     DecisionThresholds d;
     d.total_weight = red.data().total_weight();
-    d.yes = red.bounds(rational_of(cell.threshold)).loss_upper;
-    d.no = red.bounds(rational_of(cell.threshold + 1)).loss_lower;
+    d.yes = red.bounds(to_rational(cell.threshold)).loss_upper;
+    d.no = red.bounds(to_rational(cell.threshold + 1)).loss_lower;
     return d;
   }
   /// A file's question: tau <= t with t the source optimum when it is proved (answer: yes).
@@ -162,7 +163,7 @@ class SetCoverFamily final : public ReductionFamily {
     return c;
   }
   DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const override {
-    const Rational t = rational_of(cell.threshold);
+    const Rational t = to_rational(cell.threshold);
     if (sol.upper && *sol.upper <= t) return {"yes", true};  // a checked cover of cost <= t
     if (sol.proved && sol.lower && *sol.lower > t) return {"no", true};
     return {};
