@@ -263,11 +263,11 @@ class MaxCutFamily final : public ReductionFamily {
     if (!c.params.c) c.params.c = default_c();
     if (!c.params.s) c.params.s = default_s();
     const Lin2Instance inst = instance_of(src, p);
-    const Rational M = q_of(inst.cons.size());
-    c.threshold = static_cast<std::int64_t>(ceil_rat(*c.params.c * M).get_d());
+    const Rational M = to_rational(inst.cons.size());
+    c.threshold = static_cast<std::int64_t>(ceil_rational(*c.params.c * M).get_d());
     c.source = inst;
     c.question = "SAT* >= " + std::to_string(c.threshold) +
-                 " (yes) or SAT* <= " + to_string(floor_rat(*c.params.s * M)) + " (no), of M = " + to_string(M) +
+                 " (yes) or SAT* <= " + to_string(floor_rational(*c.params.s * M)) + " (no), of M = " + to_string(M) +
                  " constraints";
     return c;
   }
