@@ -768,6 +768,12 @@ TrainResult train_net(const TrainingSet& data, const TrainOptions& opts) {
   TrainResult res;
   res.stats.candidates = outcome.candidates;
   res.stats.iterations = outcome.fista;
+  // Stay inside the class exactly: a net point on the R-sphere can come out a rounding error
+  // outside it, and bounds that hold only in the class (maxcut's) would then fail.
+  for (Eigen::Index j = 0; j < outcome.W.rows(); ++j) {
+    const double n = outcome.W.row(j).norm(), cap = plan.R * (1 - 1e-12);
+    if (n > cap) outcome.W.row(j) *= cap / n;
+  }
   res.net = train_detail::to_network(outcome.W, outcome.a);
   train_detail::finish(data, opts, clock, res);
   res.stats.net_r = r;
