@@ -89,17 +89,22 @@ void ResultsLog::append(const nlohmann::json& row) {
   write_csv();
 }
 
-void ResultsLog::write_csv() const {
-  if (csv_.empty()) return;
-  write_file_atomic(csv_, [&](std::ostream& os) {
-    for (std::size_t i = 0; i < columns_.size(); ++i) os << (i ? "," : "") << columns_[i];
+void write_results_csv(const std::string& path, const std::vector<std::string>& columns,
+                       const std::vector<nlohmann::json>& rows) {
+  write_file_atomic(path, [&](std::ostream& os) {
+    for (std::size_t i = 0; i < columns.size(); ++i) os << (i ? "," : "") << columns[i];
     os << "\n";
-    for (const auto& r : rows_) {
-      for (std::size_t i = 0; i < columns_.size(); ++i)
-        os << (i ? "," : "") << (r.contains(columns_[i]) ? csv_cell(r[columns_[i]]) : "");
+    for (const auto& r : rows) {
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        os << (i ? "," : "") << (r.contains(columns[i]) ? csv_cell(r[columns[i]]) : "");
       os << "\n";
     }
   });
+}
+
+void ResultsLog::write_csv() const {
+  if (csv_.empty()) return;
+  write_results_csv(csv_, columns_, rows_);
 }
 
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {

@@ -31,6 +31,13 @@ class ResultsLog {
   std::set<std::string> keys_;
 };
 
+/// The one CSV writer of result rows (the sweep's results.csv, ResultsLog's
+/// CSV): a header of `columns`, then one line per row in the given order; a
+/// missing or null cell is empty, a number is its JSON text, a string with a
+/// comma, quote or newline is quoted ("" for a quote). Written atomically.
+void write_results_csv(const std::string& path, const std::vector<std::string>& columns,
+                       const std::vector<nlohmann::json>& rows);
+
 /// "I/N" (0 <= I < N) → {I, N}; throws Failure (id "sweep.shard") otherwise.
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
 

@@ -80,7 +80,19 @@ std::optional<Rational> times(const std::optional<Rational>& q, const Rational& 
 }
 
 std::string item_key(const SuiteItem& it) { return it.reduction + "/n=" + std::to_string(it.size) + "/" + it.kind; }
-std::string item_name(const SuiteItem& it) { return it.reduction + "_n" + std::to_string(it.size) + "_" + it.kind; }
+/// File names: "dks_n8_yes", and a variant's form after a dash ("dks-unit-ball_n8_yes").
+std::string item_name(const SuiteItem& it) {
+  std::string r = it.reduction;
+  std::replace(r.begin(), r.end(), ':', '-');
+  return r + "_n" + std::to_string(it.size) + "_" + it.kind;
+}
+
+/// The family of the item's variant ("dks" or "dks:unit-ball").
+const ReductionFamily& item_family(const SuiteItem& it) {
+  const auto v = find_variant(it.reduction);
+  if (!v) suite_fail("suite.param", "suite", "unknown reduction '" + it.reduction + "' (" + family_list() + ")");
+  return *v->family;
+}
 
 /// A drawn source with its exact answer.
 struct SolvedSource {
@@ -99,7 +111,7 @@ void check_interrupt(const std::string& key) {
 /// solver answers the item's kind.
 SolvedSource solve_source(const SuiteItem& it, const SuiteOptions& opt) {
   const std::string key = item_key(it);
-  const ReductionFamily& fam = family(it.reduction);
+  const ReductionFamily& fam = item_family(it);
   FamilyParams base;
   base.units = opt.satk_units;
   for (std::size_t a = 0; a < opt.max_attempts; ++a) {
@@ -183,13 +195,25 @@ void write_suite_status(std::ostream& os, const json& instances) {
   }
 }
 
-std::vector<SuiteItem> suite_plan(const std::string& scale) {
+std::vector<SuiteItem> suite_plan(const std::string& scale, const std::vector<std::string>& forms) {
   if (scale != "small" && scale != "medium")
     suite_fail("suite.param", "suite", "--scale must be small or medium, got '" + scale + "'");
+  for (const auto& form : forms) {
+    bool offered = false;
+    for (const auto* f : families())
+      for (const auto& x : f->forms()) offered = offered || x == form;
+    if (!offered)
+      suite_fail("suite.param", "suite", "--forms: no family offers the form '" + form + "' (" + form_list() + ")");
+  }
   std::vector<SuiteItem> plan;
-  for (const auto* f : families())
-    for (auto n : f->suite_sizes(scale))
-      for (const char* k : {"yes", "no"}) plan.push_back({f->name(), n, k});
+  for (const auto* f : families()) {
+    std::vector<std::string> variants = {f->name()};
+    for (const auto& x : f->forms())
+      if (std::find(forms.begin(), forms.end(), x) != forms.end()) variants.push_back(f->name() + ":" + x);
+    for (const auto& v : variants)
+      for (auto n : f->suite_sizes(scale))
+        for (const char* k : {"yes", "no"}) plan.push_back({v, n, k});
+  }
   return plan;
 }
 
@@ -200,8 +224,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
   {
     std::vector<std::string> names;
     for (const auto& it : plan) {
-      if (find_family(it.reduction) == nullptr)
-        suite_fail("suite.param", "suite", "unknown reduction '" + it.reduction + "' (" + family_list() + ")");
+      (void)item_family(it);
       if (it.kind != "yes" && it.kind != "no") suite_fail("suite.param", "suite", "unknown kind '" + it.kind + "'");
       names.push_back(item_name(it));
     }
@@ -250,7 +273,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
     for (const auto& it : plan) {
       ++count;
       const std::string key = item_key(it), name = item_name(it);
-      const ReductionFamily& fam = family(it.reduction);
+      const ReductionFamily& fam = item_family(it);
       const SolvedSource s = solve_source(it, opt);
       const auto red = fam.build(s.src.source, s.src.params);
       check_interrupt(key);
@@ -404,6 +427,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
          "is y, column d+1 the sample weight c"},
         {"instances", instances},
         {"files", files}};
+    if (!opt.forms.empty()) manifest["forms"] = opt.forms;  // absent for the default plan (same bytes as before)
     write_file_atomic((staging / "manifest.json").string(), [&](std::ostream& os) { os << manifest.dump(2) << "\n"; });
     check_interrupt("the end");
     install_staging(staging, target);

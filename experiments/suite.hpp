@@ -29,20 +29,24 @@
 namespace relugap {
 
 struct SuiteItem {
-  std::string reduction;  ///< a registered family (verifier/family.hpp)
+  std::string reduction;  ///< a registered family or variant "NAME:FORM" (verifier/family.hpp find_variant)
   std::uint32_t size = 0;
   std::string kind;  ///< "yes" | "no"
 };
 
-/// The plan of a scale: "small" or "medium" (throws Failure "suite.param" otherwise).
-std::vector<SuiteItem> suite_plan(const std::string& scale);
+/// The plan of a scale: "small" or "medium" (throws Failure "suite.param"
+/// otherwise): every family at its suite_sizes(scale), and for each of `forms`
+/// ("unit-ball", "robust", ...; verifier/family.hpp apply_form) the families
+/// offering it again as the variant "NAME:FORM" (files "NAME-FORM_nN_KIND").
+std::vector<SuiteItem> suite_plan(const std::string& scale, const std::vector<std::string>& forms = {});
 
 struct SuiteOptions {
   std::string out_dir;
   std::uint64_t seed = 1;
-  std::string scale = "small";    ///< recorded in the manifest (the plan is passed separately)
-  std::size_t satk_units = 2;     ///< K of the satk items
-  std::size_t max_attempts = 64;  ///< NO items: redraws before giving up
+  std::string scale = "small";     ///< recorded in the manifest (the plan is passed separately)
+  std::size_t satk_units = 2;      ///< K of the satk items
+  std::vector<std::string> forms;  ///< the forms the plan includes (recorded in the manifest)
+  std::size_t max_attempts = 64;   ///< NO items: redraws before giving up
   /// Seconds for each source solve (inf: none). A limit makes items depend on the
   /// machine's speed, so the suite's default is none.
   double source_time_limit = std::numeric_limits<double>::infinity();

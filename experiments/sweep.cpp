@@ -39,29 +39,23 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 [[noreturn]] void bad_param(const std::string& reason) { fail("sweep.param", "sweep", 0, reason); }
 
-/// The family `name`, or Failure "sweep.param".
-const ReductionFamily& family_or_fail(const std::string& name) {
-  const ReductionFamily* f = find_family(name);
-  if (f == nullptr) bad_param("unknown reduction '" + name + "' (" + family_list() + ")");
-  return *f;
+/// The family of the variant `name` ("dks" or "dks:unit-ball"), or Failure "sweep.param".
+std::string variant_list() {
+  std::string all;
+  for (const auto& n : variant_names()) all += (all.empty() ? "" : ", ") + n;
+  return all;
 }
+FamilyVariant variant_or_fail(const std::string& name) {
+  const auto v = find_variant(name);
+  if (!v) bad_param("unknown reduction '" + name + "' (" + variant_list() + ")");
+  return *v;
+}
+const ReductionFamily& family_or_fail(const std::string& name) { return *variant_or_fail(name).family; }
 
 json opt_num(const std::optional<Rational>& q) { return q ? json(q->get_d()) : json(nullptr); }
 json opt_exact(const std::optional<Rational>& q) { return q ? json(to_string(*q)) : json(nullptr); }
 
 /// The same quoting as ResultsLog's CSV.
-std::string csv_field(const json& v) {
-  if (v.is_null()) return "";
-  std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char ch : s) {
-    if (ch == '"') q += '"';
-    q += ch;
-  }
-  return q + "\"";
-}
-
 std::string safe_name(const std::string& key) {
   std::string out;
   for (char ch : key) {
@@ -95,17 +89,20 @@ std::string fmt_duration(double s) {
 
 }  // namespace
 
-std::vector<std::string> sweep_reductions() { return family_names(); }
+std::vector<std::string> sweep_reductions() { return variant_names(); }
 
 // ---- instance families ----------------------------------------------------------
 
 CellSource make_cell_source(const std::string& reduction, std::uint32_t size, bool planted, std::uint64_t seed,
                             const FamilyParams& base) {
-  const ReductionFamily& fam = family_or_fail(reduction);
+  const FamilyVariant v = variant_or_fail(reduction);
+  const ReductionFamily& fam = *v.family;
   if (size < fam.min_size() || size > fam.max_size())
     bad_param("size " + std::to_string(size) + " out of range [" + std::to_string(fam.min_size()) + ", " +
               std::to_string(fam.max_size()) + "] for " + reduction);
-  return fam.generate(size, planted, seed, base);
+  FamilyParams p = base;
+  apply_form(p, v.form);  // "dks:unit-ball": the unit-ball form of every cell
+  return fam.generate(size, planted, seed, p);
 }
 
 DecisionThresholds decision_thresholds(const Reduction& red, const std::string& reduction, const CellSource& cell) {
@@ -179,7 +176,7 @@ std::vector<std::string> parse_name_list(const std::string& text, const std::str
 std::vector<SweepCell> sweep_grid(const SweepOptions& o) {
   if (o.reductions.empty()) bad_param("--reductions is empty");
   for (const auto& r : o.reductions)
-    if (find_family(r) == nullptr) bad_param("--reductions: unknown reduction '" + r + "' (" + family_list() + ")");
+    if (!find_variant(r)) bad_param("--reductions: unknown reduction '" + r + "' (" + variant_list() + ")");
   if (o.sizes.empty()) bad_param("--sizes is empty");
   for (const auto& r : o.reductions) {
     const ReductionFamily& fam = family_or_fail(r);
@@ -283,7 +280,7 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
 
   PipelineOptions po;
   static_cast<FamilyParams&>(po) = src.params;
-  po.reduction = cell.reduction;
+  po.reduction = fam.name();  // the form is in src.params
   po.source_time_limit = opt.source_time_limit;
   po.trainer_time_limit = opt.trainer_time_limit;
   po.threads = 1;
@@ -594,8 +591,9 @@ std::vector<std::string> write_sweep_plots(const std::string& dir, const std::ve
   {
     std::vector<std::string> seen;
     for (const auto& r : rows) {
-      const ReductionFamily* f = find_family(r.value("reduction", std::string()));
-      if (f == nullptr) continue;
+      const auto v = find_variant(r.value("reduction", std::string()));
+      if (!v) continue;
+      const ReductionFamily* f = v->family;
       const std::string m = f->size_meaning();
       if (std::find(seen.begin(), seen.end(), m) != seen.end()) continue;
       seen.push_back(m);
@@ -698,16 +696,7 @@ void finish_sweep(const SweepOptions& opt, const std::vector<SweepCell>& grid, s
     const std::size_t xb = ib == index_of.end() ? SIZE_MAX : ib->second;
     return xa != xb ? xa < xb : ka < kb;
   });
-  const std::vector<std::string> cols = sweep_csv_columns(opt);
-  write_file_atomic(sum.csv, [&](std::ostream& os) {
-    for (std::size_t i = 0; i < cols.size(); ++i) os << (i ? "," : "") << cols[i];
-    os << "\n";
-    for (const auto& r : rows) {
-      for (std::size_t i = 0; i < cols.size(); ++i)
-        os << (i ? "," : "") << (r.contains(cols[i]) ? csv_field(r[cols[i]]) : "");
-      os << "\n";
-    }
-  });
+  write_results_csv(sum.csv, sweep_csv_columns(opt), rows);  // the one CSV writer (results_log.hpp)
   sum.violations = 0;
   for (const auto& r : rows) sum.violations += r.value("violated", std::size_t{0});
   sum.rows = std::move(rows);
@@ -752,7 +741,8 @@ SweepSummary run_sweep(const SweepOptions& opt, std::ostream& progress) {
            "row '" + key + "' was made by a sweep with another --seed (" +
                (row.contains("sweep_seed") ? row["sweep_seed"].dump() : std::string("?")) + ", this one uses " +
                std::to_string(opt.global_seed) + "); use the same --seed or another -o directory");
-    const ReductionFamily* rf = find_family(row.value("reduction", std::string()));
+    const auto rv = find_variant(row.value("reduction", std::string()));
+    const ReductionFamily* rf = rv ? rv->family : nullptr;
     if (rf != nullptr && rf->reads_units() && row.value("satk_units", std::size_t{0}) != opt.units)
       fail("sweep.resume", sum.jsonl, 0,
            "row '" + key + "' was made with --units " + row["satk_units"].dump() + ", this sweep uses --units " +

@@ -46,8 +46,9 @@
 
 namespace relugap {
 
-/// The reductions a sweep or suite knows, in grid order: every registered
-/// family (verifier/family.hpp).
+/// The reductions a sweep knows, in grid order: every registered family and
+/// each of its forms as the variant "NAME:FORM" (verifier/family.hpp
+/// variant_names), e.g. "dks:unit-ball", "sat2:robust".
 std::vector<std::string> sweep_reductions();
 
 // ---- instance families ----------------------------------------------------------

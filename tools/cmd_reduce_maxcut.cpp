@@ -12,7 +12,6 @@
 
 #include "instances/core/error.hpp"
 #include "instances/core/rational_int.hpp"
-#include "instances/core/rng.hpp"
 #include "instances/gen/gen_maxcut.hpp"
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
@@ -20,9 +19,8 @@
 #include "instances/problems/loss.hpp"
 #include "reductions/maxcut/maxcut_to_relu.hpp"
 #include "reductions/maxcut/sat3_to_lin2.hpp"
-#include "solvers/source/max2lin.hpp"
-#include "solvers/source/sat_cadical.hpp"
 #include "tools/command.hpp"
+#include "verifier/family.hpp"
 
 namespace relugap::cli::cmd_reduce_maxcut {
 
@@ -50,49 +48,6 @@ std::optional<Rational> fraction(const std::string& text, const std::string& fla
   return q;
 }
 
-/// GSAT-style local search on a CNF (restarts, best single flip, random flip when stuck):
-/// the best assignment found, for the certificate of an unsatisfiable formula.
-std::vector<bool> cnf_local_search(const Cnf& f, std::uint64_t seed) {
-  Rng rng(seed);
-  auto count = [&](const std::vector<bool>& a) {
-    std::size_t sat = 0;
-    for (const auto& c : f.clauses) {
-      bool t = false;
-      for (Lit l : c) t = t || l.eval(a);
-      sat += t ? 1 : 0;
-    }
-    return sat;
-  };
-  std::vector<bool> best(f.num_vars, false);
-  std::size_t best_sat = count(best);
-  for (int restart = 0; restart < 8 && best_sat < f.num_clauses(); ++restart) {
-    std::vector<bool> a(f.num_vars);
-    for (std::uint32_t v = 0; v < f.num_vars; ++v) a[v] = rng.bernoulli(0.5);
-    std::size_t cur = count(a);
-    for (std::uint32_t step = 0; step < 20 * f.num_vars + 100 && cur < f.num_clauses(); ++step) {
-      std::uint32_t pick = 0;
-      std::size_t pick_sat = 0;
-      for (std::uint32_t v = 0; v < f.num_vars; ++v) {
-        a[v] = !a[v];
-        const std::size_t s = count(a);
-        a[v] = !a[v];
-        if (s > pick_sat) {
-          pick_sat = s;
-          pick = v;
-        }
-      }
-      if (pick_sat <= cur && rng.bernoulli(0.5)) pick = static_cast<std::uint32_t>(rng.below(f.num_vars));
-      a[pick] = !a[pick];
-      cur = count(a);
-      if (cur > best_sat) {
-        best_sat = cur;
-        best = a;
-      }
-    }
-  }
-  return best;
-}
-
 bool power_of_two(std::uint32_t k) { return k != 0 && (k & (k - 1)) == 0; }
 
 void run(const MaxCutCliOptions& o) {
@@ -105,16 +60,22 @@ void run(const MaxCutCliOptions& o) {
   Lin2Instance inst;
   std::string problem;
   std::optional<Sat3ToLin2> chain;
+  SourceInstance source;  // what the family's solver reads
   if (detect_kind(o.input) == FileKind::kCnf) {
-    chain.emplace(take(read_cnf(o.input)), o.d_keep);
+    Cnf f = take(read_cnf(o.input));
+    chain.emplace(f, o.d_keep);
     inst = chain->instance();
     problem = "3sat";
+    source = std::move(f);
   } else if (looks_like_lin2(text)) {
     inst = take(parse_lin2(text, o.input));
     problem = inst.is_maxcut() ? "maxcut (lin2 file)" : "max2lin";
+    source = inst;
   } else {
-    inst = lin2_from_graph(take(read_graph(o.input)));
+    Graph g = take(read_graph(o.input));
+    inst = lin2_from_graph(g);
     problem = "maxcut";
+    source = std::move(g);
   }
   if (inst.cons.empty()) fail("reduce.empty", o.input, 0, "the instance has no edges/constraints");
   const auto planted = chain ? std::nullopt : read_planted_sigma(text, o.input, inst.n);
@@ -149,57 +110,51 @@ void run(const MaxCutCliOptions& o) {
     const Rational Mn(static_cast<unsigned long>(inst.cons.size()));
     if (!c_eff) c_eff = Rational(static_cast<unsigned long>(off + 2 * M3)) / Mn;
     if (!s_eff && M3 > 0) s_eff = Rational(static_cast<unsigned long>(off + 2 * M3 - 2)) / Mn;
-    if (o.solve) {
-      SatSolveOptions so;
-      so.time_limit_seconds = o.time_limit;
-      const SatSolveResult res = solve_sat_cadical(take(read_cnf(o.input)), so);
-      if (res.status == SolveStatus::kOptimal) {
-        best_sigma = chain->lift(res.assignment);
-        sat_lo = sat_hi = off + 2 * M3;
-      } else if (res.status == SolveStatus::kInfeasible) {
-        // certificate: the lift of the best assignment a local search finds on the CNF
-        best_sigma = chain->lift(cnf_local_search(take(read_cnf(o.input)), o.seed));
-        sat_lo = inst.satisfied(*best_sigma);
-        sat_hi = off + 2 * (M3 - 1);
-      } else {
-        fail("reduce.solver", o.input, 0, "SAT solver: " + res.status_text());
-      }
-      sc.bounds.source_status = res.status_text();
-      params["solver"] = {
-          {"sat", res.status_text()}, {"detail", res.detail}, {"sat_lower", *sat_lo}, {"sat_upper", *sat_hi}};
-      status_line = res.status_text() + ": SAT*(lin2) in [" + std::to_string(*sat_lo) + ", " + std::to_string(*sat_hi) +
-                    "] of " + std::to_string(inst.cons.size());
+  }
+  LossBounds b = red.bounds_between(std::nullopt, std::nullopt);
+  if (o.solve) {
+    // The one source-solving path (verifier/family.hpp): the maxcut family's solve
+    // (CaDiCaL for a CNF; enumeration, or local search and the certified eigenvalue
+    // bound, for a graph or lin2 file) and its bounds.
+    const ReductionFamily& fam = family(red.name());
+    FamilyParams fp;
+    fp.c = c;
+    fp.s = s;
+    if (db) fp.degree_bound = db;
+    fp.d_keep = o.d_keep;
+    fp.exact_max_n = o.exact_max_n;
+    fp.solver_seed = o.seed;
+    SolveLimits lim;
+    if (chain) lim.time_limit = o.time_limit;
+    SourceSolution sol = fam.solve(source, fp, lim);
+    if (!sol.lower && !sol.upper) fail("reduce.solver", o.input, 0, "source solver: " + sol.status_text);
+    std::string status = sol.status_text;
+    // A planted assignment in the file (a "c planted sigma" comment) that beats the
+    // solver's is a better lower bound and certificate.
+    if (planted && (!sol.lower || to_rational(*sat_lo) > *sol.lower)) {
+      sol.lower = sol.certificate_value = to_rational(*sat_lo);
+      sol.certificate = *planted;
+      status = "bounds: lower from the planted assignment, upper from " + sol.solver;
     }
-  } else if (o.solve) {
-    const Max2LinResult res = max2lin_solve(inst, o.seed, o.exact_max_n);
-    if (!sat_lo || res.lower > *sat_lo) {
-      sat_lo = res.lower;
-      best_sigma = res.sigma;
-    }
-    sat_hi = res.upper;
-    sc.bounds.source_status = res.status == SolveStatus::kOptimal
-                                  ? "optimal (" + res.method + ")"
-                                  : "bounds: lower from " + std::string(planted ? "planted/" : "") +
-                                        "local search, upper from the certified eigenvalue bound";
-    params["solver"] = {{"method", res.method},        {"status", std::string(to_string(res.status))},
-                        {"sat_lower", *sat_lo},        {"sat_upper", *sat_hi},
-                        {"seconds", res.seconds},      {"seed", o.seed},
-                        {"exact_max_n", o.exact_max_n}};
+    b = fam.bounds(red, sol);
+    if (const auto* sigma = std::get_if<std::vector<bool>>(&sol.certificate)) best_sigma = *sigma;
+    sat_lo = sol.lower ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(sol.lower->get_d())) : std::nullopt;
+    sat_hi = sol.upper ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(sol.upper->get_d())) : std::nullopt;
+    sc.bounds.source_status = status;
+    nlohmann::json solver = sol.info;
+    solver["sat_lower"] = sat_lo ? nlohmann::json(*sat_lo) : nlohmann::json(nullptr);
+    solver["sat_upper"] = sat_hi ? nlohmann::json(*sat_hi) : nlohmann::json(nullptr);
+    solver["source_solution"] = sol.to_json();
+    params["solver"] = solver;
     std::ostringstream line;
-    line << sc.bounds.source_status.value() << ": SAT* in [" << *sat_lo << ", " << *sat_hi << "] of "
-         << inst.cons.size();
+    line << status << ": SAT*" << (chain ? "(lin2)" : "") << " in [" << (sat_lo ? std::to_string(*sat_lo) : "?") << ", "
+         << (sat_hi ? std::to_string(*sat_hi) : "?") << "] of " << inst.cons.size();
     status_line = line.str();
   } else if (planted) {
     sc.bounds.source_status = "lower bound (planted assignment)";
     status_line = "planted assignment satisfies " + std::to_string(*sat_lo) + " of " + std::to_string(inst.cons.size());
-  }
-  LossBounds b;
-  if (sat_lo && sat_hi && *sat_lo == *sat_hi) {
-    b = red.bounds(to_rational(*sat_lo));
-  } else {
-    b = red.bounds_between(sat_lo ? std::optional<Rational>(to_rational(*sat_lo)) : std::nullopt,
-                           sat_hi ? std::optional<Rational>(to_rational(*sat_hi)) : std::nullopt);
-    if (sat_lo) b.source_optimum = to_rational(*sat_lo);
+    b = red.bounds_between(to_rational(*sat_lo), std::nullopt);
+    b.source_optimum = to_rational(*sat_lo);
   }
 
   if (best_sigma) {

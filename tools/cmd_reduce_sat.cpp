@@ -18,7 +18,7 @@ namespace relugap::cli::cmd_reduce_sat {
 namespace {
 
 struct SatOptions {
-  std::string kind;  // sat1 | sat2 | satk
+  std::string kind;  // the family (verifier/family.hpp): sat1 | sat2 | satk
   std::string input, out, format;
   std::optional<std::uint64_t> max_dense_bytes;  ///< --max-dense-bytes
   std::size_t units = 2;
@@ -50,16 +50,21 @@ void run(const SatOptions& o) {
       fail("reduce.anchor", where, 0, "--anchor-weight must be a perfect square >= 1, got '" + o.anchor_weight + "'");
     anchor = r;
   }
-  if (o.kind == "satk" && o.units < 2) fail("reduce.units", where, 0, "--units must be >= 2");
+  // The construction comes from the family (verifier/family.hpp), as in verify, sweep and suite.
+  const ReductionFamily& fam = family(o.kind);
+  if (fam.reads_units() && o.units < 2) fail("reduce.units", where, 0, "--units must be >= 2");
+  FamilyParams fp;
+  fp.units = o.units;
+  fp.anchor_weight = anchor;
+  fp.robust = o.robust;
+  fp.robust_max_vars = o.robust_max_vars;
 
   const Cnf cnf = take(read_cnf(o.input));
-  std::unique_ptr<SatReduction> red;
-  if (o.kind == "sat1")
-    red = std::make_unique<Sat1Reduction>(cnf, anchor);
-  else if (o.kind == "sat2")
-    red = std::make_unique<Sat2Reduction>(cnf, anchor);
-  else
-    red = std::make_unique<SatKReduction>(cnf, o.units);
+  const SourceInstance source(cnf);
+  const std::unique_ptr<Reduction> built = fam.build(source, fp);
+  const auto* red = dynamic_cast<const SatReduction*>(built.get());
+  if (red == nullptr)
+    fail("internal.contract", where, 0, "internal error: family '" + o.kind + "' is not a 3SAT family");
 
   Sidecar sc = make_sidecar();
   sc.source = Sidecar::Source{o.input, sha256_file(o.input), std::string("3sat")};
@@ -72,13 +77,9 @@ void run(const SatOptions& o) {
   LossBounds b = red->bounds(std::nullopt);
   if (o.solve) {
     // The one source-solving path (verifier/family.hpp): CaDiCaL, model checked.
-    const ReductionFamily& fam = family(red->name());
-    FamilyParams fp;
-    fp.units = o.units;
-    fp.anchor_weight = anchor;
     SolveLimits lim;
     if (o.time_limit > 0) lim.time_limit = o.time_limit;
-    const SourceSolution sol = fam.solve(SourceInstance(cnf), fp, lim);
+    const SourceSolution sol = fam.solve(source, fp, lim);
     if (sol.status == SolveStatus::kError)
       fail("reduce.solver", o.input, 0, "SAT solver failed: " + sol.info.value("detail", std::string()));
     sc.bounds.source_status = sol.status_text;
@@ -109,7 +110,9 @@ void run(const SatOptions& o) {
   if (o.robust) {
     // The robust NO bound needs V_min, the fewest target clauses any assignment
     // violates: computed exactly over all 2^N assignments.
-    const auto& sat2 = dynamic_cast<const Sat2Reduction&>(*red);
+    const auto* sat2p = dynamic_cast<const Sat2Reduction*>(red);
+    if (sat2p == nullptr) fail("reduce.robust", where, 0, "--robust applies to sat2 only");
+    const auto& sat2 = *sat2p;
     const auto& target = sat2.chain().target();
     if (target.num_vars > o.robust_max_vars)
       fail("reduce.robust", o.input, 0,
@@ -144,7 +147,13 @@ void run(const SatOptions& o) {
   std::cout << "\n";
 }
 
-void setup_one(CLI::App& reduce, const std::string& kind, const std::string& description) {
+/// The options only some of the 3SAT subcommands take.
+struct SatCliForm {
+  bool robust = false;  ///< sat2: --robust, --robust-max-vars
+  bool units = false;   ///< satk: --units (else --anchor-weight)
+};
+
+void setup_one(CLI::App& reduce, const std::string& kind, const std::string& description, SatCliForm form) {
   auto* app = reduce.add_subcommand(kind, description);
   auto o = std::make_shared<SatOptions>();
   o->kind = kind;
@@ -157,13 +166,13 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
   app->add_flag("--unweighted", o->unweighted,
                 "fold the (perfect-square) weights into the samples: every weight 1, same loss for every network");
   app->add_flag("--unit-ball", o->unit_ball, "write the unit-ball figures (X, Y, B, epsilon, m) to the sidecar");
-  if (kind == "sat2") {
+  if (form.robust) {
     app->add_flag("--robust", o->robust,
                   "write the robust bound to the sidecar: the fewest violated target clauses V_min (by enumeration), "
                   "the NO lower bound tau^2 V_min / max(1, B, V_min/R) and the unit-ball epsilon");
     app->add_option("--robust-max-vars", o->robust_max_vars, "largest N enumerated by --robust (default 22)");
   }
-  if (kind == "satk") {
+  if (form.units) {
     app->add_option("--units", o->units, "number of ReLUs K >= 2 (default 2)")->check(at_least("--units", 2));
   } else {
     app->add_option("--anchor-weight", o->anchor_weight,
@@ -175,10 +184,12 @@ void setup_one(CLI::App& reduce, const std::string& kind, const std::string& des
 
 const CommandRegistrar kReduceSatRegistrar([](CLI::App& root) {
   auto& reduce = subcommand(root, "reduce", "reduce a source instance to a ReLU training set");
-  setup_one(reduce, "sat1", "reduce 3SAT to one ReLU, agnostic (YES: OPT = N+R; NO: OPT >= N+R+1/16)");
-  setup_one(reduce, "sat2", "reduce 3SAT to two ReLUs, realizable (YES: OPT = 0; NO: OPT >= tau^2/18)");
+  setup_one(reduce, "sat1", "reduce 3SAT to one ReLU, agnostic (YES: OPT = N+R; NO: OPT >= N+R+1/16)", {});
+  setup_one(reduce, "sat2", "reduce 3SAT to two ReLUs, realizable (YES: OPT = 0; NO: OPT >= tau^2/18)",
+            {.robust = true});
   setup_one(reduce, "satk",
-            "reduce 3SAT to K ReLUs via positive 1-in-3-SAT, realizable (YES: OPT = 0; NO: no zero-loss net)");
+            "reduce 3SAT to K ReLUs via positive 1-in-3-SAT, realizable (YES: OPT = 0; NO: no zero-loss net)",
+            {.units = true});
 });
 
 }  // namespace

@@ -21,7 +21,7 @@ struct Args {
 
 void run(const Args& a) {
   install_interrupt_handlers();
-  const auto plan = suite_plan(a.opt.scale);
+  const auto plan = suite_plan(a.opt.scale, a.opt.forms);
   nlohmann::json m;
   try {
     m = write_suite(a.opt, plan, std::cerr);
@@ -70,6 +70,10 @@ const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
       ->required();
   app->add_option("--seed", a->opt.seed, "suite seed; every instance seed is derived from it")->capture_default_str();
   app->add_option("--scale", a->opt.scale, "small | medium")->capture_default_str();
+  app->add_option("--forms", a->opt.forms,
+                  "also the items of these forms, for the families offering them: unit-ball (setcover, dks), "
+                  "unweighted (setcover, dks), robust (sat2); files NAME-FORM_nN_KIND")
+      ->delimiter(',');
   app->add_option("--units", a->opt.satk_units, "satk: number of ReLUs K (>= 2)")->capture_default_str();
   // Sparse items as .npz and the status file are the default; --dense / --no-status turn them off.
   a->opt.sparse_npz = true;

@@ -206,7 +206,9 @@ const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
   auto a = std::make_shared<Args>();
   CLI::App* app = root.add_subcommand(
       "sweep", "run the verifier over a grid of seeded YES/NO instances; resumable JSONL + CSV results and plots");
-  app->add_option("--reductions", a->reductions, "comma-separated: setcover, dks, sat1, sat2, satk")
+  app->add_option("--reductions", a->reductions,
+                  "comma-separated: setcover, dks, sat1, sat2, satk, maxcut, or a form NAME:FORM (setcover:unit-ball, "
+                  "dks:unit-ball, dks:unweighted, sat2:robust, ...)")
       ->capture_default_str();
   app->add_option("--sizes", a->sizes,
                   "sizes: set cover elements, dks vertices, 3SAT variables (list and ranges A..B, each in [3, 10000])")

@@ -150,4 +150,54 @@ const ReductionFamily& family(const std::string& name) {
   return *f;
 }
 
+std::optional<FamilyVariant> find_variant(const std::string& name) {
+  const auto colon = name.find(':');
+  const ReductionFamily* f = find_family(name.substr(0, colon));
+  if (f == nullptr) return std::nullopt;
+  if (colon == std::string::npos) return FamilyVariant{f, ""};
+  const std::string form = name.substr(colon + 1);
+  for (const auto& x : f->forms())
+    if (x == form) return FamilyVariant{f, form};
+  return std::nullopt;
+}
+
+std::vector<std::string> variant_names() {
+  std::vector<std::string> out;
+  for (const auto* f : families()) {
+    out.push_back(f->name());
+    for (const auto& x : f->forms()) out.push_back(f->name() + ":" + x);
+  }
+  return out;
+}
+
+void apply_form(FamilyParams& p, const std::string& form) {
+  if (form.empty()) return;
+  if (form == "unweighted") {
+    p.unweighted = true;
+  } else if (form == "unit-ball") {
+    p.unit_ball = true;
+    p.unweighted = true;
+  } else if (form == "robust") {
+    p.robust = true;
+  } else {
+    throw std::invalid_argument("unknown form '" + form + "' (" + form_list() + ")");
+  }
+}
+
+std::string form_list() { return "unweighted, unit-ball, robust"; }
+
+ExactScale unit_ball_exact_scale(const Rational& X, const Rational& Y) {
+  auto pow2_at_least = [](const Rational& q) {
+    Rational p(1);
+    while (p < q) p *= 2;
+    return p;
+  };
+  ExactScale s;
+  s.alpha = X / pow2_at_least(X);
+  s.beta = Y / pow2_at_least(Y);
+  s.alpha.canonicalize();
+  s.beta.canonicalize();
+  return s;
+}
+
 }  // namespace relugap

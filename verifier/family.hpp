@@ -138,6 +138,10 @@ class ReductionFamily {
   [[nodiscard]] virtual std::vector<std::string> source_kinds() const = 0;
   /// The parameters the family reads, one line ("kappa (1 <= kappa <= n)", ...).
   [[nodiscard]] virtual std::string parameters() const = 0;
+  /// The forms the family offers besides its default one, by name (apply_form):
+  /// "unweighted", "unit-ball", "robust". A sweep or suite selects one as the
+  /// variant "NAME:FORM" (find_variant).
+  [[nodiscard]] virtual std::vector<std::string> forms() const { return {}; }
   /// The sidecar's source.problem ("setcover", "dks", "3sat", "maxcut").
   [[nodiscard]] virtual std::string problem(const SourceInstance& src) const = 0;
 
@@ -225,6 +229,24 @@ const ReductionFamily* find_family(const std::string& name);
 /// The family called `name`; throws Failure "reduce.unknown" naming the known ones.
 const ReductionFamily& family(const std::string& name);
 
+/// A family in one of its forms: "NAME" (form "") or "NAME:FORM" with FORM
+/// one of the family's forms().
+struct FamilyVariant {
+  const ReductionFamily* family = nullptr;
+  std::string form;  ///< "" for the default form
+};
+/// The variant called `name` ("dks", "dks:unit-ball", "sat2:robust"), or nullopt
+/// (an unknown family, or a form the family does not offer).
+std::optional<FamilyVariant> find_variant(const std::string& name);
+/// Every variant name: each family, then each of its forms ("dks:unit-ball").
+std::vector<std::string> variant_names();
+/// Sets the FamilyParams flags of a form: "unweighted"; "unit-ball" (unit_ball
+/// and unweighted); "robust"; "" changes nothing. Throws std::invalid_argument
+/// for another name.
+void apply_form(FamilyParams& p, const std::string& form);
+/// The known form names ("unweighted, unit-ball, robust").
+std::string form_list();
+
 /// Registers a family defined outside verifier/ (a static object in its file).
 struct FamilyRegistrar {
   explicit FamilyRegistrar(std::unique_ptr<ReductionFamily> f);
@@ -232,6 +254,10 @@ struct FamilyRegistrar {
 
 // ---- helpers for families ------------------------------------------------------------
 
+/// The exact scale of a unit-ball set whose samples are (x/X, y/Y) with x, y
+/// dyadic: alpha = X/2^a, beta = Y/2^b with 2^a >= X, 2^b >= Y the least powers
+/// of two, so the file holds (x/2^a, y/2^b), exact doubles still in the unit ball.
+ExactScale unit_ball_exact_scale(const Rational& X, const Rational& Y);
 /// The source as T, or Failure "reduce.source" ("reduction 'NAME' needs a WHAT as its source").
 template <class T>
 const T& source_as(const SourceInstance& s, const char* what, const std::string& family_name) {

@@ -76,20 +76,7 @@ std::vector<std::vector<bool>> Sat1Reduction::candidates(const ExactNetwork& net
 }
 
 SatReduction::Lemma Sat1Reduction::lemma(const Rational& loss, std::size_t units, std::size_t violated) const {
-  Lemma l;
-  std::ostringstream os;
-  const Rational thr = no_threshold();
-  if (units != 1) {
-    os << "not applicable: the network has " << units << " units (the lemma is for one ReLU)";
-  } else if (loss >= thr) {
-    os << "L = " << loss.get_d() << " >= N+R+1/16 = " << str(thr) << ": lemma vacuous";
-  } else {
-    l.holds = violated == 0;
-    os << "L = " << loss.get_d() << " < N+R+1/16 = " << str(thr) << " => decoded 1-in-3 assignment satisfies all "
-       << M() << " clauses: " << (l.holds ? "yes" : "NO, " + std::to_string(violated) + " violated");
-  }
-  l.inequality = os.str();
-  return l;
+  return threshold_lemma(loss, units, units == 1, "one ReLU", "N+R+1/16", no_threshold(), violated);
 }
 
 }  // namespace relugap

@@ -80,20 +80,7 @@ std::vector<std::vector<bool>> Sat2Reduction::candidates(const ExactNetwork& net
 }
 
 SatReduction::Lemma Sat2Reduction::lemma(const Rational& loss, std::size_t units, std::size_t violated) const {
-  Lemma l;
-  std::ostringstream os;
-  const Rational thr = *gap();
-  if (units > 2) {
-    os << "not applicable: the network has " << units << " units (the lemma is for at most 2)";
-  } else if (loss >= thr) {
-    os << "L = " << loss.get_d() << " >= tau^2/18 = " << to_string(thr) << ": lemma vacuous";
-  } else {
-    l.holds = violated == 0;
-    os << "L = " << loss.get_d() << " < tau^2/18 = " << to_string(thr) << " => decoded 1-in-3 assignment satisfies all "
-       << M() << " clauses: " << (l.holds ? "yes" : "NO, " + std::to_string(violated) + " violated");
-  }
-  l.inequality = os.str();
-  return l;
+  return threshold_lemma(loss, units, units <= 2, "at most 2", "tau^2/18", *gap(), violated);
 }
 
 }  // namespace relugap

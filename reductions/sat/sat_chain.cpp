@@ -90,6 +90,25 @@ void SatReduction::check_source_optimum(const std::optional<Rational>& so) {
       "SAT reductions: the source optimum must be 1 (satisfiable) or 0 (unsatisfiable), got " + to_string(*so));
 }
 
+SatReduction::Lemma SatReduction::threshold_lemma(const Rational& loss, std::size_t units, bool applies,
+                                                  const char* unit_limit, const char* threshold_name,
+                                                  const Rational& threshold, std::size_t violated) const {
+  Lemma l;
+  std::ostringstream os;
+  if (!applies) {
+    os << "not applicable: the network has " << units << " units (the lemma is for " << unit_limit << ")";
+  } else if (loss >= threshold) {
+    os << "L = " << loss.get_d() << " >= " << threshold_name << " = " << to_string(threshold) << ": lemma vacuous";
+  } else {
+    l.holds = violated == 0;
+    os << "L = " << loss.get_d() << " < " << threshold_name << " = " << to_string(threshold)
+       << " => decoded 1-in-3 assignment satisfies all " << M()
+       << " clauses: " << (l.holds ? "yes" : "NO, " + std::to_string(violated) + " violated");
+  }
+  l.inequality = os.str();
+  return l;
+}
+
 mpz_class SatReduction::anchor_weight_or_default(const std::optional<mpz_class>& r, std::size_t m) {
   if (!r) return ceil_square(Rational(static_cast<unsigned long>(std::max<std::size_t>(m, 1))));
   if (*r < 1 || mpz_perfect_square_p(r->get_mpz_t()) == 0)

@@ -130,6 +130,12 @@ class SatReduction : public Reduction {
   /// The decoding lemma on a network with `units` units and exact loss `loss`,
   /// whose decoded target assignment violates `violated` target clauses.
   [[nodiscard]] virtual Lemma lemma(const Rational& loss, std::size_t units, std::size_t violated) const = 0;
+  /// The sat1 / sat2 lemma "L < THRESHOLD ⇒ the decoded 1-in-3 assignment satisfies every
+  /// clause": not applicable unless `applies` (the network's unit count; `unit_limit` says the
+  /// lemma's, e.g. "one ReLU"), vacuous when L >= threshold.
+  [[nodiscard]] Lemma threshold_lemma(const Rational& loss, std::size_t units, bool applies, const char* unit_limit,
+                                      const char* threshold_name, const Rational& threshold,
+                                      std::size_t violated) const;
   /// Contract (RELUGAP_ASSERT): source_optimum is empty, 0 or 1.
   static void check_source_optimum(const std::optional<Rational>& source_optimum);
   [[nodiscard]] nlohmann::json common_params() const;

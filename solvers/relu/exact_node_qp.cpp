@@ -22,6 +22,8 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   }
   Xs_ = X * D_.asDiagonal();
   xnorm_ = Xs_.rowwise().norm();
+  sc_ = (2 * c_).cwiseSqrt();
+  S_.resize(static_cast<Eigen::Index>(m_), d);
   offset_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
   state_.assign(m_, 0);
   v_ = Eigen::VectorXd::Zero(d);
@@ -169,18 +171,22 @@ bool NodeQp::run(int max_iter) {
     ++iters_;
     compute_z();
     // Model: Σ over free samples on their right piece of c(z − y)².
-    H.setZero();
+    // H = SᵀS with S the rows √(2c_i)·x_i (one product instead of a rank-1 update a sample).
     g.setZero();
+    Eigen::Index nr = 0;
     for (std::size_t i = 0; i < m_; ++i) {
       if (inW_[i] || piece_[i] != kRight) continue;
       const auto ii = static_cast<Eigen::Index>(i);
       if (xnorm_(ii) == 0) continue;
       const double c2 = 2 * c_(ii);
       const auto xi = Xs_.row(ii);
-      H.selfadjointView<Eigen::Lower>().rankUpdate(xi.transpose(), c2);
+      S_.row(nr++) = sc_(ii) * xi;
       g.noalias() += (c2 * (z_(ii) - y_(ii))) * xi.transpose();
     }
-    H.triangularView<Eigen::StrictlyUpper>() = H.transpose();
+    if (nr > 0)
+      H.noalias() = S_.topRows(nr).transpose() * S_.topRows(nr);
+    else
+      H.setZero();
     const auto k = static_cast<Eigen::Index>(W_.size());
     Eigen::VectorXd rhs(k);
     Eigen::MatrixXd A(k, d);

@@ -73,6 +73,8 @@ class NodeQp {
   std::size_t m_, d_;
   Eigen::MatrixXd Xs_;  ///< X·D (equilibrated columns), m × d
   Eigen::VectorXd D_, y_, c_, xnorm_, offset_;
+  Eigen::VectorXd sc_;  ///< √(2c_i)
+  Eigen::MatrixXd S_;   ///< scratch: the rows √(2c_i)·x_i of the right-piece samples
   std::vector<std::int8_t> state_;
   Eigen::VectorXd v_, w_, z_, lambda_;
   double value_ = 0;

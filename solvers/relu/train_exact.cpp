@@ -49,6 +49,10 @@ struct NodeOutcome {
   bool closed = false;            ///< relaxation tight: no need to branch
   std::int64_t branch_item = -1;  ///< item to branch on, if not closed
   std::int8_t first_side = 1;     ///< side to explore first
+  /// `bound` is the float node value only: the certified bound is computed by the problem's
+  /// certify() when the node is about to be pruned by it (a node that branches needs none:
+  /// its children keep the parent's certified bound).
+  bool lazy = false;
 };
 
 struct Search {
@@ -84,11 +88,15 @@ void depth_first(Problem& P, Search& S, const NodeOutcome& root, const TrainOpti
         return;
       }
     }
-    const double bound = o.solved ? std::max(o.bound, parent_bound) : parent_bound;
     if (o.true_loss < S.ub) {
       P.take_incumbent();
       S.ub = o.true_loss;
     }
+    double own = o.bound;
+    if constexpr (requires { P.certify(); }) {
+      if (o.lazy) own = o.solved && o.bound >= S.ub - prune_tol(S.ub, floor, rel) ? P.certify() : -kInfD;
+    }
+    const double bound = o.solved ? std::max(own, parent_bound) : parent_bound;
     if (bound >= S.ub - prune_tol(S.ub, floor, rel) || o.closed || o.branch_item < 0) {
       S.lb_closed = std::min(S.lb_closed, bound);
       return;
@@ -546,6 +554,11 @@ class NativeOneUnit {
     path_.push_back(item);
   }
   void take_incumbent() { best_w_.assign(qp_.w().data(), qp_.w().data() + d_); }
+  /// The certified bound of the node just solved (same states as its solve_node).
+  double certify() {
+    lam_ = qp_.lambda();
+    return cert_.bound_down(lam_, state_, &half_);
+  }
   [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
 
   NodeOutcome solve_node() {
@@ -591,14 +604,18 @@ class NativeOneUnit {
     o.true_loss = true_loss;
     o.solved = true;
     if (certified_) {
-      lam_ = qp_.lambda();
-      o.bound = cert_.bound_down(lam_, state_, &half_);
+      o.bound = qp_.value();
+      o.lazy = true;
     } else {
       o.solved = ok;
       o.bound = qp_.value() - 1e-9 * std::abs(qp_.value());
     }
     if (ok && (best_i < 0 || best_gap <= 1e-13 * std::max(true_loss, 1e-300))) {
       o.closed = true;
+      if (o.lazy) {
+        o.bound = certify();
+        o.lazy = false;
+      }
       if (!certified_) o.bound = std::min(o.bound, true_loss);
       return o;
     }
@@ -610,6 +627,10 @@ class NativeOneUnit {
         }
       if (best_i < 0) {
         o.closed = true;
+        if (o.lazy) {
+          o.bound = certify();
+          o.lazy = false;
+        }
         return o;
       }
     }
@@ -854,6 +875,11 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
         if (cert_note.empty()) cert_note = nat.back()->note();
       }
       roots[si] = nat.back()->solve_node();
+      if (roots[si].lazy && !roots[si].stopped) {
+        // A root bound may stand for its whole class (a class the search does not reach).
+        roots[si].bound = nat.back()->certify();
+        roots[si].lazy = false;
+      }
     } else if (opts.units == 1) {
       one.push_back(std::make_unique<OneUnit>(e, sign_sets[si][0], clock, opts.time_limit));
       roots[si] = one.back()->solve_node();

@@ -25,6 +25,12 @@ class DksFamily final : public ReductionFamily {
   std::string parameters() const override {
     return "--kappa (1 <= kappa <= n, required); forms: weighted (default), --unweighted, --unit-ball";
   }
+  std::vector<std::string> forms() const override { return {"unweighted", "unit-ball"}; }
+  /// The unit-ball form divides the samples by X and Y (rationals): written as (x/2^a, y/2^b).
+  ExactScale exact_scale(const Reduction& r) const override {
+    const auto& ub = static_cast<const DksReduction&>(r).unit_ball();
+    return ub ? unit_ball_exact_scale(ub->X, ub->Y) : ExactScale{};
+  }
   std::string problem(const SourceInstance&) const override { return "dks"; }
   std::string size_meaning() const override { return "dks: vertices"; }
 

@@ -167,6 +167,7 @@ class Sat2Family final : public SatFamilyBase {
   std::string parameters() const override {
     return "--anchor-weight R (a perfect square); --robust (V_min by enumeration up to --robust-max-vars)";
   }
+  std::vector<std::string> forms() const override { return {"robust"}; }
   std::unique_ptr<Reduction> build(const SourceInstance& src, const FamilyParams& p) const override {
     return std::make_unique<Sat2Reduction>(source_as<Cnf>(src, "CNF formula", name()), p.anchor_weight);
   }
