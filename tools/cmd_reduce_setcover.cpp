@@ -42,14 +42,18 @@ void run(const SetCoverCliOptions& o) {
   SetCoverOptions ro;
   ro.unweighted = o.unweighted || o.unit_ball;
   ro.unit_ball = o.unit_ball;
+  // Without --solve nothing needs the exact set: the weighted form is built
+  // straight into doubles (what the file holds), ~12 bytes per nonzero.
+  ro.doubles_only = !o.solve && !ro.unweighted;
   std::optional<SetCoverReduction> red_holder;
   try {
-    red_holder.emplace(inst, ro);
+    red_holder.emplace(std::move(inst), ro);  // the reduction keeps the only copy
   } catch (const Failure& f) {
     fail(f.error().id, o.input, 0, f.error().reason);  // name the input file
   }
-  const SetCoverReduction& red = *red_holder;
-  check_dense_size(red.data().samples(), red.data().dim, format, o.out, o.max_dense_bytes);  // before solving
+  SetCoverReduction& red = *red_holder;
+  TrainingSet out_data = ro.doubles_only ? red.take_double_data() : red.double_data();
+  check_dense_size(out_data.samples(), out_data.dim, format, o.out, o.max_dense_bytes);  // before solving
 
   Sidecar sc = make_sidecar();
   sc.source = Sidecar::Source{o.input, sha256_file(o.input), std::string("setcover")};
@@ -72,7 +76,7 @@ void run(const SetCoverCliOptions& o) {
     SolveLimits lim;
     lim.time_limit = o.time_limit;
     install_interrupt_handlers();  // Ctrl-C stops CBC; its incumbent (or greedy) is kept as an upper bound
-    const SourceSolution sol = fam.solve(SourceInstance(inst), fp, lim);
+    const SourceSolution sol = fam.solve(SourceInstance(red.instance()), fp, lim);
     nlohmann::json solver = {{"name", "cbc (COIN-OR CBC branch and cut)"},
                              {"status", std::string(to_string(sol.status))},
                              {"seconds", sol.seconds},
@@ -102,8 +106,8 @@ void run(const SetCoverCliOptions& o) {
   sc.reduction = Sidecar::Reduction{red.name(), params};
   store_bounds(b, sc);
 
-  const ExactTrainingSet& data = red.data();
   if (best_cover) {
+    const ExactTrainingSet& data = red.data();
     // The lifted cover must reach K + cost exactly (in data()'s scale) and decode to itself.
     const ExactNetwork cert = red.lift(*best_cover);
     const Rational l = exact_loss(data, cert);
@@ -128,10 +132,10 @@ void run(const SetCoverCliOptions& o) {
         "some values are rationals that are not doubles; the file holds the nearest doubles, the exact set is "
         "rebuilt by running this command again";
 
-  write_training_set(o.out, to_double(data), format, sc, o.max_dense_bytes);
-  std::cout << "wrote " << o.out << " (" << format_name(format) << "): setcover, " << data.samples() << " samples, dim "
-            << data.dim << ", " << inst.num_elements << " elements, " << inst.num_sets()
-            << " sets; source: " << status_line << "; K = " << to_string(red.constants().K)
+  write_training_set(o.out, out_data, format, sc, o.max_dense_bytes);
+  std::cout << "wrote " << o.out << " (" << format_name(format) << "): setcover, " << out_data.samples()
+            << " samples, dim " << out_data.dim << ", " << red.instance().num_elements << " elements, "
+            << red.instance().num_sets() << " sets; source: " << status_line << "; K = " << to_string(red.constants().K)
             << ", sigma = " << red.constants().sigma.get_d();
   if (b.loss_lower || b.loss_upper) {
     const std::string scale = red.loss_scale() == 1 ? "" : " (x loss_scale " + to_string(red.loss_scale()) + ")";

@@ -180,7 +180,7 @@ void apply_form(FamilyParams& p, const std::string& form) {
   } else if (form == "robust") {
     p.robust = true;
   } else {
-    throw std::invalid_argument("unknown form '" + form + "' (" + form_list() + ")");
+    fail("reduce.form", "reduce", 0, "unknown form '" + form + "' (" + form_list() + ")");
   }
 }
 

@@ -241,7 +241,7 @@ std::optional<FamilyVariant> find_variant(const std::string& name);
 /// Every variant name: each family, then each of its forms ("dks:unit-ball").
 std::vector<std::string> variant_names();
 /// Sets the FamilyParams flags of a form: "unweighted"; "unit-ball" (unit_ball
-/// and unweighted); "robust"; "" changes nothing. Throws std::invalid_argument
+/// and unweighted); "robust"; "" changes nothing. Throws Failure (id reduce.form)
 /// for another name.
 void apply_form(FamilyParams& p, const std::string& form);
 /// The known form names ("unweighted, unit-ball, robust").

@@ -78,6 +78,14 @@ void write_chunks_atomic(const std::string& path, const std::function<bool(std::
   });
 }
 
+void write_text_atomic(const std::string& path, const std::function<void(TextSink&)>& write) {
+  atomic_emit(path, [&](const Emit& emit) {
+    TextSink sink(emit);
+    write(sink);
+    sink.flush();
+  });
+}
+
 void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {
   std::ostringstream os;
   write(os);
@@ -86,12 +94,29 @@ void write_file_atomic(const std::string& path, const std::function<void(std::os
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("io.open", path, 0, sys_reason("cannot open file"));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) fail("io.read", path, 0, "read error");
-  return std::move(ss).str();
+  // One read(2) loop into a string of the file's size (no stream copies); a
+  // pipe or a file that grows while read is still read to its end.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("io.open", path, 0, sys_reason("cannot open file"));
+  struct stat st {};
+  std::string out;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) out.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t have = 0;
+  while (true) {
+    if (have == out.size()) out.resize(out.size() < (1u << 16) ? (1u << 16) : out.size() * 2);
+    const ssize_t n = ::read(fd, out.data() + have, out.size() - have);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string r = sys_reason("read error");
+      ::close(fd);
+      fail("io.read", path, 0, r);
+    }
+    if (n == 0) break;
+    have += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  out.resize(have);
+  return out;
 }
 
 }  // namespace relugap

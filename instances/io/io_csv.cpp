@@ -76,19 +76,25 @@ TrainingSet parse_csv(std::string_view text, const std::string& file) {
   return data;
 }
 
-void write_csv(std::ostream& os, const TrainingSet& data) {
-  for (std::size_t k = 0; k < data.dim; ++k) os << "x" << k << ",";
-  os << "y,c\n";
+void write_csv(TextSink& os, const TrainingSet& data) {
+  for (std::size_t k = 0; k < data.dim; ++k) os.put('x').put_u64(k).put(',');
+  os.put("y,c\n");
   std::vector<double> dense(data.dim);
   for (std::size_t i = 0; i < data.samples(); ++i) {
-    std::fill(dense.begin(), dense.end(), 0.0);
     SampleId s(static_cast<std::uint32_t>(i));
     auto cs = data.row_cols(s);
     auto vs = data.row_vals(s);
     for (std::size_t k = 0; k < cs.size(); ++k) dense[cs[k]] = vs[k];
-    for (double v : dense) os << format_double(v) << ",";
-    os << format_double(data.y[i]) << "," << format_double(data.c[i]) << "\n";
+    for (double v : dense) os.put_f64(v).put(',');
+    for (std::uint32_t j : cs) dense[j] = 0.0;
+    os.put_f64(data.y[i]).put(',').put_f64(data.c[i]).put('\n');
   }
+}
+
+void write_csv(std::ostream& os, const TrainingSet& data) {
+  TextSink sink([&os](const char* p, std::size_t n) { os.write(p, static_cast<std::streamsize>(n)); });
+  write_csv(sink, data);
+  sink.flush();
 }
 
 }  // namespace relugap::io_detail

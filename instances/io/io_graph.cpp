@@ -18,7 +18,8 @@
 // after the whole file has been checked against its header; since isolated
 // vertices are not backed by any data, at most kMaxIsolated of them are allowed.
 #include <algorithm>
-#include <unordered_map>
+#include <bit>
+#include <sstream>
 #include <unordered_set>
 
 #include "instances/io/atomic_write.hpp"
@@ -32,6 +33,47 @@ namespace {
 constexpr std::uint64_t kMaxVertices = std::uint64_t{1} << 24;
 constexpr std::uint64_t kMaxIsolated = std::uint64_t{1} << 20;
 
+/// key (!= 0) -> the line it was first seen on: open addressing, linear probing,
+/// 16 bytes a slot at most half full (no node per edge, as std::unordered_map has).
+class FirstLines {
+ public:
+  /// Records `line` for a new key and returns 0, or returns the key's first line.
+  std::uint64_t insert(std::uint64_t key, std::uint64_t line) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    std::size_t i = slot(key);
+    while (slots_[i].key != 0) {
+      if (slots_[i].key == key) return slots_[i].line;
+      i = (i + 1) & (slots_.size() - 1);
+    }
+    slots_[i] = {key, line};
+    ++size_;
+    return 0;
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key = 0, line = 0;
+  };
+  [[nodiscard]] std::size_t slot(std::uint64_t key) const {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    const std::size_t n = old.empty() ? 64 : 2 * old.size();
+    slots_.assign(n, Slot{});
+    shift_ = 64 - static_cast<unsigned>(std::countr_zero(n));
+    for (const Slot& sl : old)
+      if (sl.key != 0) {
+        std::size_t i = slot(sl.key);
+        while (slots_[i].key != 0) i = (i + 1) & (n - 1);
+        slots_[i] = sl;
+      }
+  }
+  std::vector<Slot> slots_;
+  std::size_t size_ = 0;
+  unsigned shift_ = 64;
+};
+
 /// Collects edges, checking each against the vertex range, self-loops and repeats.
 class EdgeCollector {
  public:
@@ -41,12 +83,11 @@ class EdgeCollector {
     check_vertex(u, line);
     check_vertex(v, line);
     if (u == v) fail("graph.self_loop", file_, line, "self-loop on vertex " + std::to_string(u));
-    std::uint64_t key = (std::min(u, v) << 32) | std::max(u, v);
-    auto [it, fresh] = first_line_.emplace(key, line);
-    if (!fresh)
+    const std::uint64_t key = (std::min(u, v) << 32) | std::max(u, v);  // never 0: vertices are >= 1
+    if (const std::uint64_t first = first_line_.insert(key, line); first != 0)
       fail("graph.duplicate_edge", file_, line,
            "duplicate edge " + std::to_string(u) + " " + std::to_string(v) + " (the same undirected edge is on line " +
-               std::to_string(it->second) + ")");
+               std::to_string(first) + ")");
     edges_.emplace_back(static_cast<std::uint32_t>(u - 1), static_cast<std::uint32_t>(v - 1));
   }
   [[nodiscard]] std::size_t size() const { return edges_.size(); }
@@ -56,14 +97,26 @@ class EdgeCollector {
   Graph build(std::uint64_t line) const {
     // Vertices on no edge cost memory (~100 bytes each) without any data to back
     // them: a 20-byte header must not allocate a gigabyte.
-    std::vector<std::uint32_t> ends;
-    ends.reserve(2 * edges_.size());
-    for (auto [u, v] : edges_) {
-      ends.push_back(u);
-      ends.push_back(v);
+    std::uint64_t touched = 0;
+    if (n_ > 2 * edges_.size() + kMaxIsolated) {
+      // Too many isolated vertices for sure: count the touched ones without an n-sized array.
+      std::vector<std::uint32_t> ends;
+      ends.reserve(2 * edges_.size());
+      for (auto [u, v] : edges_) {
+        ends.push_back(u);
+        ends.push_back(v);
+      }
+      std::sort(ends.begin(), ends.end());
+      touched = static_cast<std::uint64_t>(std::unique(ends.begin(), ends.end()) - ends.begin());
+    } else {
+      std::vector<bool> on_edge(n_, false);  // n_ / 8 bytes <= (2 edges + 2^20) / 8: proportional to the data
+      for (auto [u, v] : edges_)
+        for (std::uint32_t x : {u, v})
+          if (!on_edge[x]) {
+            on_edge[x] = true;
+            ++touched;
+          }
     }
-    std::sort(ends.begin(), ends.end());
-    const auto touched = static_cast<std::uint64_t>(std::unique(ends.begin(), ends.end()) - ends.begin());
     if (n_ - touched > kMaxIsolated)
       fail("graph.isolated", file_, line,
            std::to_string(n_) + " vertices but only " + std::to_string(touched) + " of them on an edge: at most " +
@@ -81,7 +134,7 @@ class EdgeCollector {
   const std::string& file_;
   std::uint64_t n_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges_;
-  std::unordered_map<std::uint64_t, std::uint64_t> first_line_;
+  FirstLines first_line_;
 };
 
 std::uint64_t vertex_token(std::string_view tok, const std::string& file, std::uint64_t line) {
@@ -142,18 +195,20 @@ Graph parse_dimacs(LineReader& lines, std::string_view first, const std::string&
   EdgeCollector edges(file, n);
   std::string_view line;
   while (lines.next(line)) {
-    std::string_view t = trim(line);
-    if (t.empty() || t.front() == 'c') continue;
-    auto toks = split_ws(t);
-    if (toks[0] == "p")
+    // Hot loop: tokens as views, no vector or string per line.
+    LineTokens toks(line);
+    std::string_view t0, t1, t2, t3;
+    if (!toks.next(t0) || t0.front() == 'c') continue;
+    if (t0 == "p")
       fail("graph.header", file, lines.line(),
            "second 'p' header line (the first is on line " + std::to_string(header_line) + ")");
-    if (toks[0] != "e")
-      fail("graph.line", file, lines.line(), "unexpected line " + quoted(t) + ": expected 'e U V' or a 'c' comment");
-    if (toks.size() != 3)
-      fail("graph.edge", file, lines.line(), "malformed edge line " + quoted(t) + ": expected 'e U V'");
+    if (t0 != "e")
+      fail("graph.line", file, lines.line(),
+           "unexpected line " + quoted(trim(line)) + ": expected 'e U V' or a 'c' comment");
+    if (!toks.next(t1) || !toks.next(t2) || toks.next(t3))
+      fail("graph.edge", file, lines.line(), "malformed edge line " + quoted(trim(line)) + ": expected 'e U V'");
     if (edges.size() >= m) too_many(m, header_line, "edges", file, lines.line());
-    edges.add(vertex_token(toks[1], file, lines.line()), vertex_token(toks[2], file, lines.line()), lines.line());
+    edges.add(vertex_token(t1, file, lines.line()), vertex_token(t2, file, lines.line()), lines.line());
   }
   check_count(m, edges.size(), header_line, "edges", file);
   return edges.build(header_line);
@@ -333,17 +388,18 @@ Result<Graph> read_graph(const std::string& path) {
 }
 
 void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment) {
-  write_file_atomic(path, [&](std::ostream& os) {
-    write_comment_lines(os, comment);
-    os << "p edge " << g.num_vertices() << " " << g.num_edges() << "\n";
-    for (auto [u, v] : g.edges()) os << "e " << u.value() + 1 << " " << v.value() + 1 << "\n";
+  std::ostringstream head;
+  write_comment_lines(head, comment);
+  write_text_atomic(path, [&](TextSink& os) {
+    os.put(head.str()).put("p edge ").put_u64(g.num_vertices()).put(' ').put_u64(g.num_edges()).put('\n');
+    for (auto [u, v] : g.edges()) os.put("e ").put_u64(u.value() + 1).put(' ').put_u64(v.value() + 1).put('\n');
   });
 }
 
 void write_edge_list(const std::string& path, const Graph& g) {
-  write_file_atomic(path, [&](std::ostream& os) {
-    os << g.num_vertices() << " " << g.num_vertices() << " " << g.num_edges() << "\n";
-    for (auto [u, v] : g.edges()) os << u.value() + 1 << " " << v.value() + 1 << "\n";
+  write_text_atomic(path, [&](TextSink& os) {
+    os.put_u64(g.num_vertices()).put(' ').put_u64(g.num_vertices()).put(' ').put_u64(g.num_edges()).put('\n');
+    for (auto [u, v] : g.edges()) os.put_u64(u.value() + 1).put(' ').put_u64(v.value() + 1).put('\n');
   });
 }
 

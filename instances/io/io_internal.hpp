@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "instances/io/atomic_write.hpp"
 #include "instances/problems/training_set.hpp"
 
 namespace relugap::io_detail {
@@ -45,7 +46,10 @@ NpyArray parse_npy_array(std::string_view bytes, const std::string& file);
 /// Training sets as a zip of NPY members (scipy.sparse.save_npz's CSR layout)
 /// of the (m, d+2) matrix X | y | c. Error ids: see instances/io/io_npz.cpp.
 TrainingSet parse_npz(std::string_view bytes, const std::string& file);
-std::string npz_bytes(const TrainingSet& data, const std::string& file);
+/// Members are deflated (level 6), or stored when their raw size exceeds
+/// `store_above` bytes (deflate would be the writer's bottleneck).
+constexpr std::uint64_t kNpzStoreAbove = std::uint64_t{4} << 20;
+std::string npz_bytes(const TrainingSet& data, const std::string& file, std::uint64_t store_above = kNpzStoreAbove);
 
 /// `dim`: the dimension from the sidecar, if any (else the largest index);
 /// `weights`: from PATH.weights (empty: all 1).
@@ -59,8 +63,12 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
 Weights parse_weights(std::string_view text, const std::string& file);
 void write_libsvm(std::ostream& os, const TrainingSet& data);
 void write_weights(std::ostream& os, const TrainingSet& data);
+/// The same, streamed (write_text_atomic).
+void write_libsvm(TextSink& os, const TrainingSet& data);
+void write_weights(TextSink& os, const TrainingSet& data);
 
 TrainingSet parse_csv(std::string_view text, const std::string& file);
 void write_csv(std::ostream& os, const TrainingSet& data);
+void write_csv(TextSink& os, const TrainingSet& data);
 
 }  // namespace relugap::io_detail

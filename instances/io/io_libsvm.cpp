@@ -6,9 +6,12 @@
 // largest index. Errors: libsvm.label, libsvm.feature (not "i:v"),
 // libsvm.index (0 or not an integer), libsvm.index_range, libsvm.order,
 // libsvm.value, libsvm.nonfinite, libsvm.weight, libsvm.weights (count mismatch).
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "instances/core/error.hpp"
+#include "instances/io/atomic_write.hpp"
 #include "instances/io/io_internal.hpp"
 #include "instances/io/text_reader.hpp"
 
@@ -33,6 +36,7 @@ Weights parse_weights(std::string_view text, const std::string& file) {
 
 TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::optional<std::size_t> dim,
                          const Weights& weights) {
+  // Hot loop: no allocation per line or token (messages are built only on failure).
   constexpr std::uint64_t kMaxIndex = std::numeric_limits<std::uint32_t>::max();
   if (dim && *dim > kMaxIndex)
     fail("libsvm.index_range", file, 0,
@@ -40,60 +44,70 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
              " (feature indices are 32-bit)");
   TrainingSet data(dim ? *dim : kMaxIndex);  // without a sidecar, dim becomes the largest index at the end
   std::uint64_t max_index = 0;
-  std::vector<std::pair<std::uint32_t, double>> row;
+  // At most one stored value per ':' in the text: one allocation, no regrowth.
+  const auto colons = static_cast<std::size_t>(std::count(text.begin(), text.end(), ':'));
+  data.col.reserve(colons);
+  data.val.reserve(colons);
   LineReader lines(text);
   std::string_view line;
   while (lines.next(line)) {
     const std::uint64_t ln = lines.line();
     auto hash = line.find('#');
-    auto toks = split_ws(line.substr(0, hash));
-    if (toks.empty()) continue;
+    LineTokens toks(line.substr(0, hash == std::string_view::npos ? line.size() : hash));
+    std::string_view label;
+    if (!toks.next(label)) continue;
     const std::size_t i = data.samples();
-    const std::string sample = "sample " + std::to_string(i + 1);
-    auto y = parse_f64(toks[0]);
-    if (!y) fail("libsvm.label", file, ln, sample + ": label " + quoted(toks[0]) + " is not a number");
-    check_finite(*y, sample + ": label", "libsvm.nonfinite", file, ln);
-    row.clear();
+    auto sample = [i] { return "sample " + std::to_string(i + 1); };
+    auto y = parse_f64(label);
+    if (!y) fail("libsvm.label", file, ln, sample() + ": label " + quoted(label) + " is not a number");
+    if (!std::isfinite(*y)) check_finite(*y, sample() + ": label", "libsvm.nonfinite", file, ln);
     std::uint64_t prev = 0;
-    for (std::size_t k = 1; k < toks.size(); ++k) {
-      auto colon = toks[k].find(':');
+    std::string_view tok;
+    while (toks.next(tok)) {
+      auto colon = tok.find(':');
       if (colon == std::string_view::npos)
-        fail("libsvm.feature", file, ln, sample + ": " + quoted(toks[k]) + " is not 'index:value'");
-      auto idx_text = toks[k].substr(0, colon), val_text = toks[k].substr(colon + 1);
+        fail("libsvm.feature", file, ln, sample() + ": " + quoted(tok) + " is not 'index:value'");
+      auto idx_text = tok.substr(0, colon), val_text = tok.substr(colon + 1);
       auto idx = parse_u64(idx_text);
       if (idx && *idx > kMaxIndex) idx.reset();  // reported as too large below
       if (!idx || *idx == 0) {
         if (is_integer_text(idx_text) && idx_text.front() != '-' && !idx) {
-          fail("libsvm.index_range", file, ln, sample + ": feature index " + quoted(idx_text) + " is too large");
+          fail("libsvm.index_range", file, ln, sample() + ": feature index " + quoted(idx_text) + " is too large");
         }
         fail("libsvm.index", file, ln,
-             sample + ": feature index " + quoted(idx_text) + " is not a positive integer (indices are 1-based)");
+             sample() + ": feature index " + quoted(idx_text) + " is not a positive integer (indices are 1-based)");
       }
       if (*idx <= prev)
         fail("libsvm.order", file, ln,
-             sample + ": feature indices must be strictly increasing (" + std::to_string(*idx) + " after " +
+             sample() + ": feature indices must be strictly increasing (" + std::to_string(*idx) + " after " +
                  std::to_string(prev) + ")");
       prev = *idx;
       if (*idx > data.dim)
         fail("libsvm.index_range", file, ln,
-             sample + ": feature index " + std::to_string(*idx) + " exceeds the dimension " + std::to_string(data.dim) +
-                 (dim ? " given by the sidecar" : ""));
+             sample() + ": feature index " + std::to_string(*idx) + " exceeds the dimension " +
+                 std::to_string(data.dim) + (dim ? " given by the sidecar" : ""));
       auto v = parse_f64(val_text);
       if (!v)
         fail("libsvm.value", file, ln,
-             sample + ": value " + quoted(val_text) + " of feature " + std::to_string(*idx) + " is not a number");
-      check_finite(*v, sample + ": feature " + std::to_string(*idx), "libsvm.nonfinite", file, ln);
+             sample() + ": value " + quoted(val_text) + " of feature " + std::to_string(*idx) + " is not a number");
+      if (!std::isfinite(*v))
+        check_finite(*v, sample() + ": feature " + std::to_string(*idx), "libsvm.nonfinite", file, ln);
       max_index = std::max(max_index, *idx);
-      if (*v != 0) row.emplace_back(static_cast<std::uint32_t>(*idx - 1), *v);
+      if (*v != 0) {  // strictly increasing indices: appended in place (as TrainingSet::add would store them)
+        data.col.push_back(static_cast<std::uint32_t>(*idx - 1));
+        data.val.push_back(*v);
+      }
     }
     double c = 1;
     if (!weights.c.empty()) {
       if (i >= weights.c.size())
         fail("libsvm.weights", file, ln,
-             sample + " has no weight: " + weights.file + " has only " + std::to_string(weights.c.size()));
+             sample() + " has no weight: " + weights.file + " has only " + std::to_string(weights.c.size()));
       c = weights.c[i];
     }
-    data.add(row, *y, c);
+    data.row_ptr.push_back(data.col.size());
+    data.y.push_back(*y);
+    data.c.push_back(c);
   }
   if (weights.c.size() > data.samples())
     fail("libsvm.weights", weights.file, weights.lines[data.samples()],
@@ -108,19 +122,34 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
   return data;
 }
 
-void write_libsvm(std::ostream& os, const TrainingSet& data) {
+void write_libsvm(TextSink& os, const TrainingSet& data) {
   for (std::size_t i = 0; i < data.samples(); ++i) {
-    SampleId s(static_cast<std::uint32_t>(i));
-    os << format_double(data.y[i]);
-    auto cs = data.row_cols(s);
-    auto vs = data.row_vals(s);
-    for (std::size_t k = 0; k < cs.size(); ++k) os << " " << cs[k] + 1 << ":" << format_double(vs[k]);
-    os << "\n";
+    os.put_f64(data.y[i]);
+    for (std::size_t k = data.row_ptr[i]; k < data.row_ptr[i + 1]; ++k)
+      os.put(' ').put_u64(std::uint64_t{data.col[k]} + 1).put(':').put_f64(data.val[k]);
+    os.put('\n');
   }
 }
 
+void write_weights(TextSink& os, const TrainingSet& data) {
+  for (double c : data.c) os.put_f64(c).put('\n');
+}
+
+namespace {
+template <class Write>
+void to_stream(std::ostream& os, Write write) {
+  TextSink sink([&os](const char* p, std::size_t n) { os.write(p, static_cast<std::streamsize>(n)); });
+  write(sink);
+  sink.flush();
+}
+}  // namespace
+
+void write_libsvm(std::ostream& os, const TrainingSet& data) {
+  to_stream(os, [&](TextSink& s) { write_libsvm(s, data); });
+}
+
 void write_weights(std::ostream& os, const TrainingSet& data) {
-  for (double c : data.c) os << format_double(c) << "\n";
+  to_stream(os, [&](TextSink& s) { write_weights(s, data); });
 }
 
 }  // namespace relugap::io_detail

@@ -197,7 +197,7 @@ TrainingSet parse_npz(std::string_view bytes, const std::string& file) {
   return out;
 }
 
-std::string npz_bytes(const TrainingSet& s, const std::string& file) {
+std::string npz_bytes(const TrainingSet& s, const std::string& file, std::uint64_t store_above) {
   const std::uint64_t m = s.samples(), cols = s.dim + 2;
   // Stored values: the nonzeros of X, y where nonzero, c always.
   std::uint64_t nnz = s.nnz() + m;
@@ -268,6 +268,11 @@ std::string npz_bytes(const TrainingSet& s, const std::string& file) {
   tm.tm_hour = 12;
   tm.tm_isdst = -1;
   const std::time_t stamp = std::mktime(&tm);
+  // Deflate runs at ~5-20 MB/s: sets above 4 MiB raw are stored (numpy and scipy read both), so writing keeps up with
+  // the disk.
+  std::uint64_t raw = 0;
+  for (const auto& [name, bytes] : members) raw += bytes.size();
+  const bool store = raw > store_above;
   // numpy's savez order
   for (const char* name : {"indices.npy", "indptr.npy", "format.npy", "shape.npy", "data.npy"}) {
     const std::string& bytes = members.at(name);
@@ -279,7 +284,8 @@ std::string npz_bytes(const TrainingSet& s, const std::string& file) {
       bail(std::string("cannot add ") + name);
     }
     const auto ui = static_cast<zip_uint64_t>(idx);
-    if (zip_set_file_compression(za, ui, ZIP_CM_DEFLATE, 6) != 0) bail("cannot set the compression");
+    if (zip_set_file_compression(za, ui, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 6) != 0)
+      bail("cannot set the compression");
     if (zip_file_set_mtime(za, ui, stamp, 0) != 0) bail("cannot set the time stamp");
   }
   if (zip_close(za) != 0) bail("cannot finish the archive");

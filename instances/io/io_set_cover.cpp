@@ -24,21 +24,22 @@ namespace {
 
 constexpr std::uint64_t kMaxCount = std::numeric_limits<std::uint32_t>::max();
 
+[[noreturn]] void truncated_at(const std::string& file, std::uint64_t line, const std::string& what) {
+  fail("setcover.truncated", file, line, "file ends before " + what);
+}
+
 SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::string& file) {
+  // Hot loop: no allocation per token; the messages are only built on failure.
   TokenReader toks(text);
-  auto need = [&](const std::string& what) {
-    auto t = toks.next();
-    if (!t) fail("setcover.truncated", file, toks.line(), "file ends before " + what);
-    return *t;
-  };
   auto header = [&](const char* what) {
-    auto t = need(std::string("the ") + what);
-    auto v = parse_u64(t.text);
+    auto t = toks.next();
+    if (!t) truncated_at(file, toks.line(), std::string("the ") + what);
+    auto v = parse_u64(t->text);
     if (!v)
-      fail("setcover.header", file, t.line,
-           std::string(what) + " " + quoted(t.text) + " is not a non-negative integer");
+      fail("setcover.header", file, t->line,
+           std::string(what) + " " + quoted(t->text) + " is not a non-negative integer");
     if (*v > kMaxCount)
-      fail("setcover.header", file, t.line,
+      fail("setcover.header", file, t->line,
            std::string(what) + " " + std::to_string(*v) + " exceeds the maximum " + std::to_string(kMaxCount));
     return static_cast<std::uint32_t>(*v);
   };
@@ -46,51 +47,81 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
   const std::uint32_t n = header("column count (number of sets)");
   SetCoverInstance s;
   for (std::uint32_t j = 0; j < n; ++j) {
-    auto t = need("the cost of column " + std::to_string(j + 1) + " of " + std::to_string(n));
-    auto c = parse_i64(t.text);
+    auto t = toks.next();
+    if (!t) truncated_at(file, toks.line(), "the cost of column " + std::to_string(j + 1) + " of " + std::to_string(n));
+    auto c = parse_i64(t->text);
     if (!c)
-      fail("setcover.cost", file, t.line,
-           "cost of column " + std::to_string(j + 1) + " " + quoted(t.text) + " is not an integer");
+      fail("setcover.cost", file, t->line,
+           "cost of column " + std::to_string(j + 1) + " " + quoted(t->text) + " is not an integer");
     if (*c < 1)
-      fail("setcover.cost", file, t.line,
+      fail("setcover.cost", file, t->line,
            "cost of column " + std::to_string(j + 1) + " is " + std::to_string(*c) + ": costs must be >= 1");
     s.costs.push_back(*c);
   }
-  s.sets.resize(n);                              // n costs were read, so this is proportional to the data
-  std::vector<std::uint32_t> seen_in_row(n, 0);  // 1-based row that last listed the column
+  // The incidences are read into one flat list (row-major, as in the file) and
+  // then distributed to the sets, each sized exactly: no per-set regrowth.
+  struct Column {
+    std::uint32_t seen_in_row = 0;  // 1-based row that last listed the column
+    std::uint32_t count = 0;        // incidences so far
+  };
+  std::vector<std::uint32_t> cols;   // column of each incidence, 0-based
+  std::vector<Column> column(n);     // n costs were read, so this is proportional to the data
+  std::vector<std::size_t> row_end;  // end of each row in `cols`
+  auto row_name = [](std::uint32_t i) { return "row " + std::to_string(i + 1); };
   for (std::uint32_t i = 0; i < m; ++i) {
-    const std::string row = "row " + std::to_string(i + 1);
-    auto t = need("the count of " + row + " of " + std::to_string(m));
-    auto k = parse_u64(t.text);
-    if (!k) fail("setcover.count", file, t.line, row + ": count " + quoted(t.text) + " is not a non-negative integer");
+    auto t = toks.next();
+    if (!t) truncated_at(file, toks.line(), "the count of " + row_name(i) + " of " + std::to_string(m));
+    auto k = parse_u64(t->text);
+    if (!k)
+      fail("setcover.count", file, t->line,
+           row_name(i) + ": count " + quoted(t->text) + " is not a non-negative integer");
     if (*k == 0)
-      fail("setcover.uncoverable", file, t.line,
-           row + " (element " + std::to_string(i + 1) + ") lies in no set: the instance has no cover");
+      fail("setcover.uncoverable", file, t->line,
+           row_name(i) + " (element " + std::to_string(i + 1) + ") lies in no set: the instance has no cover");
     if (*k > n)
-      fail("setcover.count", file, t.line,
-           row + " lists " + std::to_string(*k) + " columns but there are only " + std::to_string(n));
+      fail("setcover.count", file, t->line,
+           row_name(i) + " lists " + std::to_string(*k) + " columns but there are only " + std::to_string(n));
     for (std::uint64_t r = 0; r < *k; ++r) {
-      auto c = need(row + "'s column " + std::to_string(r + 1) + " of " + std::to_string(*k));
-      auto j = parse_u64(c.text);
+      auto c = toks.next();
+      if (!c)
+        truncated_at(file, toks.line(),
+                     row_name(i) + "'s column " + std::to_string(r + 1) + " of " + std::to_string(*k));
+      auto j = parse_u64(c->text);
       if (!j) {
-        if (is_integer_text(c.text) && c.text.front() != '-')
-          fail("setcover.index", file, c.line,
-               row + ": column " + quoted(c.text) + " out of range 1.." + std::to_string(n));
-        fail("setcover.index", file, c.line, row + ": column " + quoted(c.text) + " is not a positive integer");
+        if (is_integer_text(c->text) && c->text.front() != '-')
+          fail("setcover.index", file, c->line,
+               row_name(i) + ": column " + quoted(c->text) + " out of range 1.." + std::to_string(n));
+        fail("setcover.index", file, c->line,
+             row_name(i) + ": column " + quoted(c->text) + " is not a positive integer");
       }
       if (*j == 0 || *j > n)
-        fail("setcover.index", file, c.line,
-             row + ": column " + std::to_string(*j) + " out of range 1.." + std::to_string(n));
+        fail("setcover.index", file, c->line,
+             row_name(i) + ": column " + std::to_string(*j) + " out of range 1.." + std::to_string(n));
       auto col = static_cast<std::uint32_t>(*j - 1);
-      if (seen_in_row[col] == i + 1)
-        fail("setcover.duplicate", file, c.line, row + ": column " + std::to_string(*j) + " is listed twice");
-      seen_in_row[col] = i + 1;
-      s.sets[col].emplace_back(i);  // rows come in increasing order: each set stays sorted
+      Column& cj = column[col];
+      if (cj.seen_in_row == i + 1)
+        fail("setcover.duplicate", file, c->line, row_name(i) + ": column " + std::to_string(*j) + " is listed twice");
+      cj.seen_in_row = i + 1;
+      ++cj.count;
+      cols.push_back(col);
     }
+    row_end.push_back(cols.size());
   }
   if (auto extra = toks.next())
     fail("setcover.trailing", file, extra->line,
          "unexpected " + quoted(extra->text) + " after the last of the " + std::to_string(m) + " rows");
+  // Each set sized once, then filled through a write pointer per set (8 bytes
+  // a set, not the vector's 24 and its bookkeeping): row order keeps sets sorted.
+  s.sets.resize(n);
+  std::vector<Element*> next(n);
+  for (std::uint32_t j = 0; j < n; ++j) {
+    s.sets[j].resize(column[j].count);
+    next[j] = s.sets[j].data();
+  }
+  column = {};
+  std::size_t at = 0;
+  for (std::uint32_t i = 0; i < m; ++i)
+    for (; at < row_end[i]; ++at) *next[cols[at]]++ = Element(i);
   s.num_elements = m;
   return s;
 }
@@ -107,23 +138,41 @@ Result<SetCoverInstance> read_set_cover(const std::string& path) {
 
 void write_set_cover(const std::string& path, const SetCoverInstance& s) {
   constexpr int kPerLine = 12;  // as in the OR-Library files
-  write_file_atomic(path, [&](std::ostream& os) {
-    os << s.num_elements << " " << s.num_sets() << "\n";
-    auto list = [&os](const auto& items, auto value) {
-      int k = 0;
-      for (const auto& x : items) {
-        os << (k == 0 ? "" : " ") << value(x);
-        if (++k == kPerLine) {
-          os << "\n";
-          k = 0;
-        }
+  // The sets of each element as one flat array (CSR): 4 bytes per incidence.
+  const std::uint32_t m = s.num_elements;
+  std::vector<std::size_t> start(std::size_t{m} + 1, 0);
+  for (const auto& set : s.sets)
+    for (Element u : set) ++start[u.idx() + 1];
+  for (std::uint32_t u = 0; u < m; ++u) start[u + 1] += start[u];
+  std::vector<std::uint32_t> cols(start[m]);
+  {
+    std::vector<std::size_t> at(start.begin(), start.end() - 1);
+    for (std::size_t j = 0; j < s.sets.size(); ++j)
+      for (Element u : s.sets[j]) cols[at[u.idx()]++] = static_cast<std::uint32_t>(j + 1);
+  }
+  write_text_atomic(path, [&](TextSink& os) {
+    os.put_u64(m).put(' ').put_u64(s.num_sets()).put('\n');
+    int k = 0;
+    auto item = [&](std::uint64_t v, bool neg) {
+      if (k != 0) os.put(' ');
+      if (neg) os.put('-');
+      os.put_u64(v);
+      if (++k == kPerLine) {
+        os.put('\n');
+        k = 0;
       }
-      if (k != 0) os << "\n";
     };
-    list(s.costs, [](std::int64_t c) { return c; });
-    for (const auto& sets : s.sets_of_elements()) {
-      os << sets.size() << "\n";
-      list(sets, [](SetId j) { return j.value() + 1; });
+    auto end_list = [&] {
+      if (k != 0) os.put('\n');
+      k = 0;
+    };
+    for (std::int64_t c : s.costs)
+      item(c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c), c < 0);
+    end_list();
+    for (std::uint32_t u = 0; u < m; ++u) {
+      os.put_u64(start[u + 1] - start[u]).put('\n');
+      for (std::size_t t = start[u]; t < start[u + 1]; ++t) item(cols[t], false);
+      end_list();
     }
   });
 }

@@ -259,13 +259,13 @@ void write_training_set(const std::string& path, const TrainingSet& data, DataFo
       write_bytes_atomic(path, npz_bytes(data, path));
       break;
     case DataFormat::kCsv:
-      write_file_atomic(path, [&](std::ostream& os) { write_csv(os, data); });
+      write_text_atomic(path, [&](TextSink& os) { write_csv(os, data); });
       break;
     case DataFormat::kLibsvm: {
-      write_file_atomic(path, [&](std::ostream& os) { write_libsvm(os, data); });
+      write_text_atomic(path, [&](TextSink& os) { write_libsvm(os, data); });
       const std::string wp = weights_path(path);
       if (std::any_of(data.c.begin(), data.c.end(), [](double c) { return c != 1.0; })) {
-        write_file_atomic(wp, [&](std::ostream& os) { write_weights(os, data); });
+        write_text_atomic(wp, [&](TextSink& os) { write_weights(os, data); });
       } else {
         std::error_code ec;
         std::filesystem::remove(wp, ec);  // a stale weights file would be read back with this data

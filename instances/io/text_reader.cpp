@@ -20,18 +20,6 @@ bool LineReader::next(std::string_view& line) {
   return true;
 }
 
-std::optional<TokenReader::Token> TokenReader::next() {
-  while (pos_ < text_.size() && (is_space(text_[pos_]) || text_[pos_] == '\n')) {
-    // A newline that ends the text starts no new line.
-    if (text_[pos_] == '\n' && pos_ + 1 < text_.size()) ++line_;
-    ++pos_;
-  }
-  if (pos_ >= text_.size()) return std::nullopt;
-  std::size_t start = pos_;
-  while (pos_ < text_.size() && !is_space(text_[pos_]) && text_[pos_] != '\n') ++pos_;
-  return Token{text_.substr(start, pos_ - start), line_};
-}
-
 std::vector<std::string_view> split_ws(std::string_view line) {
   std::vector<std::string_view> out;
   std::size_t i = 0;
@@ -50,7 +38,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::optional<std::uint64_t> parse_u64(std::string_view tok) {
+std::optional<std::uint64_t> parse_u64_slow(std::string_view tok) {
   if (!tok.empty() && tok.front() == '+') tok.remove_prefix(1);
   if (tok.empty() || tok.front() < '0' || tok.front() > '9') return std::nullopt;
   std::uint64_t v = 0;
@@ -82,7 +70,7 @@ std::optional<std::int64_t> parse_i64(std::string_view tok) {
   return static_cast<std::int64_t>(*mag);
 }
 
-std::optional<double> parse_f64(std::string_view tok) {
+std::optional<double> parse_f64_slow(std::string_view tok) {
   if (tok.size() > 1 && tok.front() == '+' && tok[1] != '-' && tok[1] != '+') tok.remove_prefix(1);
   if (tok.empty()) return std::nullopt;
   double v = 0;

@@ -43,7 +43,23 @@ class TokenReader {
   /// `first_line`: the number of the text's first line (when it is the tail of a file).
   explicit TokenReader(std::string_view text, std::uint64_t first_line = 1) : text_(text), line_(first_line) {}
   /// The next token, or nullopt at the end of the text.
-  std::optional<Token> next();
+  std::optional<Token> next() {
+    const char* p = text_.data() + pos_;
+    const char* const end = text_.data() + text_.size();
+    while (p < end && (is_space(*p) || *p == '\n')) {
+      // A newline that ends the text starts no new line.
+      if (*p == '\n' && p + 1 < end) ++line_;
+      ++p;
+    }
+    if (p >= end) {
+      pos_ = text_.size();
+      return std::nullopt;
+    }
+    const char* start = p;
+    while (p < end && !is_space(*p) && *p != '\n') ++p;
+    pos_ = static_cast<std::size_t>(p - text_.data());
+    return Token{std::string_view(start, static_cast<std::size_t>(p - start)), line_};
+  }
   /// Line of the last character consumed (the last line at the end of the text).
   [[nodiscard]] std::uint64_t line() const { return line_; }
 
@@ -51,6 +67,26 @@ class TokenReader {
   std::string_view text_;
   std::size_t pos_ = 0;
   std::uint64_t line_ = 1;
+};
+
+/// The whitespace-separated tokens of one line, one at a time, without a vector
+/// (the readers' hot loops: no allocation per token).
+class LineTokens {
+ public:
+  explicit LineTokens(std::string_view line) : s_(line) {}
+  /// Stores the next token in `tok`; false at the end of the line.
+  bool next(std::string_view& tok) {
+    while (p_ < s_.size() && (is_space(s_[p_]) || s_[p_] == '\n')) ++p_;
+    if (p_ >= s_.size()) return false;
+    const std::size_t start = p_;
+    while (p_ < s_.size() && !is_space(s_[p_]) && s_[p_] != '\n') ++p_;
+    tok = s_.substr(start, p_ - start);
+    return true;
+  }
+
+ private:
+  std::string_view s_;
+  std::size_t p_ = 0;
 };
 
 /// Tokens of one line.
@@ -62,11 +98,37 @@ std::string_view trim(std::string_view s);
 bool is_integer_text(std::string_view tok);
 /// "[+-]digits" fitting in int64.
 std::optional<std::int64_t> parse_i64(std::string_view tok);
-/// "[+]digits" fitting in uint64.
-std::optional<std::uint64_t> parse_u64(std::string_view tok);
+/// "[+]digits" fitting in uint64 (the general case, see parse_u64).
+std::optional<std::uint64_t> parse_u64_slow(std::string_view tok);
+/// "[+]digits" fitting in uint64. Inline fast path for 1..19 plain digits.
+inline std::optional<std::uint64_t> parse_u64(std::string_view tok) {
+  if (tok.empty() || tok.size() > 19) return parse_u64_slow(tok);
+  std::uint64_t v = 0;
+  for (char ch : tok) {
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(ch) - '0');
+    if (d > 9) return parse_u64_slow(tok);
+    v = 10 * v + d;  // 19 digits never overflow
+  }
+  return v;
+}
+/// The general case of parse_f64.
+std::optional<double> parse_f64_slow(std::string_view tok);
 /// A decimal floating-point number ("1", "-2.5e-3", "nan", "inf"); the whole
-/// token must be consumed. Finiteness is the caller's check.
-std::optional<double> parse_f64(std::string_view tok);
+/// token must be consumed. Finiteness is the caller's check. Inline fast path
+/// for "[-]digits" of at most 15 digits (exact in a double, as from_chars gives).
+inline std::optional<double> parse_f64(std::string_view tok) {
+  const bool neg = !tok.empty() && tok.front() == '-';
+  const std::string_view digits = neg ? tok.substr(1) : tok;
+  if (digits.empty() || digits.size() > 15) return parse_f64_slow(tok);
+  std::uint64_t v = 0;
+  for (char ch : digits) {
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(ch) - '0');
+    if (d > 9) return parse_f64_slow(tok);
+    v = 10 * v + d;
+  }
+  const auto x = static_cast<double>(v);  // < 10^15 < 2^53: exact
+  return neg ? -x : x;
+}
 /// Shortest text that reads back as exactly `x`.
 std::string format_double(double x);
 /// ASCII lower case.

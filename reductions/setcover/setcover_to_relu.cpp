@@ -100,22 +100,53 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
   RELUGAP_ASSERT(k_.sigma <= Rational(1, 8), "setcover reduction: sigma = " + to_string(k_.sigma) + " exceeds 1/8");
 
   // ---- samples (weighted) ------------------------------------------------
+  // One construction for the exact set and for its float64 copy (doubles_only):
+  // `of` maps each exact constant to S; the small integers of the rows (±1,
+  // 1 − deg, |.| <= m < 2^53) are exact in both.
   const Rational half(1, 2);
-  weighted_ = ExactTrainingSet(m + 1);
-  using Row = std::vector<std::pair<std::uint32_t, Rational>>;
-  weighted_.add(Row{{0u, Rational(1)}}, half, Rational(k_.A));  // 1. anchor
-  for (std::size_t j = 0; j < m; ++j)                           // 2. double wells
-    weighted_.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), Rational(1)}}, half, Rational(k_.lambda));
-  for (std::size_t j = 0; j < m; ++j)  // 3. selection
-    weighted_.add(Row{{0u, Rational(1)}, {static_cast<std::uint32_t>(j + 1), Rational(1)}}, Rational(0),
-                  to_rational(inst_.costs[j]));
   const auto sets_of = inst_.sets_of_elements();
-  for (std::uint32_t u = 0; u < n; ++u) {  // 4. covering
-    Row row;
-    const auto deg = static_cast<std::int64_t>(sets_of[u].size());
-    row.emplace_back(0u, to_rational(1 - deg));
-    for (SetId j : sets_of[u]) row.emplace_back(j.value() + 1, Rational(-1));
-    weighted_.add(std::move(row), Rational(0), Rational(k_.b));
+  auto build = [&](auto of) {
+    using S = std::decay_t<decltype(of(half))>;
+    auto small = [](std::int64_t v) {
+      if constexpr (std::is_same_v<S, double>) {
+        return static_cast<double>(v);
+      } else {
+        return to_rational(v);
+      }
+    };
+    using Row = std::vector<std::pair<std::uint32_t, S>>;
+    const S one = small(1), zero = small(0), h = of(half), w_anchor = of(Rational(k_.A)),
+            w_well = of(Rational(k_.lambda)), w_cover = of(Rational(k_.b));
+    BasicTrainingSet<S> out(m + 1);
+    out.add(Row{{0u, one}}, h, w_anchor);  // 1. anchor
+    for (std::size_t j = 0; j < m; ++j)    // 2. double wells
+      out.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), one}}, h, w_well);
+    for (std::size_t j = 0; j < m; ++j)  // 3. selection
+      out.add(Row{{0u, one}, {static_cast<std::uint32_t>(j + 1), one}}, zero, of(to_rational(inst_.costs[j])));
+    for (std::uint32_t u = 0; u < n; ++u) {  // 4. covering
+      Row row;
+      row.reserve(sets_of[u].size() + 1);
+      const auto deg = static_cast<std::int64_t>(sets_of[u].size());
+      row.emplace_back(0u, small(1 - deg));
+      for (SetId j : sets_of[u]) row.emplace_back(j.value() + 1, small(-1));
+      out.add(std::move(row), zero, w_cover);
+    }
+    return out;
+  };
+  {
+    // Whether the float64 copy is exact: only the weights A, λ, b, c_j can fail to be doubles.
+    auto exact_double = [](const Rational& q) { return Rational(q.get_d()) == q; };
+    weighted_f64_ = exact_double(Rational(k_.A)) && exact_double(Rational(k_.lambda)) && exact_double(Rational(k_.b));
+    for (std::int64_t c : inst_.costs)
+      if (weighted_f64_ && !exact_double(to_rational(c))) weighted_f64_ = false;
+  }
+  if (opt_.doubles_only) {
+    if (opt_.unweighted) throw std::invalid_argument("setcover reduction: doubles_only is for the weighted form");
+    doubles_ = build([](const Rational& q) { return q.get_d(); });  // as to_double()
+    double_samples_ = doubles_.samples();
+    data_ = ExactTrainingSet(m + 1);  // empty: only its dim is used (lift, decode)
+  } else {
+    (opt_.unweighted ? weighted_ : data_) = build([](const Rational& q) { return q; });
   }
 
   // ---- cheapest set per element (for the repair) ------------------------
@@ -128,9 +159,7 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
   }
 
   // ---- the form of data() -------------------------------------------------
-  if (!opt_.unweighted) {
-    data_ = weighted_;
-  } else {
+  if (opt_.unweighted) {
     data_ = unweighted_form(weighted_, opt_.max_samples);
     if (opt_.unit_ball) {
       ub_ = unit_ball_figures();
@@ -150,8 +179,23 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
   }
 }
 
+const ExactTrainingSet& SetCoverReduction::data() const {
+  if (opt_.doubles_only)
+    throw std::logic_error("SetCoverReduction::data(): built with doubles_only (use double_data())");
+  return data_;
+}
+
+const ExactTrainingSet& SetCoverReduction::weighted_data() const { return opt_.unweighted ? weighted_ : data(); }
+
+TrainingSet SetCoverReduction::double_data() const { return opt_.doubles_only ? doubles_ : to_double(data_); }
+
+TrainingSet SetCoverReduction::take_double_data() {
+  if (!opt_.doubles_only) throw std::logic_error("SetCoverReduction::take_double_data(): not built with doubles_only");
+  return std::move(doubles_);
+}
+
 SetCoverUnitBall SetCoverReduction::unit_ball_figures() const {
-  const ExactTrainingSet u = unweighted_form(weighted_, opt_.max_samples);
+  const ExactTrainingSet u = unweighted_form(weighted_data(), opt_.max_samples);
   SetCoverUnitBall f;
   f.samples = u.samples();
   f.dim = u.dim;
@@ -185,7 +229,7 @@ nlohmann::json SetCoverReduction::params() const {
   p["num_elements"] = inst_.num_elements;
   p["num_sets"] = inst_.num_sets();
   p["nnz"] = inst_.nnz();
-  p["samples"] = data_.samples();
+  p["samples"] = opt_.doubles_only ? double_samples_ : data_.samples();
   p["dim"] = data_.dim;
   p["b"] = k_.b.get_str();
   p["P"] = k_.P.get_str();
@@ -196,7 +240,7 @@ nlohmann::json SetCoverReduction::params() const {
   p["sigma"] = to_string(k_.sigma);
   p["sample_order"] = "anchor, wells (+e_j, -e_j) per set, selection per set, covering per element";
   p["form"] = opt_.unit_ball ? "unit_ball" : opt_.unweighted ? "unweighted" : "weighted";
-  p["weighted_samples"] = weighted_.samples();
+  p["weighted_samples"] = opt_.doubles_only ? double_samples_ : weighted_data().samples();
   if (opt_.unweighted)
     p["unweighting"] = "weight c = r*q^2 (r squarefree) -> r copies of (q*x, q*y); A, lambda are squares";
   if (ub_) {
@@ -207,9 +251,11 @@ nlohmann::json SetCoverReduction::params() const {
   }
   // Whether the float64 copy (what npy/csv/libsvm files hold) is exact.
   auto exact_double = [](const Rational& q) { return Rational(q.get_d()) == q; };
-  bool f64 = std::all_of(data_.val.begin(), data_.val.end(), exact_double) &&
-             std::all_of(data_.y.begin(), data_.y.end(), exact_double) &&
-             std::all_of(data_.c.begin(), data_.c.end(), exact_double);
+  bool f64 = weighted_f64_;
+  if (opt_.unweighted)
+    f64 = std::all_of(data_.val.begin(), data_.val.end(), exact_double) &&
+          std::all_of(data_.y.begin(), data_.y.end(), exact_double) &&
+          std::all_of(data_.c.begin(), data_.c.end(), exact_double);
   p["float64_exact"] = f64;
   return p;
 }
@@ -303,13 +349,14 @@ std::vector<SetId> SetCoverReduction::decode(const ExactNetwork& net) const {
 }
 
 DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
+  const ExactTrainingSet& data = this->data();  // throws in the doubles_only mode
   auto cover = decode(net);
   DecodeCheck d;
   d.solution_valid = inst_.is_cover(cover);
   const std::int64_t cost = inst_.cost(cover);
   d.solution = describe_cover(cover, cost);
   d.source_value = to_rational(cost);
-  d.loss = exact_loss(data_, net);
+  d.loss = exact_loss(data, net);
   Rational weighted_loss = d.loss / scale_;
   weighted_loss.canonicalize();
   Rational rhs = weighted_loss - k_.K + k_.sigma;

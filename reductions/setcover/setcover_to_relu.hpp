@@ -61,6 +61,12 @@ struct SetCoverOptions {
   bool unit_ball = false;   ///< data() is the unit-ball form (implies unweighted)
   /// The unweighted form may not have more samples (Failure "reduce.size").
   std::size_t max_samples = 50'000'000;
+  /// Build only the float64 copy of the weighted set (double_data()), never
+  /// the exact one: 12 bytes per nonzero instead of ~100 (one GMP rational
+  /// each). For writers (`reduce setcover` without --solve). data(),
+  /// weighted_data() and decode_check() then throw std::logic_error; bounds,
+  /// lift, decode, params and the constants work as usual. Weighted form only.
+  bool doubles_only = false;
 };
 
 /// Figures of the unit-ball form (docs/reductions/set-cover.md §7), exact where possible.
@@ -88,7 +94,13 @@ class SetCoverReduction final : public Reduction {
 
   [[nodiscard]] std::string name() const override { return "setcover"; }
   [[nodiscard]] std::size_t units() const override { return 1; }
-  [[nodiscard]] const ExactTrainingSet& data() const override { return data_; }
+  /// The exact set. Contract: !options().doubles_only (std::logic_error).
+  [[nodiscard]] const ExactTrainingSet& data() const override;
+  /// The nearest-double copy of data() (to_double(data())), built directly in
+  /// the doubles_only mode; otherwise a copy is made.
+  [[nodiscard]] TrainingSet double_data() const;
+  /// Moves the doubles_only set out (empty afterwards). Contract: doubles_only.
+  [[nodiscard]] TrainingSet take_double_data();
   /// Instance sizes, the form, and every constant as a "p/q" string.
   [[nodiscard]] nlohmann::json params() const override;
   /// With τ = source_optimum: lower (K + τ − σ)·s, upper (K + τ)·s, s =
@@ -110,7 +122,7 @@ class SetCoverReduction final : public Reduction {
   [[nodiscard]] const SetCoverConstants& constants() const { return k_; }
   [[nodiscard]] const SetCoverOptions& options() const { return opt_; }
   /// The weighted set (data() when no form option is set).
-  [[nodiscard]] const ExactTrainingSet& weighted_data() const { return weighted_; }
+  [[nodiscard]] const ExactTrainingSet& weighted_data() const;
   /// 1/Y² in the unit-ball form, else 1: loss on data() = s × weighted loss.
   [[nodiscard]] const Rational& loss_scale() const { return scale_; }
   /// Present iff options().unit_ball.
@@ -139,7 +151,10 @@ class SetCoverReduction final : public Reduction {
   SetCoverInstance inst_;
   SetCoverOptions opt_;
   SetCoverConstants k_;
-  ExactTrainingSet weighted_, data_;
+  ExactTrainingSet weighted_, data_;  ///< weighted_ is empty in the weighted form (data_ is that set)
+  TrainingSet doubles_;               ///< doubles_only: the float64 weighted set
+  std::size_t double_samples_ = 0;    ///< doubles_only: samples of doubles_ (also after take_double_data)
+  bool weighted_f64_ = true;          ///< every value of the weighted set is a double
   std::optional<SetCoverUnitBall> ub_;
   Rational scale_ = 1;           ///< loss_scale()
   Rational w_scale_ = 1;         ///< X/Y in the unit-ball form, else 1
