@@ -240,6 +240,11 @@ struct FamilyVariant {
 std::optional<FamilyVariant> find_variant(const std::string& name);
 /// Every variant name: each family, then each of its forms ("dks:unit-ball").
 std::vector<std::string> variant_names();
+/// The file question "tau RELATION t" (relation "<=" or ">=") with t the source optimum,
+/// when it is proved and an integer (its answer is then yes); nullopt otherwise. The
+/// file_question of the families whose source optimum is the decided value.
+std::optional<CellSource> proved_optimum_question(const SourceInstance& src, const FamilyParams& p,
+                                                  const SourceSolution& sol, const std::string& relation);
 /// Sets the FamilyParams flags of a form: "unweighted"; "unit-ball" (unit_ball
 /// and unweighted); "robust"; "" changes nothing. Throws Failure (id reduce.form)
 /// for another name.

@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/error.hpp"
 #include "solvers/relu/relu_kernel.hpp"
 #include "solvers/relu/train_common.hpp"
@@ -456,66 +457,31 @@ NetOutcome run_multi_unit(const EigenData& e, const Spectrum& sp, const NetPlan&
   const auto m = static_cast<Eigen::Index>(e.m);
   const Eigen::MatrixXd P = e.X * V;  // m × r: data in V-coordinates
 
-  // G = ΦᵀCΦ (N × N, or its diagonal for k = 1) and b = ΦᵀCy, in fixed column chunks
-  // (independent of the thread count) over fixed row blocks.
+  // G = ΦᵀCΦ (N × N) and b = ΦᵀCy, in fixed column chunks (independent of the thread
+  // count) over fixed row blocks. One unit never comes here: run_one_unit streams.
+  RELUGAP_ASSERT(k >= 2, "run_multi_unit is for k >= 2 units");
   const Eigen::Index chunk = 256, rows = 4096;
   const Eigen::Index nchunks = (N + chunk - 1) / chunk;
-  Eigen::MatrixXd G;
-  Eigen::VectorXd Gdiag = Eigen::VectorXd::Zero(N), b = Eigen::VectorXd::Zero(N);
-  if (k >= 2) G = Eigen::MatrixXd::Zero(N, N);
+  Eigen::MatrixXd G = Eigen::MatrixXd::Zero(N, N);
+  Eigen::VectorXd b = Eigen::VectorXd::Zero(N);
   const Eigen::VectorXd sqc = e.c.cwiseSqrt();
-  if (k == 1 && train_detail::fused_relu_kernel_available(1)) {
-    // One fused pass over P per block of 16 points (relu_kernel.hpp); no m × N features.
-    const std::size_t nb =
-        (static_cast<std::size_t>(N) + train_detail::kMomentsBlock - 1) / train_detail::kMomentsBlock;
-    const std::size_t np = nb * train_detail::kMomentsBlock;
-    const train_detail::DenseRM Prm = P;
-    const Eigen::VectorXd cy = e.c.cwiseProduct(e.y);
-    train_detail::DenseRM ptsT =
-        train_detail::DenseRM::Zero(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(np));
-    ptsT.leftCols(N) = pts.transpose();
-    Eigen::VectorXd gd = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(np)), bp = gd;
-    train_detail::FeatureMomentsArgs fa;
-    fa.P = Prm.data();
-    fa.m = e.m;
-    fa.r = r;
-    fa.c = e.c.data();
-    fa.cy = cy.data();
-    fa.ptsT = ptsT.data();
-    fa.np = np;
-    fa.gdiag = gd.data();
-    fa.b = bp.data();
-    // Fixed slices of 64 blocks, so the sums do not depend on the thread count.
-    const std::size_t per = 64, slices = (nb + per - 1) / per;
-    train_detail::parallel_for_strided(slices, opts.threads, [&](std::size_t sl) {
-      train_detail::fused_feature_moments(fa, sl * per, std::min(nb, (sl + 1) * per));
-    });
-    Gdiag = gd.head(N);
-    b = bp.head(N);
-  } else {
-    train_detail::parallel_for_strided(static_cast<std::size_t>(nchunks), opts.threads, [&](std::size_t ci) {
-      const Eigen::Index c0 = static_cast<Eigen::Index>(ci) * chunk, cw = std::min(chunk, N - c0);
-      for (Eigen::Index r0 = 0; r0 < m; r0 += rows) {
-        const Eigen::Index rw = std::min(rows, m - r0);
-        // Weighted features √c ∘ ReLU(P Cᵀ) for this block.
-        Eigen::MatrixXd Phi_c = (P.middleRows(r0, rw) * pts.middleRows(c0, cw).transpose()).cwiseMax(0.0);
-        Phi_c = sqc.segment(r0, rw).asDiagonal() * Phi_c;
-        b.segment(c0, cw).noalias() += Phi_c.transpose() * sqc.segment(r0, rw).cwiseProduct(e.y.segment(r0, rw));
-        if (k == 1) {
-          Gdiag.segment(c0, cw) += Phi_c.colwise().squaredNorm().transpose();
-        } else {
-          // Columns c0.. of G against all points (each chunk owns its columns).
-          for (Eigen::Index o0 = 0; o0 < N; o0 += chunk) {
-            const Eigen::Index ow = std::min(chunk, N - o0);
-            Eigen::MatrixXd Phi_o = (P.middleRows(r0, rw) * pts.middleRows(o0, ow).transpose()).cwiseMax(0.0);
-            Phi_o = sqc.segment(r0, rw).asDiagonal() * Phi_o;
-            G.block(o0, c0, ow, cw).noalias() += Phi_o.transpose() * Phi_c;
-          }
-        }
+  train_detail::parallel_for_strided(static_cast<std::size_t>(nchunks), opts.threads, [&](std::size_t ci) {
+    const Eigen::Index c0 = static_cast<Eigen::Index>(ci) * chunk, cw = std::min(chunk, N - c0);
+    for (Eigen::Index r0 = 0; r0 < m; r0 += rows) {
+      const Eigen::Index rw = std::min(rows, m - r0);
+      // Weighted features √c ∘ ReLU(P Cᵀ) for this block.
+      Eigen::MatrixXd Phi_c = (P.middleRows(r0, rw) * pts.middleRows(c0, cw).transpose()).cwiseMax(0.0);
+      Phi_c = sqc.segment(r0, rw).asDiagonal() * Phi_c;
+      b.segment(c0, cw).noalias() += Phi_c.transpose() * sqc.segment(r0, rw).cwiseProduct(e.y.segment(r0, rw));
+      // Columns c0.. of G against all points (each chunk owns its columns).
+      for (Eigen::Index o0 = 0; o0 < N; o0 += chunk) {
+        const Eigen::Index ow = std::min(chunk, N - o0);
+        Eigen::MatrixXd Phi_o = (P.middleRows(r0, rw) * pts.middleRows(o0, ow).transpose()).cwiseMax(0.0);
+        Phi_o = sqc.segment(r0, rw).asDiagonal() * Phi_o;
+        G.block(o0, c0, ow, cw).noalias() += Phi_o.transpose() * Phi_c;
       }
-    });
-  }
-  if (k == 1) G = Gdiag;  // N × 1, read as the diagonal below
+    }
+  });
   const double yCy = e.c.dot(e.y.cwiseAbs2());
 
   // Enumerate k-multisets i_1 ≤ … ≤ i_k in lexicographic order; candidate number n goes to
@@ -544,7 +510,7 @@ NetOutcome run_multi_unit(const EigenData& e, const Spectrum& sp, const NetPlan&
         for (std::size_t u = 0; u < k; ++u) {
           bs[static_cast<Eigen::Index>(u)] = b[idx[u]];
           for (std::size_t v = 0; v < k; ++v)
-            Gs(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(v)) = k == 1 ? G(idx[u], 0) : G(idx[u], idx[v]);
+            Gs(static_cast<Eigen::Index>(u), static_cast<Eigen::Index>(v)) = G(idx[u], idx[v]);
         }
         const double qv = solve_output(Gs, bs, opts.constraints, plan.B, opts.net.output_iters, a, bt.fista);
         if (qv < bt.q) {

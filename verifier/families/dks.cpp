@@ -144,15 +144,7 @@ class DksFamily final : public ReductionFamily {
   /// A file's question: tau >= t with t the source optimum when it is proved (answer: yes).
   std::optional<CellSource> file_question(const SourceInstance& src, const FamilyParams& p,
                                           const SourceSolution& sol) const override {
-    if (!sol.optimum_proved()) return std::nullopt;
-    const Rational t = *sol.optimum();
-    if (t.get_den() != 1) return std::nullopt;
-    CellSource c;
-    c.source = src;
-    c.params = p;
-    c.threshold = static_cast<std::int64_t>(t.get_d());
-    c.question = "tau >= " + std::to_string(c.threshold);
-    return c;
+    return proved_optimum_question(src, p, sol, ">=");
   }
   DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const override {
     const Rational t = to_rational(cell.threshold);
