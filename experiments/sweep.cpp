@@ -247,6 +247,9 @@ const std::vector<std::string>& sweep_columns() {
                                              "exact_loss",
                                              "exact_status",
                                              "exact_lower",
+                                             "net_loss",
+                                             "net_epsilon",
+                                             "net_decides",
                                              "held",
                                              "violated",
                                              "not_checked",
@@ -285,6 +288,9 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
   po.gd_starts = opt.gd_starts;
   po.exact_max_samples = opt.exact_max_samples;
   po.adversarial = opt.adversarial;
+  po.net = opt.net_work > 0;
+  po.net_max_work = opt.net_work;
+  po.question = &src;
   const std::string witness_dir = (std::filesystem::path(opt.out_dir) / "witnesses" / safe_name(cell.key)).string();
   po.witness_dir = witness_dir;
   PipelineResult r;
@@ -315,6 +321,12 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
     const double l = trainer("gd", "loss").get<double>();
     if (std::isfinite(l)) gd_rel = Rational((exact_from_double(l) - *th.yes) / *gap).get_d();
   }
+
+  // "yes" / "no" when net's ε is below the gap (its own answer), else null.
+  json net_decides = nullptr;
+  for (const auto& c : r.report.checks)
+    if (c.name == "decides(net)" && c.detail.starts_with("net decides: "))
+      net_decides = c.detail.substr(13, 3) == "YES" ? "yes" : "no";
 
   json violated = json::array();
   for (const auto& c : r.report.checks)
@@ -373,6 +385,11 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
       {"exact_loss", trainer("exact", "loss")},
       {"exact_status", trainer("exact", "status")},
       {"exact_lower", trainer("exact", "lower_bound")},
+      {"net_loss", trainer("net", "loss")},
+      {"net_epsilon", trainers.contains("net") && trainers["net"].contains("budget")
+                          ? trainers["net"]["budget"]["epsilon_total"]
+                          : json(nullptr)},
+      {"net_decides", net_decides},
       {"held", r.report.count(Verdict::kHeld)},
       {"violated", r.report.count(Verdict::kViolated)},
       {"not_checked", r.report.count(Verdict::kNotChecked)},
@@ -390,6 +407,7 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
       {"source_time_limit", opt.source_time_limit},
       {"gd_starts", opt.gd_starts},
       {"exact_max_samples", opt.exact_max_samples},
+      {"net_work", opt.net_work},
       {"satk_units", opt.units},
       {"relugap_version", kVersion},
   };
@@ -661,6 +679,7 @@ json sweep_meta(const SweepOptions& opt, std::size_t cells) {
           {"gd_starts", opt.gd_starts},
           {"exact_max_samples", opt.exact_max_samples},
           {"adversarial", opt.adversarial},
+          {"net_work", opt.net_work},
           {"csv_timing", opt.csv_timing},
           {"shard", opt.shard ? json{opt.shard->first, opt.shard->second} : json(nullptr)},
           {"cells", cells},

@@ -99,6 +99,9 @@ struct SweepOptions {
   /// The verifier's adversarial search (verifier/adversarial.hpp) in every
   /// cell; its closest approach fills the closest_* columns (null when off).
   bool adversarial = true;
+  /// The net learner's budget in each cell: the finest whose work (points × samples × r)
+  /// is at most this, so rows do not depend on timing (0: net not run).
+  double net_work = 2e7;
   std::string out_dir;
   std::optional<std::pair<std::size_t, std::size_t>> shard;  ///< {I, N}: cells with index % N == I
   bool plots = true;

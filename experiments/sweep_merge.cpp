@@ -66,6 +66,7 @@ SweepOptions options_of(const json& m, const std::string& path) {
     o.gd_starts = m.at("gd_starts").get<std::size_t>();
     o.exact_max_samples = m.at("exact_max_samples").get<std::size_t>();
     o.csv_timing = m.value("csv_timing", true);
+    o.net_work = m.value("net_work", o.net_work);
   } catch (const json::exception& e) {
     merge_fail(path, std::string("not a sweep record: ") + e.what());
   }
@@ -85,6 +86,7 @@ const std::vector<std::string>& grid_fields() {
                                              "units",
                                              "gd_starts",
                                              "exact_max_samples",
+                                             "net_work",
                                              "csv_timing",
                                              "cells"};
   return f;

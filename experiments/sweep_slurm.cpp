@@ -69,6 +69,8 @@ std::vector<std::string> sweep_command_args(const SweepOptions& o) {
                                 std::to_string(o.gd_starts),
                                 "--exact-max-samples",
                                 std::to_string(o.exact_max_samples),
+                                "--net-work",
+                                shortest(o.net_work),
                                 "-o",
                                 o.out_dir};
   if (!o.plots) a.push_back("--no-plots");

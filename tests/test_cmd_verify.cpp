@@ -215,13 +215,22 @@ TEST_CASE("verify --net-budget runs the net learner and checks its network") {
       net_checks += c["verdict"] == "held";
   CHECK(net_checks == 3);
 
-  // Without a budget the net learner is listed as not checked, with the reason.
-  r = run_cli("verify " + q(sc) + " --reduction setcover --exact-max-samples 0 --json" + kFast);
+  // Without a budget net runs with one fitted to --net-time-limit, and its guarantee is checked.
+  r = run_cli("verify " + q(sc) + " --reduction setcover --exact-max-samples 0 --net-time-limit 0.3 --json" + kFast);
+  REQUIRE(r.exit_code == 0);
+  j = json::parse(r.out);
+  CHECK(j["info"]["trainers"]["net"]["budget"]["fitted"] == true);
+  bool guarantee = false;
+  for (const auto& c : j["report"]["checks"])
+    if (c["name"] == "guarantee(net)") guarantee = c["verdict"] == "held" && has(c["detail"], "OPT_class");
+  CHECK(guarantee);
+  // --no-net: listed as not run.
+  r = run_cli("verify " + q(sc) + " --reduction setcover --exact-max-samples 0 --no-net --json" + kFast);
   REQUIRE(r.exit_code == 0);
   j = json::parse(r.out);
   bool listed = false;
   for (const auto& c : j["report"]["checks"])
-    if (c["name"] == "trainer(net)") listed = c["verdict"] == "not checked" && has(c["detail"], "--net-budget");
+    if (c["name"] == "trainer(net)") listed = c["verdict"] == "not checked" && has(c["detail"], "--no-net");
   CHECK(listed);
 
   // A budget beyond the candidate cap: reported, not a crash and not a violation.

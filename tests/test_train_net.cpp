@@ -95,7 +95,7 @@ TEST_CASE("net refuses a combinatorial explosion unless forced") {
   o.net.r.reset();
   o.net.eta.reset();
   CHECK_THROWS_AS(train_net(data, o), relugap::Failure);  // no budget at all
-  o.units = 1;
+  o.units = 2;
   o.net.r = 2;
   o.net.eta = 0.5;
   o.net.max_candidates = 3;
@@ -103,6 +103,67 @@ TEST_CASE("net refuses a combinatorial explosion unless forced") {
   o.net.force = true;
   auto r = train_net(data, o);
   CHECK(r.stats.candidates > 3);
+  // One unit streams its points in chunks: the candidate cap does not apply.
+  o.units = 1;
+  o.net.force = false;
+  r = train_net(data, o);
+  CHECK(r.stats.candidates > 3);
+  CHECK(r.stats.net_complete);
+}
+
+TEST_CASE("net, one unit: streamed in chunks, same candidates as the plan; epsilon 0.1 on 40 samples runs") {
+  Rng rng(37);
+  auto truth = relugap::test::planted_net(rng, 1, 12, 1.0);
+  auto data = relugap::test::planted_set(rng, 40, 12, truth);
+  TrainOptions o;
+  o.units = 1;
+  o.net.epsilon = 0.1;
+  o.net.max_candidates = 1000;  // the k >= 2 cap: below this plan's candidates
+  o.threads = 2;
+  const NetPlan plan = plan_net(data, o);
+  CAPTURE(plan.candidates);
+  CHECK(plan.candidates > 1000);
+  auto r = train_net(data, o);
+  CAPTURE(r.message);
+  CHECK(r.stats.net_complete);
+  CHECK(r.stats.candidates == plan.points);
+  CHECK(mean_loss(data, r.net) <= plan.eps_realizable);
+  o.threads = 1;
+  auto r1 = train_net(data, o);
+  CHECK(relugap::test::same_bytes(r.net, r1.net));
+}
+
+TEST_CASE("net fits its budget: to a work cap (deterministic) and to a time limit") {
+  Rng rng(38);
+  auto truth = relugap::test::planted_net(rng, 1, 6, 1.0);
+  auto data = relugap::test::planted_set(rng, 80, 6, truth);
+  TrainOptions o;
+  o.units = 1;
+  o.net.fit_time_limit = true;
+  CHECK_THROWS_AS(train_net(data, o), relugap::Failure);  // neither a time limit nor a work cap
+  o.net.max_work = 2e6;
+  auto a = train_net(data, o);
+  auto b = train_net(data, o);
+  CAPTURE(a.message);
+  CHECK(a.stats.net_complete);
+  CHECK(relugap::test::same_bytes(a.net, b.net));
+  CHECK(*a.stats.net_r == *b.stats.net_r);
+  const auto pts = static_cast<double>(*a.stats.net_points);
+  const auto rr = static_cast<double>(std::max<std::size_t>(*a.stats.net_r, 1));
+  CHECK(pts * (80.0 * rr + 8) <= 2e6);
+  CHECK(mean_loss(data, a.net) <= *a.stats.epsilon_realizable);
+  // A larger cap: a finer budget, a smaller epsilon.
+  o.net.max_work = 2e7;
+  auto c = train_net(data, o);
+  CHECK(*c.stats.epsilon_realizable <= *a.stats.epsilon_realizable);
+  // Fitted to a time limit: complete, and the guarantee of its budget holds.
+  o.net.max_work.reset();
+  o.time_limit = 0.3;
+  auto t = train_net(data, o);
+  CAPTURE(t.message);
+  CHECK(t.stats.net_complete);
+  CHECK(t.message.find("fitted to the time limit") != std::string::npos);
+  CHECK(mean_loss(data, t.net) <= *t.stats.epsilon_realizable);
 }
 
 TEST_CASE("net is deterministic and independent of the thread count") {

@@ -233,6 +233,9 @@ const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
   app->add_option("--exact-max-samples", a->opt.exact_max_samples,
                   "run the exact trainer on one-unit sets up to this many samples")
       ->capture_default_str();
+  app->add_option("--net-work", a->opt.net_work,
+                  "net learner: the finest budget whose work (points x samples x r) is at most this; 0 = no net")
+      ->capture_default_str();
   app->add_option("-o,--output", a->opt.out_dir, "output directory (results, plots; rerun to resume); required");
   app->add_option("--shard", a->shard,
                   "I/N: run only the cells with grid index % N == I; writes results.shard-I-of-N.{jsonl,csv}");

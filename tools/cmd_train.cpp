@@ -33,7 +33,7 @@ struct TrainCli {
   double time_limit = std::numeric_limits<double>::infinity();
   unsigned threads = 1;
   std::uint64_t seed = 0;
-  bool agnostic = false, force = false, progress = false, exact_loss = false, json = false;
+  bool agnostic = false, force = false, progress = false, exact_loss = false, json = false, plan = false;
   std::optional<std::size_t> starts, iters, max_nodes;
   std::string exact_qp = "native";
 };
@@ -124,9 +124,34 @@ void run_train(const TrainCli& c) {
     o.gd.method = GdMethod::kLbfgs;
   else if (c.gd_method != "auto")
     fail("train.param", "train", 0, "--gd-method must be auto, adam or lbfgs");
-  if (*algo == TrainAlgo::kNet && !o.net.epsilon && !o.net.r)
-    fail("train.param", "train", 0, "--algo net needs --budget r,eta or --epsilon E");
+  if (*algo == TrainAlgo::kNet && !o.net.epsilon && !o.net.r) {
+    if (!std::isfinite(c.time_limit))
+      fail("train.param", "train", 0,
+           "--algo net needs --budget r,eta, --epsilon E or --time-limit S (fits the budget)");
+    o.net.fit_time_limit = true;  // the finest budget whose run fits the time limit
+  }
 
+  if (c.plan) {
+    // net's budget and what it guarantees, without running it (no cap refusal).
+    if (*algo != TrainAlgo::kNet || o.net.fit_time_limit)
+      fail("train.param", "train", 0, "--plan needs --algo net with --budget r,eta or --epsilon E");
+    const NetPlan p = plan_net(data, o, false);
+    std::cout << nlohmann::json{{"r", p.r},
+                                {"eta", p.eta},
+                                {"R", p.R},
+                                {"B", p.B},
+                                {"X", p.X},
+                                {"Y", p.Y},
+                                {"points", static_cast<double>(p.points)},
+                                {"candidates", p.candidates},
+                                {"epsilon_realizable", p.eps_realizable},
+                                {"epsilon_agnostic", p.eps_agnostic},
+                                {"samples", data.samples()},
+                                {"dim", data.dim}}
+                     .dump()
+              << "\n";
+    return;
+  }
   ProgressBar bar(c.progress || ::isatty(2) != 0);
   o.progress = [&bar](const TrainProgress& p) { bar(p); };
   install_interrupt_handlers();
@@ -238,6 +263,8 @@ const CommandRegistrar kTrainRegistrar([](CLI::App& root) {
   app->add_flag("--exact-loss", c->exact_loss, "also compute the loss in rational arithmetic");
   app->add_flag("--progress", c->progress, "progress bar on stderr even when it is not a terminal");
   app->add_flag("--json", c->json, "print the run's metadata as one JSON object");
+  app->add_flag("--plan", c->plan,
+                "net: print the budget (r, eta, points, candidates) and its epsilon as JSON; train nothing");
   app->callback([c] { guarded([&] { run_train(*c); }); });
 });
 

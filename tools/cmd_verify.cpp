@@ -27,6 +27,7 @@ struct VerifyArgs {
   bool json = false;
   bool demo = false;
   bool no_adversarial = false;
+  bool no_net = false;
 };
 
 struct DemoCase {
@@ -75,6 +76,16 @@ void print_report(const std::string& title, const PipelineResult& r) {
     std::cout << "   adversarial search: " << i["adversarial"].value("summary", std::string()) << "\n";
     for (const auto& n : i["adversarial"].value("networks", nlohmann::json::array()))
       std::cout << "   " << n.get<std::string>() << "\n";
+  }
+  if (i.contains("trainers") && i["trainers"].contains("net") && i["trainers"]["net"].contains("budget")) {
+    const auto& b = i["trainers"]["net"]["budget"];
+    std::cout << "   net: r = " << b.value("r", 0) << ", eta = " << b.value("eta", 0.0) << ", "
+              << b.value("candidates", 0) << " candidates"
+              << (b.value("fitted", false) ? " (fitted to the time limit)" : "")
+              << "; within the class |w_j| <= " << b.value("R", 0.0) << ", |a|_1 <= " << b.value("B", 0.0)
+              << ": L(net) <= OPT_class + " << b.value("epsilon_total", 0.0) << " (mean "
+              << b.value("epsilon_mean", 0.0) << ", agnostic"
+              << (b.value("complete", false) ? "" : ", NOT proved: stopped") << ")\n";
   }
   std::cout << r.report.table() << "\n";
 }
@@ -145,13 +156,21 @@ const CommandRegistrar kVerifyRegistrar([](CLI::App& root) {
                   "(else a seeded sample), then descend locally from the closest")
       ->capture_default_str();
   app->add_flag("--no-adversarial", a->no_adversarial, "skip the adversarial search");
-  app->add_option("--net-budget", a->net_budget, "also run the net learner with this budget, 'r,eta'");
+  app->add_option("--net-budget", a->net_budget,
+                  "run the net learner with this budget, 'r,eta' (default: the finest budget that fits "
+                  "--net-time-limit)");
+  app->add_option("--net-time-limit", a->opt.net_time_limit,
+                  "net: fit its budget to min(--time-limit, this many seconds) at the measured candidate rate")
+      ->capture_default_str()
+      ->check(positive("--net-time-limit"));
+  app->add_flag("--no-net", a->no_net, "skip the net learner");
   app->add_flag("--json", a->json, "machine-readable report");
   app->add_flag("--demo", a->demo, "verify one small built-in instance of every reduction");
   app->callback([a] {
     guarded([&] {
       install_interrupt_handlers();
       a->opt.adversarial = !a->no_adversarial;
+      a->opt.net = !a->no_net;
       if (!a->net_budget.empty()) {
         auto [r, eta] = parse_budget(a->net_budget, "--net-budget");
         a->opt.net_r = r;

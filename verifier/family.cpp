@@ -170,6 +170,19 @@ std::vector<std::string> variant_names() {
   return out;
 }
 
+std::optional<CellSource> proved_optimum_question(const SourceInstance& src, const FamilyParams& p,
+                                                  const SourceSolution& sol, const std::string& relation) {
+  if (!sol.optimum_proved()) return std::nullopt;
+  const Rational t = *sol.optimum();
+  if (t.get_den() != 1) return std::nullopt;
+  CellSource c;
+  c.source = src;
+  c.params = p;
+  c.threshold = static_cast<std::int64_t>(t.get_d());
+  c.question = "tau " + relation + " " + std::to_string(c.threshold);
+  return c;
+}
+
 void apply_form(FamilyParams& p, const std::string& form) {
   if (form.empty()) return;
   if (form == "unweighted") {

@@ -210,6 +210,16 @@ class ReductionFamily {
                                             const FamilyParams& base) const = 0;
   [[nodiscard]] virtual DecisionThresholds thresholds(const Reduction& red, const CellSource& cell) const = 0;
   [[nodiscard]] virtual DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const = 0;
+  /// The decision question `verify` asks of a source file (its net learner decides it when
+  /// its ε is below the gap): a CellSource with the source, params and threshold; nullopt
+  /// (the default): none.
+  [[nodiscard]] virtual std::optional<CellSource> file_question(const SourceInstance& src, const FamilyParams& p,
+                                                                const SourceSolution& sol) const {
+    (void)src;
+    (void)p;
+    (void)sol;
+    return std::nullopt;
+  }
   /// What the x axis of the gap plot means for this family ("3SAT variables", ...).
   [[nodiscard]] virtual std::string size_meaning() const = 0;
 };
@@ -237,6 +247,11 @@ struct FamilyVariant {
 std::optional<FamilyVariant> find_variant(const std::string& name);
 /// Every variant name: each family, then each of its forms ("dks:unit-ball").
 std::vector<std::string> variant_names();
+/// The file question "tau RELATION t" (relation "<=" or ">=") with t the source optimum,
+/// when it is proved and an integer (its answer is then yes); nullopt otherwise. The
+/// file_question of the families whose source optimum is the decided value.
+std::optional<CellSource> proved_optimum_question(const SourceInstance& src, const FamilyParams& p,
+                                                  const SourceSolution& sol, const std::string& relation);
 /// Sets the FamilyParams flags of a form: "unweighted"; "unit-ball" (unit_ball
 /// and unweighted); "robust"; "" changes nothing. Throws Failure (id reduce.form)
 /// for another name.

@@ -1,6 +1,8 @@
 #include "verifier/pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 
 #include "instances/core/error.hpp"
@@ -9,6 +11,7 @@
 #include "relugap_version.hpp"
 #include "solvers/relu/trainer.hpp"
 #include "verifier/adversarial.hpp"
+#include "verifier/net_check.hpp"
 
 namespace relugap {
 
@@ -60,6 +63,28 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
 
   std::vector<CheckResult> skipped;
   info["trainers"] = nlohmann::json::object();
+  // net's class: the family's where it states one; else the certificate's norms.
+  TrainConstraints net_class = constraints;
+  std::string class_note = "the family's class";
+  bool class_holds = constraints.unit_norm.has_value() && constraints.output_l1.has_value();
+  if (!class_holds && certificate) {
+    const Network cert = to_double(*certificate);
+    double R = 0, B = 0;
+    for (std::size_t j = 0; j < cert.units(); ++j) {
+      double n2 = 0;
+      for (std::size_t t = 0; t < cert.dim; ++t) n2 += cert.w[j * cert.dim + t] * cert.w[j * cert.dim + t];
+      R = std::max(R, std::sqrt(n2));
+      B += std::abs(cert.a[j]);
+    }
+    // Rounded up a little so the certificate lies inside despite the double rounding.
+    net_class.unit_norm = std::max(R * (1 + 1e-12), 1e-300);
+    net_class.output_l1 = std::max(B * (1 + 1e-12), 1e-300);
+    class_note = "the lifted certificate's norms";
+    class_holds = true;
+  } else if (!class_holds) {
+    class_note = "no certificate: default R = 1, B = 1";
+  }
+  std::optional<TrainResult> net_result;
   auto run = [&](TrainAlgo algo) {
     TrainOptions to;
     to.units = red.units();
@@ -70,8 +95,17 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     to.gd.starts = o.gd_starts;
     to.exact.gd_starts = o.gd_starts;
     if (certificate) to.exact.incumbents.push_back(to_double(*certificate));  // the lifted source solution
-    to.net.r = o.net_r;
-    to.net.eta = o.net_eta;
+    if (algo == TrainAlgo::kNet) {
+      to.constraints = net_class;
+      to.net.r = o.net_r;
+      to.net.eta = o.net_eta;
+      to.net.agnostic = true;
+      if (!(o.net_r && o.net_eta)) {
+        to.net.fit_time_limit = true;
+        to.net.max_work = o.net_max_work;
+        if (!o.net_max_work) to.time_limit = std::min(o.trainer_time_limit, o.net_time_limit);
+      }
+    }
     std::string name(to_string(algo));
     TrainResult r;
     try {
@@ -89,6 +123,22 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     if (r.status == SolveStatus::kError || r.net.dim != data.dim) {
       skipped.push_back({"trainer(" + name + ")", Verdict::kNotChecked, "trainer failed: " + r.message, ""});
       return;
+    }
+    if (algo == TrainAlgo::kNet) {
+      net_result = r;
+      info["trainers"][name]["budget"] = {
+          {"r", r.stats.net_r.value_or(0)},
+          {"eta", r.stats.net_eta.value_or(0)},
+          {"points", r.stats.net_points.value_or(0)},
+          {"candidates", r.stats.candidates},
+          {"R", r.stats.net_R.value_or(0)},
+          {"B", r.stats.net_B.value_or(0)},
+          {"class", class_note},
+          {"fitted", !(o.net_r && o.net_eta)},
+          {"complete", r.stats.net_complete},
+          {"epsilon_mean", r.stats.epsilon_agnostic.value_or(0)},
+          {"epsilon_total", r.stats.epsilon_agnostic.value_or(0) * exact.total_weight().get_d()}};
+      info["trainers"][name]["message"] = r.message;
     }
     FoundNetwork f{name, r.net, std::nullopt, false, 0};
     if (algo == TrainAlgo::kExact) {
@@ -117,10 +167,40 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
                                               std::to_string(o.exact_max_samples),
                        ""});
   }
-  if (o.net_r && o.net_eta) {
+  if (o.net) {
     run(TrainAlgo::kNet);
   } else {
-    skipped.push_back({"trainer(net)", Verdict::kNotChecked, "net runs when given a budget (--net-budget r,eta)", ""});
+    skipped.push_back({"trainer(net)", Verdict::kNotChecked, "net not run (--no-net)", ""});
+  }
+  std::vector<CheckResult> net_checks;
+  if (net_result) {
+    NetGuaranteeInput g;
+    g.loss = exact_loss(exact, to_exact(net_result->net));
+    g.eps_mean = net_result->stats.epsilon_agnostic.value_or(0);
+    g.total_weight = exact.total_weight();
+    g.complete = net_result->stats.net_complete;
+    g.class_holds = class_holds;
+    g.class_note = class_note;
+    g.R = net_result->stats.net_R.value_or(1);
+    g.B = net_result->stats.net_B.value_or(1);
+    g.upper = bounds.loss_upper;
+    std::optional<CellSource> own;
+    const CellSource* q = o.question;
+    if (q == nullptr) {
+      own = fam.file_question(source, params, sol);
+      if (own) q = &*own;
+    }
+    if (q != nullptr) {
+      const DecisionThresholds th = fam.thresholds(red, *q);
+      g.yes = th.yes;
+      g.no = th.no;
+      g.source_answer = fam.answer(sol, *q).answer;
+      info["trainers"]["net"]["question"] = q->question;
+    }
+    net_checks.push_back(check_net_guarantee(g));
+    net_checks.push_back(check_net_decides(g));
+    info["trainers"]["net"]["guarantee"] = net_checks[0].detail;
+    info["trainers"]["net"]["decides"] = net_checks[1].detail;
   }
 
   if (o.adversarial) {
@@ -151,6 +231,7 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     for (const auto& f : adv.networks) in.networks.push_back(f);
   }
   PipelineResult out{verify(in), info, std::move(sol), built};
+  for (auto& c : net_checks) out.report.checks.push_back(std::move(c));
   for (auto& s : skipped) out.report.checks.push_back(std::move(s));
   out.info["seconds"] = since(t0);
   return out;

@@ -28,10 +28,22 @@ struct PipelineOptions : FamilyParams {
   std::size_t gd_starts = 4;
   /// The exact trainer runs for one-unit reductions up to this many samples.
   std::size_t exact_max_samples = 40;
-  /// The net learner runs too when both are set (its budget r, η; docs/reductions/training.md §1).
+  /// The net learner (docs/reductions/training.md §1) always runs (unless `net` is false):
+  /// with the budget r, η when both are set, else with the finest budget whose run fits
+  /// min(trainer_time_limit, net_time_limit) at the measured candidate rate. Its class is the
+  /// family's (constraints()) where the family states one, else the lifted certificate's
+  /// norms (‖w_j‖ <= R, ‖a‖₁ <= B), so that the stated upper bound holds in it.
   /// A budget whose candidates exceed the learner's cap is reported as not checked.
+  bool net = true;
   std::optional<std::size_t> net_r;
   std::optional<double> net_eta;
+  double net_time_limit = 1;
+  /// Set: fit net's budget to this work cap instead of the measured rate (NetParams::max_work),
+  /// so the budget does not depend on timing (sweep rows); the time limit only guards.
+  std::optional<double> net_max_work;
+  /// The decision question net's guarantee decides (a sweep cell's); null: the family's
+  /// file_question for this source, if any.
+  const CellSource* question = nullptr;
   std::string witness_dir;  ///< where violating networks are saved ("" = nowhere)
   /// The adversarial search (verifier/adversarial.hpp): lift every source
   /// solution and near-solution when there are at most this many (else a

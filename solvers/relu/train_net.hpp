@@ -43,7 +43,9 @@ struct NetPlan {
 
 /// The budget `opts` asks for (r, η from opts.net or from opts.net.epsilon) and what it
 /// guarantees. Throws Failure "train.param" / "train.size" when neither a budget nor ε is given, or when
-/// the candidates exceed opts.net.max_candidates and !opts.net.force.
-NetPlan plan_net(const TrainingSet& data, const TrainOptions& opts);
+/// the candidates exceed opts.net.max_candidates and !opts.net.force (k >= 2; one unit streams
+/// its points, so only the 1e15 limit applies). enforce_caps = false: no cap check (a plan
+/// to report, e.g. the time a budget would take).
+NetPlan plan_net(const TrainingSet& data, const TrainOptions& opts, bool enforce_caps = true);
 
 }  // namespace relugap

@@ -83,6 +83,15 @@ struct NetParams {
   std::uint64_t max_candidates = 5'000'000;  ///< refuse beyond this many k-multisets unless `force`
   bool force = false;
   std::size_t output_iters = 200;  ///< FISTA iterations for the output layer of each candidate
+  /// With neither a budget nor `epsilon`: fit the budget to TrainOptions::time_limit (finite):
+  /// run the trivial budget and a calibration one, measure the rate (work per second), then
+  /// run the (r, η) of smallest ε whose work fits what is left at that rate; a few rounds.
+  /// The network and the guarantee are those of the best complete run.
+  bool fit_time_limit = false;
+  /// With fit_time_limit: also (or, with an infinite time limit, only) stop refining before a
+  /// budget whose work (k = 1: points × (samples × max(r, 1) + 8)) exceeds this. A work cap
+  /// makes the chosen budget independent of timing (the sweep uses it).
+  std::optional<double> max_work;
 };
 
 /// What a progress callback sees. Calls are serialised (never concurrent) and rate-limited.
@@ -126,6 +135,8 @@ struct TrainStats {
   std::optional<std::size_t> net_points;
   std::optional<double> epsilon_realizable;  ///< mean loss ≤ ε if the data are realizable in the class
   std::optional<double> epsilon_agnostic;    ///< mean loss ≤ OPT + ε
+  std::optional<double> net_R, net_B;        ///< the class: ‖w_j‖ ≤ R, ‖a‖₁ ≤ B
+  bool net_complete = false;                 ///< every candidate was evaluated (else no guarantee)
 };
 
 struct TrainResult {

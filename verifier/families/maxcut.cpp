@@ -267,6 +267,23 @@ class MaxCutFamily final : public ReductionFamily {
     if (planted && g.value().planted) c.planted = *g.value().planted;
     return c;
   }
+  /// A file's question: SAT* >= ⌈cM⌉ (yes) or SAT* <= ⌊sM⌋ (no), c and s as given or the defaults.
+  std::optional<CellSource> file_question(const SourceInstance& src, const FamilyParams& p,
+                                          const SourceSolution&) const override {
+    if (std::holds_alternative<Cnf>(src)) return std::nullopt;  // the CNF chain: SAT* is not the question
+    CellSource c;
+    c.params = p;
+    if (!c.params.c) c.params.c = default_c();
+    if (!c.params.s) c.params.s = default_s();
+    const Lin2Instance inst = instance_of(src, p);
+    const Rational M = to_rational(inst.cons.size());
+    c.threshold = static_cast<std::int64_t>(ceil_rational(*c.params.c * M).get_d());
+    c.source = inst;
+    c.question = "SAT* >= " + std::to_string(c.threshold) +
+                 " (yes) or SAT* <= " + to_string(floor_rational(*c.params.s * M)) + " (no), of M = " + to_string(M) +
+                 " constraints";
+    return c;
+  }
   /// yes = the OPT bound when SAT* >= ⌈cM⌉, no = when SAT* <= ⌊sM⌋.
   DecisionThresholds thresholds(const Reduction& r, const CellSource& cell) const override {
     const auto& red = static_cast<const MaxCutReduction&>(r);

@@ -173,6 +173,11 @@ class SetCoverFamily final : public ReductionFamily {
     d.no = red.bounds(to_rational(cell.threshold + 1)).loss_lower;
     return d;
   }
+  /// A file's question: tau <= t with t the source optimum when it is proved (answer: yes).
+  std::optional<CellSource> file_question(const SourceInstance& src, const FamilyParams& p,
+                                          const SourceSolution& sol) const override {
+    return proved_optimum_question(src, p, sol, "<=");
+  }
   DecisionAnswer answer(const SourceSolution& sol, const CellSource& cell) const override {
     const Rational t = to_rational(cell.threshold);
     if (sol.upper && *sol.upper <= t) return {"yes", true};  // a checked cover of cost <= t
