@@ -324,7 +324,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       // for the set as written).
       json closest = nullptr;
       if (opt.adversarial) {
-        AdversarialOptions ao;
+        AdversarialOptions ao = opt.adversarial_options;
         ao.seed = s.seed;
         ao.keep = 0;
         SourceProblem sp;
@@ -455,6 +455,16 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
         {"instances", instances},
         {"files", files}};
     if (!opt.forms.empty()) manifest["forms"] = opt.forms;  // absent for the default plan (same bytes as before)
+    if (opt.adversarial) {
+      const AdversarialOptions& ao = opt.adversarial_options;
+      manifest["adversarial"] = {{"max_enumerated", ao.max_enumerated},
+                                 {"max_lifts", ao.max_lifts},
+                                 {"samples", ao.samples},
+                                 {"descents", ao.descents},
+                                 {"descent_steps", ao.descent_steps},
+                                 {"lemma_checks", ao.lemma_checks},
+                                 {"seed", "each item's seed"}};
+    }  // absent for the default plan (same bytes as before)
     write_file_atomic((staging / "manifest.json").string(), [&](std::ostream& os) { os << manifest.dump(2) << "\n"; });
     check_interrupt("the end");
     install_staging(staging, target);

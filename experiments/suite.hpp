@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "verifier/adversarial.hpp"
+
 namespace relugap {
 
 struct SuiteItem {
@@ -55,6 +57,8 @@ struct SuiteOptions {
   /// Run the adversarial search (verifier/adversarial.hpp) on every item; the
   /// manifest's closest_approach records its margins (null when off).
   bool adversarial = true;
+  /// Its budget (the seed is each item's own); the manifest records the caps.
+  AdversarialOptions adversarial_options{};
 };
 
 /// Builds the suite of `plan` into opt.out_dir (see above) and returns the

@@ -288,6 +288,9 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
   po.gd_starts = opt.gd_starts;
   po.exact_max_samples = opt.exact_max_samples;
   po.adversarial = opt.adversarial;
+  po.adversarial_max_candidates = opt.adversarial_max;
+  po.adversarial_max_lifts = opt.adversarial_lifts;
+  po.adversarial_descents = opt.adversarial_descents;
   po.net = opt.net_work > 0;
   po.net_max_work = opt.net_work;
   po.question = &src;
@@ -679,6 +682,10 @@ json sweep_meta(const SweepOptions& opt, std::size_t cells) {
           {"gd_starts", opt.gd_starts},
           {"exact_max_samples", opt.exact_max_samples},
           {"adversarial", opt.adversarial},
+          {"adversarial_budget",
+           {{"max_enumerated", opt.adversarial_max},
+            {"max_lifts", opt.adversarial_lifts},
+            {"descents", opt.adversarial_descents}}},
           {"net_work", opt.net_work},
           {"csv_timing", opt.csv_timing},
           {"shard", opt.shard ? json{opt.shard->first, opt.shard->second} : json(nullptr)},

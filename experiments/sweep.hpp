@@ -99,6 +99,10 @@ struct SweepOptions {
   /// The verifier's adversarial search (verifier/adversarial.hpp) in every
   /// cell; its closest approach fills the closest_* columns (null when off).
   bool adversarial = true;
+  /// Its budget in each cell (PipelineOptions::adversarial_*; recorded in meta.json).
+  std::uint64_t adversarial_max = std::uint64_t{1} << 16;
+  std::uint64_t adversarial_lifts = 8000;
+  std::size_t adversarial_descents = 24;
   /// The net learner's budget in each cell: the finest whose work (points × samples × r)
   /// is at most this, so rows do not depend on timing (0: net not run).
   double net_work = 2e7;

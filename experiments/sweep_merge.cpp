@@ -67,6 +67,13 @@ SweepOptions options_of(const json& m, const std::string& path) {
     o.exact_max_samples = m.at("exact_max_samples").get<std::size_t>();
     o.csv_timing = m.value("csv_timing", true);
     o.net_work = m.value("net_work", o.net_work);
+    o.adversarial = m.value("adversarial", o.adversarial);
+    if (m.contains("adversarial_budget")) {
+      const json& b = m.at("adversarial_budget");
+      o.adversarial_max = b.at("max_enumerated").get<std::uint64_t>();
+      o.adversarial_lifts = b.at("max_lifts").get<std::uint64_t>();
+      o.adversarial_descents = b.at("descents").get<std::size_t>();
+    }
   } catch (const json::exception& e) {
     merge_fail(path, std::string("not a sweep record: ") + e.what());
   }
@@ -87,6 +94,8 @@ const std::vector<std::string>& grid_fields() {
                                              "gd_starts",
                                              "exact_max_samples",
                                              "net_work",
+                                             "adversarial",
+                                             "adversarial_budget",
                                              "csv_timing",
                                              "cells"};
   return f;

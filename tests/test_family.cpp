@@ -66,6 +66,10 @@ Bracket pipeline_bounds(const std::string& name, const std::string& file, const 
   o.trainer_time_limit = 0.5;
   o.gd_starts = 1;
   o.exact_max_samples = 0;
+  o.adversarial_max_candidates =
+      256;  // a small search: this test compares bounds (test_fault_injection runs the full one)
+  o.adversarial_max_lifts = 200;
+  o.adversarial_descents = 2;
   const PipelineResult r = run_pipeline_file(file, o);
   CHECK_FALSE(r.report.any_violated());
   return {r.report.bounds.loss_lower, r.report.bounds.loss_upper};

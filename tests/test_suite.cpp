@@ -35,12 +35,16 @@ std::map<std::string, std::string> contents(const std::string& dir) {
 
 Rational exact_of(const json& q) { return parse_rational(q.at("exact").get<std::string>()); }
 
+/// A small adversarial budget (the default one takes minutes here); the
+/// assertions on its closest approach are the same.
+const std::string kSmallSearch = " --adversarial-max 256 --adversarial-lifts 200 --adversarial-descents 2";
+
 /// The small suite with seed 7, built once.
 const std::string& small_suite() {
   static TempDir dir;
   static std::string path = [&] {
     const std::string p = dir.file("suite");
-    auto r = run_cli("suite -o '" + p + "' --seed 7 --scale small --dense --no-status");
+    auto r = run_cli("suite -o '" + p + "' --seed 7 --scale small --dense --no-status" + kSmallSearch);
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("wrote 22 instances") != std::string::npos);  // 5 families x 2 sizes x yes/no, and maxcut n = 32
@@ -180,15 +184,15 @@ TEST_CASE("same seed, same bytes; rerunning replaces the suite in place") {
   const auto first = contents(dir);
   TempDir other;
   const std::string again = other.file("again");
-  auto r = run_cli("suite -o '" + again + "' --seed 7 --scale small --dense --no-status");
+  auto r = run_cli("suite -o '" + again + "' --seed 7 --scale small --dense --no-status" + kSmallSearch);
   REQUIRE(r.exit_code == 0);
   CHECK(contents(again) == first);
   // Into the existing suite: replaced, same bytes.
-  r = run_cli("suite -o '" + again + "' --seed 7 --scale small --dense --no-status");
+  r = run_cli("suite -o '" + again + "' --seed 7 --scale small --dense --no-status" + kSmallSearch);
   REQUIRE(r.exit_code == 0);
   CHECK(contents(again) == first);
   // Another seed gives other instances.
-  r = run_cli("suite -o '" + again + "' --seed 8 --scale small");
+  r = run_cli("suite -o '" + again + "' --seed 8 --scale small --no-adversarial");
   REQUIRE(r.exit_code == 0);
   CHECK(contents(again).at("manifest.json") != first.at("manifest.json"));
 }
@@ -224,7 +228,7 @@ TEST_CASE("a directory that is not a suite is never replaced; bad options fail")
 TEST_CASE("by default: sparse items as .npz, status.solu one MIPLIB-style line per item") {
   TempDir tmp;
   const std::string dir = tmp.file("suite");
-  auto r = run_cli("suite -o '" + dir + "' --seed 7 --scale small");  // the defaults
+  auto r = run_cli("suite -o '" + dir + "' --seed 7 --scale small --no-adversarial");  // the defaults (but the search)
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const json m = json::parse(slurp(dir + "/manifest.json"));

@@ -34,7 +34,8 @@ namespace {
 // so no limit fires and the rows are deterministic.
 const std::string kGrid =
     "--reductions sat1,setcover,dks --sizes 3 --seeds 1..2 --kinds yes,no --seed 11 "
-    "--trainer-time-limit 60 --source-time-limit 60 --starts 2 --no-plots";
+    "--trainer-time-limit 60 --source-time-limit 60 --starts 2 --adversarial-max 256 --adversarial-lifts 200 "
+    "--adversarial-descents 2 --no-plots";
 constexpr std::size_t kGridCells = 3 * 1 * 2 * 2;
 
 std::vector<json> read_rows(const std::string& path) {
@@ -225,7 +226,8 @@ TEST_CASE("a small sweep over every reduction: rows, CSV, plots") {
   const std::string out = d.file("s");
   auto r = run_cli(
       "sweep --reductions setcover,dks,sat1,sat2,satk --units 2 --sizes 3 --seeds 1 --seed 3 "
-      "--trainer-time-limit 60 --source-time-limit 60 --starts 2 -o '" +
+      "--trainer-time-limit 60 --source-time-limit 60 --starts 2 --adversarial-max 256 --adversarial-lifts 200 "
+      "--adversarial-descents 2 -o '" +
       out + "'");
   INFO(r.err);
   INFO(r.out);
@@ -284,7 +286,8 @@ TEST_CASE("a small sweep over every reduction: rows, CSV, plots") {
   // Running it again runs nothing and changes no row.
   auto again = run_cli(
       "sweep --reductions setcover,dks,sat1,sat2,satk --units 2 --sizes 3 --seeds 1 --seed 3 "
-      "--trainer-time-limit 60 --source-time-limit 60 --starts 2 --no-plots -o '" +
+      "--trainer-time-limit 60 --source-time-limit 60 --starts 2 --adversarial-max 256 --adversarial-lifts 200 "
+      "--adversarial-descents 2 --no-plots -o '" +
       out + "'");
   CHECK(again.exit_code == 0);
   CHECK(again.out.find("(10 already recorded, 0 run now, 0 failed)") != std::string::npos);

@@ -29,7 +29,8 @@ namespace {
 // Size 3 sets finish in well under a second: no limit fires, rows are deterministic.
 const std::string kMergeGrid =
     "--reductions sat1,setcover,dks --sizes 3 --seeds 1..2 --kinds yes,no --seed 5 "
-    "--trainer-time-limit 60 --source-time-limit 60 --starts 2 --no-plots --no-timing";
+    "--trainer-time-limit 60 --source-time-limit 60 --starts 2 --adversarial-max 256 --adversarial-lifts 200 "
+    "--adversarial-descents 2 --no-plots --no-timing";
 constexpr std::size_t kMergeCells = 12;
 
 /// The one-machine results.csv of kMergeGrid, made once.

@@ -84,6 +84,17 @@ const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
   app->add_flag("--no-status{false}", a->opt.status_file, "do not write status.solu (one MIPLIB-style line per item)");
   app->add_flag("--no-adversarial{false}", a->opt.adversarial,
                 "skip the adversarial search (the manifest's closest_approach is then null)");
+  AdversarialOptions& ao = a->opt.adversarial_options;
+  app->add_option("--adversarial-max", ao.max_enumerated,
+                  "adversarial search: lift every candidate (source solution or near-solution) when there are at "
+                  "most this many")
+      ->capture_default_str();
+  app->add_option("--adversarial-lifts", ao.max_lifts,
+                  "adversarial search beyond that: at most this many lifts (samples and tabu walks)")
+      ->capture_default_str();
+  app->add_option("--adversarial-descents", ao.descents,
+                  "adversarial search: local descents from the closest networks (each with its perturbations)")
+      ->capture_default_str();
   app->callback([a] { guarded([&] { run(*a); }); });
 });
 

@@ -241,6 +241,16 @@ const CommandRegistrar kSweepRegistrar([](CLI::App& root) {
                   "I/N: run only the cells with grid index % N == I; writes results.shard-I-of-N.{jsonl,csv}");
   app->add_flag("--no-adversarial{false}", a->opt.adversarial,
                 "skip the adversarial search in every cell (its closest_* columns are then empty)");
+  app->add_option("--adversarial-max", a->opt.adversarial_max,
+                  "adversarial search: lift every candidate (source solution or near-solution) when there are at "
+                  "most this many")
+      ->capture_default_str();
+  app->add_option("--adversarial-lifts", a->opt.adversarial_lifts,
+                  "adversarial search beyond that: at most this many lifts (samples and tabu walks)")
+      ->capture_default_str();
+  app->add_option("--adversarial-descents", a->opt.adversarial_descents,
+                  "adversarial search: local descents from the closest networks")
+      ->capture_default_str();
   app->add_flag("--no-plots", a->no_plots, "write the gnuplot scripts and data but do not run gnuplot");
   app->add_flag("--progress", a->progress, "progress line on stderr even when it is not a terminal");
   app->add_flag("--no-timing", a->no_timing,

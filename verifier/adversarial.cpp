@@ -92,7 +92,8 @@ bool solve_dense(std::vector<double> A, std::vector<double>& b, std::size_t n) {
 /// a few times. Only for at most `max_vars` weights. This crosses the flat,
 /// ill-conditioned valleys that gradient steps crawl along (a constraint that
 /// a faulty set no longer pins, against wells of weight 10^6).
-Network refit(const TrainingSet& d, Network net, std::size_t rounds, std::size_t max_vars) {
+Network refit(const TrainingSet& d, Network net, std::size_t rounds, std::size_t max_vars,
+              const TrainConstraints& cls) {
   const std::size_t k = net.units(), D = net.dim, n = k * D;
   if (n == 0 || n > max_vars) return net;
   double l = loss(d, net);
@@ -133,6 +134,7 @@ Network refit(const TrainingSet& d, Network net, std::size_t rounds, std::size_t
     for (double t = 1; t > 1e-4; t /= 2) {
       Network trial = net;
       for (std::size_t p = 0; p < n; ++p) trial.w[p] += t * rhs[p];
+      project_into_class(trial, cls);
       const double lt = loss(d, trial);
       if (std::isfinite(lt) && lt < l) {
         net = std::move(trial);
@@ -146,10 +148,12 @@ Network refit(const TrainingSet& d, Network net, std::size_t rounds, std::size_t
   return net;
 }
 
-/// Pattern-fixed least squares (refit), then gradient descent with
-/// backtracking (Armijo); returns the best network seen.
-Network descend(const TrainingSet& d, Network net, std::size_t steps) {
-  net = refit(d, std::move(net), 4, 128);
+/// Pattern-fixed least squares (refit), then projected gradient descent with
+/// backtracking (sufficient decrease along the projected step); every iterate
+/// stays in the class `cls`. Returns the best network seen.
+Network descend(const TrainingSet& d, Network net, std::size_t steps, const TrainConstraints& cls) {
+  project_into_class(net, cls);
+  net = refit(d, std::move(net), 4, 128, cls);
   Network g, trial;
   double l = loss_and_grad(d, net, g);
   double t = 0;
@@ -162,8 +166,12 @@ Network descend(const TrainingSet& d, Network net, std::size_t steps) {
       trial = net;
       for (std::size_t i = 0; i < net.w.size(); ++i) trial.w[i] -= t * g.w[i];
       for (std::size_t i = 0; i < net.a.size(); ++i) trial.a[i] -= t * g.a[i];
+      project_into_class(trial, cls);
+      double step2 = 0;  // ‖trial − net‖² (t²·‖g‖² without constraints)
+      for (std::size_t i = 0; i < net.w.size(); ++i) step2 += (trial.w[i] - net.w[i]) * (trial.w[i] - net.w[i]);
+      for (std::size_t i = 0; i < net.a.size(); ++i) step2 += (trial.a[i] - net.a[i]) * (trial.a[i] - net.a[i]);
       const double lt = loss(d, trial);
-      if (std::isfinite(lt) && lt <= l - 1e-4 * t * gg) {
+      if (std::isfinite(lt) && step2 > 0 && lt <= l - 1e-4 * step2 / t) {
         net = trial;
         l = loss_and_grad(d, net, g);
         t *= 2;
@@ -204,6 +212,74 @@ std::string num(const Rational& r) {
 }
 
 }  // namespace
+
+bool in_class(const Network& net, const TrainConstraints& c) {
+  const std::size_t k = net.units();
+  if (c.unit_norm) {
+    const Rational r2 = Rational(*c.unit_norm) * Rational(*c.unit_norm);
+    for (std::size_t j = 0; j < k; ++j) {
+      Rational s = 0;
+      for (std::size_t i = 0; i < net.dim; ++i) {
+        const Rational v(net.w[j * net.dim + i]);
+        s += v * v;
+      }
+      if (s > r2) return false;
+    }
+  }
+  if (!c.output_signs.empty())
+    for (std::size_t j = 0; j < k && j < c.output_signs.size(); ++j)
+      if (c.output_signs[j] * net.a[j] < 0) return false;
+  if (c.output_l1) {
+    Rational s = 0;
+    for (double v : net.a) s += Rational(std::abs(v));
+    if (s > Rational(*c.output_l1)) return false;
+  }
+  return true;
+}
+
+void project_into_class(Network& net, const TrainConstraints& c) {
+  const std::size_t k = net.units();
+  if (c.unit_norm) {
+    const double R = *c.unit_norm;
+    for (std::size_t j = 0; j < k; ++j) {
+      double* w = net.w.data() + j * net.dim;
+      double n2 = 0;
+      for (std::size_t i = 0; i < net.dim; ++i) n2 += w[i] * w[i];
+      const double n = std::sqrt(n2);
+      if (n > R)
+        for (std::size_t i = 0; i < net.dim; ++i) w[i] *= R / n;
+    }
+  }
+  if (!c.output_signs.empty())
+    for (std::size_t j = 0; j < k && j < c.output_signs.size(); ++j)
+      if (c.output_signs[j] * net.a[j] < 0) net.a[j] = 0;
+  if (c.output_l1) {
+    const double B = *c.output_l1;
+    double s = 0;
+    for (double v : net.a) s += std::abs(v);
+    if (s > B) {
+      // Projection of |a| onto the simplex of radius B (soft threshold θ), signs kept.
+      std::vector<double> u(net.a.size());
+      for (std::size_t j = 0; j < u.size(); ++j) u[j] = std::abs(net.a[j]);
+      std::sort(u.begin(), u.end(), std::greater<>());
+      double cum = 0, theta = 0;
+      for (std::size_t j = 0; j < u.size(); ++j) {
+        cum += u[j];
+        const double t = (cum - B) / static_cast<double>(j + 1);
+        if (u[j] > t) theta = t;
+      }
+      for (double& v : net.a) v = std::copysign(std::max(std::abs(v) - theta, 0.0), v);
+    }
+  }
+  // Rounding may leave a point on the boundary a hair outside: pull it in until it is inside exactly.
+  for (int round = 0; round < 8 && !in_class(net, c); ++round) {
+    const double f = 1 - 1e-12 * static_cast<double>(1 << round);
+    if (c.unit_norm)
+      for (double& v : net.w) v *= f;
+    if (c.output_l1)
+      for (double& v : net.a) v *= f;
+  }
+}
 
 std::uint64_t AdversarialFamily::candidates() const { return bits == 0 ? 0 : pow2(bits); }
 
@@ -261,9 +337,11 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
   auto consider = [&](const std::vector<bool>& b, const std::string& label) -> double {
     Network net = to_double(fam.lift(b));
     if (net.dim != d.dim) return std::numeric_limits<double>::infinity();
+    project_into_class(net, fam.constraints);
     const std::optional<double> floor = floor_of(net);
     const double l = loss(d, net);
     Network neg = negated(net);
+    project_into_class(neg, fam.constraints);
     const std::optional<double> floor_neg = floor_of(neg);
     const double ln = loss(d, neg);
     const double s = score_of(l, floor), sn = score_of(ln, floor_neg);
@@ -345,7 +423,9 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
           Network net = to_double(fam.lift(cur));
           cur[v] = !cur[v];
           if (net.dim != d.dim) continue;
-          const Network neg = negated(net);
+          project_into_class(net, fam.constraints);
+          Network neg = negated(net);
+          project_into_class(neg, fam.constraints);
           double s = std::min(score_of(loss(d, neg), floor_of(neg)), score_of(loss(d, net), floor_of(net)));
           // Ties broken at random so that walks on a plateau differ.
           s += 1e-9 * rng.uniform01();
@@ -375,11 +455,14 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
   // constraint a faulty set no longer enforces (e.g. the anchor that pins the
   // size) shows up far from the closest lifts, one descent away from its own size.
   const std::size_t main_starts = starts_v.size();
+  std::vector<const Tried*> by_size;
   for (const auto& [count, t] : best_of_size) {
     bool dup = false;
     for (std::size_t k = 0; k < main_starts && !dup; ++k) dup = starts_v[k].label == t.label;
-    if (!dup) starts_v.push_back(t);
+    if (!dup) by_size.push_back(&t);
   }
+  std::stable_sort(by_size.begin(), by_size.end(), [](const Tried* x, const Tried* y) { return x->score < y->score; });
+  for (std::size_t k = 0; k < by_size.size() && k < opts.size_starts; ++k) starts_v.push_back(*by_size[k]);
   for (std::size_t k = 0; k < starts_v.size() && !interrupted(); ++k) {
     const Tried& start = starts_v[k];
     double scale = 0;
@@ -389,7 +472,8 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
       Network init = start.net;
       if (p > 0)
         for (double& v : init.w) v += opts.perturbation * std::max(scale, 1e-3) * rng.normal();
-      Network end = descend(d, init, opts.descent_steps);
+      project_into_class(init, fam.constraints);
+      Network end = descend(d, init, opts.descent_steps, fam.constraints);
       const double l = loss(d, end);
       const std::optional<double> floor = floor_of(end);
       tried.push_back(
@@ -411,6 +495,7 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
   const std::size_t n_exact = std::min(opts.lemma_checks, order.size());
   for (std::size_t s = 0; s < n_exact && !interrupted(); ++s) {
     const Tried& t = tried[order[s]];
+    if (!in_class(t.net, fam.constraints)) continue;  // never scored against bounds that hold only inside the class
     const Rational l = exact_loss(exact, to_exact(t.net));
     std::optional<Rational> m;
     if (lower) {

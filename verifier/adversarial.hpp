@@ -27,6 +27,7 @@
 #include "instances/core/rational.hpp"
 #include "instances/problems/network.hpp"
 #include "reductions/common/reduction.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "verifier/source_check.hpp"
 #include "verifier/verify.hpp"
 
@@ -48,6 +49,11 @@ struct AdversarialFamily {
   /// through a chain): seed(i) for i < seeds; enumerated or sampled like the candidates.
   std::uint64_t seeds = 0;
   std::function<std::vector<bool>(std::uint64_t)> seed;
+  /// The network class the family's bounds speak about (ReductionFamily::constraints;
+  /// maxcut: ‖w_j‖ ≤ 1, a ∈ [0, 1]). Every network the search scores or returns
+  /// is projected into it first (lifts, negations, perturbations, every descent
+  /// step), and exactly: its rational weights satisfy the constraints. Empty: all networks.
+  TrainConstraints constraints;
   /// 2^bits (saturating at 2^62).
   [[nodiscard]] std::uint64_t candidates() const;
 };
@@ -58,14 +64,15 @@ struct AdversarialOptions {
   std::size_t local_starts = 8;     ///< above it: bit-flip local searches (tabu walks), from the closest candidates
   std::size_t local_steps = 0;      ///< moves per walk (0: 3 * bits, at most 96)
   std::size_t flips_per_step = 32;  ///< single-bit flips tried per move (a seeded sample when there are more bits)
-  std::uint64_t max_lifts = 20000;  ///< lifts beyond the exhaustive case: samples and walks stop here (a work cap, so
+  std::uint64_t max_lifts = 8000;   ///< lifts beyond the exhaustive case: samples and walks stop here (a work cap, so
                                     ///< the same seed gives the same networks on any machine)
-  std::size_t descents = 24;       ///< local descents, from the closest candidates
-  std::size_t perturbations = 2;   ///< extra descents per start, from Gaussian perturbations of it
-  double perturbation = 0.1;       ///< perturbation scale, relative to the start's largest |weight|
-  std::size_t descent_steps = 60;  ///< gradient steps per descent
-  std::size_t lemma_checks = 48;   ///< networks decoded for the lemma margin (closest by loss first)
-  std::size_t keep = 6;            ///< networks returned for verify() (closest to the bound / the lemma)
+  std::size_t descents = 24;        ///< local descents, from the closest candidates
+  std::size_t size_starts = 16;     ///< and from the closest lift of each number of set bits, the closest such sizes
+  std::size_t perturbations = 2;    ///< extra descents per start, from Gaussian perturbations of it
+  double perturbation = 0.1;        ///< perturbation scale, relative to the start's largest |weight|
+  std::size_t descent_steps = 60;   ///< gradient steps per descent
+  std::size_t lemma_checks = 48;    ///< networks decoded for the lemma margin (closest by loss first)
+  std::size_t keep = 6;             ///< networks returned for verify() (closest to the bound / the lemma)
   std::uint64_t seed = 1;
 };
 
@@ -88,6 +95,14 @@ struct AdversarialResult {
   /// "closest approach: loss − lower = …, loss − lemma floor = … (N lifts, exhaustive, D descents)"
   [[nodiscard]] std::string summary() const;
 };
+
+/// Projects `net` into the class `c` (in place): each w_j onto the ball
+/// ‖w_j‖ ≤ unit_norm, a onto its sign constraints and the ℓ1 ball ‖a‖₁ ≤ output_l1.
+/// The result satisfies the constraints exactly (as rationals): a point the
+/// rounding left outside is pulled in by a relative 1e-12.
+void project_into_class(Network& net, const TrainConstraints& c);
+/// True when the rational weights of `net` satisfy `c` exactly.
+bool in_class(const Network& net, const TrainConstraints& c);
 
 /// Runs the search on `red` (its data(), units(), and lemma_floor()) with the
 /// lower bound `lower` and the candidates of `fam`. The lemma margin uses the

@@ -174,9 +174,17 @@ class ReductionFamily {
   [[nodiscard]] virtual ExactScale exact_scale(const Reduction& red) const;
   /// The adversarial search's candidates (verifier/adversarial.hpp): bit
   /// vectors lifted to networks of `red` (built by this family). Default: none.
-  [[nodiscard]] virtual AdversarialFamily adversarial(const Reduction& red) const {
+  /// Callers use adversarial(), which adds the network class.
+  [[nodiscard]] virtual AdversarialFamily adversarial_candidates(const Reduction& red) const {
     (void)red;
     return {};
+  }
+  /// adversarial_candidates(red) with constraints = constraints(red): the search
+  /// projects every network it scores into the class the bounds speak about.
+  [[nodiscard]] AdversarialFamily adversarial(const Reduction& red) const {
+    AdversarialFamily f = adversarial_candidates(red);
+    f.constraints = constraints(red);
+    return f;
   }
   /// Extra sidecar blocks (unit-ball figures, robust bound, ...); null when none.
   [[nodiscard]] virtual nlohmann::json extra(const Reduction& red, const SourceSolution& sol,

@@ -207,6 +207,8 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
     // One generic step over the family's source solutions (verifier/adversarial.hpp).
     AdversarialOptions ao;
     ao.max_enumerated = o.adversarial_max_candidates;
+    ao.max_lifts = o.adversarial_max_lifts;
+    ao.descents = o.adversarial_descents;
     ao.seed = o.seed;
     ao.keep = 2;  // the network closest to the lower bound and the one closest to the lemma
     const AdversarialFamily afam = fam.adversarial(red);
@@ -219,6 +221,7 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
                            {"lifted", adv.lifted},
                            {"exhaustive", adv.exhaustive},
                            {"max_candidates", o.adversarial_max_candidates},
+                           {"max_lifts", o.adversarial_max_lifts},
                            {"descents", adv.descents},
                            {"decoded", adv.decoded},
                            {"lower_margin", margin(adv.lower_margin)},

@@ -13,6 +13,7 @@
 #include "instances/problems/cnf.hpp"
 #include "instances/problems/graph.hpp"
 #include "instances/problems/set_cover.hpp"
+#include "verifier/adversarial.hpp"
 #include "verifier/family.hpp"
 #include "verifier/verify.hpp"
 
@@ -51,6 +52,9 @@ struct PipelineOptions : FamilyParams {
   /// join the verified ones and info.adversarial reports the closest approach.
   bool adversarial = true;
   std::uint64_t adversarial_max_candidates = std::uint64_t{1} << 16;
+  /// Its budget beyond the enumeration cap, and its descents (AdversarialOptions).
+  std::uint64_t adversarial_max_lifts = AdversarialOptions{}.max_lifts;
+  std::size_t adversarial_descents = AdversarialOptions{}.descents;
 };
 
 // SourceInstance (set cover instance, graph or CNF) is in verifier/source_check.hpp.

@@ -72,7 +72,7 @@ class DksFamily final : public ReductionFamily {
     return static_cast<const DksReduction&>(r).lift(*set);
   }
 
-  AdversarialFamily adversarial(const Reduction& r) const override {
+  AdversarialFamily adversarial_candidates(const Reduction& r) const override {
     const auto* red = dynamic_cast<const DksReduction*>(&r);
     if (red == nullptr) return {};
     const std::uint32_t n = red->graph().num_vertices();

@@ -108,7 +108,7 @@ class MaxCutFamily final : public ReductionFamily {
   }
   bool certificate_reaches_upper() const override { return false; }
 
-  AdversarialFamily adversarial(const Reduction& r) const override {
+  AdversarialFamily adversarial_candidates(const Reduction& r) const override {
     const auto* red = dynamic_cast<const MaxCutReduction*>(&r);
     if (red == nullptr) return {};
     const std::uint32_t n = red->instance().n;

@@ -41,7 +41,7 @@ class SatFamilyBase : public ReductionFamily {
     return static_cast<const SatReduction&>(r).lift(*a);
   }
 
-  AdversarialFamily adversarial(const Reduction& r) const override {
+  AdversarialFamily adversarial_candidates(const Reduction& r) const override {
     // Assignments of the target 1-in-3 formula (near-solutions the chain's
     // lift never produces), seeded with the lifts of every source assignment.
     const auto* red = dynamic_cast<const SatReduction*>(&r);

@@ -66,7 +66,7 @@ class SetCoverFamily final : public ReductionFamily {
     return static_cast<const SetCoverReduction&>(r).lift(*cover);
   }
 
-  AdversarialFamily adversarial(const Reduction& r) const override {
+  AdversarialFamily adversarial_candidates(const Reduction& r) const override {
     const auto* red = dynamic_cast<const SetCoverReduction*>(&r);
     if (red == nullptr) return {};
     const auto m = static_cast<std::uint32_t>(red->instance().num_sets());
