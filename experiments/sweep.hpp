@@ -41,6 +41,7 @@
 #include "instances/core/rational.hpp"
 #include "instances/gen/generators.hpp"
 #include "reductions/common/reduction.hpp"
+#include "verifier/adversarial.hpp"
 #include "verifier/family.hpp"
 #include "verifier/pipeline.hpp"
 
@@ -100,9 +101,9 @@ struct SweepOptions {
   /// cell; its closest approach fills the closest_* columns (null when off).
   bool adversarial = true;
   /// Its budget in each cell (PipelineOptions::adversarial_*; recorded in meta.json).
-  std::uint64_t adversarial_max = std::uint64_t{1} << 16;
-  std::uint64_t adversarial_lifts = 8000;
-  std::size_t adversarial_descents = 24;
+  std::uint64_t adversarial_max = AdversarialOptions{}.max_enumerated;
+  std::uint64_t adversarial_lifts = AdversarialOptions{}.max_lifts;
+  std::size_t adversarial_descents = AdversarialOptions{}.descents;
   /// The net learner's budget in each cell: the finest whose work (points × samples × r)
   /// is at most this, so rows do not depend on timing (0: net not run).
   double net_work = 2e7;

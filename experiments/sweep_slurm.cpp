@@ -71,8 +71,15 @@ std::vector<std::string> sweep_command_args(const SweepOptions& o) {
                                 std::to_string(o.exact_max_samples),
                                 "--net-work",
                                 shortest(o.net_work),
+                                "--adversarial-max",
+                                std::to_string(o.adversarial_max),
+                                "--adversarial-lifts",
+                                std::to_string(o.adversarial_lifts),
+                                "--adversarial-descents",
+                                std::to_string(o.adversarial_descents),
                                 "-o",
                                 o.out_dir};
+  if (!o.adversarial) a.push_back("--no-adversarial");
   if (!o.plots) a.push_back("--no-plots");
   if (!o.csv_timing) a.push_back("--no-timing");
   return a;

@@ -623,7 +623,9 @@ static AdversarialResult adversarial_on(const Instance& I, const Reduction& bad,
   // Fewer walks than the default 8 (and, for the false-alarm test, fewer samples) keep this program short.
   o.samples = samples;
   o.local_starts = walks;
-  o.max_lifts = 20000;  // the full budget (the pipeline's default is 8000 lifts and 16 size starts)
+  // A larger budget than the default (1000 lifts, 12 descents, 16 size starts).
+  o.max_lifts = 20000;
+  o.descents = 24;
   o.size_starts = std::numeric_limits<std::size_t>::max();
   const SourceProblem sp{I.source.get(), I.kappa, {}};
   return adversarial_search(bad, sp, bad.bounds(I.optimum).loss_lower, family(I.red->name()).adversarial(*I.red), o);

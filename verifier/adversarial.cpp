@@ -377,15 +377,17 @@ AdversarialResult adversarial_search(const Reduction& red, const SourceProblem& 
       for (std::uint64_t i = 0; i < count && !interrupted(); ++i)
         add(bits_of(i, fam.bits), "lift #" + std::to_string(i));
     } else {
+      // Seeds and samples use at most half the lifts; the rest is for the walks.
+      const std::uint64_t sample_cap = opts.max_lifts - opts.max_lifts / 2;
       if (fam.seeds > 0 && fam.seed) {
         const bool all = fam.seeds <= opts.max_enumerated;
         const std::uint64_t n = all ? fam.seeds : opts.samples;
-        for (std::uint64_t k = 0; k < n && r.lifted < opts.max_lifts && !interrupted(); ++k) {
+        for (std::uint64_t k = 0; k < n && r.lifted < sample_cap && !interrupted(); ++k) {
           const std::uint64_t i = all ? k : rng.below(fam.seeds);
           add(fam.seed(i), "lift of seed #" + std::to_string(i));
         }
       }
-      for (std::size_t k = 0; k < opts.samples && r.lifted < opts.max_lifts && !interrupted(); ++k) {
+      for (std::size_t k = 0; k < opts.samples && r.lifted < sample_cap && !interrupted(); ++k) {
         std::vector<bool> b(fam.bits);
         for (std::uint32_t v = 0; v < fam.bits; ++v) b[v] = rng.bernoulli(0.5);
         add(b, "lift of random candidate #" + std::to_string(k));

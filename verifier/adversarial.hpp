@@ -64,15 +64,16 @@ struct AdversarialOptions {
   std::size_t local_starts = 8;     ///< above it: bit-flip local searches (tabu walks), from the closest candidates
   std::size_t local_steps = 0;      ///< moves per walk (0: 3 * bits, at most 96)
   std::size_t flips_per_step = 32;  ///< single-bit flips tried per move (a seeded sample when there are more bits)
-  std::uint64_t max_lifts = 8000;   ///< lifts beyond the exhaustive case: samples and walks stop here (a work cap, so
-                                    ///< the same seed gives the same networks on any machine)
-  std::size_t descents = 24;        ///< local descents, from the closest candidates
-  std::size_t size_starts = 16;     ///< and from the closest lift of each number of set bits, the closest such sizes
-  std::size_t perturbations = 2;    ///< extra descents per start, from Gaussian perturbations of it
-  double perturbation = 0.1;        ///< perturbation scale, relative to the start's largest |weight|
-  std::size_t descent_steps = 60;   ///< gradient steps per descent
-  std::size_t lemma_checks = 48;    ///< networks decoded for the lemma margin (closest by loss first)
-  std::size_t keep = 6;             ///< networks returned for verify() (closest to the bound / the lemma)
+  std::uint64_t max_lifts =
+      1000;  ///< lifts beyond the exhaustive case (seeds and samples at most half, then walks) (a work cap, so
+             ///< the same seed gives the same networks on any machine; test_fault_injection: 20000)
+  std::size_t descents = 12;       ///< local descents, from the closest candidates
+  std::size_t size_starts = 16;    ///< and from the closest lift of each number of set bits, the closest such sizes
+  std::size_t perturbations = 2;   ///< extra descents per start, from Gaussian perturbations of it
+  double perturbation = 0.1;       ///< perturbation scale, relative to the start's largest |weight|
+  std::size_t descent_steps = 60;  ///< gradient steps per descent
+  std::size_t lemma_checks = 48;   ///< networks decoded for the lemma margin (closest by loss first)
+  std::size_t keep = 6;            ///< networks returned for verify() (closest to the bound / the lemma)
   std::uint64_t seed = 1;
 };
 
