@@ -433,7 +433,11 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                          sc);
 
       json net = nullptr;
-      if (opt.net_work > 0) {
+      if (opt.net_work > 0 && std::min(data.samples(), data.dim) > opt.net_max_side) {
+        net = {{"status", "skipped"},
+               {"message", "min(samples, dim) = " + std::to_string(std::min(data.samples(), data.dim)) + " > " +
+                               std::to_string(opt.net_max_side) + ": its eigensolver alone would take seconds"}};
+      } else if (opt.net_work > 0) {
         net = run_net(data, fam, *red, alpha, beta, cert, b, th, s.answer.answer, s.seed, opt.net_work);
         check_interrupt(key);
       }
@@ -501,6 +505,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
     if (opt.net_work > 0)
       manifest["net"] = {
           {"work_cap", opt.net_work},
+          {"max_side", opt.net_max_side},
           {"meaning",
            "instances[].net: the bounded-weight learner (agnostic) with the finest budget of work <= work_cap in the "
            "class |w_j| <= R, |a|_1 <= B; guarantee = guarantee(net): L(net) - epsilon_total <= opt_upper; decides = "

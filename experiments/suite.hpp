@@ -59,6 +59,9 @@ struct SuiteOptions {
   /// work (points × samples × r) is at most this, so the manifest does not depend on timing
   /// (0: not run). Its guarantee and decision go into each instance's "net" block.
   double net_work = 2e6;
+  /// net is not run on an item with min(samples, dim) above this: its PCA (an eigensolver of
+  /// that order) alone would take seconds (the item's net block says so).
+  std::size_t net_max_side = 1024;
 };
 
 /// Builds the suite of `plan` into opt.out_dir (see above) and returns the

@@ -56,8 +56,8 @@ void run(const Args& a) {
               << "[" << lo << ", " << hi << "]" << tail;
     if (it.contains("net")) {
       const auto& n = it["net"];
-      if (n.value("status", std::string()) == "refused") {
-        std::cout << "; net: not run (refused)";
+      if (n.value("status", std::string()) == "refused" || n.value("status", std::string()) == "skipped") {
+        std::cout << "; net: not run (" << n["status"].get<std::string>() << ")";
       } else {
         std::ostringstream os;
         os << std::setprecision(3) << n["epsilon_total"]["value"].get<double>();
