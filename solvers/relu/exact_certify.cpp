@@ -233,10 +233,9 @@ void Certifier::own_interval(std::size_t i, int state, const std::vector<T>& zlo
 }
 
 template <class T>
-bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vector<T>& zlo,
-                          const std::vector<T>& zhi, const std::vector<T>& plo, const std::vector<T>& phi,
-                          const std::vector<T>& R, const std::vector<T>& xv, std::vector<T>& lo,
-                          std::vector<T>& hi) const {
+bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vector<T>& zlo, const std::vector<T>& zhi,
+                          const std::vector<T>& plo, const std::vector<T>& phi, const std::vector<T>& R,
+                          const std::vector<T>& xv, std::vector<T>& lo, std::vector<T>& hi) const {
   // Coordinates: the box, narrowed by the samples on one coordinate (x = a·e_j); then every
   // sample's interval narrowed by interval arithmetic over the coordinates.
   std::vector<T> wl(d_), wh(d_);
