@@ -151,6 +151,22 @@ double reference(const Node& n, Eigen::VectorXd& arg) {
   return best;
 }
 
+// The true minimum of the node: min over w in the node (the decided samples' signs) of
+// the loss Σ c(ReLU(z) − y)², by enumerating the signs of the undecided samples.
+double true_minimum(const Node& n) {
+  std::vector<std::size_t> und;
+  for (std::size_t i = 0; i < n.data.samples(); ++i)
+    if (n.data.y[i] > 0 && n.state[i] == 0) und.push_back(i);
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t mask = 0; mask < (std::size_t{1} << und.size()); ++mask) {
+    Node k = n;
+    for (std::size_t t = 0; t < und.size(); ++t) k.state[und[t]] = (mask >> t) & 1 ? 1 : -1;
+    Eigen::VectorXd a;
+    best = std::min(best, reference(k, a));
+  }
+  return best;
+}
+
 }  // namespace
 
 TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, tight lower bound") {
@@ -198,10 +214,14 @@ TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, ti
         const double z = n.X.row(static_cast<Eigen::Index>(i)).dot(arg);
         inside = inside && z >= cert.z_lower()[i].get_d() + 1e-9 && z <= cert.z_upper()[i].get_d() - 1e-9;
       }
+      // Valid: never above the true minimum of the loss over the node (whose argmin has a
+      // loss ≤ the zero network's < U, so it lies in the box).
+      const double tmin = true_minimum(n);
+      CHECK(lb.get_d() <= tmin + 1e-9 * std::max(1.0, std::abs(tmin)));
+      CHECK(ref <= tmin + 1e-9 * std::max(1.0, std::abs(tmin)));
       if (inside) {
-        // Valid: never above the node optimum.
-        CHECK(lb.get_d() <= ref + 1e-9 * scale);
-        // Tight: within 1e-6 relative of it.
+        // Tight: never below the relaxation's optimum by more than 1e-6 relative (the
+        // certificate evaluates the true loss on the node intervals, at least the envelope).
         CHECK(lb.get_d() >= ref - 1e-6 * scale);
         ++checked;
       }
@@ -235,4 +255,31 @@ TEST_CASE("certificate box: mirrored pairs' floor bounds the anchor (DkS-like we
   Eigen::VectorXd lam = qp.lambda();
   const std::vector<std::int8_t> state(3, 0);
   CHECK(cert.bound(lam, state) <= Rational(1000));
+}
+
+TEST_CASE("node QP: the interval envelope is a convex minorant of the loss on [L, H]") {
+  // One sample z = w, label y, weight c: g(z) with set_interval(L, H) against f on a grid.
+  Rng rng(11);
+  for (int trial = 0; trial < 200; ++trial) {
+    const double y = 0.1 + 2 * rng.uniform01(), c = 1 + 3 * rng.uniform01();
+    const double L = -3 * rng.uniform01() - 1e-3, H = trial % 4 == 0 ? -L / 7 : 4 * rng.uniform01() * y + 1e-3;
+    CAPTURE(trial);
+    NodeQp qp(Eigen::MatrixXd{{1.0}}, Eigen::VectorXd{{y}}, Eigen::VectorXd{{c}});
+    qp.set_interval(0, L, H);
+    const double f_L = c * y * y;
+    CHECK(qp.g(0, L) == doctest::Approx(f_L).epsilon(1e-9));
+    double prev_slope = -std::numeric_limits<double>::infinity(), prev = qp.g(0, L);
+    const int steps = 400;
+    for (int k = 1; k <= steps; ++k) {
+      const double z = L + (H - L) * k / steps;
+      const double f = c * (std::max(z, 0.0) - y) * (std::max(z, 0.0) - y), gz = qp.g(0, z);
+      CHECK(gz <= f + 1e-9 * (1 + f));  // a minorant on [L, H]
+      const double slope = (gz - prev) / ((H - L) / steps);
+      CHECK(slope >= prev_slope - 1e-6 * (1 + std::abs(slope)));  // convex
+      prev_slope = slope;
+      prev = gz;
+    }
+    // Tighter than the plain envelope c·max(z − y, 0)² at z = 0 (where the plain one is 0).
+    if (H > 0) CHECK(qp.g(0, 0) > 0);
+  }
 }

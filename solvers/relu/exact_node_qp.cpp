@@ -33,20 +33,66 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   piece_.assign(m_, kLeft);
   inW_.assign(m_, 0);
   target_.assign(m_, 0.0);
+  env_.resize(m_);
+  for (std::size_t i = 0; i < m_; ++i) clear_interval(i);
+}
+
+void NodeQp::set_interval(std::size_t i, double L, double H) {
+  const auto ii = static_cast<Eigen::Index>(i);
+  const double y = y_(ii), c = c_(ii), cyy = c * y * y;
+  Fn& f = env_[i];
+  f.lo = -kInf;
+  f.hi = kInf;
+  if (!(y > 0) || !(L < 0 && std::isfinite(L))) {
+    if (L >= 0 && y > 0) {
+      f.b = -kInf;  // z ≥ 0 throughout: the parabola
+      f.K0 = f.s = 0;
+    } else {
+      f.b = y;  // the plain envelope c·max(z − y, 0)²
+      f.K0 = f.s = 0;
+    }
+    return;
+  }
+  if (H <= 0) {
+    f.b = kInf;  // z ≤ 0 throughout: the constant c·y²
+    f.K0 = cyy;
+    f.s = 0;
+    return;
+  }
+  // Tangent from (L, c·y²) to the parabola: t = L + √(L² − 2Ly) ∈ (0, y).
+  const double t = L + std::sqrt(L * L - 2 * L * y);
+  if (!std::isfinite(H) || t <= H) {
+    f.b = t;
+    f.s = 2 * c * (t - y);
+    f.K0 = c * (t - y) * (t - y) - f.s * t;
+    return;
+  }
+  // Chord from (L, c·y²) to (H, c(H − y)²); past H the parabola takes over where it meets
+  // the chord again, at 2y − H + s/c.
+  f.s = c * (H - y) * (H - y) / (H - L) - cyy / (H - L);
+  f.K0 = cyy - f.s * L;
+  f.b = 2 * y - H + f.s / c;
+  if (!(f.b >= H)) f.b = H;
+}
+
+double NodeQp::g(std::size_t i, double z) const {
+  const Fn f = fn(i);
+  const auto ii = static_cast<Eigen::Index>(i);
+  return z < f.b ? f.K0 + f.s * z : c_(ii) * (z - y_(ii)) * (z - y_(ii));
 }
 
 NodeQp::Fn NodeQp::fn(std::size_t i) const {
   const auto ii = static_cast<Eigen::Index>(i);
   const double y = y_(ii), c = c_(ii);
-  if (xnorm_(ii) == 0) return {kInf, c * y * y, -kInf, kInf};  // z ≡ 0: the loss is the constant c·y²
-  if (y <= 0) return {0.0, c * y * y, -kInf, kInf};
+  if (xnorm_(ii) == 0) return {kInf, c * y * y, 0.0, -kInf, kInf};  // z ≡ 0: the loss is the constant c·y²
+  if (y <= 0) return {0.0, c * y * y, 0.0, -kInf, kInf};
   switch (state_[i]) {
     case 1:
-      return {-kInf, 0.0, 0.0, kInf};
+      return {-kInf, 0.0, 0.0, 0.0, kInf};
     case -1:
-      return {kInf, c * y * y, -kInf, 0.0};
+      return {kInf, c * y * y, 0.0, -kInf, 0.0};
     default:
-      return {y, 0.0, -kInf, kInf};
+      return env_[i];
   }
 }
 
@@ -63,7 +109,8 @@ void NodeQp::finish_values() {
     const Fn f = fn(i);
     const double z = z_(ii);
     s += offset_(ii);
-    s += z < f.b ? static_cast<long double>(f.K) : static_cast<long double>(c_(ii)) * (z - y_(ii)) * (z - y_(ii));
+    s += z < f.b ? static_cast<long double>(f.K0) + static_cast<long double>(f.s) * z
+                 : static_cast<long double>(c_(ii)) * (z - y_(ii)) * (z - y_(ii));
   }
   value_ = static_cast<double>(s);
 }
@@ -175,9 +222,14 @@ bool NodeQp::run(int max_iter) {
     g.setZero();
     Eigen::Index nr = 0;
     for (std::size_t i = 0; i < m_; ++i) {
-      if (inW_[i] || piece_[i] != kRight) continue;
+      if (inW_[i]) continue;
       const auto ii = static_cast<Eigen::Index>(i);
       if (xnorm_(ii) == 0) continue;
+      if (piece_[i] != kRight) {
+        const double sl = fn(i).s;  // the left piece's slope
+        if (sl != 0) g.noalias() += sl * Xs_.row(ii).transpose();
+        continue;
+      }
       const double c2 = 2 * c_(ii);
       const auto xi = Xs_.row(ii);
       S_.row(nr++) = sc_(ii) * xi;
@@ -247,8 +299,8 @@ bool NodeQp::run(int max_iter) {
         const auto ii = static_cast<Eigen::Index>(i);
         const Fn f = fn(i);
         const double v = target_[i];
-        const double dp = v >= f.b ? 2 * c_(ii) * (v - y_(ii)) : 0.0;
-        const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : 0.0;
+        const double dp = v >= f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
+        const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
         const double up = -nu(r) + dp, down = nu(r) - dm;
         const double tol = 1e-9 * (std::abs(nu(r)) + std::abs(dp)) + 1e-13 * Gs;
         if (v < f.hi && up < -tol && up / xnorm_(ii) < best) {
@@ -339,7 +391,7 @@ bool NodeQp::run(int max_iter) {
   // Multipliers: derivatives of the free samples, W multipliers for the held ones.
   for (std::size_t i = 0; i < m_; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
-    lambda_(ii) = (!inW_[i] && piece_[i] == kRight) ? 2 * c_(ii) * (z_(ii) - y_(ii)) : 0.0;
+    lambda_(ii) = inW_[i] ? 0.0 : piece_[i] == kRight ? 2 * c_(ii) * (z_(ii) - y_(ii)) : fn(i).s;
   }
   if (nu.size() == static_cast<Eigen::Index>(W_.size()))
     for (std::size_t r = 0; r < W_.size(); ++r)
