@@ -283,3 +283,59 @@ TEST_CASE("node QP: the interval envelope is a convex minorant of the loss on [L
     if (H > 0) CHECK(qp.g(0, 0) > 0);
   }
 }
+
+TEST_CASE("node QP with interval envelopes (sloped left pieces): no grid point of the node does better") {
+  // d ≤ 2: the node function Σ g_i(⟨w, x_i⟩) with random intervals on the undecided samples
+  // (tangent lines, chords, implied signs), minimised by the QP and compared with every point
+  // of a fine grid that satisfies the node's sign constraints. The QP's value must not exceed
+  // any of them (it is the minimum), and its point must satisfy the constraints.
+  Rng rng(19);
+  int compared = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    const std::size_t d = 1 + static_cast<std::size_t>(trial % 2), m = 3 + static_cast<std::size_t>(trial % 4);
+    Node n = random_node(rng, m, d, false);
+    CAPTURE(trial);
+    NodeQp qp(n.X, n.y, n.c);
+    for (std::size_t i = 0; i < m; ++i) {
+      qp.set_state(i, n.state[i]);
+      if (n.data.y[i] > 0 && n.state[i] == 0) {
+        const double L = trial % 5 == 0 ? -std::numeric_limits<double>::infinity() : -3 * rng.uniform01();
+        const double H = rng.uniform01() < 0.2 ? -0.1 : 3 * rng.uniform01();
+        qp.set_interval(i, L, H);
+      }
+    }
+    qp.set_start(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d)));
+    const bool ok = qp.solve();
+    CHECK(ok);
+    const Eigen::VectorXd w = qp.w();
+    auto value_at = [&](const Eigen::VectorXd& v, bool& feasible) {
+      feasible = true;
+      long double s = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        const double z = n.X.row(static_cast<Eigen::Index>(i)).dot(v);
+        if (n.data.y[i] > 0 && ((n.state[i] == 1 && z < -1e-9) || (n.state[i] == -1 && z > 1e-9))) feasible = false;
+        s += qp.g(i, z);
+      }
+      return static_cast<double>(s);
+    };
+    bool feasible = false;
+    const double at = value_at(w, feasible);
+    CHECK(feasible);
+    CHECK(at == doctest::Approx(qp.value()).epsilon(1e-9).scale(1.0));
+    const int G = d == 1 ? 20000 : 400;
+    const double B = 4;
+    double grid_min = std::numeric_limits<double>::infinity();
+    Eigen::VectorXd v(static_cast<Eigen::Index>(d));
+    for (int a = 0; a <= G; ++a)
+      for (int b = 0; b <= (d == 2 ? G : 0); ++b) {
+        v(0) = -B + 2 * B * a / G;
+        if (d == 2) v(1) = -B + 2 * B * b / G;
+        bool f = false;
+        const double val = value_at(v, f);
+        if (f) grid_min = std::min(grid_min, val);
+      }
+    CHECK(qp.value() <= grid_min + 1e-9 * std::max(1.0, std::abs(grid_min)));
+    ++compared;
+  }
+  CHECK(compared == 120);
+}

@@ -86,6 +86,7 @@ class NodeQp {
   Eigen::VectorXd D_, y_, c_, xnorm_, offset_;
   Eigen::VectorXd sc_;  ///< √(2c_i)
   Eigen::MatrixXd S_;   ///< scratch: the rows √(2c_i)·x_i of the right-piece samples
+  Eigen::MatrixXd U_;   ///< scratch: the same rows normalised to unit length
   std::vector<std::int8_t> state_;
   std::vector<Fn> env_;  ///< the undecided function of each sample (set_interval)
   Eigen::VectorXd v_, w_, z_, lambda_;
