@@ -117,6 +117,7 @@ void NodeQp::finish_values() {
 }
 
 bool NodeQp::solve(int max_iter) {
+  stopped_ = false;
   if (max_iter < 0) max_iter = static_cast<int>(20 * (m_ + d_) + 50);
   // A start violating more than one domain bound is replaced by w = 0 (feasible for
   // every node); a run that gets stuck is retried once from w = 0.
@@ -160,7 +161,7 @@ bool NodeQp::solve(int max_iter) {
   // A warm start that has not converged after 2(m + d) + 20 iterations is cycling through
   // degenerate samples: restarting from w = 0 is cheaper than running to the cap.
   if (run(from_zero ? max_iter : std::min(max_iter, static_cast<int>(2 * (m_ + d_) + 20)))) return true;
-  if (from_zero) return false;
+  if (from_zero || stopped_) return false;
   v_.setZero();
   return run(max_iter);
 }
@@ -217,6 +218,10 @@ bool NodeQp::run(int max_iter) {
   bool converged = false;
   for (int it = 0; it < max_iter; ++it) {
     ++iters_;
+    if ((it & 7) == 7 && stop_ && stop_()) {
+      stopped_ = true;
+      break;
+    }
     compute_z();
     // Model: Σ over free samples on their right piece of c(z − y)².
     // H = SᵀS with S the rows √(2c_i)·x_i (one product instead of a rank-1 update a sample).
