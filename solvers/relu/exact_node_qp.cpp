@@ -213,7 +213,7 @@ bool NodeQp::run(int max_iter) {
     if (!held) piece_[i] = z >= f.b ? kRight : kLeft;
   }
 
-  Eigen::MatrixXd H(d, d);
+  Eigen::MatrixXd H(d, d), UtU(d, d);
   Eigen::VectorXd g(d), glin(d), p(d), nu;
   bool converged = false;
   for (int it = 0; it < max_iter; ++it) {
@@ -285,11 +285,16 @@ bool NodeQp::run(int max_iter) {
       if (glin_scale > 0) {
         Eigen::MatrixXd Z;
         if (nr > 0) {
-          const Eigen::MatrixXd M = U_.topRows(nr) * Q2;
-          Eigen::JacobiSVD<Eigen::MatrixXd> svd(M, Eigen::ComputeFullV);
-          svd.setThreshold(1e-10);
-          const auto rank = svd.rank();
-          Z = svd.matrixV().rightCols(Q2.cols() - rank);
+          // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
+          // matrix with eigenvalues below 1e-12 of the largest (singular values below 1e-6).
+          UtU.noalias() = U_.topRows(nr).transpose() * U_.topRows(nr);
+          const Eigen::MatrixXd G = Q2.transpose() * UtU * Q2;
+          Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(G);
+          const Eigen::VectorXd& ev = es.eigenvalues();  // ascending
+          const double emax = std::max(ev(ev.size() - 1), 1e-300);
+          Eigen::Index nz = 0;
+          while (nz < ev.size() && ev(nz) <= 1e-12 * emax) ++nz;
+          Z = es.eigenvectors().leftCols(nz);
         } else {
           Z = Eigen::MatrixXd::Identity(Q2.cols(), Q2.cols());
         }
