@@ -282,7 +282,9 @@ bool NodeQp::run(int max_iter) {
     bool ray = false;
     if (Q2.cols() > 0) {
       Eigen::VectorXd pz;
-      if (glin_scale > 0) {
+      const Eigen::VectorXd q = glin_scale > 0 ? Eigen::VectorXd(Q2.transpose() * glin) : Eigen::VectorXd();
+      // (No ray when the lines' gradient has no component off the working set's rows.)
+      if (glin_scale > 0 && q.norm() > 1e-12 * glin_scale) {
         Eigen::MatrixXd Z;
         if (nr > 0) {
           // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
@@ -299,7 +301,7 @@ bool NodeQp::run(int max_iter) {
           Z = Eigen::MatrixXd::Identity(Q2.cols(), Q2.cols());
         }
         if (Z.cols() > 0) {
-          const Eigen::VectorXd gn = Z * (Z.transpose() * (Q2.transpose() * glin));
+          const Eigen::VectorXd gn = Z * (Z.transpose() * q);
           if (gn.norm() > 1e-12 * glin_scale) {
             ray = true;
             pz = -gn;
