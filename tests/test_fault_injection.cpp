@@ -216,14 +216,14 @@ Instance dks_instance(std::uint64_t seed) {
 }
 
 /// A satisfying assignment by brute force (the formulas here have <= 6 variables).
-std::optional<std::vector<bool>> brute_sat(const Cnf& f) {
+std::optional<Assignment> brute_sat(const Cnf& f) {
   for (std::uint64_t m = 0; m < (std::uint64_t{1} << f.num_vars); ++m) {
     auto a = test::bits(m, f.num_vars);
     if (f.satisfied_by(a)) return a;
   }
   return std::nullopt;
 }
-std::optional<std::vector<bool>> brute_unsat_assignment(const Cnf& f) {
+std::optional<Assignment> brute_unsat_assignment(const Cnf& f) {
   for (std::uint64_t m = 0; m < (std::uint64_t{1} << f.num_vars); ++m) {
     auto a = test::bits(m, f.num_vars);
     if (!f.satisfied_by(a)) return a;
@@ -352,6 +352,8 @@ FaultSpec decode_invalid(const SourceInstance& src) {
               vs->pop_back();  // a (κ - 1)-set
             } else if (auto* a = std::get_if<std::vector<bool>>(&d.decoded)) {
               a->pop_back();  // one variable short
+            } else if (auto* x = std::get_if<Assignment>(&d.decoded)) {
+              x->resize(x->size() - 1);  // one variable short
             }
           }};
 }
@@ -367,8 +369,9 @@ FaultSpec decode_worse(const DecodedSolution& sol, const Rational& value) {
 /// Decode reports a value its solution does not have.
 FaultSpec decode_wrong_value() {
   return {"decode-value", {}, {}, [](DecodeCheck& d) {
-            d.source_value = std::holds_alternative<std::vector<bool>>(d.decoded) ? Rational(1 - d.source_value)
-                                                                                  : Rational(d.source_value - 1);
+            const bool assignment =
+                std::holds_alternative<std::vector<bool>>(d.decoded) || std::holds_alternative<Assignment>(d.decoded);
+            d.source_value = assignment ? Rational(1 - d.source_value) : Rational(d.source_value - 1);
           }};
 }
 
@@ -720,12 +723,12 @@ TEST_CASE("source re-check: validity and value recomputed from the instance") {
   f.num_vars = 2;
   f.clauses = {{Lit(1), Lit(2)}, {Lit(-1)}};
   const SourceInstance s3 = f;
-  CHECK(chk(s3, std::vector<bool>{false, true}).value == 1);
-  auto bad = chk(s3, std::vector<bool>{true, true});
+  CHECK(chk(s3, Assignment{false, true}).value == 1);
+  auto bad = chk(s3, Assignment{true, true});
   CHECK(bad.valid);  // a total assignment, not satisfying
   CHECK(bad.value == 0);
   CHECK(bad.detail.find("1/2 clauses") != std::string::npos);
-  CHECK_FALSE(chk(s3, std::vector<bool>{true}).valid);  // too short
+  CHECK_FALSE(chk(s3, Assignment{true}).valid);  // too short
 }
 
 TEST_CASE("recheck: a missing decoded solution or an unknown kappa") {

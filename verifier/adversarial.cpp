@@ -138,10 +138,10 @@ AdversarialFamily adversarial_family(const Reduction& typed) {
              std::to_string(sr->N()) + " target variables flipped";
     f.lift = [sr, n, per](std::uint64_t i) {
       const std::uint64_t bits = i / per, flip = i % per;
-      std::vector<bool> a(n, false);
-      for (std::uint32_t v = 0; v < n && v < 64; ++v) a[v] = ((bits >> v) & 1U) != 0;
-      std::vector<bool> b = sr->chain().lift(a);
-      if (flip > 0 && flip - 1 < b.size()) b[flip - 1] = !b[flip - 1];
+      Assignment a(n, false);
+      for (std::uint32_t v = 0; v < n && v < 64; ++v) a[Var(v)] = ((bits >> v) & 1U) != 0;
+      Assignment b = sr->chain().lift(a);
+      if (flip > 0 && flip - 1 < b.size()) b.flip(Var(static_cast<std::uint32_t>(flip - 1)));
       return sr->lift_target(b);
     };
   }

@@ -74,7 +74,7 @@ SourceCheck check_kset(const Graph& g, std::uint32_t kappa, const std::vector<Ve
   return r;
 }
 
-SourceCheck check_assignment(const Cnf& f, const std::vector<bool>& a) {
+SourceCheck check_assignment(const Cnf& f, const Assignment& a) {
   SourceCheck r;
   r.provided = true;
   if (a.size() != f.num_vars) {
@@ -85,7 +85,7 @@ SourceCheck check_assignment(const Cnf& f, const std::vector<bool>& a) {
   std::size_t sat = 0;
   for (const Clause& c : f.clauses) {
     bool any = false;
-    for (Lit l : c) any = any || (l.var().idx() < a.size() && a[l.var().idx()] != l.negated());
+    for (Lit l : c) any = any || (a.contains(l.var()) && a[l.var()] != l.negated());
     sat += any ? 1 : 0;
   }
   r.valid = true;
@@ -101,6 +101,7 @@ const char* kind_of(const DecodedSolution& s) {
     case 2:
       return "a vertex set";
     case 3:
+    case 4:
       return "an assignment";
     default:
       return "nothing";
@@ -116,7 +117,7 @@ SourceCheck check_source_solution(const SourceProblem& p, const DecodedSolution&
   } else if (const auto* g = std::get_if<Graph>(&src)) {
     if (const auto* s = std::get_if<std::vector<Vertex>>(&sol)) return check_kset(*g, p.kappa, *s);
   } else if (const auto* f = std::get_if<Cnf>(&src)) {
-    if (const auto* a = std::get_if<std::vector<bool>>(&sol)) return check_assignment(*f, *a);
+    if (const auto* a = std::get_if<Assignment>(&sol)) return check_assignment(*f, *a);
   }
   SourceCheck r;
   static const char* const kSource[] = {"set cover instance", "graph", "CNF formula", "max-2lin instance"};

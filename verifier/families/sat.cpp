@@ -36,7 +36,7 @@ class SatFamilyBase : public ReductionFamily {
   }
 
   std::optional<ExactNetwork> lift(const Reduction& r, const DecodedSolution& sol) const override {
-    const auto* a = std::get_if<std::vector<bool>>(&sol);
+    const auto* a = std::get_if<Assignment>(&sol);
     if (a == nullptr) return std::nullopt;
     return static_cast<const SatReduction&>(r).lift(*a);
   }
@@ -96,7 +96,7 @@ class SatFamilyBase : public ReductionFamily {
   }
 
   SourceSolution solve_cell(const CellSource& cell, const SolveLimits& lim) const override {
-    const auto* a = std::get_if<std::vector<bool>>(&cell.planted);
+    const auto* a = std::get_if<Assignment>(&cell.planted);
     const Cnf& f = source_as<Cnf>(cell.source, "CNF formula", name());
     if (a == nullptr || !f.satisfied_by(*a)) return solve(cell.source, cell.params, lim);
     SourceSolution s;
