@@ -9,6 +9,8 @@
 //  BM_NetCandidates/k      the net learner end to end: candidates/s, and the GFLOPS that
 //                          evaluating every candidate directly (Φ_SᵀCΦ_S, Φ_SᵀCy, features)
 //                          would need to reach the same rate ("effective_gflops").
+//  BM_NetKernel/r          the k = 1 candidate evaluation alone (the fused moments kernel):
+//                          the same effective GFLOPS, without PCA, grid and output layer.
 //  BM_ExactPlanted/m/noise exact (k = 1) on d = 12 planted data.
 //  BM_BruteForce/m         exhaustive enumeration of the activation patterns of the samples
 //                          with y > 0, one warm-started CLP QP per pattern in Gray-code order
@@ -23,8 +25,10 @@
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
 #include <limits>
+#include <vector>
 
 #include "instances/core/rng.hpp"
+#include "solvers/relu/relu_kernel.hpp"
 #include "solvers/relu/train_gd.hpp"
 #include "solvers/relu/train_net.hpp"
 #include "solvers/relu/trainer.hpp"
@@ -125,6 +129,40 @@ void BM_NetCandidates(benchmark::State& st) {
   st.counters["candidates_per_s"] = benchmark::Counter(static_cast<double>(cands), benchmark::Counter::kIsRate);
   st.counters["effective_gflops"] =
       benchmark::Counter(static_cast<double>(cands) * per * 1e-9, benchmark::Counter::kIsRate);
+}
+
+// The k = 1 candidate evaluation alone (relu_kernel.hpp fused_feature_moments): m = 2000
+// rows, r = st.range(0), 4096 points; the same effective flops per candidate as above,
+// 2m(r + 2). Skipped (error) on a CPU without AVX2 + FMA.
+void BM_NetKernel(benchmark::State& st) {
+  if (!train_detail::fused_relu_kernel_available(1)) {
+    st.SkipWithError("no AVX2 + FMA");
+    return;
+  }
+  const auto r = static_cast<std::size_t>(st.range(0));
+  const std::size_t m = 2000, np = 4096;
+  Rng rng(5);
+  std::vector<double> S(m * r), sy(m), ptsT(r * np), gd(np), b(np);
+  for (auto& v : S) v = 2 * rng.uniform01() - 1;
+  for (auto& v : sy) v = rng.normal();
+  for (auto& v : ptsT) v = 2 * rng.uniform01() - 1;
+  train_detail::FeatureMomentsArgs fa;
+  fa.S = S.data();
+  fa.m = m;
+  fa.r = r;
+  fa.sy = sy.data();
+  fa.ptsT = ptsT.data();
+  fa.np = np;
+  fa.gdiag = gd.data();
+  fa.b = b.data();
+  for (auto _ : st) {
+    train_detail::fused_feature_moments(fa, 0, np / train_detail::kMomentsBlock);
+    benchmark::DoNotOptimize(gd.data());
+    benchmark::DoNotOptimize(b.data());
+  }
+  const double per = 2.0 * static_cast<double>(m) * static_cast<double>(r + 2);
+  st.counters["effective_gflops"] =
+      benchmark::Counter(static_cast<double>(np) * per * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void BM_ExactPlanted(benchmark::State& st) {
@@ -242,6 +280,7 @@ BENCHMARK(BM_GdEpochSparse)->Args({10000, 1000, 4})->Args({10000, 1000, 8})->Uni
 BENCHMARK(BM_GdEpochSparseEigen)->Args({10000, 1000, 4})->Args({10000, 1000, 8})->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_GemmPeak)->Arg(512)->Arg(1024)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_NetCandidates)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_NetKernel)->Arg(3)->Arg(8)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ExactPlanted)
     ->Args({16, 50})
     ->Args({20, 50})

@@ -21,7 +21,9 @@
 #include "instances/io/io.hpp"
 #include "instances/problems/loss.hpp"
 #include "relugap_version.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "verifier/family.hpp"
+#include "verifier/net_check.hpp"
 
 namespace relugap {
 
@@ -148,6 +150,68 @@ json opt_lower_note(const ReductionFamily& fam, const SolvedSource& s, const Los
     return fam.no_lower_note() + "; the formula's UNSAT is proved: " + s.sol.status_text +
            "); no positive lower bound is proved, so OPT's interval is [0, inf]";
   return nullptr;
+}
+
+/// The net learner on an item's set as written, and its two checks (the manifest's "net" block).
+/// The family's class is stated for the construction: on the file a unit (w, a) is
+/// (w·β/α, a), so R becomes R·β/α (rounded up; B and the signs are unchanged).
+json run_net(const ExactTrainingSet& data, const ReductionFamily& fam, const Reduction& red, const Rational& alpha,
+             const Rational& beta, const std::optional<ExactNetwork>& cert, const LossBounds& b,
+             const DecisionThresholds& th, const std::string& source_answer, std::uint64_t seed, double work) {
+  TrainConstraints fc = fam.constraints(red);
+  if (fc.unit_norm && alpha != beta) fc.unit_norm = *fc.unit_norm * Rational(beta / alpha).get_d() * (1 + 1e-12);
+  const NetClass ncls = net_class_of(fc, cert);
+  TrainOptions to;
+  to.units = red.units();
+  to.constraints = ncls.constraints;
+  to.threads = 1;
+  to.seed = seed;
+  to.net.agnostic = true;
+  to.net.fit_time_limit = true;
+  to.net.max_work = work;
+  TrainResult r;
+  try {
+    r = train(to_double(data), TrainAlgo::kNet, to);
+  } catch (const Failure& e) {  // "train.*": e.g. a dimension too large for the eigensolver
+    if (e.error().id.rfind("train.", 0) != 0) throw;
+    return {{"status", "refused"}, {"message", e.what()}};
+  }
+  NetGuaranteeInput g;
+  g.loss = exact_loss(data, to_exact(r.net));
+  g.loss.canonicalize();
+  g.eps_mean = r.stats.epsilon_agnostic.value_or(0);
+  g.total_weight = data.total_weight();
+  g.complete = r.stats.net_complete;
+  g.class_holds = ncls.holds;
+  g.class_note = ncls.note;
+  g.R = r.stats.net_R.value_or(1);
+  g.B = r.stats.net_B.value_or(1);
+  g.upper = b.loss_upper;
+  g.yes = th.yes;
+  g.no = th.no;
+  g.source_answer = source_answer;
+  const CheckResult guar = check_net_guarantee(g), dec = check_net_decides(g);
+  json decides = nullptr;  // "yes" / "no" when ε is below the gap (net's own answer)
+  if (dec.detail.starts_with("net decides: ")) decides = dec.detail.substr(13, 3) == "YES" ? "yes" : "no";
+  Rational eps = net_eps_total(g);
+  eps.canonicalize();
+  return {{"status", r.stats.net_complete ? "complete" : "stopped"},
+          {"work_cap", work},
+          {"r", r.stats.net_r.value_or(0)},
+          {"eta", r.stats.net_eta.value_or(0)},
+          {"points", r.stats.net_points.value_or(0)},
+          {"candidates", r.stats.candidates},
+          {"R", g.R},
+          {"B", g.B},
+          {"class", ncls.note},
+          {"epsilon_mean", g.eps_mean},
+          {"epsilon_total", {{"value", eps.get_d()}, {"exact", to_string(eps)}}},
+          {"loss", {{"value", g.loss.get_d()}, {"exact", to_string(g.loss)}}},
+          {"guarantee", std::string(to_string(guar.verdict))},
+          {"guarantee_detail", guar.detail},
+          {"decides", decides},
+          {"decides_check", std::string(to_string(dec.verdict))},
+          {"decides_detail", dec.detail}};
 }
 
 std::string provenance_text(const CellSource& src, const std::string& key, std::uint64_t suite_seed,
@@ -368,6 +432,16 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
       write_training_set((staging / data_file).string(), to_double(data), sparse ? DataFormat::kNpz : DataFormat::kNpy,
                          sc);
 
+      json net = nullptr;
+      if (opt.net_work > 0 && std::min(data.samples(), data.dim) > opt.net_max_side) {
+        net = {{"status", "skipped"},
+               {"message", "min(samples, dim) = " + std::to_string(std::min(data.samples(), data.dim)) + " > " +
+                               std::to_string(opt.net_max_side) + ": its eigensolver alone would take seconds"}};
+      } else if (opt.net_work > 0) {
+        net = run_net(data, fam, *red, alpha, beta, cert, b, th, s.answer.answer, s.seed, opt.net_work);
+        check_interrupt(key);
+      }
+
       instances.push_back(
           {{"name", name},
            {"key", key},
@@ -392,6 +466,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
            {"decision", decision},
            {"effective_seed", s.seed},
            {"attempt", s.attempt}});
+      if (!net.is_null()) instances.back()["net"] = net;
       log << "[" << count << "/" << plan.size() << "] " << key << ": " << s.sol.status_text
           << (s.sol.proof_seconds ? " in " + seconds_text(*s.sol.proof_seconds) : std::string())
           << (s.attempt ? " (draw " + std::to_string(s.attempt + 1) + ")" : std::string()) << "; " << data.samples()
@@ -427,6 +502,16 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
          "is y, column d+1 the sample weight c"},
         {"instances", instances},
         {"files", files}};
+    if (opt.net_work > 0)
+      manifest["net"] = {
+          {"work_cap", opt.net_work},
+          {"max_side", opt.net_max_side},
+          {"meaning",
+           "instances[].net: the bounded-weight learner (agnostic) with the finest budget of work <= work_cap in the "
+           "class |w_j| <= R, |a|_1 <= B; guarantee = guarantee(net): L(net) - epsilon_total <= opt_upper; decides = "
+           "its own answer when epsilon_total < the decision gap (else null), decides_check = whether it agrees "
+           "with the source solver (docs/manual/verify.md); computed in floating point, so a CPU without AVX2 + "
+           "FMA can give other last digits"}};
     if (!opt.forms.empty()) manifest["forms"] = opt.forms;  // absent for the default plan (same bytes as before)
     write_file_atomic((staging / "manifest.json").string(), [&](std::ostream& os) { os << manifest.dump(2) << "\n"; });
     check_interrupt("the end");

@@ -7,7 +7,10 @@
 // set (NPY, instances/io/io.hpp write_training_set) and its JSON sidecar (bounds,
 // exact certificate network, provenance), then DIR/manifest.json with every
 // file's sha256 and size. Nothing depends on the clock or the thread count:
-// the same seed and plan give the same bytes.
+// the same seed and plan give the same bytes. Unless opt.net_work is 0, the
+// net learner runs on every item with a budget fitted to that work cap, and
+// the manifest records its ε, loss, guarantee(net) and decides(net)
+// (verifier/net_check.hpp) for the set as written.
 //
 // Every set is written exactly: where the construction has entries that are
 // not doubles (sat2: τ = 1/q; satk: t = i + 1/5) the samples (x, y) are
@@ -52,6 +55,13 @@ struct SuiteOptions {
   double source_time_limit = std::numeric_limits<double>::infinity();
   bool sparse_npz = false;   ///< items whose X is under 10% nonzero as CSR .npz (else every item .npy)
   bool status_file = false;  ///< also write DIR/status.solu (write_suite_status)
+  /// The net learner (solvers/relu/train_net.hpp) on every item, its budget the finest whose
+  /// work (points × samples × r) is at most this, so the manifest does not depend on timing
+  /// (0: not run). Its guarantee and decision go into each instance's "net" block.
+  double net_work = 2e6;
+  /// net is not run on an item with min(samples, dim) above this: its PCA (an eigensolver of
+  /// that order) alone would take seconds (the item's net block says so).
+  std::size_t net_max_side = 1024;
 };
 
 /// Builds the suite of `plan` into opt.out_dir (see above) and returns the

@@ -151,6 +151,22 @@ double reference(const Node& n, Eigen::VectorXd& arg) {
   return best;
 }
 
+// The true minimum of the node: min over w in the node (the decided samples' signs) of
+// the loss Σ c(ReLU(z) − y)², by enumerating the signs of the undecided samples.
+double true_minimum(const Node& n) {
+  std::vector<std::size_t> und;
+  for (std::size_t i = 0; i < n.data.samples(); ++i)
+    if (n.data.y[i] > 0 && n.state[i] == 0) und.push_back(i);
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t mask = 0; mask < (std::size_t{1} << und.size()); ++mask) {
+    Node k = n;
+    for (std::size_t t = 0; t < und.size(); ++t) k.state[und[t]] = (mask >> t) & 1 ? 1 : -1;
+    Eigen::VectorXd a;
+    best = std::min(best, reference(k, a));
+  }
+  return best;
+}
+
 }  // namespace
 
 TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, tight lower bound") {
@@ -198,10 +214,14 @@ TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, ti
         const double z = n.X.row(static_cast<Eigen::Index>(i)).dot(arg);
         inside = inside && z >= cert.z_lower()[i].get_d() + 1e-9 && z <= cert.z_upper()[i].get_d() - 1e-9;
       }
+      // Valid: never above the true minimum of the loss over the node (whose argmin has a
+      // loss ≤ the zero network's < U, so it lies in the box).
+      const double tmin = true_minimum(n);
+      CHECK(lb.get_d() <= tmin + 1e-9 * std::max(1.0, std::abs(tmin)));
+      CHECK(ref <= tmin + 1e-9 * std::max(1.0, std::abs(tmin)));
       if (inside) {
-        // Valid: never above the node optimum.
-        CHECK(lb.get_d() <= ref + 1e-9 * scale);
-        // Tight: within 1e-6 relative of it.
+        // Tight: never below the relaxation's optimum by more than 1e-6 relative (the
+        // certificate evaluates the true loss on the node intervals, at least the envelope).
         CHECK(lb.get_d() >= ref - 1e-6 * scale);
         ++checked;
       }
@@ -235,4 +255,87 @@ TEST_CASE("certificate box: mirrored pairs' floor bounds the anchor (DkS-like we
   Eigen::VectorXd lam = qp.lambda();
   const std::vector<std::int8_t> state(3, 0);
   CHECK(cert.bound(lam, state) <= Rational(1000));
+}
+
+TEST_CASE("node QP: the interval envelope is a convex minorant of the loss on [L, H]") {
+  // One sample z = w, label y, weight c: g(z) with set_interval(L, H) against f on a grid.
+  Rng rng(11);
+  for (int trial = 0; trial < 200; ++trial) {
+    const double y = 0.1 + 2 * rng.uniform01(), c = 1 + 3 * rng.uniform01();
+    const double L = -3 * rng.uniform01() - 1e-3, H = trial % 4 == 0 ? -L / 7 : 4 * rng.uniform01() * y + 1e-3;
+    CAPTURE(trial);
+    NodeQp qp(Eigen::MatrixXd{{1.0}}, Eigen::VectorXd{{y}}, Eigen::VectorXd{{c}});
+    qp.set_interval(0, L, H);
+    const double f_L = c * y * y;
+    CHECK(qp.g(0, L) == doctest::Approx(f_L).epsilon(1e-9));
+    double prev_slope = -std::numeric_limits<double>::infinity(), prev = qp.g(0, L);
+    const int steps = 400;
+    for (int k = 1; k <= steps; ++k) {
+      const double z = L + (H - L) * k / steps;
+      const double f = c * (std::max(z, 0.0) - y) * (std::max(z, 0.0) - y), gz = qp.g(0, z);
+      CHECK(gz <= f + 1e-9 * (1 + f));  // a minorant on [L, H]
+      const double slope = (gz - prev) / ((H - L) / steps);
+      CHECK(slope >= prev_slope - 1e-6 * (1 + std::abs(slope)));  // convex
+      prev_slope = slope;
+      prev = gz;
+    }
+    // Tighter than the plain envelope c·max(z − y, 0)² at z = 0 (where the plain one is 0).
+    if (H > 0) CHECK(qp.g(0, 0) > 0);
+  }
+}
+
+TEST_CASE("node QP with interval envelopes (sloped left pieces): no grid point of the node does better") {
+  // d ≤ 2: the node function Σ g_i(⟨w, x_i⟩) with random intervals on the undecided samples
+  // (tangent lines, chords, implied signs), minimised by the QP and compared with every point
+  // of a fine grid that satisfies the node's sign constraints. The QP's value must not exceed
+  // any of them (it is the minimum), and its point must satisfy the constraints.
+  Rng rng(19);
+  int compared = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    const std::size_t d = 1 + static_cast<std::size_t>(trial % 2), m = 3 + static_cast<std::size_t>(trial % 4);
+    Node n = random_node(rng, m, d, false);
+    CAPTURE(trial);
+    NodeQp qp(n.X, n.y, n.c);
+    for (std::size_t i = 0; i < m; ++i) {
+      qp.set_state(i, n.state[i]);
+      if (n.data.y[i] > 0 && n.state[i] == 0) {
+        const double L = trial % 5 == 0 ? -std::numeric_limits<double>::infinity() : -3 * rng.uniform01();
+        const double H = rng.uniform01() < 0.2 ? -0.1 : 3 * rng.uniform01();
+        qp.set_interval(i, L, H);
+      }
+    }
+    qp.set_start(Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d)));
+    const bool ok = qp.solve();
+    CHECK(ok);
+    const Eigen::VectorXd w = qp.w();
+    auto value_at = [&](const Eigen::VectorXd& v, bool& feasible) {
+      feasible = true;
+      long double s = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        const double z = n.X.row(static_cast<Eigen::Index>(i)).dot(v);
+        if (n.data.y[i] > 0 && ((n.state[i] == 1 && z < -1e-9) || (n.state[i] == -1 && z > 1e-9))) feasible = false;
+        s += qp.g(i, z);
+      }
+      return static_cast<double>(s);
+    };
+    bool feasible = false;
+    const double at = value_at(w, feasible);
+    CHECK(feasible);
+    CHECK(at == doctest::Approx(qp.value()).epsilon(1e-9).scale(1.0));
+    const int G = d == 1 ? 20000 : 400;
+    const double B = 4;
+    double grid_min = std::numeric_limits<double>::infinity();
+    Eigen::VectorXd v(static_cast<Eigen::Index>(d));
+    for (int a = 0; a <= G; ++a)
+      for (int b = 0; b <= (d == 2 ? G : 0); ++b) {
+        v(0) = -B + 2 * B * a / G;
+        if (d == 2) v(1) = -B + 2 * B * b / G;
+        bool f = false;
+        const double val = value_at(v, f);
+        if (f) grid_min = std::min(grid_min, val);
+      }
+    CHECK(qp.value() <= grid_min + 1e-9 * std::max(1.0, std::abs(grid_min)));
+    ++compared;
+  }
+  CHECK(compared == 120);
 }

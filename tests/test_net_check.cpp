@@ -126,3 +126,37 @@ TEST_CASE("the pipeline runs net by default; guarantee(net) holds (maxcut, set c
     CHECK(!r.report.any_violated());
   }
 }
+
+TEST_CASE("decides(net) is checked: net alone decides tiny maxcut items, and agrees with the source solver") {
+  // Triangles (n = 3, M = 3, D = 4): all-different constraints on an odd cycle leave
+  // SAT* = 2 <= floor(0.8 M) (NO); one equal constraint makes all 3 satisfiable (YES). The
+  // certified gap no - yes is 0.30 (total loss); the budget fitted to a work cap of 2e7 has
+  // eps far below it (rank 2 or 3, so few net points), and net's answer must be the source's.
+  for (bool yes : {true, false}) {
+    CAPTURE(yes);
+    Lin2Instance inst;
+    inst.n = 3;
+    inst.cons = {{Vertex(0), Vertex(1), -1}, {Vertex(1), Vertex(2), -1}, {Vertex(2), Vertex(0), yes ? 1 : -1}};
+    PipelineOptions o;
+    o.reduction = "maxcut";
+    o.c = Rational(1);
+    o.s = Rational(4, 5);
+    o.net_max_work = 2e7;  // deterministic budget
+    o.trainer_time_limit = 5;
+    o.gd_starts = 1;
+    o.adversarial = false;
+    const PipelineResult r = run_pipeline(SourceInstance(inst), o);
+    const CheckResult* d = find(r.report, "decides(net)");
+    REQUIRE(d != nullptr);
+    CAPTURE(d->detail);
+    CHECK(d->verdict == Verdict::kHeld);  // checked, and agrees with the source solver
+    CHECK(d->detail.starts_with(yes ? "net decides: YES" : "net decides: NO"));
+    CHECK(d->detail.ends_with(yes ? "source solver: yes" : "source solver: no"));
+    const CheckResult* g = find(r.report, "guarantee(net)");
+    REQUIRE(g != nullptr);
+    CHECK(g->verdict == Verdict::kHeld);
+    CHECK(!r.report.any_violated());
+    const auto& budget = r.info["trainers"]["net"]["budget"];
+    CHECK(budget["epsilon_total"].get<double>() < 0.30);
+  }
+}

@@ -2,7 +2,9 @@
 // sha256 and sizes match, nothing unlisted), every training set reads back
 // and its sidecar's exact certificate reaches the stated upper bound exactly,
 // the stated bounds agree with the YES/NO thresholds, the same seed gives the
-// same bytes, and a directory that is not a suite is never replaced.
+// same bytes, and a directory that is not a suite is never replaced; the net learner's
+// guarantee in the manifest recomputes from its exact values, and a decision it makes
+// agrees with the item's kind.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -13,6 +15,7 @@
 
 #include "cli_run.hpp"
 #include "experiments/suite.hpp"
+#include "instances/core/rational.hpp"
 #include "instances/io/io.hpp"
 #include "instances/problems/loss.hpp"
 #include "verifier/family.hpp"
@@ -261,4 +264,67 @@ TEST_CASE("by default: sparse items as .npz, status.solu one MIPLIB-style line p
   }
   CHECK(i == m["instances"].size());
   CHECK(npz > 0);  // the small suite has sparse items (set cover, SAT)
+}
+
+TEST_CASE("net runs on every item: guarantee(net) recomputes from the manifest; a decision agrees with the kind") {
+  const std::string dir = small_suite();
+  const json m = json::parse(slurp(dir + "/manifest.json"));
+  REQUIRE(m.contains("net"));
+  CHECK(m["net"]["work_cap"].get<double>() > 0);
+  std::size_t held = 0, maxcut_held = 0;
+  for (const auto& it : m["instances"]) {
+    const std::string name = it["name"];
+    CAPTURE(name);
+    REQUIRE(it.contains("net"));
+    const json& n = it["net"];
+    CAPTURE(n.dump());
+    REQUIRE(n["status"] == "complete");  // every small item is within net_max_side
+    // ε_total = ε_mean · Σc, exactly.
+    const Rational eps = exact_of(n["epsilon_total"]);
+    CHECK(eps == exact_from_double(n["epsilon_mean"].get<double>()) * exact_of(it["decision"]["total_weight"]));
+    CHECK(n["guarantee"] != "violated");
+    if (it["opt_upper"].is_null()) {
+      CHECK(n["guarantee"] == "not checked");  // the UNSAT NO items state no upper bound
+    } else {
+      // The class holds for every item (the family's, or the certificate's norms), so it is checked:
+      // L(net) − ε ≤ the stated upper bound, recomputed from the exact values.
+      CHECK(n["guarantee"] == "held");
+      CHECK(exact_of(n["loss"]) - eps <= exact_of(it["opt_upper"]));
+      ++held;
+      if (it["reduction"] == "maxcut") {
+        CHECK(n["class"] == "the family's class");
+        CHECK(n["R"].get<double>() == 1.0);
+        ++maxcut_held;
+      }
+    }
+    // Its own answer only when ε is below the certified gap; then it must be the item's kind.
+    const json& gap = it["decision"]["gap"];
+    if (n["decides"].is_null()) {
+      CHECK(n["decides_check"] == "not checked");
+      if (!gap.is_null() && n["class"] == "the family's class") CHECK(eps >= exact_of(gap));
+    } else {
+      CHECK(eps < exact_of(gap));
+      CHECK(n["decides"] == it["kind"]);
+      CHECK(n["decides_check"] == "held");
+    }
+  }
+  CHECK(held == 16);  // 22 items less the 6 UNSAT NO items
+  CHECK(maxcut_held == 2);
+}
+
+TEST_CASE("--no-net: the same files, no net block; the table shows net's column only when it runs") {
+  const std::string dir = small_suite();
+  TempDir tmp;
+  const std::string other = tmp.file("nonet");
+  auto r = run_cli("suite -o '" + other + "' --seed 7 --scale small --dense --no-status --no-net");
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("net:") == std::string::npos);
+  auto a = contents(dir), b = contents(other);
+  const json ma = json::parse(a.at("manifest.json")), mb = json::parse(b.at("manifest.json"));
+  a.erase("manifest.json");
+  b.erase("manifest.json");
+  CHECK(a == b);  // net changes no data, sidecar or source file
+  CHECK_FALSE(mb.contains("net"));
+  for (const auto& it : mb["instances"]) CHECK_FALSE(it.contains("net"));
+  CHECK(ma["files"] == mb["files"]);
 }

@@ -226,3 +226,53 @@ TEST_CASE("exact refuses what it cannot do") {
   o.constraints.unit_norm = 1.0;
   CHECK_THROWS_AS(train_exact(data, o), relugap::Failure);
 }
+
+TEST_CASE("exact (k = 1) with anchors and mirrored pairs: certified, matches enumeration and the CLP path") {
+  // The shape of the reduction sets (DkS, set cover): a heavy anchor (e_0, 1/2), heavy well
+  // pairs (±e_j, 1/2) and light samples on several coordinates. The node intervals (the box,
+  // |z| of a pair near its label, interval propagation) decide most of the search here.
+  Rng rng(33);
+  int certified = 0;
+  for (int trial = 0; trial < 12; ++trial) {
+    const std::size_t d = 2 + static_cast<std::size_t>(trial % 2);
+    TrainingSet data(d);
+    const double A = std::ldexp(1.0, 6 + trial % 5), lam = std::ldexp(1.0, 5 + trial % 4);
+    data.add({{0u, 1.0}}, 0.5, A);
+    for (std::uint32_t j = 1; j < d; ++j) {
+      data.add({{j, 1.0}}, 0.5, lam);
+      data.add({{j, -1.0}}, 0.5, lam);
+    }
+    const std::size_t light = d == 2 ? 4 : 2;
+    for (std::size_t t = 0; t < light; ++t) {
+      std::vector<std::pair<std::uint32_t, double>> row;
+      for (std::uint32_t j = 0; j < d; ++j) {
+        const double v = std::round(4 * (2 * rng.uniform01() - 1)) / 2;
+        if (v != 0) row.emplace_back(j, v);
+      }
+      data.add(row, std::round(8 * (2 * rng.uniform01() - 0.5)) / 4, 1 + std::round(3 * rng.uniform01()));
+    }
+    TrainOptions o;
+    o.units = 1;
+    o.seed = static_cast<std::uint64_t>(trial);
+    o.exact.gd_starts = 2;
+    auto r = train_exact(data, o);
+    const double ref = reference_opt(data, 1);
+    CAPTURE(trial);
+    CAPTURE(r.message);
+    CHECK(r.status == SolveStatus::kOptimal);
+    certified += r.certified ? 1 : 0;
+    // Not certified only when some sign class has no box (the negated labels may leave w unbounded).
+    CHECK((r.certified || r.message.find("no box") != std::string::npos));
+    REQUIRE(r.lower_bound);
+    CHECK(r.loss == doctest::Approx(ref).epsilon(1e-7));
+    CHECK(*r.lower_bound <= ref * (1 + 1e-7) + 1e-12);
+    // The former CLP QP path agrees on the optimum.
+    TrainOptions oc = o;
+    oc.exact.qp = ExactQp::kClp;
+    auto rc = train_exact(data, oc);
+    CAPTURE(rc.message);
+    CHECK(rc.status == SolveStatus::kOptimal);
+    CHECK(rc.loss == doctest::Approx(r.loss).epsilon(1e-7));
+  }
+  CHECK(certified >= 8);
+}

@@ -2,6 +2,7 @@
 // combinatorial explosions, and is deterministic per seed and thread count.
 #include <doctest/doctest.h>
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -205,23 +206,24 @@ TEST_CASE("net: the fused k = 1 moments kernel agrees with a direct sum") {
     return;
   }
   Rng rng(21);
-  for (std::size_t r : {1, 2, 3, 5}) {
+  for (std::size_t r : {0, 1, 2, 3, 5, 8, 11}) {   // 0, the unrolled r <= 8 and the generic loop
     const std::size_t m = 53, npts = 37, np = 48;  // 37 points padded to 3 blocks of 16
-    std::vector<double> P(m * r), c(m), cy(m), ptsT(r * np, 0.0);
+    std::vector<double> P(m * r), c(m), y(m), S(m * r), sy(m), ptsT(r * np, 0.0);
     for (auto& v : P) v = 2 * rng.uniform01() - 1;
     for (std::size_t i = 0; i < m; ++i) {
-      c[i] = 0.5 + rng.uniform01();
-      cy[i] = c[i] * (2 * rng.uniform01() - 1);
+      c[i] = i % 7 == 3 ? 0.0 : 0.5 + rng.uniform01();  // some zero weights
+      y[i] = 2 * rng.uniform01() - 1;
+      sy[i] = std::sqrt(c[i]) * y[i];
+      for (std::size_t t = 0; t < r; ++t) S[i * r + t] = std::sqrt(c[i]) * P[i * r + t];
     }
     for (std::size_t t = 0; t < r; ++t)
       for (std::size_t q = 0; q < npts; ++q) ptsT[t * np + q] = 2 * rng.uniform01() - 1;
     std::vector<double> gd(np, -1.0), b(np, -1.0);
     train_detail::FeatureMomentsArgs fa;
-    fa.P = P.data();
+    fa.S = S.data();
     fa.m = m;
     fa.r = r;
-    fa.c = c.data();
-    fa.cy = cy.data();
+    fa.sy = sy.data();
     fa.ptsT = ptsT.data();
     fa.np = np;
     fa.gdiag = gd.data();
@@ -235,11 +237,49 @@ TEST_CASE("net: the fused k = 1 moments kernel agrees with a direct sum") {
         for (std::size_t t = 0; t < r; ++t) z += P[i * r + t] * ptsT[t * np + q];
         const double h = std::max(z, 0.0);
         g_ref += c[i] * h * h;
-        b_ref += cy[i] * h;
+        b_ref += c[i] * y[i] * h;
       }
+      CAPTURE(r);
       CHECK(gd[q] == doctest::Approx(g_ref).epsilon(1e-12));
       CHECK(b[q] == doctest::Approx(b_ref).epsilon(1e-12));
       if (q >= npts) CHECK(gd[q] == 0.0);  // padding points contribute nothing
     }
   }
+}
+
+TEST_CASE("net with fewer samples than dimensions: the eigenpairs from the m x m Gram matrix") {
+  // d = 300 > 256 and m = 40 < d: the spectrum comes from C^1/2 X X^T C^1/2 / W. Its
+  // eigenvalues must be those of the covariance X^T C X / W computed directly, and the
+  // realizable guarantee (which holds only for V = the top eigenspace) must hold.
+  Rng rng(77);
+  const std::size_t m = 40, d = 300;
+  auto truth = relugap::test::planted_net(rng, 1, d, 1.0);
+  auto data = relugap::test::planted_set(rng, m, d, truth);
+  for (std::size_t i = 0; i < m; ++i) data.c[i] = 0.5 + static_cast<double>(i % 3);  // weighted
+  Eigen::MatrixXd S = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d));
+  double W = 0;
+  for (std::size_t i = 0; i < m; ++i) {
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d));
+    const SampleId id(static_cast<std::uint32_t>(i));
+    const auto cols = data.row_cols(id);
+    const auto vals = data.row_vals(id);
+    for (std::size_t q = 0; q < cols.size(); ++q) x[static_cast<Eigen::Index>(cols[q])] = vals[q];
+    S += data.c[i] * x * x.transpose();
+    W += data.c[i];
+  }
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(S / W);
+  TrainOptions o;
+  o.units = 1;
+  o.net.r = 2;
+  o.net.eta = 0.2;
+  const NetPlan p = plan_net(data, o);
+  REQUIRE(p.eigenvalues.size() == m);
+  for (std::size_t t = 0; t < m; ++t)
+    CHECK(p.eigenvalues[t] == doctest::Approx(es.eigenvalues()[static_cast<Eigen::Index>(d - 1 - t)]).epsilon(1e-9));
+  CHECK(std::abs(es.eigenvalues()[static_cast<Eigen::Index>(d - m - 1)]) <= 1e-12);  // rank <= m
+  auto r = train_net(data, o);
+  CAPTURE(r.message);
+  REQUIRE(r.stats.epsilon_realizable);
+  CHECK(mean_loss(data, r.net) <= *r.stats.epsilon_realizable);
+  CHECK(max_row_norm(r.net) <= 1 + 1e-9);
 }

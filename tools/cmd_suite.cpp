@@ -35,7 +35,8 @@ void run(const Args& a) {
   }
   std::cout << std::left << std::setw(20) << "instance" << std::setw(9) << "samples" << std::setw(7) << "dim"
             << std::setw(36) << "source"
-            << "OPT in (exact values in the sidecars)\n";
+            << "OPT in (exact values in the sidecars)" << (a.opt.net_work > 0 ? "; net: eps, guarantee, decides" : "")
+            << "\n";
   for (const auto& it : m["instances"]) {
     auto show = [](const nlohmann::json& q) {
       if (q.is_null()) return std::string("?");
@@ -52,7 +53,21 @@ void run(const Args& a) {
     }
     std::cout << std::setw(20) << it["name"].get<std::string>() << std::setw(9) << it["samples"].get<std::size_t>()
               << std::setw(7) << it["dim"].get<std::size_t>() << std::setw(36) << it["source_status"].get<std::string>()
-              << "[" << lo << ", " << hi << "]" << tail << "\n";
+              << "[" << lo << ", " << hi << "]" << tail;
+    if (it.contains("net")) {
+      const auto& n = it["net"];
+      if (n.value("status", std::string()) == "refused" || n.value("status", std::string()) == "skipped") {
+        std::cout << "; net: not run (" << n["status"].get<std::string>() << ")";
+      } else {
+        std::ostringstream os;
+        os << std::setprecision(3) << n["epsilon_total"]["value"].get<double>();
+        std::cout << "; net: eps " << os.str() << ", " << n["guarantee"].get<std::string>();
+        if (n["decides"].is_string())
+          std::cout << ", decides " << n["decides"].get<std::string>() << " ("
+                    << (n["decides_check"] == "held" ? "agrees" : n["decides_check"].get<std::string>()) << ")";
+      }
+    }
+    std::cout << "\n";
   }
   std::uint64_t bytes = 0;
   for (const auto& f : m["files"]) bytes += f["bytes"].get<std::uint64_t>();
@@ -82,6 +97,12 @@ const CommandRegistrar kSuiteRegistrar([](CLI::App& root) {
                 "write every item as a dense .npy (by default items whose X is under 10% nonzero are CSR .npz, "
                 "which scipy.sparse.load_npz reads)");
   app->add_flag("--no-status{false}", a->opt.status_file, "do not write status.solu (one MIPLIB-style line per item)");
+  app->add_option("--net-work", a->opt.net_work,
+                  "the net learner on every item: its budget the finest of work (points x samples x r) <= this "
+                  "(deterministic); its epsilon, guarantee(net) and decides(net) go into the manifest")
+      ->capture_default_str();
+  app->add_flag_callback(
+      "--no-net", [a] { a->opt.net_work = 0; }, "do not run the net learner");
   app->callback([a] { guarded([&] { run(*a); }); });
 });
 

@@ -1,5 +1,7 @@
 #include "verifier/net_check.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <sstream>
 
@@ -24,6 +26,31 @@ std::string class_text(const NetGuaranteeInput& in) {
 }
 
 }  // namespace
+
+NetClass net_class_of(const TrainConstraints& family, const std::optional<ExactNetwork>& certificate) {
+  NetClass c;
+  c.constraints = family;
+  c.note = "the family's class";
+  c.holds = family.unit_norm.has_value() && family.output_l1.has_value();
+  if (!c.holds && certificate) {
+    const Network cert = to_double(*certificate);
+    double R = 0, B = 0;
+    for (std::size_t j = 0; j < cert.units(); ++j) {
+      double n2 = 0;
+      for (std::size_t t = 0; t < cert.dim; ++t) n2 += cert.w[j * cert.dim + t] * cert.w[j * cert.dim + t];
+      R = std::max(R, std::sqrt(n2));
+      B += std::abs(cert.a[j]);
+    }
+    // Rounded up a little so the certificate lies inside despite the double rounding.
+    c.constraints.unit_norm = std::max(R * (1 + 1e-12), 1e-300);
+    c.constraints.output_l1 = std::max(B * (1 + 1e-12), 1e-300);
+    c.note = "the lifted certificate's norms";
+    c.holds = true;
+  } else if (!c.holds) {
+    c.note = "no certificate: default R = 1, B = 1";
+  }
+  return c;
+}
 
 Rational net_eps_total(const NetGuaranteeInput& in) { return exact_from_double(in.eps_mean) * in.total_weight; }
 

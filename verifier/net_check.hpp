@@ -14,6 +14,8 @@
 #include <string>
 
 #include "instances/core/rational.hpp"
+#include "instances/problems/network.hpp"
+#include "solvers/relu/trainer.hpp"
 #include "verifier/verdict.hpp"
 
 namespace relugap {
@@ -31,6 +33,17 @@ struct NetGuaranteeInput {
   std::optional<Rational> yes, no;
   std::string source_answer = "unknown";
 };
+
+/// net's class on a reduced set: the family's constraints where they state both ‖w_j‖ <= R
+/// and ‖a‖₁ <= B (holds: the stated bounds are proved in that class); else the norms of the
+/// lifted certificate, rounded up by a factor 1 + 1e-12 (holds: the certificate, of loss
+/// <= the stated upper bound, lies in it); else R = B = 1 (does not hold).
+struct NetClass {
+  TrainConstraints constraints;
+  bool holds = false;
+  std::string note;
+};
+NetClass net_class_of(const TrainConstraints& family, const std::optional<ExactNetwork>& certificate);
 
 /// eps_mean · Σc as an exact rational (eps_mean is a double, so exactly representable).
 Rational net_eps_total(const NetGuaranteeInput& in);

@@ -64,26 +64,10 @@ PipelineResult run_pipeline(const SourceInstance& source, const PipelineOptions&
   std::vector<CheckResult> skipped;
   info["trainers"] = nlohmann::json::object();
   // net's class: the family's where it states one; else the certificate's norms.
-  TrainConstraints net_class = constraints;
-  std::string class_note = "the family's class";
-  bool class_holds = constraints.unit_norm.has_value() && constraints.output_l1.has_value();
-  if (!class_holds && certificate) {
-    const Network cert = to_double(*certificate);
-    double R = 0, B = 0;
-    for (std::size_t j = 0; j < cert.units(); ++j) {
-      double n2 = 0;
-      for (std::size_t t = 0; t < cert.dim; ++t) n2 += cert.w[j * cert.dim + t] * cert.w[j * cert.dim + t];
-      R = std::max(R, std::sqrt(n2));
-      B += std::abs(cert.a[j]);
-    }
-    // Rounded up a little so the certificate lies inside despite the double rounding.
-    net_class.unit_norm = std::max(R * (1 + 1e-12), 1e-300);
-    net_class.output_l1 = std::max(B * (1 + 1e-12), 1e-300);
-    class_note = "the lifted certificate's norms";
-    class_holds = true;
-  } else if (!class_holds) {
-    class_note = "no certificate: default R = 1, B = 1";
-  }
+  const NetClass ncls = net_class_of(constraints, certificate);
+  const TrainConstraints& net_class = ncls.constraints;
+  const std::string& class_note = ncls.note;
+  const bool class_holds = ncls.holds;
   std::optional<TrainResult> net_result;
   auto run = [&](TrainAlgo algo) {
     TrainOptions to;

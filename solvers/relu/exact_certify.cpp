@@ -55,6 +55,7 @@ bool Certifier::set_upper(const Rational& U) {
   // pair floors and f_i the floor of i's own pair (0 if unpaired).
   std::vector<Rational> floor_i(m_, Rational(0));
   Rational F = 0;
+  partner_.assign(m_, -1);
   {
     std::vector<std::uint8_t> paired(m_, 0);
     for (std::size_t i = 0; i < m_; ++i) {
@@ -68,6 +69,8 @@ bool Certifier::set_upper(const Rational& U) {
           mirror = data_.col[p] == data_.col[bj + (p - bi)] && data_.val[p] == -data_.val[bj + (p - bi)];
         if (!mirror) continue;
         paired[i] = paired[j] = 1;
+        partner_[i] = static_cast<std::int64_t>(j);
+        partner_[j] = static_cast<std::int64_t>(i);
         floor_i[i] = floor_i[j] = cyy_[i];
         F += cyy_[i];
         break;
@@ -160,6 +163,33 @@ bool Certifier::set_upper(const Rational& U) {
     zhi_[i] = std::min(u[i], s);
     zlo_[i] = has_lo_[i] ? std::max(l[i], Rational(-s)) : Rational(-s);
   }
+  // A mirrored pair costs c·y² + c(|z| − y)² (one of ReLU(z), ReLU(−z) is 0), the other
+  // pairs at least their floors: c(|z| − y)² ≤ U − F, so |z| ∈ [y − s, y + s], s ≥ √((U − F)/c).
+  plo_.assign(m_, Rational(0));
+  phi_.assign(m_, Rational(0));
+  for (std::size_t i = 0; i < m_; ++i) {
+    if (partner_[i] < 0) continue;
+    Rational slack = U - F;
+    if (slack < 0) slack = 0;
+    const Rational s = sqrt_up(slack / c_[i]);
+    phi_[i] = y_[i] + s;
+    plo_[i] = y_[i] - s > 0 ? Rational(y_[i] - s) : Rational(0);
+  }
+  // Float copies (rounded outward) for the node QP's guide intervals.
+  auto down = [](const Rational& q) { return std::nextafter(q.get_d(), -std::numeric_limits<double>::infinity()); };
+  auto up = [](const Rational& q) { return std::nextafter(q.get_d(), std::numeric_limits<double>::infinity()); };
+  zlo_d_.resize(m_);
+  zhi_d_.resize(m_);
+  plo_d_.resize(m_);
+  phi_d_.resize(m_);
+  for (std::size_t i = 0; i < m_; ++i) {
+    zlo_d_[i] = down(zlo_[i]);
+    zhi_d_[i] = up(zhi_[i]);
+    plo_d_[i] = down(plo_[i]);
+    phi_d_[i] = up(phi_[i]);
+  }
+  R_d_.resize(d_);
+  for (std::size_t j = 0; j < d_; ++j) R_d_[j] = up(R_[j]);
   note_ = "box max |w_j| <= " + std::to_string(Rbar.get_d());
   ready_ = true;
   return true;
@@ -176,8 +206,100 @@ void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r
   }
 }
 
+template <class T>
+void Certifier::own_interval(std::size_t i, int state, const std::vector<T>& zlo, const std::vector<T>& zhi,
+                             const std::vector<T>& plo, const std::vector<T>& phi, T& lo, T& hi) const {
+  lo = zlo[i];
+  hi = zhi[i];
+  const bool branch = y_[i] > 0 && data_.row_ptr[i + 1] > data_.row_ptr[i];
+  if (partner_[i] >= 0) {
+    // |z_i| ∈ [plo, phi]; the state picks the sign.
+    const T nlo = -phi[i], nhi = -plo[i];
+    if (state == 1) {
+      if (plo[i] > lo) lo = plo[i];
+      if (phi[i] < hi) hi = phi[i];
+    } else if (state == -1) {
+      if (nlo > lo) lo = nlo;
+      if (nhi < hi) hi = nhi;
+    } else {
+      if (nlo > lo) lo = nlo;
+      if (phi[i] < hi) hi = phi[i];
+    }
+  } else if (branch && state == 1) {
+    if (lo < 0) lo = 0;
+  } else if (branch && state == -1) {
+    if (hi > 0) hi = 0;
+  }
+}
+
+template <class T>
+bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vector<T>& zlo, const std::vector<T>& zhi,
+                          const std::vector<T>& plo, const std::vector<T>& phi, const std::vector<T>& R,
+                          const std::vector<T>& xv, std::vector<T>& lo, std::vector<T>& hi) const {
+  // Coordinates: the box, narrowed by the samples on one coordinate (x = a·e_j); then every
+  // sample's interval narrowed by interval arithmetic over the coordinates.
+  std::vector<T> wl(d_), wh(d_);
+  for (std::size_t j = 0; j < d_; ++j) {
+    wl[j] = -R[j];
+    wh[j] = R[j];
+  }
+  lo.resize(m_);
+  hi.resize(m_);
+  T t;
+  for (std::size_t i = 0; i < m_; ++i) {
+    own_interval(i, state[i], zlo, zhi, plo, phi, lo[i], hi[i]);
+    if (lo[i] > hi[i]) return false;
+    if (data_.row_ptr[i + 1] != data_.row_ptr[i] + 1) continue;
+    const std::size_t p = data_.row_ptr[i], j = data_.col[p];
+    const T& a = xv[p];
+    if (a > 0) {
+      t = lo[i] / a;
+      if (t > wl[j]) wl[j] = t;
+      t = hi[i] / a;
+      if (t < wh[j]) wh[j] = t;
+    } else {
+      t = hi[i] / a;
+      if (t > wl[j]) wl[j] = t;
+      t = lo[i] / a;
+      if (t < wh[j]) wh[j] = t;
+    }
+  }
+  for (std::size_t j = 0; j < d_; ++j)
+    if (wl[j] > wh[j]) return false;
+  T sl, sh;
+  for (std::size_t i = 0; i < m_; ++i) {
+    sl = 0;
+    sh = 0;
+    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) {
+      const std::size_t j = data_.col[p];
+      const T& a = xv[p];
+      if (a > 0) {
+        sl += a * wl[j];
+        sh += a * wh[j];
+      } else {
+        sl += a * wh[j];
+        sh += a * wl[j];
+      }
+    }
+    if (sl > lo[i]) lo[i] = sl;
+    if (sh < hi[i]) hi[i] = sh;
+    if (lo[i] > hi[i]) return false;
+  }
+  return true;
+}
+
+bool Certifier::node_intervals_q(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
+                                 std::vector<Rational>& hi) const {
+  return propagate(state, zlo_, zhi_, plo_, phi_, R_, xq_, lo, hi);
+}
+
+bool Certifier::node_intervals(const std::vector<std::int8_t>& state, std::vector<double>& lo,
+                               std::vector<double>& hi) const {
+  return propagate(state, zlo_d_, zhi_d_, plo_d_, phi_d_, R_d_, data_.val, lo, hi);
+}
+
 Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
-                          const std::vector<std::uint8_t>* half) const {
+                          const std::vector<std::uint8_t>* /*half*/) const {
   std::vector<Rational> r;
   const auto d = static_cast<Eigen::Index>(d_);
   for (int pass = 0; pass < 2; ++pass) {
@@ -194,62 +316,55 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
       lambda(static_cast<Eigen::Index>(i)) -= data_.c[i] * xt;
     }
   }
+  const Rational empty(std::numeric_limits<double>::max());  // the node holds no w with loss ≤ U
+  std::vector<Rational> lo, hi;
+  if (!node_intervals_q(state, lo, hi)) return empty;
   residual(lambda, r);
   Rational total = 0;
   for (std::size_t j = 0; j < d_; ++j) total -= R_[j] * abs(r[j]);
-  Rational lam, best, val, z;
+  // ψ_i(λ_i) = min over z ∈ D_i of f_i(z) − λ_i·z with the true loss f_i(z) = c(ReLU(z) − y)²
+  // (the node's state is in D_i); a mirrored pair (z_j = −z_i) jointly.
+  Rational lam, best, val, z, a, b;
+  bool have = false;
+  auto piece = [&](const Rational& from, const Rational& to, const Rational& K, const Rational& c,
+                   const Rational& vertex_shift, const Rational& centre, const Rational& mu) {
+    // min over [from, to] of K + c(z − centre)² − μz (c ≥ 0); vertex centre + μ/(2c).
+    if (from > to) return;
+    if (c == 0) {
+      z = mu > 0 ? to : from;
+    } else {
+      z = centre + vertex_shift;
+      if (z < from) z = from;
+      if (z > to) z = to;
+    }
+    val = K + c * (z - centre) * (z - centre) - mu * z;
+    if (!have || val < best) best = val;
+    have = true;
+  };
+  const Rational zero(0);
   for (std::size_t i = 0; i < m_; ++i) {
-    lam = lambda(static_cast<Eigen::Index>(i));
-    // g = K on z < b, c(z − y)² on z ≥ b; domain [lo, hi].
+    const std::int64_t j = partner_[i];
+    if (j >= 0 && static_cast<std::size_t>(j) < i) continue;  // done with its partner
     const Rational& y = y_[i];
     const Rational& c = c_[i];
-    Rational lo = zlo_[i], hi = zhi_[i];
-    Edge e = Edge::kBoth;  // b finite
-    Rational b, K;
-    if (data_.row_ptr[i + 1] == data_.row_ptr[i]) {
-      e = Edge::kLeftOnly;  // x = 0: z ≡ 0, the loss is the constant c·y²
-      K = cyy_[i];
-    } else if (y <= 0) {
-      b = 0;
-      K = cyy_[i];
+    have = false;
+    if (j >= 0) {
+      const auto jj = static_cast<std::size_t>(j);
+      lam = lambda(static_cast<Eigen::Index>(i)) - lambda(static_cast<Eigen::Index>(jj));
+      a = std::max(lo[i], Rational(-hi[jj]));
+      b = std::min(hi[i], Rational(-lo[jj]));
+      const Rational shift = lam / (2 * c);
+      // z ≥ 0: c·y² + c(z − y)² − μz; z ≤ 0: c·y² + c(z + y)² − μz.
+      piece(std::max(a, zero), b, cyy_[i], c, shift, y, lam);
+      piece(a, std::min(b, zero), cyy_[i], c, shift, Rational(-y), lam);
     } else {
-      switch (state[i]) {
-        case 1:
-          e = Edge::kRightOnly;
-          if (lo < 0) lo = 0;
-          break;
-        case -1:
-          e = Edge::kLeftOnly;
-          K = cyy_[i];
-          if (hi > 0) hi = 0;
-          break;
-        default:
-          b = y;
-          K = 0;
-          break;
-      }
+      lam = lambda(static_cast<Eigen::Index>(i));
+      // z ≤ 0: c·y² − λz; z ≥ 0: c(z − y)² − λz.
+      piece(lo[i], std::min(hi[i], zero), cyy_[i], zero, zero, zero, lam);
+      piece(std::max(lo[i], zero), hi[i], zero, c, Rational(lam / (2 * c)), y, lam);
     }
-    if (lo > hi) return Rational(std::numeric_limits<double>::max());  // empty: the node holds no optimum
-    bool have = false;
-    // Left piece on [lo, min(hi, b)] (open at b, its closure gives the same infimum).
-    if (e == Edge::kLeftOnly || (e == Edge::kBoth && b > lo)) {
-      const Rational right = e == Edge::kLeftOnly ? hi : std::min(hi, b);
-      z = lam > 0 ? right : lo;
-      best = K - lam * z;
-      have = true;
-    }
-    // Right piece on [max(lo, b), hi].
-    if (e == Edge::kRightOnly || (e == Edge::kBoth && b <= hi)) {
-      const Rational left = e == Edge::kRightOnly ? lo : std::max(lo, b);
-      z = y + lam / (2 * c);
-      if (z < left) z = left;
-      if (z > hi) z = hi;
-      val = c * (z - y) * (z - y) - lam * z;
-      if (!have || val < best) best = val;
-      have = true;
-    }
+    if (!have) return empty;
     total += best;
-    if (half != nullptr && (*half)[i]) total += cyy_[i] / 2;
   }
   return total;
 }

@@ -65,7 +65,25 @@ class Certifier {
   double bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
                     const std::vector<std::uint8_t>* half = nullptr) const;
 
+  /// The node intervals D_i ∋ z_i of every w in the node with loss ≤ U (float version of
+  /// what bound() computes in rationals; a guide for the node QP, never a proof). False when
+  /// some interval is empty (the node holds no such w). Requires ready().
+  bool node_intervals(const std::vector<std::int8_t>& state, std::vector<double>& lo, std::vector<double>& hi) const;
+  /// The partner of sample i in a mirrored pair (x, y, c), (−x, y, c) with y > 0, or −1.
+  [[nodiscard]] std::int64_t partner(std::size_t i) const { return partner_[i]; }
+
  private:
+  /// Rational node intervals (see node_intervals); false when one is empty.
+  bool node_intervals_q(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
+                        std::vector<Rational>& hi) const;
+  /// The interval of sample i from its own loss and state, before propagation.
+  template <class T>
+  void own_interval(std::size_t i, int state, const std::vector<T>& zlo, const std::vector<T>& zhi,
+                    const std::vector<T>& plo, const std::vector<T>& phi, T& lo, T& hi) const;
+  template <class T>
+  bool propagate(const std::vector<std::int8_t>& state, const std::vector<T>& zlo, const std::vector<T>& zhi,
+                 const std::vector<T>& plo, const std::vector<T>& phi, const std::vector<T>& R,
+                 const std::vector<T>& xv, std::vector<T>& lo, std::vector<T>& hi) const;
   void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;
   std::size_t m_, d_;
   const TrainingSet& data_;
@@ -74,6 +92,10 @@ class Certifier {
   std::vector<Rational> y_, c_, cyy_;
   std::vector<Rational> R_, zlo_, zhi_;
   std::vector<std::uint8_t> has_lo_;
+  std::vector<std::int64_t> partner_;
+  /// Mirrored pairs: every w with loss ≤ U has |z_i| ∈ [plo_i, phi_i] (plo_i ≥ 0).
+  std::vector<Rational> plo_, phi_;
+  std::vector<double> zlo_d_, zhi_d_, plo_d_, phi_d_, R_d_;
   Eigen::LDLT<Eigen::MatrixXd> gram_;  ///< D·XᵀCX·D (equilibrated)
   Eigen::VectorXd Dg_;
   bool ready_ = false;

@@ -24,6 +24,7 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   xnorm_ = Xs_.rowwise().norm();
   sc_ = (2 * c_).cwiseSqrt();
   S_.resize(static_cast<Eigen::Index>(m_), d);
+  U_.resize(static_cast<Eigen::Index>(m_), d);
   offset_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
   state_.assign(m_, 0);
   v_ = Eigen::VectorXd::Zero(d);
@@ -33,20 +34,66 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   piece_.assign(m_, kLeft);
   inW_.assign(m_, 0);
   target_.assign(m_, 0.0);
+  env_.resize(m_);
+  for (std::size_t i = 0; i < m_; ++i) clear_interval(i);
+}
+
+void NodeQp::set_interval(std::size_t i, double L, double H) {
+  const auto ii = static_cast<Eigen::Index>(i);
+  const double y = y_(ii), c = c_(ii), cyy = c * y * y;
+  Fn& f = env_[i];
+  f.lo = -kInf;
+  f.hi = kInf;
+  if (!(y > 0) || !(L < 0 && std::isfinite(L))) {
+    if (L >= 0 && y > 0) {
+      f.b = -kInf;  // z ≥ 0 throughout: the parabola
+      f.K0 = f.s = 0;
+    } else {
+      f.b = y;  // the plain envelope c·max(z − y, 0)²
+      f.K0 = f.s = 0;
+    }
+    return;
+  }
+  if (H <= 0) {
+    f.b = kInf;  // z ≤ 0 throughout: the constant c·y²
+    f.K0 = cyy;
+    f.s = 0;
+    return;
+  }
+  // Tangent from (L, c·y²) to the parabola: t = L + √(L² − 2Ly) ∈ (0, y).
+  const double t = L + std::sqrt(L * L - 2 * L * y);
+  if (!std::isfinite(H) || t <= H) {
+    f.b = t;
+    f.s = 2 * c * (t - y);
+    f.K0 = c * (t - y) * (t - y) - f.s * t;
+    return;
+  }
+  // Chord from (L, c·y²) to (H, c(H − y)²); past H the parabola takes over where it meets
+  // the chord again, at 2y − H + s/c.
+  f.s = c * (H - y) * (H - y) / (H - L) - cyy / (H - L);
+  f.K0 = cyy - f.s * L;
+  f.b = 2 * y - H + f.s / c;
+  if (!(f.b >= H)) f.b = H;
+}
+
+double NodeQp::g(std::size_t i, double z) const {
+  const Fn f = fn(i);
+  const auto ii = static_cast<Eigen::Index>(i);
+  return z < f.b ? f.K0 + f.s * z : c_(ii) * (z - y_(ii)) * (z - y_(ii));
 }
 
 NodeQp::Fn NodeQp::fn(std::size_t i) const {
   const auto ii = static_cast<Eigen::Index>(i);
   const double y = y_(ii), c = c_(ii);
-  if (xnorm_(ii) == 0) return {kInf, c * y * y, -kInf, kInf};  // z ≡ 0: the loss is the constant c·y²
-  if (y <= 0) return {0.0, c * y * y, -kInf, kInf};
+  if (xnorm_(ii) == 0) return {kInf, c * y * y, 0.0, -kInf, kInf};  // z ≡ 0: the loss is the constant c·y²
+  if (y <= 0) return {0.0, c * y * y, 0.0, -kInf, kInf};
   switch (state_[i]) {
     case 1:
-      return {-kInf, 0.0, 0.0, kInf};
+      return {-kInf, 0.0, 0.0, 0.0, kInf};
     case -1:
-      return {kInf, c * y * y, -kInf, 0.0};
+      return {kInf, c * y * y, 0.0, -kInf, 0.0};
     default:
-      return {y, 0.0, -kInf, kInf};
+      return env_[i];
   }
 }
 
@@ -63,7 +110,8 @@ void NodeQp::finish_values() {
     const Fn f = fn(i);
     const double z = z_(ii);
     s += offset_(ii);
-    s += z < f.b ? static_cast<long double>(f.K) : static_cast<long double>(c_(ii)) * (z - y_(ii)) * (z - y_(ii));
+    s += z < f.b ? static_cast<long double>(f.K0) + static_cast<long double>(f.s) * z
+                 : static_cast<long double>(c_(ii)) * (z - y_(ii)) * (z - y_(ii));
   }
   value_ = static_cast<double>(s);
 }
@@ -165,7 +213,7 @@ bool NodeQp::run(int max_iter) {
   }
 
   Eigen::MatrixXd H(d, d);
-  Eigen::VectorXd g(d), p(d), nu;
+  Eigen::VectorXd g(d), glin(d), p(d), nu;
   bool converged = false;
   for (int it = 0; it < max_iter; ++it) {
     ++iters_;
@@ -173,16 +221,28 @@ bool NodeQp::run(int max_iter) {
     // Model: Σ over free samples on their right piece of c(z − y)².
     // H = SᵀS with S the rows √(2c_i)·x_i (one product instead of a rank-1 update a sample).
     g.setZero();
+    glin.setZero();
+    double glin_scale = 0;
     Eigen::Index nr = 0;
     for (std::size_t i = 0; i < m_; ++i) {
-      if (inW_[i] || piece_[i] != kRight) continue;
+      if (inW_[i]) continue;
       const auto ii = static_cast<Eigen::Index>(i);
       if (xnorm_(ii) == 0) continue;
+      if (piece_[i] != kRight) {
+        const double sl = fn(i).s;  // the left piece's slope
+        if (sl != 0) {
+          glin.noalias() += sl * Xs_.row(ii).transpose();
+          glin_scale += std::abs(sl) * xnorm_(ii);
+        }
+        continue;
+      }
       const double c2 = 2 * c_(ii);
       const auto xi = Xs_.row(ii);
+      U_.row(nr) = xi / xnorm_(ii);
       S_.row(nr++) = sc_(ii) * xi;
       g.noalias() += (c2 * (z_(ii) - y_(ii))) * xi.transpose();
     }
+    g += glin;
     if (nr > 0)
       H.noalias() = S_.topRows(nr).transpose() * S_.topRows(nr);
     else
@@ -209,11 +269,39 @@ bool NodeQp::run(int max_iter) {
       Q2 = Eigen::MatrixXd::Identity(d, d);
       p.setZero();
     }
+    // A ray: the reduced model is linear along the directions no free right-piece sample
+    // curves (the null space of their rows, normalised so that the weights do not matter),
+    // and the sloped left pieces' gradient may not vanish there. The step then runs to the
+    // first breakpoint or bound (one exists: every g_i is bounded below). The right pieces'
+    // gradients lie in their rows' span, so only the left pieces' part is projected.
+    bool ray = false;
     if (Q2.cols() > 0) {
-      Eigen::MatrixXd Hz = Q2.transpose() * H * Q2;
-      Eigen::VectorXd gz = Q2.transpose() * (g + H * p);
-      Eigen::LDLT<Eigen::MatrixXd> ldlt(Hz);
-      Eigen::VectorXd pz = -ldlt.solve(gz);
+      Eigen::VectorXd pz;
+      if (glin_scale > 0) {
+        Eigen::MatrixXd Z;
+        if (nr > 0) {
+          const Eigen::MatrixXd M = U_.topRows(nr) * Q2;
+          Eigen::JacobiSVD<Eigen::MatrixXd> svd(M, Eigen::ComputeFullV);
+          svd.setThreshold(1e-10);
+          const auto rank = svd.rank();
+          Z = svd.matrixV().rightCols(Q2.cols() - rank);
+        } else {
+          Z = Eigen::MatrixXd::Identity(Q2.cols(), Q2.cols());
+        }
+        if (Z.cols() > 0) {
+          const Eigen::VectorXd gn = Z * (Z.transpose() * (Q2.transpose() * glin));
+          if (gn.norm() > 1e-12 * glin_scale) {
+            ray = true;
+            pz = -gn;
+          }
+        }
+      }
+      if (!ray) {
+        Eigen::MatrixXd Hz = Q2.transpose() * H * Q2;
+        Eigen::VectorXd gz = Q2.transpose() * (g + H * p);
+        Eigen::LDLT<Eigen::MatrixXd> ldlt(Hz);
+        pz = -ldlt.solve(gz);
+      }
       if (!pz.allFinite()) pz.setZero();
       p += Q2 * pz;
     }
@@ -222,7 +310,7 @@ bool NodeQp::run(int max_iter) {
     // (Round-off moves of 1e-16 on a z of O(1) must count as still: the tolerance has
     // an absolute part on the scale of the largest |z| or |y|.)
     const double zscale = std::max(z_.cwiseAbs().maxCoeff(), y_.cwiseAbs().maxCoeff());
-    bool still = true;
+    bool still = !ray;
     for (std::size_t i = 0; i < m_ && still; ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
       if (std::abs(dz(ii)) > 1e-12 * (std::abs(z_(ii)) + std::abs(y_(ii))) + 1e-13 * zscale) still = false;
@@ -247,8 +335,8 @@ bool NodeQp::run(int max_iter) {
         const auto ii = static_cast<Eigen::Index>(i);
         const Fn f = fn(i);
         const double v = target_[i];
-        const double dp = v >= f.b ? 2 * c_(ii) * (v - y_(ii)) : 0.0;
-        const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : 0.0;
+        const double dp = v >= f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
+        const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
         const double up = -nu(r) + dp, down = nu(r) - dm;
         const double tol = 1e-9 * (std::abs(nu(r)) + std::abs(dp)) + 1e-13 * Gs;
         if (v < f.hi && up < -tol && up / xnorm_(ii) < best) {
@@ -277,7 +365,8 @@ bool NodeQp::run(int max_iter) {
     }
     // Ratio test.
     const double pn = p.norm();
-    double alpha = 1;
+    // (A ray while W is still being pulled to its targets takes the unit step: no overshoot.)
+    double alpha = ray && rhs.lpNorm<Eigen::Infinity>() == 0 ? kInf : 1;
     std::int64_t block = -1;
     double block_at = 0;
     for (std::size_t i = 0; i < m_; ++i) {
@@ -302,6 +391,7 @@ bool NodeQp::run(int max_iter) {
         if (piece_[i] == kLeft && s > 0) consider((f.b - z) / s, f.b);
       }
     }
+    if (!std::isfinite(alpha)) break;  // a ray nothing blocks: only round-off makes one
     v_ += alpha * p;
     if (block >= 0) {
       const auto i = static_cast<std::size_t>(block);
@@ -339,7 +429,7 @@ bool NodeQp::run(int max_iter) {
   // Multipliers: derivatives of the free samples, W multipliers for the held ones.
   for (std::size_t i = 0; i < m_; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
-    lambda_(ii) = (!inW_[i] && piece_[i] == kRight) ? 2 * c_(ii) * (z_(ii) - y_(ii)) : 0.0;
+    lambda_(ii) = inW_[i] ? 0.0 : piece_[i] == kRight ? 2 * c_(ii) * (z_(ii) - y_(ii)) : fn(i).s;
   }
   if (nu.size() == static_cast<Eigen::Index>(W_.size()))
     for (std::size_t r = 0; r < W_.size(); ++r)

@@ -44,6 +44,15 @@ class NodeQp {
   /// undecided sample whose mirror image is undecided too (see train_exact.cpp).
   void set_offset(std::size_t i, double k) { offset_[static_cast<Eigen::Index>(i)] = k; }
   [[nodiscard]] int state(std::size_t i) const { return state_[i]; }
+  /// An interval [L, H] that holds z_i for every w of interest at this node (undecided
+  /// y > 0 only): g_i becomes the convex envelope of c(ReLU(z) − y)² on [L, H] (a line up to
+  /// its tangent point, then the parabola; a chord when H comes first, continued by the
+  /// parabola past their second crossing). The domain is not enforced: the certificate
+  /// (exact_certify.hpp) uses the rational intervals. Infinite ends give the plain envelope.
+  void set_interval(std::size_t i, double L, double H);
+  void clear_interval(std::size_t i) { set_interval(i, -kInfinity, kInfinity); }
+  /// g_i(z) without the offset (the node function of sample i).
+  [[nodiscard]] double g(std::size_t i, double z) const;
   /// Start point of the next solve (original coordinates).
   void set_start(const Eigen::VectorXd& w);
   /// Runs the active-set method from the start point. False when it did not converge in
@@ -61,9 +70,11 @@ class NodeQp {
   [[nodiscard]] std::size_t dim() const { return d_; }
 
  private:
+  static constexpr double kInfinity = __builtin_huge_val();
   enum Piece : std::int8_t { kLeft = -1, kRight = 1 };
+  /// g = K0 + s·z on z < b, c(z − y)² on z ≥ b; domain [lo, hi].
   struct Fn {
-    double b, K, lo, hi;
+    double b, K0, s, lo, hi;
   };
   [[nodiscard]] Fn fn(std::size_t i) const;
   bool run(int max_iter);
@@ -75,7 +86,9 @@ class NodeQp {
   Eigen::VectorXd D_, y_, c_, xnorm_, offset_;
   Eigen::VectorXd sc_;  ///< √(2c_i)
   Eigen::MatrixXd S_;   ///< scratch: the rows √(2c_i)·x_i of the right-piece samples
+  Eigen::MatrixXd U_;   ///< scratch: the same rows normalised to unit length
   std::vector<std::int8_t> state_;
+  std::vector<Fn> env_;  ///< the undecided function of each sample (set_interval)
   Eigen::VectorXd v_, w_, z_, lambda_;
   double value_ = 0;
   std::uint64_t iters_ = 0;

@@ -174,33 +174,46 @@ template <int G>
   return loss;
 }
 
-// 4·G points at a time (G ymm groups), the rows streamed once per point block.
-template <int G>
+// 4·G points at a time (G ymm groups), the rows streamed once per point block. R > 0: r = R
+// at compile time (the coordinate loop unrolled, its loads folded into the FMAs); R = 0:
+// any r >= 1. Per row and group: r FMAs (the first a multiply), one max, two FMAs; the
+// counted work 2(r + 2) flops per point and row is then r + 2 of r + 3 vector operations.
+template <int G, int R>
 [[gnu::target("avx2,fma")]] void moments_avx2(const FeatureMomentsArgs& p, std::size_t p0) {
-  const std::size_t r = p.r, np = p.np;
+  const std::size_t r = R > 0 ? static_cast<std::size_t>(R) : p.r, np = p.np;
   const __m256d zero = _mm256_setzero_pd();
   __m256d gs[G], bs[G];
   for (int g = 0; g < G; ++g) gs[g] = bs[g] = zero;
-  for (std::size_t i = 0; i < p.m; ++i) {
-    const double* x = p.P + i * r;
+  const double* pt0 = p.ptsT + p0;
+  const double* x = p.S;
+  for (std::size_t i = 0; i < p.m; ++i, x += r) {
     __m256d z[G];
-    for (int g = 0; g < G; ++g) z[g] = zero;
-    const double* pt = p.ptsT + p0;
-    for (std::size_t t = 0; t < r; ++t, pt += np) {
+    {
+      const __m256d xb = _mm256_broadcast_sd(x);
+      for (int g = 0; g < G; ++g) z[g] = _mm256_mul_pd(_mm256_loadu_pd(pt0 + 4 * g), xb);
+    }
+    const double* pt = pt0 + np;
+    for (std::size_t t = 1; t < r; ++t, pt += np) {
       const __m256d xb = _mm256_broadcast_sd(x + t);
       for (int g = 0; g < G; ++g) z[g] = _mm256_fmadd_pd(_mm256_loadu_pd(pt + 4 * g), xb, z[g]);
     }
-    const __m256d cb = _mm256_broadcast_sd(p.c + i), cyb = _mm256_broadcast_sd(p.cy + i);
+    const __m256d wb = _mm256_broadcast_sd(p.sy + i);
     for (int g = 0; g < G; ++g) {
       const __m256d h = _mm256_max_pd(z[g], zero);
-      bs[g] = _mm256_fmadd_pd(h, cyb, bs[g]);
-      gs[g] = _mm256_fmadd_pd(h, _mm256_mul_pd(h, cb), gs[g]);
+      bs[g] = _mm256_fmadd_pd(h, wb, bs[g]);
+      gs[g] = _mm256_fmadd_pd(h, h, gs[g]);
     }
   }
   for (int g = 0; g < G; ++g) {
     _mm256_storeu_pd(p.gdiag + p0 + 4 * g, gs[g]);
     _mm256_storeu_pd(p.b + p0 + 4 * g, bs[g]);
   }
+}
+
+template <int R>
+[[gnu::target("avx2,fma")]] void moments_blocks(const FeatureMomentsArgs& p, std::size_t block_begin,
+                                                std::size_t block_end) {
+  for (std::size_t q = block_begin; q < block_end; ++q) moments_avx2<kMomentsBlock / 4, R>(p, q * kMomentsBlock);
 }
 #endif
 
@@ -239,7 +252,29 @@ void fused_feature_moments(const FeatureMomentsArgs& p, std::size_t block_begin,
 #if RELUGAP_HAVE_AVX2_KERNEL
   RELUGAP_ASSERT(p.np % kMomentsBlock == 0 && fused_relu_kernel_available(1),
                  "fused_feature_moments: kernel unavailable or np not padded");
-  for (std::size_t q = block_begin; q < block_end; ++q) moments_avx2<kMomentsBlock / 4>(p, q * kMomentsBlock);
+  switch (p.r) {
+    case 0:  // no coordinates: every feature is ReLU(0) = 0
+      for (std::size_t q = block_begin * kMomentsBlock; q < block_end * kMomentsBlock; ++q) p.gdiag[q] = p.b[q] = 0;
+      return;
+    case 1:
+      return moments_blocks<1>(p, block_begin, block_end);
+    case 2:
+      return moments_blocks<2>(p, block_begin, block_end);
+    case 3:
+      return moments_blocks<3>(p, block_begin, block_end);
+    case 4:
+      return moments_blocks<4>(p, block_begin, block_end);
+    case 5:
+      return moments_blocks<5>(p, block_begin, block_end);
+    case 6:
+      return moments_blocks<6>(p, block_begin, block_end);
+    case 7:
+      return moments_blocks<7>(p, block_begin, block_end);
+    case 8:
+      return moments_blocks<8>(p, block_begin, block_end);
+    default:
+      return moments_blocks<0>(p, block_begin, block_end);
+  }
 #else
   (void)p;
   (void)block_begin;

@@ -47,14 +47,16 @@ struct FusedReluArgs {
 double fused_relu_loss_grad(const FusedReluArgs& p);
 
 /// The net learner's k = 1 statistics (train_net.hpp) in one pass per block of points:
-/// for every point q (a column of ptsT), gdiag[q] = Σ_i c_i ReLU(⟨P_i, pt_q⟩)² and
-/// b[q] = Σ_i cy_i ReLU(⟨P_i, pt_q⟩), rows in order. P is m × r row-major; ptsT is r × np
-/// row-major with np a multiple of kMomentsBlock (padding points zero).
+/// for every point q (a column of ptsT), gdiag[q] = Σ_i ReLU(⟨S_i, pt_q⟩)² and
+/// b[q] = Σ_i sy_i ReLU(⟨S_i, pt_q⟩), rows in order. The caller passes the rows scaled by
+/// the square roots of the weights, S_i = √c_i P_i and sy_i = √c_i y_i: since ReLU is
+/// positively homogeneous, these are Σ c_i ReLU(⟨P_i, pt⟩)² and Σ c_i y_i ReLU(⟨P_i, pt⟩),
+/// and each (row, 4 points) costs r + 2 FMAs and one max (no multiply by c_i). S is m × r
+/// row-major; ptsT is r × np row-major with np a multiple of kMomentsBlock (padding points zero).
 struct FeatureMomentsArgs {
-  const double* P = nullptr;
+  const double* S = nullptr;  ///< m × r, row i = √c_i P_i
   std::size_t m = 0, r = 0;
-  const double* c = nullptr;
-  const double* cy = nullptr;  ///< c_i y_i
+  const double* sy = nullptr;  ///< √c_i y_i
   const double* ptsT = nullptr;
   std::size_t np = 0;
   double* gdiag = nullptr;  ///< length np, blocks written are overwritten

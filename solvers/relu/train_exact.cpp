@@ -575,25 +575,40 @@ class NativeOneUnit {
       o.bound = trivial_ > 0 ? trivial_.get_d() : 0.0;  // truncation: ≤ the rational
       return o;
     }
+    // The node intervals (every w with loss ≤ U has z_i in them) tighten the envelopes of
+    // the undecided samples; an empty one means the node holds no such w.
+    bool empty = false;
+    if (certified_) {
+      empty = !cert_.node_intervals(state_, ilo_, ihi_);
+      for (std::size_t i = 0; i < m_; ++i)
+        if (branch_[i] && state_[i] == 0 && !half_[i]) {
+          if (empty)
+            qp_.clear_interval(i);
+          else
+            qp_.set_interval(i, ilo_[i], ihi_[i]);
+        }
+    }
     qp_.set_start(depth == 0 ? snaps_[0] : snaps_[depth - 1]);
     const bool ok = qp_.solve();
     snaps_[depth] = qp_.w();
     const Eigen::VectorXd& z = qp_.z();
     double true_loss = 0, best_gap = 0;
-    std::int64_t best_i = -1;
+    std::int64_t best_i = -1, any_i = -1;
     for (std::size_t i = 0; i < m_; ++i) {
       const double zi = z(static_cast<Eigen::Index>(i)), c = e_.c[static_cast<Eigen::Index>(i)], y = y_[i];
       const double rl = (zi > 0 ? zi : 0) - y;
       true_loss += c * rl * rl;
       if (branch_[i] && state_[i] == 0) {
-        const double env = zi > y ? (zi - y) * (zi - y) : 0.0;
-        double gap = c * (rl * rl - env);
+        if (any_i < 0) any_i = static_cast<std::int64_t>(i);
+        double gap = 0;
         if (half_[i]) {
           // The pair's gap: its true loss minus its relaxation (both halves).
           const auto j = static_cast<std::size_t>(partner_[i]);
           const double zj = z(static_cast<Eigen::Index>(j)), rj = (zj > 0 ? zj : 0) - y;
-          const double envj = zj > y ? (zj - y) * (zj - y) : 0.0;
+          const double env = zi > y ? (zi - y) * (zi - y) : 0.0, envj = zj > y ? (zj - y) * (zj - y) : 0.0;
           gap = c * (rl * rl + rj * rj - env - envj - y * y);
+        } else {
+          gap = c * rl * rl - qp_.g(i, zi);  // the node function: the envelope on the node interval
         }
         if (gap > best_gap) {
           best_gap = gap;
@@ -604,18 +619,25 @@ class NativeOneUnit {
     o.true_loss = true_loss;
     o.solved = true;
     if (certified_) {
-      o.bound = qp_.value();
+      o.bound = empty ? kInfD : qp_.value();
       o.lazy = true;
     } else {
       o.solved = ok;
       o.bound = qp_.value() - 1e-9 * std::abs(qp_.value());
     }
     if (ok && (best_i < 0 || best_gap <= 1e-13 * std::max(true_loss, 1e-300))) {
-      o.closed = true;
       if (o.lazy) {
         o.bound = certify();
         o.lazy = false;
+        // The float optimum may leave the node intervals (they are not constraints of
+        // the QP): when the certificate falls short of the relaxation, branch instead.
+        if (any_i >= 0 && o.bound < true_loss - 1e-9 * std::max(std::abs(true_loss), 1.0)) {
+          o.branch_item = any_i;
+          o.first_side = z(any_i) > 0 ? 1 : -1;
+          return o;
+        }
       }
+      o.closed = true;
       if (!certified_) o.bound = std::min(o.bound, true_loss);
       return o;
     }
@@ -665,6 +687,7 @@ class NativeOneUnit {
   std::vector<std::int8_t> state_;
   std::vector<std::uint32_t> path_;
   std::vector<Eigen::VectorXd> snaps_;
+  std::vector<double> ilo_, ihi_;
   Eigen::VectorXd lam_;
   bool certified_ = false, any_positive_ = false;
   Rational trivial_;

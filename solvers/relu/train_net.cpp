@@ -58,11 +58,49 @@ Eigen::MatrixXd covariance(const EigenData& e) {
 }
 
 struct Spectrum {
-  Eigen::VectorXd values;   // descending, clamped ≥ 0
-  Eigen::MatrixXd vectors;  // columns in the same order
+  Eigen::VectorXd values;   // descending, clamped ≥ 0 (entries past the end are 0)
+  Eigen::MatrixXd vectors;  // d × q, the top q eigenvectors in the same order (q ≤ values.size())
+  [[nodiscard]] std::size_t usable() const { return static_cast<std::size_t>(vectors.cols()); }
 };
 
+// Sign convention so the basis (and the output) does not depend on the solver's choice.
+void fix_sign(Eigen::Ref<Eigen::VectorXd> v) {
+  Eigen::Index big = 0;
+  v.cwiseAbs().maxCoeff(&big);
+  if (v[big] < 0) v *= -1;
+}
+
+// Fewer samples than dimensions (maxcut: m = 2n, d = M = nD/2): Σ = XᵀCX/W has the
+// nonzero eigenvalues of the m × m matrix K = C^½XXᵀC^½/W, with eigenvectors
+// v = XᵀC^½u/√(Wλ). Only those of λ > 1e-10·λ₁ are kept (the others would divide by ~0),
+// so r is capped at their count q; λ_{q+1} stays in the guarantee, which holds for V = the
+// top-q eigenspace. O(m²d + m³) instead of O(d³).
+Spectrum spectrum_gram(const EigenData& e) {
+  if (e.m > 4096)
+    fail("train.size", "net", 0,
+         "min(samples, dimension) = " + std::to_string(e.m) + " is too large for the eigensolver (at most 4096)");
+  const Eigen::VectorXd sqc = e.c.cwiseSqrt();
+  const train_detail::SparseRM Xs = sqc.asDiagonal() * e.X;
+  const Eigen::MatrixXd K = Eigen::MatrixXd(Xs * Xs.transpose()) / e.total_weight;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(K);
+  const auto m = K.rows();
+  Spectrum s;
+  s.values.resize(m);
+  for (Eigen::Index t = 0; t < m; ++t) s.values[t] = std::max(es.eigenvalues()[m - 1 - t], 0.0);
+  Eigen::Index q = 0;
+  while (q < m && s.values[q] > 1e-10 * s.values[0]) ++q;
+  Eigen::MatrixXd U(m, q);
+  for (Eigen::Index t = 0; t < q; ++t) U.col(t) = es.eigenvectors().col(m - 1 - t);
+  s.vectors = Xs.transpose() * U;  // d × q
+  for (Eigen::Index t = 0; t < q; ++t) {
+    s.vectors.col(t).normalize();  // = /√(Wλ_t) up to rounding
+    fix_sign(s.vectors.col(t));
+  }
+  return s;
+}
+
 Spectrum spectrum(const EigenData& e) {
+  if (e.m < e.d && e.d > 256) return spectrum_gram(e);
   if (e.d > 4096)
     fail("train.size", "net", 0, "dimension " + std::to_string(e.d) + " is too large for the d × d eigensolver");
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(covariance(e));
@@ -73,10 +111,7 @@ Spectrum spectrum(const EigenData& e) {
   for (Eigen::Index t = 0; t < d; ++t) {
     s.values[t] = std::max(es.eigenvalues()[d - 1 - t], 0.0);
     s.vectors.col(t) = es.eigenvectors().col(d - 1 - t);
-    // Sign convention so the basis (and the output) does not depend on the solver's choice.
-    Eigen::Index big = 0;
-    s.vectors.col(t).cwiseAbs().maxCoeff(&big);
-    if (s.vectors(big, t) < 0) s.vectors.col(t) *= -1;
+    fix_sign(s.vectors.col(t));
   }
   return s;
 }
@@ -219,7 +254,7 @@ NetPlan make_plan(const EigenData& e, const Spectrum& sp, const TrainOptions& op
   }
   const auto& np = opts.net;
   if (np.r && np.eta) {
-    p.r = std::min(*np.r, e.d);
+    p.r = std::min(*np.r, sp.usable());
     p.eta = *np.eta;
     if (!(p.eta > 0)) fail("train.param", "net", 0, "eta must be positive");
   } else if (np.epsilon) {
@@ -233,10 +268,14 @@ NetPlan make_plan(const EigenData& e, const Spectrum& sp, const TrainOptions& op
     }
     const double s = p.B * p.B * p.R * p.R;
     std::size_t r = 0;
-    while (r < e.d && s * lambda_at(p.eigenvalues, r) > target / 2) ++r;
+    while (r < sp.usable() && s * lambda_at(p.eigenvalues, r) > target / 2) ++r;
     p.r = r;
     const double l1 = lambda_at(p.eigenvalues, 0);
     const double rest = target - s * lambda_at(p.eigenvalues, r);
+    if (!(rest > 0))
+      fail("train.param", "net", 0,
+           "epsilon " + std::to_string(eps) + " is below what the numerical rank of the data allows (λ_" +
+               std::to_string(r + 1) + " = " + std::to_string(lambda_at(p.eigenvalues, r)) + ")");
     p.eta = l1 > 0 ? std::min(1.0, std::sqrt(rest / (s * l1))) : 1.0;
   } else {
     fail("train.param", "net", 0, "give a budget (r and eta) or a target epsilon");
@@ -358,8 +397,9 @@ NetOutcome run_one_unit(const EigenData& e, const Spectrum& sp, const NetPlan& p
   const Eigen::MatrixXd P = e.X * V;                                            // m × r
   const auto m = static_cast<Eigen::Index>(e.m);
   const bool fused = train_detail::fused_relu_kernel_available(1);
-  const train_detail::DenseRM Prm = P;
-  const Eigen::VectorXd cy = e.c.cwiseProduct(e.y), sqc = e.c.cwiseSqrt();
+  const Eigen::VectorXd sqc = e.c.cwiseSqrt(), sy = sqc.cwiseProduct(e.y);
+  // The fused kernel's rows: √c_i P_i (relu_kernel.hpp), so c costs no multiply per candidate.
+  const train_detail::DenseRM Srm = fused ? train_detail::DenseRM(sqc.asDiagonal() * P) : train_detail::DenseRM();
   const double yCy = e.c.dot(e.y.cwiseAbs2());
   const double B = plan.B;
   const std::size_t kChunk = 16384;  // points per chunk: 16 slices of 64 blocks of 16
@@ -386,11 +426,10 @@ NetOutcome run_one_unit(const EigenData& e, const Spectrum& sp, const NetPlan& p
       ptsT.leftCols(N) = pts.transpose();
       Eigen::VectorXd gd = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(np)), bp = gd;
       train_detail::FeatureMomentsArgs fa;
-      fa.P = Prm.data();
+      fa.S = Srm.data();
       fa.m = e.m;
       fa.r = r;
-      fa.c = e.c.data();
-      fa.cy = cy.data();
+      fa.sy = sy.data();
       fa.ptsT = ptsT.data();
       fa.np = np;
       fa.gdiag = gd.data();
@@ -639,7 +678,7 @@ TrainResult train_net(const TrainingSet& data, const TrainOptions& opts) {
     auto choose = [&](double W) -> std::optional<std::pair<std::size_t, double>> {
       std::optional<std::pair<std::size_t, double>> best;
       double best_eps = std::numeric_limits<double>::infinity();
-      for (std::size_t r = 1; r <= std::min<std::size_t>(e.d, 256); ++r) {
+      for (std::size_t r = 1; r <= std::min<std::size_t>(sp.usable(), 256); ++r) {
         double pts = 0, cand = 0;
         auto ok = [&](double eta) { return estimate(r, eta, pts, cand) <= W && fits_caps(pts, cand); };
         if (!ok(1.0)) break;  // larger r only costs more

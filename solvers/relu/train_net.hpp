@@ -4,6 +4,8 @@
 // Class: units ‖w_j‖ ≤ R (R = constraints.unit_norm, default 1), ‖a‖₁ ≤ B
 // (constraints.output_l1, default net.default_B). With Σ = Σ_i c_i x_i x_iᵀ / Σ_i c_i and
 // eigenvalues λ_1 ≥ λ_2 ≥ …, V = span of the top r eigenvectors:
+//  (With fewer samples than dimensions the eigenpairs come from the m × m matrix
+//  C^½XXᵀC^½/Σc, and r is at most the number of eigenvalues above 1e-10·λ_1.)
 //  1. grid of spacing h = 2ηR/√r in V-coordinates, points of norm ≤ (1+η)R, each projected
 //     onto the ball of radius R: every point of that ball is within ηR of a net point
 //     (the nearest grid point is within h√r/2 = ηR; projecting onto the ball does not
