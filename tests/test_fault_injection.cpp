@@ -164,7 +164,7 @@ Instance setcover_instance(std::uint64_t seed) {
   std::int64_t total = 0;
   for (std::uint32_t j = 0; j < m; ++j) {
     all.emplace_back(j);
-    total += inst.costs[j];
+    total += inst.costs[SetId(j)];
   }
   if (total > sol.cost) I.worse = {{DecodedSolution(all), q(total)}};
   I.source = std::make_unique<SourceInstance>(std::move(inst));
@@ -294,7 +294,7 @@ Instance sat_instance(const std::string& which, std::uint64_t seed, bool yes) {
       for (std::size_t i = p1; i < p1 + p2; ++i) {
         Rational j0 = 0;
         for (std::size_t t = d.row_ptr[i]; t < d.row_ptr[i + 1]; ++t)
-          if (d.col[t] == SatKReduction::coord_B(0)) j0 = d.val[t] / Q;
+          if (d.col[t].value() == SatKReduction::coord_B(0)) j0 = d.val[t] / Q;
         d.y[i] += j0 * (j0 - 1) / 2;  // Σ_{j<j0} (j0 - j)
       }
     };
@@ -318,7 +318,7 @@ ExactTrainingSet without(const ExactTrainingSet& d, std::size_t drop) {
   for (std::size_t i = 0; i < d.samples(); ++i) {
     if (i == drop) continue;
     std::vector<std::pair<std::uint32_t, Rational>> row;
-    for (std::size_t t = d.row_ptr[i]; t < d.row_ptr[i + 1]; ++t) row.emplace_back(d.col[t], d.val[t]);
+    for (std::size_t t = d.row_ptr[i]; t < d.row_ptr[i + 1]; ++t) row.emplace_back(d.col[t].value(), d.val[t]);
     out.add(std::move(row), d.y[i], d.c[i]);
   }
   return out;
@@ -345,7 +345,7 @@ FaultSpec decode_invalid(const SourceInstance& src) {
               // drop every set containing element 0: element 0 is then uncovered
               const auto& inst = std::get<SetCoverInstance>(*s);
               std::erase_if(*cover, [&](SetId j) {
-                const auto& set = inst.sets[j.idx()];
+                const auto& set = inst.sets[j];
                 return std::find(set.begin(), set.end(), Element(0)) != set.end();
               });
             } else if (auto* vs = std::get_if<std::vector<Vertex>>(&d.decoded)) {

@@ -32,7 +32,7 @@ TEST_CASE("set cover round trip") {
       bool covered = false;
       for (const auto& set : s.sets) covered = covered || std::find(set.begin(), set.end(), Element(u)) != set.end();
       if (!covered) {
-        auto& set = s.sets[rng.below(s.sets.size())];
+        auto& set = s.sets[SetId(static_cast<std::uint32_t>(rng.below(s.sets.size())))];
         set.emplace_back(u);
         std::sort(set.begin(), set.end());
       }

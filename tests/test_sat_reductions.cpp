@@ -34,14 +34,14 @@ Network descend(const TrainingSet& d, Network net, int iters) {
       std::vector<double> z(k, 0.0);
       double f = 0;
       for (std::size_t j = 0; j < k; ++j) {
-        for (std::size_t t = 0; t < cols.size(); ++t) z[j] += net.w[j * dim + cols[t]] * vals[t];
+        for (std::size_t t = 0; t < cols.size(); ++t) z[j] += net.w[j * dim + cols[t].idx()] * vals[t];
         if (z[j] > 0) f += net.a[j] * z[j];
       }
       const double g = 2 * d.c[i] * (f - d.y[i]);
       for (std::size_t j = 0; j < k; ++j) {
         if (z[j] <= 0) continue;
         ga[j] += g * z[j];
-        for (std::size_t t = 0; t < cols.size(); ++t) gw[j * dim + cols[t]] += g * net.a[j] * vals[t];
+        for (std::size_t t = 0; t < cols.size(); ++t) gw[j * dim + cols[t].idx()] += g * net.a[j] * vals[t];
       }
     }
     double g2 = 0;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -59,6 +60,18 @@ static_assert(!ConstIndexableBy<Assignment, std::size_t>);
 static_assert(!ConstIndexableBy<Assignment, Vertex>);
 static_assert(!IndexableBy<Assignment, int>);
 static_assert(std::is_same_v<decltype(std::declval<const Assignment&>()[Var(0)]), bool>);
+
+// The problem types' arrays are typed.
+static_assert(
+    std::is_same_v<decltype(std::declval<const SetCoverInstance&>().sets[SetId(0)]), const std::vector<Element>&>);
+static_assert(!ConstIndexableBy<decltype(SetCoverInstance::sets), std::size_t>);
+static_assert(!ConstIndexableBy<decltype(SetCoverInstance::sets), Element>);
+static_assert(!ConstIndexableBy<decltype(SetCoverInstance::costs), Element>);
+static_assert(ConstIndexableBy<decltype(std::declval<const SetCoverInstance&>().sets_of_elements()), Element>);
+static_assert(!ConstIndexableBy<decltype(std::declval<const SetCoverInstance&>().sets_of_elements()), SetId>);
+static_assert(std::is_same_v<decltype(TrainingSet::col)::value_type, Feature>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const TrainingSet&>().row_cols(SampleId(0))), std::span<const Feature>>);
 
 }  // namespace
 

@@ -34,7 +34,7 @@ double loss_and_grad(const TrainingSet& d, const Network& net, Network& g) {
     for (std::size_t j = 0; j < k; ++j) {
       const double* wr = net.w.data() + j * net.dim;
       double s = 0;
-      for (std::size_t t = 0; t < cols.size(); ++t) s += wr[cols[t]] * vals[t];
+      for (std::size_t t = 0; t < cols.size(); ++t) s += wr[cols[t].idx()] * vals[t];
       z[j] = s;
       if (s > 0) f += net.a[j] * s;
     }
@@ -47,7 +47,7 @@ double loss_and_grad(const TrainingSet& d, const Network& net, Network& g) {
       g.a[j] += gr * z[j];
       double* gw = g.w.data() + j * net.dim;
       const double s = gr * net.a[j];
-      for (std::size_t t = 0; t < cols.size(); ++t) gw[cols[t]] += s * vals[t];
+      for (std::size_t t = 0; t < cols.size(); ++t) gw[cols[t].idx()] += s * vals[t];
     }
   }
   return total;

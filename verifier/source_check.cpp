@@ -11,27 +11,28 @@ namespace {
 SourceCheck check_cover(const SetCoverInstance& inst, const std::vector<SetId>& cover) {
   SourceCheck r;
   r.provided = true;
-  std::vector<bool> chosen(inst.num_sets(), false), covered(inst.num_elements, false);
+  StrongVector<SetTag, std::uint8_t> chosen(inst.num_sets(), 0);
+  StrongVector<ElementTag, std::uint8_t> covered(inst.num_elements, 0);
   mpz_class cost = 0;
   for (SetId j : cover) {
-    if (j.idx() >= inst.num_sets()) {
+    if (!chosen.contains(j)) {
       r.detail =
           "set " + std::to_string(j.value() + 1) + " out of range (" + std::to_string(inst.num_sets()) + " sets)";
       return r;
     }
-    if (chosen[j.idx()]) {
+    if (chosen[j] != 0) {
       r.detail = "set " + std::to_string(j.value() + 1) + " listed twice";
       return r;
     }
-    chosen[j.idx()] = true;
-    cost += to_mpz(inst.costs[j.idx()]);
-    for (Element u : inst.sets[j.idx()])
-      if (u.idx() < covered.size()) covered[u.idx()] = true;
+    chosen[j] = 1;
+    cost += to_mpz(inst.costs[j]);
+    for (Element u : inst.sets[j])
+      if (covered.contains(u)) covered[u] = 1;
   }
   std::size_t uncovered = 0;
   std::uint32_t first = 0;
   for (std::uint32_t u = inst.num_elements; u-- > 0;)
-    if (!covered[u]) {
+    if (covered[Element(u)] == 0) {
       ++uncovered;
       first = u;
     }
