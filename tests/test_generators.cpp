@@ -398,6 +398,46 @@ TEST_CASE("graph parameter validation") {
 
 // ---- set cover ----------------------------------------------------------------------
 
+TEST_CASE("random set cover with p < 0.01: geometric skipping, same distribution, recorded") {
+  // 4000 sets of 50 000 elements with p = 0.002: 100 per set on average, 400 000 in all
+  // (sd 630); about 50000·0.998^4000 = 17 elements in no set get one more each.
+  const SetCoverGenParams gp{.elements = 50000, .sets = 4000, .p = 0.002};
+  const auto g = generate_set_cover(gp, 5).value();
+  CHECK(g.record.params["sampler"] == "geometric");
+  const auto& s = g.instance;
+  std::size_t low_half = 0, first = 0, last = 0;
+  for (const auto& set : s.sets) {
+    CHECK(std::is_sorted(set.begin(), set.end()));
+    CHECK(std::adjacent_find(set.begin(), set.end()) == set.end());
+    CHECK(set.back().value() < 50000);
+    for (Element u : set) {
+      low_half += u.value() < 25000 ? 1 : 0;
+      first += u.value() == 0 ? 1 : 0;
+      last += u.value() == 49999 ? 1 : 0;
+    }
+  }
+  CHECK(s.nnz() > 397000);
+  CHECK(s.nnz() < 403100);
+  // Every element has the same probability: the first and the last (8 expected each), the halves.
+  CHECK(first >= 1);
+  CHECK(first <= 25);
+  CHECK(last >= 1);
+  CHECK(last <= 25);
+  const double frac = static_cast<double>(low_half) / static_cast<double>(s.nnz());
+  CHECK(frac > 0.49);
+  CHECK(frac < 0.51);
+  // Deterministic, and seed-dependent.
+  CHECK(canon(generate_set_cover(gp, 5).value()) == canon(g));
+  CHECK(canon(generate_set_cover(gp, 6).value()) != canon(g));
+  // Coin flips (and no "sampler" entry) from p = 0.01 up.
+  CHECK_FALSE(generate_set_cover({.elements = 50, .sets = 30, .p = 0.01}, 1).value().record.params.contains("sampler"));
+  // A planted cover with p = 1/T < 0.01 keeps its planted sets as drawn, the others skip.
+  const auto pl = generate_set_cover({.elements = 1000, .sets = 300, .plant_cover = 200}, 3).value();
+  CHECK(pl.record.params["sampler"] == "geometric");
+  REQUIRE(pl.planted.has_value());
+  CHECK(pl.instance.is_cover(pl.planted->sets));
+}
+
 TEST_CASE("random set cover: every element covered, no empty set, sorted sets, unit costs") {
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
     // p = 0.01 on 50 elements: many sets would be empty and many elements uncovered without the repairs.

@@ -97,6 +97,43 @@ TEST_CASE("graph errors: self-loops, duplicates, ranges and counts") {
   CHECK(parse_err("1 2\n2 1\n").id == "graph.duplicate_edge");
 }
 
+TEST_CASE("duplicates are found in sorted input and after the order breaks") {
+  // Sorted edges take the fast path (no hash); a repeat of an edge from the sorted prefix
+  // after the order breaks still names the line of its first occurrence.
+  Error late = parse_err("p edge 4 4\ne 1 2\ne 2 3\ne 3 4\ne 2 1\n");
+  CHECK(late.id == "graph.duplicate_edge");
+  CHECK(late.line == 5);
+  CHECK(late.reason == "duplicate edge 2 1 (the same undirected edge is on line 2)");
+  Error adjacent = parse_err("p edge 4 2\ne 1 2\ne 1 2\n");
+  CHECK(adjacent.line == 3);
+  CHECK(adjacent.reason == "duplicate edge 1 2 (the same undirected edge is on line 2)");
+  Error after = parse_err("p edge 5 4\ne 1 2\ne 4 5\ne 1 3\ne 5 4\n");
+  CHECK(after.line == 5);
+  CHECK(after.reason == "duplicate edge 5 4 (the same undirected edge is on line 3)");
+  Graph g = parse_ok("p edge 5 4\ne 1 2\ne 4 5\ne 3 1\ne 2 5\n");
+  CHECK(g.edges() == edges({{0, 1}, {0, 2}, {1, 4}, {3, 4}}));
+  CHECK(g.degree(Vertex(4)) == 2);
+  CHECK(g.has_edge(Vertex(2), Vertex(0)));
+  CHECK_FALSE(g.has_edge(Vertex(2), Vertex(1)));
+}
+
+TEST_CASE("Graph moves leave an empty graph; copies are deep") {
+  Graph a = Graph::from_new_edges(4, {{0, 1}, {2, 1}, {3, 0}});
+  Graph b = a;
+  CHECK(b.add_edge(Vertex(2), Vertex(3)));
+  CHECK(a.num_edges() == 3);
+  CHECK(b.num_edges() == 4);
+  Graph c = std::move(b);
+  CHECK(c.num_edges() == 4);
+  CHECK(b.num_vertices() == 0);  // NOLINT: the moved-from state is documented
+  CHECK(b.num_edges() == 0);     // NOLINT
+  b = c;
+  CHECK(b.edges() == c.edges());
+  a = std::move(c);
+  CHECK(a.num_edges() == 4);
+  CHECK(a.neighbors(Vertex(3)) == std::vector<Vertex>{Vertex(0), Vertex(2)});
+}
+
 TEST_CASE("edge-list vertex beyond the cap is an error, not an allocation") {
   Error e = parse_err("1 2\n2 99999999999\n");
   CHECK(e.id == "graph.vertex_range");

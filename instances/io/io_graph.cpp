@@ -84,10 +84,18 @@ class EdgeCollector {
     check_vertex(v, line);
     if (u == v) fail("graph.self_loop", file_, line, "self-loop on vertex " + std::to_string(u));
     const std::uint64_t key = (std::min(u, v) << 32) | std::max(u, v);  // never 0: vertices are >= 1
-    if (const std::uint64_t first = first_line_.insert(key, line); first != 0)
-      fail("graph.duplicate_edge", file_, line,
-           "duplicate edge " + std::to_string(u) + " " + std::to_string(v) + " (the same undirected edge is on line " +
-               std::to_string(first) + ")");
+    if (sorted_ && key > last_key_) {
+      // Keys strictly increasing so far (most DIMACS files list edges in order): no repeat is
+      // possible, and a hash lookup (a cache miss per edge) is not needed.
+      last_key_ = key;
+      lines_.push_back(line);
+    } else {
+      if (sorted_) to_hash();
+      if (const std::uint64_t first = first_line_.insert(key, line); first != 0)
+        fail("graph.duplicate_edge", file_, line,
+             "duplicate edge " + std::to_string(u) + " " + std::to_string(v) +
+                 " (the same undirected edge is on line " + std::to_string(first) + ")");
+    }
     edges_.emplace_back(static_cast<std::uint32_t>(u - 1), static_cast<std::uint32_t>(v - 1));
   }
   [[nodiscard]] std::size_t size() const { return edges_.size(); }
@@ -121,9 +129,7 @@ class EdgeCollector {
       fail("graph.isolated", file_, line,
            std::to_string(n_) + " vertices but only " + std::to_string(touched) + " of them on an edge: at most " +
                std::to_string(kMaxIsolated) + " isolated vertices are supported");
-    Graph g(static_cast<std::uint32_t>(n_));
-    for (auto [u, v] : edges_) g.add_new_edge(Vertex(u), Vertex(v));  // add() rejected loops and duplicates
-    return g;
+    return Graph::from_new_edges(static_cast<std::uint32_t>(n_), edges_);  // add() rejected loops and duplicates
   }
 
  private:
@@ -131,10 +137,22 @@ class EdgeCollector {
     if (v == 0 || v > n_)
       fail("graph.vertex_range", file_, line, "vertex " + std::to_string(v) + " out of range 1.." + std::to_string(n_));
   }
+  /// Leaves the sorted mode: every edge so far goes into the hash with its line.
+  void to_hash() {
+    sorted_ = false;
+    for (std::size_t i = 0; i < edges_.size(); ++i) {
+      auto [a, b] = edges_[i];
+      first_line_.insert((std::uint64_t{std::min(a, b) + 1} << 32) | (std::max(a, b) + 1), lines_[i]);
+    }
+    lines_ = {};
+  }
   const std::string& file_;
   std::uint64_t n_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges_;
-  FirstLines first_line_;
+  bool sorted_ = true;          // keys strictly increasing so far; then lines_ holds each edge's line
+  std::uint64_t last_key_ = 0;  // the last key in the sorted mode
+  std::vector<std::uint64_t> lines_;
+  FirstLines first_line_;  // key -> line, once the order broke
 };
 
 std::uint64_t vertex_token(std::string_view tok, const std::string& file, std::uint64_t line) {
@@ -199,10 +217,11 @@ Graph parse_dimacs(LineReader& lines, std::string_view first, const std::string&
     LineTokens toks(line);
     std::string_view t0, t1, t2, t3;
     if (!toks.next(t0) || t0.front() == 'c') continue;
-    if (t0 == "p")
+    const bool one_char = t0.size() == 1;  // single-character tests: no memcmp call per line
+    if (one_char && t0[0] == 'p')
       fail("graph.header", file, lines.line(),
            "second 'p' header line (the first is on line " + std::to_string(header_line) + ")");
-    if (t0 != "e")
+    if (!one_char || t0[0] != 'e')
       fail("graph.line", file, lines.line(),
            "unexpected line " + quoted(trim(line)) + ": expected 'e U V' or a 'c' comment");
     if (!toks.next(t1) || !toks.next(t2) || toks.next(t3))

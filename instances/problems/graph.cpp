@@ -8,24 +8,38 @@ namespace relugap {
 
 bool Graph::add_edge(Vertex u, Vertex v) {
   if (u == v || has_edge(u, v)) return false;
-  boost::add_edge(u.value(), v.value(), g_);
+  boost::add_edge(u.value(), v.value(), *g_);
   return true;
 }
 
 void Graph::add_new_edge(Vertex u, Vertex v) {
   assert(u != v && !has_edge(u, v));
-  boost::add_edge(u.value(), v.value(), g_);
+  boost::add_edge(u.value(), v.value(), *g_);
+}
+
+Graph Graph::from_new_edges(std::uint32_t n, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges) {
+  std::vector<std::uint32_t> degree(n, 0);
+  for (auto [u, v] : edges) {
+    assert(u != v && u < n && v < n);
+    ++degree[u];
+    ++degree[v];
+  }
+  Graph g(n);
+  g.g_->m_edges.reserve(edges.size());
+  for (std::uint32_t v = 0; v < n; ++v) g.g_->out_edge_list(v).reserve(degree[v]);
+  for (auto [u, v] : edges) boost::add_edge(u, v, *g.g_);
+  return g;
 }
 
 bool Graph::has_edge(Vertex u, Vertex v) const {
   // Scan the shorter out-edge list (boost::edge would scan u's).
-  if (boost::out_degree(v.value(), g_) < boost::out_degree(u.value(), g_)) std::swap(u, v);
-  return boost::edge(u.value(), v.value(), g_).second;
+  if (boost::out_degree(v.value(), *g_) < boost::out_degree(u.value(), *g_)) std::swap(u, v);
+  return boost::edge(u.value(), v.value(), *g_).second;
 }
 
 std::vector<Vertex> Graph::neighbors(Vertex v) const {
   std::vector<Vertex> out;
-  for (auto [it, end] = boost::adjacent_vertices(v.value(), g_); it != end; ++it)
+  for (auto [it, end] = boost::adjacent_vertices(v.value(), *g_); it != end; ++it)
     out.emplace_back(static_cast<std::uint32_t>(*it));
   std::sort(out.begin(), out.end());
   return out;
@@ -34,9 +48,9 @@ std::vector<Vertex> Graph::neighbors(Vertex v) const {
 std::vector<std::pair<Vertex, Vertex>> Graph::edges() const {
   std::vector<std::pair<Vertex, Vertex>> out;
   out.reserve(num_edges());
-  for (auto [it, end] = boost::edges(g_); it != end; ++it) {
-    auto a = static_cast<std::uint32_t>(boost::source(*it, g_));
-    auto b = static_cast<std::uint32_t>(boost::target(*it, g_));
+  for (auto [it, end] = boost::edges(*g_); it != end; ++it) {
+    auto a = static_cast<std::uint32_t>(boost::source(*it, *g_));
+    auto b = static_cast<std::uint32_t>(boost::target(*it, *g_));
     if (a > b) std::swap(a, b);
     out.emplace_back(Vertex(a), Vertex(b));
   }
@@ -46,8 +60,8 @@ std::vector<std::pair<Vertex, Vertex>> Graph::edges() const {
 
 std::size_t Graph::edges_inside(const std::vector<bool>& chosen) const {
   std::size_t n = 0;
-  for (auto [it, end] = boost::edges(g_); it != end; ++it)
-    if (chosen[boost::source(*it, g_)] && chosen[boost::target(*it, g_)]) ++n;
+  for (auto [it, end] = boost::edges(*g_); it != end; ++it)
+    if (chosen[boost::source(*it, *g_)] && chosen[boost::target(*it, *g_)]) ++n;
   return n;
 }
 
