@@ -117,6 +117,7 @@ void NodeQp::finish_values() {
 }
 
 bool NodeQp::solve(int max_iter) {
+  stopped_ = false;
   if (max_iter < 0) max_iter = static_cast<int>(20 * (m_ + d_) + 50);
   // A start violating more than one domain bound is replaced by w = 0 (feasible for
   // every node); a run that gets stuck is retried once from w = 0.
@@ -160,7 +161,7 @@ bool NodeQp::solve(int max_iter) {
   // A warm start that has not converged after 2(m + d) + 20 iterations is cycling through
   // degenerate samples: restarting from w = 0 is cheaper than running to the cap.
   if (run(from_zero ? max_iter : std::min(max_iter, static_cast<int>(2 * (m_ + d_) + 20)))) return true;
-  if (from_zero) return false;
+  if (from_zero || stopped_) return false;
   v_.setZero();
   return run(max_iter);
 }
@@ -212,11 +213,15 @@ bool NodeQp::run(int max_iter) {
     if (!held) piece_[i] = z >= f.b ? kRight : kLeft;
   }
 
-  Eigen::MatrixXd H(d, d);
+  Eigen::MatrixXd H(d, d), UtU(d, d);
   Eigen::VectorXd g(d), glin(d), p(d), nu;
   bool converged = false;
   for (int it = 0; it < max_iter; ++it) {
     ++iters_;
+    if ((it & 7) == 7 && stop_ && stop_()) {
+      stopped_ = true;
+      break;
+    }
     compute_z();
     // Model: Σ over free samples on their right piece of c(z − y)².
     // H = SᵀS with S the rows √(2c_i)·x_i (one product instead of a rank-1 update a sample).
@@ -277,19 +282,26 @@ bool NodeQp::run(int max_iter) {
     bool ray = false;
     if (Q2.cols() > 0) {
       Eigen::VectorXd pz;
-      if (glin_scale > 0) {
+      const Eigen::VectorXd q = glin_scale > 0 ? Eigen::VectorXd(Q2.transpose() * glin) : Eigen::VectorXd();
+      // (No ray when the lines' gradient has no component off the working set's rows.)
+      if (glin_scale > 0 && q.norm() > 1e-12 * glin_scale) {
         Eigen::MatrixXd Z;
         if (nr > 0) {
-          const Eigen::MatrixXd M = U_.topRows(nr) * Q2;
-          Eigen::JacobiSVD<Eigen::MatrixXd> svd(M, Eigen::ComputeFullV);
-          svd.setThreshold(1e-10);
-          const auto rank = svd.rank();
-          Z = svd.matrixV().rightCols(Q2.cols() - rank);
+          // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
+          // matrix with eigenvalues below 1e-12 of the largest (singular values below 1e-6).
+          UtU.noalias() = U_.topRows(nr).transpose() * U_.topRows(nr);
+          const Eigen::MatrixXd G = Q2.transpose() * UtU * Q2;
+          Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(G);
+          const Eigen::VectorXd& ev = es.eigenvalues();  // ascending
+          const double emax = std::max(ev(ev.size() - 1), 1e-300);
+          Eigen::Index nz = 0;
+          while (nz < ev.size() && ev(nz) <= 1e-12 * emax) ++nz;
+          Z = es.eigenvectors().leftCols(nz);
         } else {
           Z = Eigen::MatrixXd::Identity(Q2.cols(), Q2.cols());
         }
         if (Z.cols() > 0) {
-          const Eigen::VectorXd gn = Z * (Z.transpose() * (Q2.transpose() * glin));
+          const Eigen::VectorXd gn = Z * (Z.transpose() * q);
           if (gn.norm() > 1e-12 * glin_scale) {
             ray = true;
             pz = -gn;

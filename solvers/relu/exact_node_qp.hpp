@@ -29,6 +29,7 @@
 // proof by itself.
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace relugap::exact_detail {
@@ -53,6 +54,10 @@ class NodeQp {
   void clear_interval(std::size_t i) { set_interval(i, -kInfinity, kInfinity); }
   /// g_i(z) without the offset (the node function of sample i).
   [[nodiscard]] double g(std::size_t i, double z) const;
+  /// Polled every few iterations: when it returns true the solve stops (stopped() is then
+  /// true and its result is void). A node QP of d = 144, m = 966 runs for seconds.
+  void set_stop(std::function<bool()> stop) { stop_ = std::move(stop); }
+  [[nodiscard]] bool stopped() const { return stopped_; }
   /// Start point of the next solve (original coordinates).
   void set_start(const Eigen::VectorXd& w);
   /// Runs the active-set method from the start point. False when it did not converge in
@@ -92,6 +97,8 @@ class NodeQp {
   Eigen::VectorXd v_, w_, z_, lambda_;
   double value_ = 0;
   std::uint64_t iters_ = 0;
+  std::function<bool()> stop_;
+  bool stopped_ = false;
   // working set
   std::vector<std::int8_t> piece_;
   std::vector<std::uint8_t> inW_;

@@ -174,46 +174,65 @@ template <int G>
   return loss;
 }
 
-// 4·G points at a time (G ymm groups), the rows streamed once per point block. R > 0: r = R
+// 16 points at a time (4 ymm groups), the rows streamed once per point block. R > 0: r = R
 // at compile time (the coordinate loop unrolled, its loads folded into the FMAs); R = 0:
 // any r >= 1. Per row and group: r FMAs (the first a multiply), one max, two FMAs; the
 // counted work 2(r + 2) flops per point and row is then r + 2 of r + 3 vector operations.
-template <int G, int R>
+// The eight accumulators are named locals, and everything the loop reads from `p` is
+// copied first: with arrays of __m256d, GCC 12 stored all eight to the stack on every row.
+template <int R>
 [[gnu::target("avx2,fma")]] void moments_avx2(const FeatureMomentsArgs& p, std::size_t p0) {
-  const std::size_t r = R > 0 ? static_cast<std::size_t>(R) : p.r, np = p.np;
+  static_assert(kMomentsBlock == 16, "four groups of four points");
+  const std::size_t r = R > 0 ? static_cast<std::size_t>(R) : p.r, np = p.np, m = p.m;
+  const double* const sy = p.sy;
   const __m256d zero = _mm256_setzero_pd();
-  __m256d gs[G], bs[G];
-  for (int g = 0; g < G; ++g) gs[g] = bs[g] = zero;
+  __m256d g0 = zero, g1 = zero, g2 = zero, g3 = zero, b0 = zero, b1 = zero, b2 = zero, b3 = zero;
   const double* pt0 = p.ptsT + p0;
   const double* x = p.S;
-  for (std::size_t i = 0; i < p.m; ++i, x += r) {
-    __m256d z[G];
-    {
-      const __m256d xb = _mm256_broadcast_sd(x);
-      for (int g = 0; g < G; ++g) z[g] = _mm256_mul_pd(_mm256_loadu_pd(pt0 + 4 * g), xb);
-    }
+  for (std::size_t i = 0; i < m; ++i, x += r) {
+    const __m256d xb0 = _mm256_broadcast_sd(x);
+    __m256d z0 = _mm256_mul_pd(_mm256_loadu_pd(pt0), xb0);
+    __m256d z1 = _mm256_mul_pd(_mm256_loadu_pd(pt0 + 4), xb0);
+    __m256d z2 = _mm256_mul_pd(_mm256_loadu_pd(pt0 + 8), xb0);
+    __m256d z3 = _mm256_mul_pd(_mm256_loadu_pd(pt0 + 12), xb0);
     const double* pt = pt0 + np;
     for (std::size_t t = 1; t < r; ++t, pt += np) {
       const __m256d xb = _mm256_broadcast_sd(x + t);
-      for (int g = 0; g < G; ++g) z[g] = _mm256_fmadd_pd(_mm256_loadu_pd(pt + 4 * g), xb, z[g]);
+      z0 = _mm256_fmadd_pd(_mm256_loadu_pd(pt), xb, z0);
+      z1 = _mm256_fmadd_pd(_mm256_loadu_pd(pt + 4), xb, z1);
+      z2 = _mm256_fmadd_pd(_mm256_loadu_pd(pt + 8), xb, z2);
+      z3 = _mm256_fmadd_pd(_mm256_loadu_pd(pt + 12), xb, z3);
     }
-    const __m256d wb = _mm256_broadcast_sd(p.sy + i);
-    for (int g = 0; g < G; ++g) {
-      const __m256d h = _mm256_max_pd(z[g], zero);
-      bs[g] = _mm256_fmadd_pd(h, wb, bs[g]);
-      gs[g] = _mm256_fmadd_pd(h, h, gs[g]);
-    }
+    const __m256d wb = _mm256_broadcast_sd(sy + i);
+    z0 = _mm256_max_pd(z0, zero);
+    z1 = _mm256_max_pd(z1, zero);
+    z2 = _mm256_max_pd(z2, zero);
+    z3 = _mm256_max_pd(z3, zero);
+    b0 = _mm256_fmadd_pd(z0, wb, b0);
+    b1 = _mm256_fmadd_pd(z1, wb, b1);
+    b2 = _mm256_fmadd_pd(z2, wb, b2);
+    b3 = _mm256_fmadd_pd(z3, wb, b3);
+    g0 = _mm256_fmadd_pd(z0, z0, g0);
+    g1 = _mm256_fmadd_pd(z1, z1, g1);
+    g2 = _mm256_fmadd_pd(z2, z2, g2);
+    g3 = _mm256_fmadd_pd(z3, z3, g3);
   }
-  for (int g = 0; g < G; ++g) {
-    _mm256_storeu_pd(p.gdiag + p0 + 4 * g, gs[g]);
-    _mm256_storeu_pd(p.b + p0 + 4 * g, bs[g]);
-  }
+  double* gd = p.gdiag + p0;
+  double* bo = p.b + p0;
+  _mm256_storeu_pd(gd, g0);
+  _mm256_storeu_pd(gd + 4, g1);
+  _mm256_storeu_pd(gd + 8, g2);
+  _mm256_storeu_pd(gd + 12, g3);
+  _mm256_storeu_pd(bo, b0);
+  _mm256_storeu_pd(bo + 4, b1);
+  _mm256_storeu_pd(bo + 8, b2);
+  _mm256_storeu_pd(bo + 12, b3);
 }
 
 template <int R>
 [[gnu::target("avx2,fma")]] void moments_blocks(const FeatureMomentsArgs& p, std::size_t block_begin,
                                                 std::size_t block_end) {
-  for (std::size_t q = block_begin; q < block_end; ++q) moments_avx2<kMomentsBlock / 4, R>(p, q * kMomentsBlock);
+  for (std::size_t q = block_begin; q < block_end; ++q) moments_avx2<R>(p, q * kMomentsBlock);
 }
 #endif
 

@@ -472,6 +472,7 @@ class NativeOneUnit {
         d_(e.d),
         qp_(Eigen::MatrixXd(e.X.cast<double>()), sign * e.y, e.c),
         cert_(data, sign) {
+    qp_.set_stop([this] { return clock_.should_stop(); });
     y_.resize(m_);
     branch_.assign(m_, 0);
     state_.assign(m_, 0);
@@ -590,6 +591,10 @@ class NativeOneUnit {
     }
     qp_.set_start(depth == 0 ? snaps_[0] : snaps_[depth - 1]);
     const bool ok = qp_.solve();
+    if (qp_.stopped()) {
+      o.stopped = true;  // cut short by the deadline or an interrupt: the node stays open
+      return o;
+    }
     snaps_[depth] = qp_.w();
     const Eigen::VectorXd& z = qp_.z();
     double true_loss = 0, best_gap = 0;

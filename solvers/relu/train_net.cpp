@@ -402,7 +402,10 @@ NetOutcome run_one_unit(const EigenData& e, const Spectrum& sp, const NetPlan& p
   const train_detail::DenseRM Srm = fused ? train_detail::DenseRM(sqc.asDiagonal() * P) : train_detail::DenseRM();
   const double yCy = e.c.dot(e.y.cwiseAbs2());
   const double B = plan.B;
-  const std::size_t kChunk = 16384;  // points per chunk: 16 slices of 64 blocks of 16
+  // Points per chunk: 16 slices of 64 blocks of 16, or fewer when the plan counts fewer
+  // points (no 16384-row buffer for a small plan; chunking does not change the result).
+  const std::size_t kChunk =
+      static_cast<std::size_t>(std::min(16384.0, std::max(16.0, static_cast<double>(plan.points) + 16)));
   GridWalker walker(r, plan.eta, plan.R);
   Eigen::MatrixXd pts;
   NetOutcome out;
