@@ -20,6 +20,7 @@ TEST_CASE("train: out-of-range numbers get a plain sentence") {
       {"--units 1 --starts 0", "--starts must be at least 1 (got 0)"},
       {"--units 1 --time-limit 0", "--time-limit must be greater than 0 (got 0)"},
       {"--units 1 --epsilon -0.5", "--epsilon must be greater than 0 (got -0.5)"},
+      {"--units 1 --rel-gap 2", "--rel-gap must be at most 1 (got 2)"},
   };
   for (const auto& c : cases) {
     INFO(c.args);

@@ -123,3 +123,27 @@ TEST_CASE("train: progress bar on request, JSON summary") {
   REQUIRE(r.exit_code == 0);
   CHECK(r.err.empty());
 }
+
+TEST_CASE("train --algo exact --rel-gap: a smaller gap pins the DkS value the default-sized gap leaves open") {
+  // On a reduced DkS set the loss carries the constant K, so a relative gap of 1e-6 is
+  // wider than one edge (1): both runs are "optimal", only the 1e-12 one is tight.
+  TempDir dir;
+  REQUIRE(run_cli("gen graph --vertices 8 --p 0.5 --seed 3 -o '" + dir.file("g.clq") + "'").exit_code == 0);
+  REQUIRE(run_cli("reduce dks '" + dir.file("g.clq") + "' --kappa 3 -o '" + dir.file("d.libsvm") + "'").exit_code == 0);
+  auto train = [&](const std::string& gap) {
+    auto r = run_cli("train '" + dir.file("d.libsvm") + "' --units 1 --algo exact --seed 1 --rel-gap " + gap + " -o '" +
+                     dir.file(gap + ".json") + "'");
+    CAPTURE(r.err);
+    REQUIRE(r.exit_code == 0);
+    return meta_of(dir.file(gap + ".json"));
+  };
+  auto loose = train("1e-6"), tight = train("1e-12");
+  CHECK(loose["params"]["exact"]["rel_gap"].get<double>() == 1e-6);
+  CHECK(tight["params"]["exact"]["rel_gap"].get<double>() == 1e-12);
+  REQUIRE(tight["status"] == "optimal");
+  const double lt = tight["loss"].get<double>(), bt = tight["lower_bound"].get<double>();
+  CHECK(lt - bt <= 1e-12 * lt + 1e-6);
+  // The tight optimum bounds the loose run's answer from below, within the loose gap.
+  CHECK(loose["loss"].get<double>() >= lt - 1e-6);
+  CHECK(loose["lower_bound"].get<double>() <= lt + 1e-6);
+}

@@ -67,6 +67,27 @@ TEST_CASE("exact == brute force on random graphs with n <= 14; heuristic <= exac
   MESSAGE("heuristic optimal on " << heuristic_optimal << " of " << runs);
 }
 
+TEST_CASE("a graph too large for the bitsets: no search, the incumbent and the trivial bound") {
+  Rng rng(7);
+  for (int trial = 0; trial < 60; ++trial) {
+    const auto n = static_cast<std::uint32_t>(rng.between(2, 14));
+    Graph g = random_graph(rng, n, rng.uniform01());
+    const auto kappa = static_cast<std::uint32_t>(rng.between(1, n));
+    DksExactOptions opt;
+    opt.max_search_bytes = 8;  // any graph needs more
+    opt.use_heuristic = trial % 2 == 0;
+    const DksResult r = dks_exact(g, kappa, opt);
+    INFO("trial " << trial);
+    check_set(g, kappa, r);
+    CHECK(r.search_skipped);
+    CHECK(r.nodes == 0);
+    CHECK(r.upper_bound == std::max(dks_trivial_upper_bound(g, kappa), r.edges));
+    CHECK(r.upper_bound >= dks_brute_force(g, kappa).edges);  // sound
+    CHECK(r.status == (r.upper_bound == r.edges ? SolveStatus::kOptimal : SolveStatus::kFeasible));
+    CHECK_FALSE(dks_exact(g, kappa).search_skipped);  // the default limit (1 GiB) lets it search
+  }
+}
+
 TEST_CASE("node and time limits: the proved bound stays sound, kOptimal only when proved") {
   Rng rng(4242);
   int stopped = 0;

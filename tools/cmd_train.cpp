@@ -29,7 +29,7 @@ namespace {
 struct TrainCli {
   std::string data, out, algo = "gd", budget, signs, gd_method = "auto";
   std::size_t units = 1;
-  std::optional<double> epsilon, B, unit_norm;
+  std::optional<double> epsilon, B, unit_norm, rel_gap;
   double time_limit = std::numeric_limits<double>::infinity();
   unsigned threads = 1;
   std::uint64_t seed = 0;
@@ -116,6 +116,7 @@ void run_train(const TrainCli& c) {
     fail("train.param", "train", 0, "--exact-qp must be native or clp, got '" + c.exact_qp + "'");
   }
   if (c.max_nodes) o.exact.max_nodes = *c.max_nodes;
+  if (c.rel_gap) o.exact.rel_gap = *c.rel_gap;
   if (c.starts) o.gd.starts = *c.starts;
   if (c.iters) o.gd.max_iters = *c.iters;
   if (c.gd_method == "adam")
@@ -257,6 +258,10 @@ const CommandRegistrar kTrainRegistrar([](CLI::App& root) {
   app->add_option("--iters", c->iters, "gd: iterations per start")->check(at_least("--iters", 1));
   app->add_option("--gd-method", c->gd_method, "gd: auto | adam | lbfgs");
   app->add_option("--max-nodes", c->max_nodes, "exact: node limit");
+  app->add_option("--rel-gap", c->rel_gap,
+                  "exact: optimal once upper - lower <= REL_GAP * upper (default 1e-9; the loss includes the "
+                  "reduction's constant, so pin small differences with a smaller value)")
+      ->check(in_range("--rel-gap", 0, 1));
   app->add_option("--exact-qp", c->exact_qp,
                   "exact, 1 unit: node QP solver, native (certified bounds, default) or clp (the former float path)");
   app->add_flag("--force", c->force, "net / exact k=2: run beyond the size caps");

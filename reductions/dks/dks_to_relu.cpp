@@ -154,7 +154,8 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
 
   // ---- the form of data() -----------------------------------------------
   if (!opt_.unweighted) {
-    data_ = weighted_;
+    data_ = std::move(weighted_);  // one copy of the set, not two: weighted() is data_ in this form
+    weighted_ = ExactTrainingSet(n + 1);
   } else if (!opt_.unit_ball) {
     data_ = fold_weights(weighted_);
   } else {
@@ -166,9 +167,9 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
 }
 
 DksUnitBall DksReduction::unit_ball_figures() const {
-  const ExactTrainingSet folded = opt_.unweighted ? fold_weights(weighted_) : [&] {
+  const ExactTrainingSet folded = opt_.unweighted ? fold_weights(weighted()) : [&] {
     RELUGAP_ASSERT(opt_.square_weights, "dks reduction: unit-ball figures need square weights");
-    return fold_weights(weighted_);
+    return fold_weights(weighted());
   }();
   DksUnitBall f;
   f.samples = folded.samples();

@@ -142,7 +142,9 @@ class DksReduction final : public Reduction {
   std::uint32_t kappa_;
   DksOptions opt_;
   DksConstants k_;
-  ExactTrainingSet weighted_;  ///< the weighted set (always kept)
+  /// The weighted set: data_ in the weighted form, else weighted_.
+  [[nodiscard]] const ExactTrainingSet& weighted() const { return opt_.unweighted ? weighted_ : data_; }
+  ExactTrainingSet weighted_;  ///< the weighted set for the unweighted forms (empty in the weighted form)
   ExactTrainingSet data_;
   std::optional<DksUnitBall> ub_;
   std::vector<std::vector<std::uint32_t>> adj_;

@@ -18,6 +18,9 @@ struct DksResult {
   std::uint64_t upper_bound = 0;  ///< proved: τ ≤ upper_bound (always ≥ edges)
   std::uint64_t nodes = 0;        ///< search nodes (0 for non-search methods)
   double seconds = 0;             ///< wall time
+  /// dks_exact only: the branch and bound was not run (its bitsets would exceed
+  /// DksExactOptions::max_search_bytes); upper_bound is the trivial bound.
+  bool search_skipped = false;
 };
 
 /// Throws Failure "reduce.kappa" unless 1 ≤ κ ≤ n.

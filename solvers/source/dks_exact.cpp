@@ -419,10 +419,31 @@ class BranchAndBound {
 DksResult dks_exact(const Graph& g, std::uint32_t kappa, const DksExactOptions& opt) {
   check_kappa(g, kappa);
   auto t0 = Clock::now();
+  {
+    const std::uint64_t words = (std::uint64_t{g.num_vertices()} + 63) / 64;
+    const std::uint64_t bytes = 8 * words * (2 * std::uint64_t{g.num_vertices()} + 2 * (std::uint64_t{kappa} + 2));
+    if (bytes > opt.max_search_bytes) {
+      DksHeuristicOptions ho = opt.heuristic;
+      ho.time_limit = std::min(ho.time_limit, opt.time_limit);
+      DksResult r = opt.use_heuristic ? dks_heuristic(g, kappa, ho) : DksResult{};
+      if (!opt.use_heuristic) {
+        for (std::uint32_t v = 0; v < kappa; ++v) r.set.emplace_back(v);
+        r.edges = dks_edges_inside(g, r.set);
+      }
+      r.nodes = 0;
+      r.search_skipped = true;
+      r.upper_bound = std::max(dks_trivial_upper_bound(g, kappa), r.edges);
+      r.status = r.upper_bound == r.edges ? SolveStatus::kOptimal : SolveStatus::kFeasible;
+      r.seconds = seconds_since(t0);
+      return r;
+    }
+  }
   BranchAndBound bb(g, kappa, opt, t0);
   DksResult inc;
   if (opt.use_heuristic) {
-    inc = dks_heuristic(g, kappa, opt.heuristic);
+    DksHeuristicOptions ho = opt.heuristic;
+    ho.time_limit = std::min(ho.time_limit, opt.time_limit);  // the search's limit includes the heuristic
+    inc = dks_heuristic(g, kappa, ho);
   } else {
     inc.set = bb.first_vertices();
     inc.edges = dks_edges_inside(g, inc.set);

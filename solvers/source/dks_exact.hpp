@@ -17,10 +17,15 @@ struct DksExactOptions {
   double time_limit = std::numeric_limits<double>::infinity();  ///< seconds (wall clock, includes the heuristic)
   std::optional<std::uint64_t> node_limit;                      ///< stop after this many search nodes
   bool use_heuristic = true;  ///< start from dks_heuristic's set (else from the first κ vertices of the order)
+  /// The search holds two n × n bitsets (adjacency and colour classes, n²/4 bytes). Above
+  /// this many bytes it is skipped: the incumbent is returned with dks_trivial_upper_bound
+  /// (kFeasible unless they meet) and DksResult::search_skipped set. (A 200 000-vertex
+  /// graph would need 10 GB.)
+  std::uint64_t max_search_bytes = std::uint64_t{1} << 30;
   DksHeuristicOptions heuristic;
 };
 
-/// Maximises edges inside a κ-subset. Returns kOptimal (upper_bound == edges)
+/// Maximises edges inside a κ-subset (see max_search_bytes for large graphs). Returns kOptimal (upper_bound == edges)
 /// only when the search completed or a proved bound meets the incumbent;
 /// after a time or node limit returns kFeasible with the best set found and
 /// the best proved upper bound (≥ edges); after SIGINT/SIGTERM (instances/

@@ -86,6 +86,10 @@ class DksFamily final : public ReductionFamily {
               {"kappa", p.kappa},        {"solver", "branch and bound"}, {"status", std::string(to_string(r.status))},
               {"edges_inside", r.edges}, {"upper_bound", r.upper_bound}, {"nodes", r.nodes},
               {"seconds", r.seconds}};
+    if (r.search_skipped)
+      s.info["search_skipped"] =
+          "the graph is too large for the bitset branch and bound: heuristic set and the "
+          "trivial upper bound";
     switch (r.status) {
       case SolveStatus::kOptimal:
       case SolveStatus::kFeasible:
@@ -96,6 +100,7 @@ class DksFamily final : public ReductionFamily {
         s.proved = true;  // a checked κ-set below, the search's proved bound above
         s.proved_by = ProofKind::kSolverOptimal;
         s.status_text = r.status == SolveStatus::kOptimal    ? "optimal (branch and bound)"
+                        : r.search_skipped                   ? "lower bound (heuristic; graph too large for the search)"
                         : r.status == SolveStatus::kFeasible ? "lower bound (heuristic/time limit)"
                                                              : "lower bound (interrupted)";
         break;
