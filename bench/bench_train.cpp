@@ -204,7 +204,7 @@ void brute_force(benchmark::State& st, std::size_t m, double noise, std::uint64_
       std::vector<int> idx;
       std::vector<double> val;
       for (std::size_t p = data.row_ptr[i]; p < data.row_ptr[i + 1]; ++p) {
-        idx.push_back(static_cast<int>(data.col[p]));
+        idx.push_back(static_cast<int>(data.col[p].value()));
         val.push_back(-data.val[p]);
       }
       idx.push_back(static_cast<int>(d + i));

@@ -21,7 +21,7 @@ inline void check_invariants(const TrainingSet& d) {
     FUZZ_CHECK(std::isfinite(d.c[i]) && d.c[i] > 0);
     FUZZ_CHECK(d.row_ptr[i] <= d.row_ptr[i + 1]);
     for (std::size_t k = d.row_ptr[i]; k < d.row_ptr[i + 1]; ++k) {
-      FUZZ_CHECK(d.col[k] < d.dim);
+      FUZZ_CHECK(d.col[k].idx() < d.dim);
       FUZZ_CHECK(k == d.row_ptr[i] || d.col[k - 1] < d.col[k]);
       FUZZ_CHECK(std::isfinite(d.val[k]) && d.val[k] != 0);
     }

@@ -32,7 +32,7 @@ class CoordinateDescent {
     for (std::size_t i = 0; i < data.samples(); ++i) {
       auto c = data.row_cols(SampleId(static_cast<std::uint32_t>(i)));
       auto v = data.row_vals(SampleId(static_cast<std::uint32_t>(i)));
-      for (std::size_t t = 0; t < c.size(); ++t) cols_[c[t]].push_back({i, v[t]});
+      for (std::size_t t = 0; t < c.size(); ++t) cols_[c[t].idx()].push_back({i, v[t]});
     }
   }
 
@@ -60,7 +60,7 @@ class CoordinateDescent {
     auto c = d_.row_cols(SampleId(static_cast<std::uint32_t>(i)));
     auto v = d_.row_vals(SampleId(static_cast<std::uint32_t>(i)));
     double s = 0;
-    for (std::size_t t = 0; t < c.size(); ++t) s += w[c[t]] * v[t];
+    for (std::size_t t = 0; t < c.size(); ++t) s += w[c[t].idx()] * v[t];
     return s;
   }
   double total(const std::vector<double>& z) const {

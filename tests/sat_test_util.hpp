@@ -22,9 +22,9 @@ inline Cnf load_data_cnf(const std::string& name) {
   return r.value();
 }
 
-inline std::vector<bool> bits(std::uint64_t mask, std::uint32_t n) {
-  std::vector<bool> a(n);
-  for (std::uint32_t v = 0; v < n; ++v) a[v] = ((mask >> v) & 1U) != 0;
+inline Assignment bits(std::uint64_t mask, std::uint32_t n) {
+  Assignment a(n);
+  for (std::uint32_t v = 0; v < n; ++v) a[Var(v)] = ((mask >> v) & 1U) != 0;
   return a;
 }
 
@@ -42,7 +42,7 @@ inline bool cnf_satisfiable(const Cnf& f) {
 /// assigned without exactly one true, is a conflict). Stops early when `visit`
 /// returns false. Returns the number of solutions visited.
 inline std::size_t for_each_one_in_three_solution(const OneInThreeFormula& f,
-                                                  const std::function<bool(const std::vector<bool>&)>& visit) {
+                                                  const std::function<bool(const Assignment&)>& visit) {
   using State = std::vector<signed char>;  // -1 unassigned, 0 false, 1 true
   auto lit_value = [](const State& st, Lit l) -> int {
     const signed char v = st[l.var().idx()];
@@ -84,8 +84,8 @@ inline std::size_t for_each_one_in_three_solution(const OneInThreeFormula& f,
     std::size_t v = 0;
     while (v < st.size() && st[v] >= 0) ++v;
     if (v == st.size()) {
-      std::vector<bool> a(st.size());
-      for (std::size_t i = 0; i < st.size(); ++i) a[i] = st[i] == 1;
+      Assignment a(st.size());
+      for (Var i : a.indices()) a[i] = st[i.idx()] == 1;
       ++count;
       if (!visit(a)) stop = true;
       return;
@@ -101,7 +101,7 @@ inline std::size_t for_each_one_in_three_solution(const OneInThreeFormula& f,
 }
 
 inline bool one_in_three_satisfiable(const OneInThreeFormula& f) {
-  return for_each_one_in_three_solution(f, [](const std::vector<bool>&) { return false; }) > 0;
+  return for_each_one_in_three_solution(f, [](const Assignment&) { return false; }) > 0;
 }
 
 /// A random clause of 1..max_len literals over n variables (repeats allowed).

@@ -21,10 +21,10 @@ inline SetCoverInstance random_set_cover(Rng& rng, std::uint32_t n, std::uint32_
     bool any = false;
     for (std::uint32_t j = 0; j < m; ++j)
       if (rng.bernoulli(p)) {
-        s.sets[j].emplace_back(u);
+        s.sets[SetId(j)].emplace_back(u);
         any = true;
       }
-    if (!any) s.sets[rng.below(m)].emplace_back(u);
+    if (!any) s.sets[SetId(static_cast<std::uint32_t>(rng.below(m)))].emplace_back(u);
   }
   for (auto& set : s.sets) std::sort(set.begin(), set.end());
   return s;

@@ -119,11 +119,11 @@ TEST_CASE("gen: planted certificates read back from the files are certificates")
   REQUIRE(f.ok());
   const auto lits = comment_words(slurp(d.file("p.cnf")), "planted assignment");
   REQUIRE(lits.size() == 50);
-  std::vector<bool> a(50);
-  for (std::size_t v = 0; v < 50; ++v) {
+  Assignment a(50);
+  for (std::uint32_t v = 0; v < 50; ++v) {
     const int lit = std::stoi(lits[v]);
     CHECK(std::abs(lit) == static_cast<int>(v) + 1);
-    a[v] = lit > 0;
+    a[Var(v)] = lit > 0;
   }
   CHECK(f.value().satisfied_by(a));
 

@@ -34,8 +34,8 @@ OneInThreeFormula random_formula(Rng& rng, std::uint32_t n, std::uint32_t m, boo
 
 /// A satisfiable formula: a hidden assignment makes exactly one position of every clause true.
 OneInThreeFormula planted_formula(Rng& rng, std::uint32_t n, std::uint32_t m) {
-  std::vector<bool> hidden(n);
-  for (std::uint32_t v = 0; v < n; ++v) hidden[v] = rng.bernoulli(0.5);
+  Assignment hidden(n);
+  for (std::uint32_t v = 0; v < n; ++v) hidden[Var(v)] = rng.bernoulli(0.5);
   OneInThreeFormula f;
   f.num_vars = n;
   for (std::uint32_t i = 0; i < m; ++i) {
@@ -45,7 +45,7 @@ OneInThreeFormula planted_formula(Rng& rng, std::uint32_t n, std::uint32_t m) {
     for (std::uint64_t k = 0; k < 3; ++k) {
       const Var v(vs[k]);
       const bool want = k == truepos;  // literal value wanted under `hidden`
-      c[k] = (hidden[v.idx()] == want) ? Lit::positive(v) : Lit::negative(v);
+      c[k] = (hidden[v] == want) ? Lit::positive(v) : Lit::negative(v);
     }
     f.clauses.push_back(c);
   }
@@ -80,8 +80,8 @@ TEST_CASE("robust bound holds for lifts of every assignment and for perturbed ce
     auto f = random_formula(rng, 7, 9);
     Sat2Reduction r(SatChain(f, false));
     for (std::uint64_t code = 0; code < (1U << f.num_vars); code += 5) {
-      std::vector<bool> a(f.num_vars);
-      for (std::uint32_t v = 0; v < f.num_vars; ++v) a[v] = (code >> v) & 1U;
+      Assignment a(f.num_vars);
+      for (std::uint32_t v = 0; v < f.num_vars; ++v) a[Var(v)] = (code >> v) & 1U;
       auto net = r.lift_target(a);
       auto chk = sat2_robust_check(r, net);
       CHECK(chk.holds);

@@ -48,7 +48,7 @@ Node random_node(Rng& rng, std::size_t m, std::size_t d, bool spread) {
   }
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t p = n.data.row_ptr[i]; p < n.data.row_ptr[i + 1]; ++p)
-      n.X(static_cast<Eigen::Index>(i), n.data.col[p]) = n.data.val[p];
+      n.X(static_cast<Eigen::Index>(i), n.data.col[p].value()) = n.data.val[p];
     n.y(static_cast<Eigen::Index>(i)) = n.data.y[i];
     n.c(static_cast<Eigen::Index>(i)) = n.data.c[i];
     const double r = rng.uniform01();

@@ -40,7 +40,7 @@ class ToyReduction final : public Reduction {
   }
   DecodeCheck decode_check(const Network& net) const override {
     DecodeCheck d;
-    const std::vector<bool> a(f_.num_vars, false);
+    const Assignment a(f_.num_vars, false);
     d.decoded = a;
     d.solution_valid = true;
     d.solution = "the all-false assignment";
@@ -78,7 +78,7 @@ class ToyFamily final : public ReductionFamily {
     return std::make_unique<ToyReduction>(source_as<Cnf>(src, "CNF formula", name()));
   }
   std::optional<ExactNetwork> lift(const Reduction& r, const DecodedSolution& sol) const override {
-    if (!std::holds_alternative<std::vector<bool>>(sol)) return std::nullopt;
+    if (!std::holds_alternative<Assignment>(sol)) return std::nullopt;
     return static_cast<const ToyReduction&>(r).certificate();
   }
   /// Enumeration over every assignment (toy sizes only).
@@ -92,8 +92,8 @@ class ToyFamily final : public ReductionFamily {
     s.status = SolveStatus::kInfeasible;
     s.status_text = "unsat (toy enumeration)";
     for (std::uint64_t mask = 0; mask < (std::uint64_t{1} << f.num_vars); ++mask) {
-      std::vector<bool> a(f.num_vars);
-      for (std::uint32_t v = 0; v < f.num_vars; ++v) a[v] = ((mask >> v) & 1U) != 0;
+      Assignment a(f.num_vars);
+      for (std::uint32_t v = 0; v < f.num_vars; ++v) a[Var(v)] = ((mask >> v) & 1U) != 0;
       if (f.satisfied_by(a)) {
         s.lower = s.upper = s.certificate_value = Rational(1);
         s.certificate = a;

@@ -166,7 +166,7 @@ Instance setcover_instance(std::uint64_t seed) {
   std::int64_t total = 0;
   for (std::uint32_t j = 0; j < m; ++j) {
     all.emplace_back(j);
-    total += inst.costs[j];
+    total += inst.costs[SetId(j)];
   }
   if (total > sol.cost) I.worse = {{DecodedSolution(all), q(total)}};
   I.source = std::make_unique<SourceInstance>(std::move(inst));
@@ -218,14 +218,14 @@ Instance dks_instance(std::uint64_t seed) {
 }
 
 /// A satisfying assignment by brute force (the formulas here have <= 6 variables).
-std::optional<std::vector<bool>> brute_sat(const Cnf& f) {
+std::optional<Assignment> brute_sat(const Cnf& f) {
   for (std::uint64_t m = 0; m < (std::uint64_t{1} << f.num_vars); ++m) {
     auto a = test::bits(m, f.num_vars);
     if (f.satisfied_by(a)) return a;
   }
   return std::nullopt;
 }
-std::optional<std::vector<bool>> brute_unsat_assignment(const Cnf& f) {
+std::optional<Assignment> brute_unsat_assignment(const Cnf& f) {
   for (std::uint64_t m = 0; m < (std::uint64_t{1} << f.num_vars); ++m) {
     auto a = test::bits(m, f.num_vars);
     if (!f.satisfied_by(a)) return a;
@@ -296,7 +296,7 @@ Instance sat_instance(const std::string& which, std::uint64_t seed, bool yes) {
       for (std::size_t i = p1; i < p1 + p2; ++i) {
         Rational j0 = 0;
         for (std::size_t t = d.row_ptr[i]; t < d.row_ptr[i + 1]; ++t)
-          if (d.col[t] == SatKReduction::coord_B(0)) j0 = d.val[t] / Q;
+          if (d.col[t].value() == SatKReduction::coord_B(0)) j0 = d.val[t] / Q;
         d.y[i] += j0 * (j0 - 1) / 2;  // Σ_{j<j0} (j0 - j)
       }
     };
@@ -320,7 +320,7 @@ ExactTrainingSet without(const ExactTrainingSet& d, std::size_t drop) {
   for (std::size_t i = 0; i < d.samples(); ++i) {
     if (i == drop) continue;
     std::vector<std::pair<std::uint32_t, Rational>> row;
-    for (std::size_t t = d.row_ptr[i]; t < d.row_ptr[i + 1]; ++t) row.emplace_back(d.col[t], d.val[t]);
+    for (std::size_t t = d.row_ptr[i]; t < d.row_ptr[i + 1]; ++t) row.emplace_back(d.col[t].value(), d.val[t]);
     out.add(std::move(row), d.y[i], d.c[i]);
   }
   return out;
@@ -347,13 +347,15 @@ FaultSpec decode_invalid(const SourceInstance& src) {
               // drop every set containing element 0: element 0 is then uncovered
               const auto& inst = std::get<SetCoverInstance>(*s);
               std::erase_if(*cover, [&](SetId j) {
-                const auto& set = inst.sets[j.idx()];
+                const auto& set = inst.sets[j];
                 return std::find(set.begin(), set.end(), Element(0)) != set.end();
               });
             } else if (auto* vs = std::get_if<std::vector<Vertex>>(&d.decoded)) {
               vs->pop_back();  // a (κ - 1)-set
             } else if (auto* a = std::get_if<std::vector<bool>>(&d.decoded)) {
               a->pop_back();  // one variable short
+            } else if (auto* x = std::get_if<Assignment>(&d.decoded)) {
+              x->resize(x->size() - 1);  // one variable short
             }
           }};
 }
@@ -369,8 +371,9 @@ FaultSpec decode_worse(const DecodedSolution& sol, const Rational& value) {
 /// Decode reports a value its solution does not have.
 FaultSpec decode_wrong_value() {
   return {"decode-value", {}, {}, [](DecodeCheck& d) {
-            d.source_value = std::holds_alternative<std::vector<bool>>(d.decoded) ? Rational(1 - d.source_value)
-                                                                                  : Rational(d.source_value - 1);
+            const bool assignment =
+                std::holds_alternative<std::vector<bool>>(d.decoded) || std::holds_alternative<Assignment>(d.decoded);
+            d.source_value = assignment ? Rational(1 - d.source_value) : Rational(d.source_value - 1);
           }};
 }
 
@@ -761,12 +764,12 @@ TEST_CASE("source re-check: validity and value recomputed from the instance") {
   f.num_vars = 2;
   f.clauses = {{Lit(1), Lit(2)}, {Lit(-1)}};
   const SourceInstance s3 = f;
-  CHECK(chk(s3, std::vector<bool>{false, true}).value == 1);
-  auto bad = chk(s3, std::vector<bool>{true, true});
+  CHECK(chk(s3, Assignment{false, true}).value == 1);
+  auto bad = chk(s3, Assignment{true, true});
   CHECK(bad.valid);  // a total assignment, not satisfying
   CHECK(bad.value == 0);
   CHECK(bad.detail.find("1/2 clauses") != std::string::npos);
-  CHECK_FALSE(chk(s3, std::vector<bool>{true}).valid);  // too short
+  CHECK_FALSE(chk(s3, Assignment{true}).valid);  // too short
 }
 
 TEST_CASE("recheck: a missing decoded solution or an unknown kappa") {

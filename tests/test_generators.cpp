@@ -55,7 +55,7 @@ std::string canon(const GeneratedGraph& g) {
 std::string canon(const GeneratedSetCover& g) {
   std::ostringstream o;
   o << "setcover " << g.instance.num_elements << ' ' << g.instance.num_sets() << '\n';
-  for (std::size_t j = 0; j < g.instance.num_sets(); ++j) {
+  for (SetId j : g.instance.sets.indices()) {
     o << g.instance.costs[j] << ':';
     for (Element u : g.instance.sets[j]) o << ' ' << u;
     o << '\n';
@@ -480,7 +480,7 @@ TEST_CASE("planted set cover: the planted sets form a cover of cost <= t * C") {
     CHECK(pc.cost <= static_cast<std::int64_t>(t) * 6);
     // The planted sets partition the universe.
     std::size_t total = 0;
-    for (SetId j : pc.sets) total += g.instance.sets[j.idx()].size();
+    for (SetId j : pc.sets) total += g.instance.sets[j].size();
     CHECK(total == 40);
     for (auto c : g.instance.costs) {
       CHECK(c >= 1);

@@ -126,7 +126,7 @@ TEST_CASE("npz is chosen by extension and by content, and a scipy-layout archive
     CHECK(r.value().format == DataFormat::kNpz);
     CHECK(t.dim == 2);
     REQUIRE(t.samples() == 2);
-    CHECK(t.col == std::vector<std::uint32_t>{0, 1});
+    CHECK(t.col == std::vector<Feature>{Feature(0), Feature(1)});
     CHECK(t.val == std::vector<double>{1.5, 0.25});
     CHECK(t.y == std::vector<double>{-2, 3});
     CHECK(t.c == std::vector<double>{1, 2});

@@ -32,7 +32,7 @@ TEST_CASE("set cover round trip") {
       bool covered = false;
       for (const auto& set : s.sets) covered = covered || std::find(set.begin(), set.end(), Element(u)) != set.end();
       if (!covered) {
-        auto& set = s.sets[rng.below(s.sets.size())];
+        auto& set = s.sets[SetId(static_cast<std::uint32_t>(rng.below(s.sets.size())))];
         set.emplace_back(u);
         std::sort(set.begin(), set.end());
       }
@@ -53,9 +53,9 @@ TEST_CASE("set cover tokens may be split over lines arbitrarily; no final newlin
   REQUIRE(a.ok());
   REQUIRE(b.ok());
   CHECK(a.value().num_elements == 3);
-  CHECK(a.value().costs == std::vector<std::int64_t>{5, 7});
+  CHECK(a.value().costs.raw() == std::vector<std::int64_t>{5, 7});
   // row 1 is in sets 1 and 2, row 2 in set 1, row 3 in set 2.
-  CHECK(a.value().sets == std::vector<std::vector<Element>>{{Element(0), Element(1)}, {Element(0), Element(2)}});
+  CHECK(a.value().sets.raw() == std::vector<std::vector<Element>>{{Element(0), Element(1)}, {Element(0), Element(2)}});
   CHECK(b.value().sets == a.value().sets);
   CHECK(b.value().costs == a.value().costs);
 }

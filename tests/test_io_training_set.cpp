@@ -164,7 +164,7 @@ TEST_CASE("an array saved by numpy 1.24 (np.save of a float64 C-order array) is 
   const TrainingSet& s = r.value().data;
   CHECK(s.dim == 4);
   CHECK(s.row_ptr == std::vector<std::size_t>{0, 3, 4});
-  CHECK(s.col == std::vector<std::uint32_t>{0, 2, 3, 1});
+  CHECK(s.col == std::vector<Feature>{Feature(0), Feature(2), Feature(3), Feature(1)});
   CHECK(s.val == std::vector<double>{1.0, -2.5, 0.1, 3.0});
   CHECK(s.y == std::vector<double>{0.5, -1.0});
   CHECK(s.c == std::vector<double>{1.0, 4.0});

@@ -79,6 +79,6 @@ TEST_CASE("add sums repeated coordinates and drops zeros") {
   ExactTrainingSet s(4);
   s.add({{2, Rational(1)}, {0, Rational(3)}, {2, Rational(-1)}}, Rational(0), Rational(1));
   CHECK(s.nnz() == 1);
-  CHECK(s.col[0] == 0);
+  CHECK(s.col[0] == Feature(0));
   CHECK(s.val[0] == 3);
 }

@@ -30,9 +30,9 @@ Cnf random_cnf(Rng& rng, std::uint32_t n, std::uint32_t m, bool mixed_lengths) {
 std::size_t max_sat_bruteforce(const Sat3ToLin2& r) {
   const std::uint32_t N = r.split().formula().num_vars;
   std::size_t best = 0;
-  std::vector<bool> b(N);
+  Assignment b(N);
   for (std::uint64_t code = 0; code < (std::uint64_t{1} << N); ++code) {
-    for (std::uint32_t x = 0; x < N; ++x) b[x] = (code >> x) & 1U;
+    for (std::uint32_t x = 0; x < N; ++x) b[Var(x)] = (code >> x) & 1U;
     best = std::max(best, r.sat_3cnf(b));
   }
   return best;
@@ -69,8 +69,8 @@ TEST_CASE("lift: sat = offset + 2 sat_3cnf exactly, for every source assignment"
     CHECK(r.instance().max_degree() > 0);
     CHECK(r.offset() == 12 * r.clauses() + r.hypercube_edges());
     for (std::uint64_t code = 0; code < 32; ++code) {
-      std::vector<bool> a(5);
-      for (std::uint32_t x = 0; x < 5; ++x) a[x] = (code >> x) & 1U;
+      Assignment a(5);
+      for (std::uint32_t x = 0; x < 5; ++x) a[Var(x)] = (code >> x) & 1U;
       const auto sigma = r.lift(a);
       const std::size_t s3 = r.sat_3cnf(r.split().lift(a));
       CHECK(r.instance().satisfied(sigma) == r.offset() + 2 * s3);
@@ -107,7 +107,7 @@ TEST_CASE("the chain feeds the unit-ball ReLU reduction: certificate and decodin
   Sat3ToLin2 chain(f);
   MaxCutReduction red(chain.instance());
   CHECK(red.D() >= chain.instance().max_degree());
-  std::vector<bool> a(6, true);
+  Assignment a(6, true);
   const auto sigma = chain.lift(a);
   const auto cert = red.lift(sigma);
   auto dc = red.decode_check(cert);

@@ -117,10 +117,10 @@ TEST_CASE("positive 1-in-3: the forcing gadget's solutions, by enumeration") {
     auto a = bits(m, 5);
     if (!g.satisfied_by(a)) continue;
     ++count;
-    CHECK_FALSE(a[2]);    // f false
-    CHECK_FALSE(a[3]);    // g false
-    CHECK(a[4]);          // t true
-    CHECK(a[0] != a[1]);  // exactly one of p, q
+    CHECK_FALSE(a[Var(2)]);         // f false
+    CHECK_FALSE(a[Var(3)]);         // g false
+    CHECK(a[Var(4)]);               // t true
+    CHECK(a[Var(0)] != a[Var(1)]);  // exactly one of p, q
   }
   CHECK(count == 2);
   // R(f, f, t) with multiplicity: forces f false, t true
@@ -156,7 +156,7 @@ TEST_CASE("positive 1-in-3: satisfiability, lift and decode on random signed for
     }
     bool src_sat = false;
     for (std::uint64_t m = 0; m < (1ULL << n); ++m) src_sat = src_sat || f.satisfied_by(bits(m, n));
-    std::size_t sols = for_each_one_in_three_solution(p.formula(), [&](const std::vector<bool>& b) {
+    std::size_t sols = for_each_one_in_three_solution(p.formula(), [&](const Assignment& b) {
       CHECK(f.satisfied_by(p.decode(b)));
       return true;
     });
@@ -182,7 +182,7 @@ void check_chain(const Cnf& f, bool positive) {
     REQUIRE(b.size() == t.num_vars);
     lift_ok = lift_ok && t.satisfied_by(b) == s && chain.decode(b) == a;
   }
-  std::size_t sols = for_each_one_in_three_solution(t, [&](const std::vector<bool>& b) {
+  std::size_t sols = for_each_one_in_three_solution(t, [&](const Assignment& b) {
     decode_ok = decode_ok && f.satisfied_by(chain.decode(b));
     return true;
   });

@@ -34,14 +34,14 @@ Network descend(const TrainingSet& d, Network net, int iters) {
       std::vector<double> z(k, 0.0);
       double f = 0;
       for (std::size_t j = 0; j < k; ++j) {
-        for (std::size_t t = 0; t < cols.size(); ++t) z[j] += net.w[j * dim + cols[t]] * vals[t];
+        for (std::size_t t = 0; t < cols.size(); ++t) z[j] += net.w[j * dim + cols[t].idx()] * vals[t];
         if (z[j] > 0) f += net.a[j] * z[j];
       }
       const double g = 2 * d.c[i] * (f - d.y[i]);
       for (std::size_t j = 0; j < k; ++j) {
         if (z[j] <= 0) continue;
         ga[j] += g * z[j];
-        for (std::size_t t = 0; t < cols.size(); ++t) gw[j * dim + cols[t]] += g * net.a[j] * vals[t];
+        for (std::size_t t = 0; t < cols.size(); ++t) gw[j * dim + cols[t].idx()] += g * net.a[j] * vals[t];
       }
     }
     double g2 = 0;
@@ -195,7 +195,7 @@ TEST_CASE("satk: symmetries of a zero-loss network keep loss 0 and decoding") {
       auto d = r.decode_check(g);
       CHECK(d.lemma_holds);
       CHECK(d.source_value == 1);
-      CHECK(r.decode_target(g) == std::vector<bool>{true, false, false, false});
+      CHECK(r.decode_target(g) == Assignment{true, false, false, false});
     }
   }
 }
@@ -497,7 +497,7 @@ TEST_CASE("SATLIB uf20: exact zero-loss certificates for sat2 and satk (k = 2, 3
     auto bad = sol.assignment;
     for (std::size_t v = 0; v < bad.size() && f.satisfied_by(bad); ++v) {
       bad = sol.assignment;
-      bad[v] = !bad[v];
+      bad.flip(Var(static_cast<std::uint32_t>(v)));
     }
     if (!f.satisfied_by(bad)) {
       CHECK(exact_loss(r2.data(), r2.lift(bad)) > 0);
@@ -523,7 +523,7 @@ TEST_CASE("unit ball: the all-false lift has the largest unit norm; epsilon from
   Sat2Reduction r2(SatChain(f, false));
   SatKReduction k2(SatChain(f, true), 2), k3(SatChain(f, true), 3), k4(SatChain(f, true), 4);
   for (const SatReduction* r : std::initializer_list<const SatReduction*>{&r1, &r2, &k2, &k3, &k4}) {
-    const Rational top = max_norm2(r->lift_target(std::vector<bool>(r->N(), false)));
+    const Rational top = max_norm2(r->lift_target(Assignment(r->N(), false)));
     for (std::uint64_t m = 0; m < (1ULL << f.num_vars); ++m) CHECK(max_norm2(r->lift(bits(m, f.num_vars))) <= top);
     auto u = sat_unit_ball(*r, std::nullopt);
     CHECK(u.m == fold_weights(r->data()).samples());

@@ -45,7 +45,7 @@ class CoordinateDescent {
     for (std::size_t i = 0; i < data.samples(); ++i) {
       auto c = data.row_cols(SampleId(static_cast<std::uint32_t>(i)));
       auto v = data.row_vals(SampleId(static_cast<std::uint32_t>(i)));
-      for (std::size_t t = 0; t < c.size(); ++t) cols_[c[t]].push_back({i, v[t]});
+      for (std::size_t t = 0; t < c.size(); ++t) cols_[c[t].idx()].push_back({i, v[t]});
     }
   }
 
@@ -55,7 +55,7 @@ class CoordinateDescent {
     for (std::size_t i = 0; i < data_.samples(); ++i) {
       auto c = data_.row_cols(SampleId(static_cast<std::uint32_t>(i)));
       auto v = data_.row_vals(SampleId(static_cast<std::uint32_t>(i)));
-      for (std::size_t t = 0; t < c.size(); ++t) z[i] += w[c[t]] * v[t];
+      for (std::size_t t = 0; t < c.size(); ++t) z[i] += w[c[t].idx()] * v[t];
     }
     for (int s = 0; s < steps; ++s) {
       const auto t = static_cast<std::size_t>(rng.below(data_.dim));
@@ -163,7 +163,7 @@ TEST_CASE("construction: constants, samples and completeness on random tiny inst
     CHECK(k.b == 4 * max_c + 4);
     CHECK(k.P == 2 * sum_c + k.b * static_cast<long>(inst.nnz()));
     mpz_class q2 = 0;
-    for (std::size_t j = 0; j < m; ++j) {
+    for (SetId j : inst.sets.indices()) {
       mpz_class q = 2 * inst.costs[j] + k.b * static_cast<long>(inst.sets[j].size());
       q2 += q * q;
     }

@@ -209,7 +209,7 @@ TEST_CASE("instance families: planted cells are YES, thresholds and epsilon are 
       REQUIRE(set != nullptr);
       CHECK(set->size() == yes.params.kappa);
     } else {
-      const auto* a = std::get_if<std::vector<bool>>(&yes.planted);
+      const auto* a = std::get_if<Assignment>(&yes.planted);
       REQUIRE(a != nullptr);
       CHECK(std::get<Cnf>(yes.source).satisfied_by(*a));
     }

@@ -28,7 +28,8 @@ namespace {
 Eigen::MatrixXd dense_x(const TrainingSet& s) {
   Eigen::MatrixXd X = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(s.samples()), static_cast<Eigen::Index>(s.dim));
   for (std::size_t i = 0; i < s.samples(); ++i)
-    for (std::size_t p = s.row_ptr[i]; p < s.row_ptr[i + 1]; ++p) X(static_cast<Eigen::Index>(i), s.col[p]) = s.val[p];
+    for (std::size_t p = s.row_ptr[i]; p < s.row_ptr[i + 1]; ++p)
+      X(static_cast<Eigen::Index>(i), s.col[p].value()) = s.val[p];
   return X;
 }
 

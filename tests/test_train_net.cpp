@@ -263,7 +263,7 @@ TEST_CASE("net with fewer samples than dimensions: the eigenpairs from the m x m
     const SampleId id(static_cast<std::uint32_t>(i));
     const auto cols = data.row_cols(id);
     const auto vals = data.row_vals(id);
-    for (std::size_t q = 0; q < cols.size(); ++q) x[static_cast<Eigen::Index>(cols[q])] = vals[q];
+    for (std::size_t q = 0; q < cols.size(); ++q) x[static_cast<Eigen::Index>(cols[q].value())] = vals[q];
     S += data.c[i] * x * x.transpose();
     W += data.c[i];
   }

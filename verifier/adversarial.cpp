@@ -33,7 +33,7 @@ double loss_and_grad(const TrainingSet& d, const Network& net, Network& g) {
     for (std::size_t j = 0; j < k; ++j) {
       const double* wr = net.w.data() + j * net.dim;
       double s = 0;
-      for (std::size_t t = 0; t < cols.size(); ++t) s += wr[cols[t]] * vals[t];
+      for (std::size_t t = 0; t < cols.size(); ++t) s += wr[cols[t].idx()] * vals[t];
       z[j] = s;
       if (s > 0) f += net.a[j] * s;
     }
@@ -46,7 +46,7 @@ double loss_and_grad(const TrainingSet& d, const Network& net, Network& g) {
       g.a[j] += gr * z[j];
       double* gw = g.w.data() + j * net.dim;
       const double s = gr * net.a[j];
-      for (std::size_t t = 0; t < cols.size(); ++t) gw[cols[t]] += s * vals[t];
+      for (std::size_t t = 0; t < cols.size(); ++t) gw[cols[t].idx()] += s * vals[t];
     }
   }
   return total;
@@ -106,7 +106,7 @@ Network refit(const TrainingSet& d, Network net, std::size_t rounds, std::size_t
       double f = 0;
       for (std::size_t j = 0; j < k; ++j) {
         double s = 0;
-        for (std::size_t t = 0; t < cols.size(); ++t) s += net.w[j * D + cols[t]] * vals[t];
+        for (std::size_t t = 0; t < cols.size(); ++t) s += net.w[j * D + cols[t].idx()] * vals[t];
         z[j] = s;
         if (s > 0) f += net.a[j] * s;
       }
@@ -114,13 +114,13 @@ Network refit(const TrainingSet& d, Network net, std::size_t rounds, std::size_t
       for (std::size_t j = 0; j < k; ++j) {
         if (z[j] <= 0) continue;
         for (std::size_t t = 0; t < cols.size(); ++t) {
-          const std::size_t p = j * D + cols[t];
+          const std::size_t p = j * D + cols[t].idx();
           const double gp = net.a[j] * vals[t];
           rhs[p] += d.c[i] * r * gp;
           for (std::size_t j2 = 0; j2 < k; ++j2) {
             if (z[j2] <= 0) continue;
             for (std::size_t t2 = 0; t2 < cols.size(); ++t2)
-              M[p * n + j2 * D + cols[t2]] += d.c[i] * gp * net.a[j2] * vals[t2];
+              M[p * n + j2 * D + cols[t2].idx()] += d.c[i] * gp * net.a[j2] * vals[t2];
           }
         }
       }

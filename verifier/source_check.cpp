@@ -11,27 +11,28 @@ namespace {
 SourceCheck check_cover(const SetCoverInstance& inst, const std::vector<SetId>& cover) {
   SourceCheck r;
   r.provided = true;
-  std::vector<bool> chosen(inst.num_sets(), false), covered(inst.num_elements, false);
+  StrongVector<SetTag, std::uint8_t> chosen(inst.num_sets(), 0);
+  StrongVector<ElementTag, std::uint8_t> covered(inst.num_elements, 0);
   mpz_class cost = 0;
   for (SetId j : cover) {
-    if (j.idx() >= inst.num_sets()) {
+    if (!chosen.contains(j)) {
       r.detail =
           "set " + std::to_string(j.value() + 1) + " out of range (" + std::to_string(inst.num_sets()) + " sets)";
       return r;
     }
-    if (chosen[j.idx()]) {
+    if (chosen[j] != 0) {
       r.detail = "set " + std::to_string(j.value() + 1) + " listed twice";
       return r;
     }
-    chosen[j.idx()] = true;
-    cost += to_mpz(inst.costs[j.idx()]);
-    for (Element u : inst.sets[j.idx()])
-      if (u.idx() < covered.size()) covered[u.idx()] = true;
+    chosen[j] = 1;
+    cost += to_mpz(inst.costs[j]);
+    for (Element u : inst.sets[j])
+      if (covered.contains(u)) covered[u] = 1;
   }
   std::size_t uncovered = 0;
   std::uint32_t first = 0;
   for (std::uint32_t u = inst.num_elements; u-- > 0;)
-    if (!covered[u]) {
+    if (covered[Element(u)] == 0) {
       ++uncovered;
       first = u;
     }
@@ -74,7 +75,7 @@ SourceCheck check_kset(const Graph& g, std::uint32_t kappa, const std::vector<Ve
   return r;
 }
 
-SourceCheck check_assignment(const Cnf& f, const std::vector<bool>& a) {
+SourceCheck check_assignment(const Cnf& f, const Assignment& a) {
   SourceCheck r;
   r.provided = true;
   if (a.size() != f.num_vars) {
@@ -85,7 +86,7 @@ SourceCheck check_assignment(const Cnf& f, const std::vector<bool>& a) {
   std::size_t sat = 0;
   for (const Clause& c : f.clauses) {
     bool any = false;
-    for (Lit l : c) any = any || (l.var().idx() < a.size() && a[l.var().idx()] != l.negated());
+    for (Lit l : c) any = any || (a.contains(l.var()) && a[l.var()] != l.negated());
     sat += any ? 1 : 0;
   }
   r.valid = true;
@@ -101,6 +102,7 @@ const char* kind_of(const DecodedSolution& s) {
     case 2:
       return "a vertex set";
     case 3:
+    case 4:
       return "an assignment";
     default:
       return "nothing";
@@ -116,7 +118,7 @@ SourceCheck check_source_solution(const SourceProblem& p, const DecodedSolution&
   } else if (const auto* g = std::get_if<Graph>(&src)) {
     if (const auto* s = std::get_if<std::vector<Vertex>>(&sol)) return check_kset(*g, p.kappa, *s);
   } else if (const auto* f = std::get_if<Cnf>(&src)) {
-    if (const auto* a = std::get_if<std::vector<bool>>(&sol)) return check_assignment(*f, *a);
+    if (const auto* a = std::get_if<Assignment>(&sol)) return check_assignment(*f, *a);
   }
   SourceCheck r;
   static const char* const kSource[] = {"set cover instance", "graph", "CNF formula", "max-2lin instance"};

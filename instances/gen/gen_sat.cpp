@@ -48,10 +48,10 @@ Result<GeneratedCnf> generate_3sat(const Sat3Params& p, std::uint64_t seed) {
     g.record.params = {{"vars", p.vars}, {"clauses", p.clauses}, {"planted", p.planted}};
     g.formula.num_vars = p.vars;
 
-    std::vector<bool> hidden;
+    Assignment hidden;
     if (p.planted) {
       hidden.resize(p.vars);
-      for (std::uint32_t v = 0; v < p.vars; ++v) hidden[v] = rng.below(2) == 1;
+      for (std::uint32_t v = 0; v < p.vars; ++v) hidden[Var(v)] = rng.below(2) == 1;
     }
     g.formula.clauses.reserve(static_cast<std::size_t>(p.clauses));
     for (std::uint64_t i = 0; i < p.clauses; ++i) {

@@ -60,7 +60,7 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
       std::vector<std::uint32_t> part(n);
       for (std::uint32_t i = 0; i < n; ++i) part[perm[i]] = i < t ? i : static_cast<std::uint32_t>(rng.below(t));
       const std::vector<std::uint32_t> positions = rng.sample(m, t);
-      for (std::uint32_t u = 0; u < n; ++u) inst.sets[positions[part[u]]].emplace_back(u);  // increasing: sorted
+      for (std::uint32_t u = 0; u < n; ++u) inst.sets[SetId(positions[part[u]])].emplace_back(u);  // increasing: sorted
       PlantedCover pc;
       for (std::uint32_t j : positions) {
         planted[j] = true;
@@ -80,7 +80,7 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
       const double log_q = std::log1p(-pe);  // < 0
       for (std::uint32_t j = 0; j < m; ++j) {
         if (planted[j]) continue;
-        auto& set = inst.sets[j];
+        auto& set = inst.sets[SetId(j)];
         for (std::uint64_t u = 0;; ++u) {
           const double gap = std::floor(std::log1p(-rng.uniform01()) / log_q);  // uniform01 < 1: finite
           if (gap >= static_cast<double>(n - u)) break;
@@ -92,7 +92,7 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
       for (std::uint32_t j = 0; j < m; ++j)
         if (!planted[j])
           for (std::uint32_t u = 0; u < n; ++u)
-            if (rng.bernoulli(pe)) inst.sets[j].emplace_back(u);
+            if (rng.bernoulli(pe)) inst.sets[SetId(j)].emplace_back(u);
     }
     // 3. No empty set: an empty set gets one uniform element.
     for (auto& s : inst.sets)
@@ -103,7 +103,7 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
       for (Element u : s) covered[u.idx()] = true;
     for (std::uint32_t u = 0; u < n; ++u)
       if (!covered[u]) {
-        auto& s = inst.sets[rng.below(m)];
+        auto& s = inst.sets[SetId(static_cast<std::uint32_t>(rng.below(m)))];
         s.insert(std::lower_bound(s.begin(), s.end(), Element(u)), Element(u));
       }
     // 5. Costs, planted sets included: uniform in [1, C] (no draws for C = 1).

@@ -24,10 +24,8 @@ std::string provenance_comment(const GeneratedCnf& g) {
   std::string s = header(g.record);
   if (g.planted) {
     s += "\nplanted assignment";
-    for (std::uint32_t v = 0; v < g.planted->size(); ++v) {
-      const Var x(v);
-      s += ' ' + std::to_string(((*g.planted)[v] ? Lit::positive(x) : Lit::negative(x)).dimacs());
-    }
+    for (Var x : g.planted->indices())
+      s += ' ' + std::to_string(((*g.planted)[x] ? Lit::positive(x) : Lit::negative(x)).dimacs());
   }
   return s;
 }

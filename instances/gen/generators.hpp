@@ -40,7 +40,7 @@ struct Sat3Params {
 };
 struct GeneratedCnf {
   Cnf formula;
-  std::optional<std::vector<bool>> planted;  ///< planted[v] = value of variable v
+  std::optional<Assignment> planted;  ///< planted[v] = value of variable v
   GeneratorRecord record;
 };
 /// Random 3SAT: each clause has 3 distinct variables (sorted increasingly) with

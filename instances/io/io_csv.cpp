@@ -84,9 +84,9 @@ void write_csv(TextSink& os, const TrainingSet& data) {
     SampleId s(static_cast<std::uint32_t>(i));
     auto cs = data.row_cols(s);
     auto vs = data.row_vals(s);
-    for (std::size_t k = 0; k < cs.size(); ++k) dense[cs[k]] = vs[k];
+    for (std::size_t k = 0; k < cs.size(); ++k) dense[cs[k].idx()] = vs[k];
     for (double v : dense) os.put_f64(v).put(',');
-    for (std::uint32_t j : cs) dense[j] = 0.0;
+    for (Feature j : cs) dense[j.idx()] = 0.0;
     os.put_f64(data.y[i]).put(',').put_f64(data.c[i]).put('\n');
   }
 }

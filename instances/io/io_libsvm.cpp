@@ -94,7 +94,7 @@ TrainingSet parse_libsvm(std::string_view text, const std::string& file, std::op
         check_finite(*v, sample() + ": feature " + std::to_string(*idx), "libsvm.nonfinite", file, ln);
       max_index = std::max(max_index, *idx);
       if (*v != 0) {  // strictly increasing indices: appended in place (as TrainingSet::add would store them)
-        data.col.push_back(static_cast<std::uint32_t>(*idx - 1));
+        data.col.push_back(Feature(static_cast<std::uint32_t>(*idx - 1)));
         data.val.push_back(*v);
       }
     }
@@ -126,7 +126,7 @@ void write_libsvm(TextSink& os, const TrainingSet& data) {
   for (std::size_t i = 0; i < data.samples(); ++i) {
     os.put_f64(data.y[i]);
     for (std::size_t k = data.row_ptr[i]; k < data.row_ptr[i + 1]; ++k)
-      os.put(' ').put_u64(std::uint64_t{data.col[k]} + 1).put(':').put_f64(data.val[k]);
+      os.put(' ').put_u64(std::uint64_t{data.col[k].value()} + 1).put(':').put_f64(data.val[k]);
     os.put('\n');
   }
 }

@@ -248,8 +248,7 @@ void put_row(char* row, const TrainingSet& data, std::size_t i, std::size_t cols
     }
   };
   std::memset(row, 0, cols * 8);
-  for (std::size_t k = data.row_ptr[i]; k < data.row_ptr[i + 1]; ++k)
-    put(row + std::size_t{data.col[k]} * 8, data.val[k]);
+  for (std::size_t k = data.row_ptr[i]; k < data.row_ptr[i + 1]; ++k) put(row + data.col[k].idx() * 8, data.val[k]);
   put(row + (cols - 2) * 8, data.y[i]);
   put(row + (cols - 1) * 8, data.c[i]);
 }

@@ -230,7 +230,7 @@ std::string npz_bytes(const TrainingSet& s, const std::string& file, std::uint64
   for (std::size_t i = 0; i < m; ++i) {
     for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) {
       put_f64(data, s.val[k]);
-      put_int(indices, s.col[k]);
+      put_int(indices, s.col[k].value());
       ++at;
     }
     if (s.y[i] != 0) {

@@ -114,9 +114,9 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
   // a set, not the vector's 24 and its bookkeeping): row order keeps sets sorted.
   s.sets.resize(n);
   std::vector<Element*> next(n);
-  for (std::uint32_t j = 0; j < n; ++j) {
-    s.sets[j].resize(column[j].count);
-    next[j] = s.sets[j].data();
+  for (SetId j : s.sets.indices()) {
+    s.sets[j].resize(column[j.idx()].count);
+    next[j.idx()] = s.sets[j].data();
   }
   column = {};
   std::size_t at = 0;
@@ -147,8 +147,8 @@ void write_set_cover(const std::string& path, const SetCoverInstance& s) {
   std::vector<std::uint32_t> cols(start[m]);
   {
     std::vector<std::size_t> at(start.begin(), start.end() - 1);
-    for (std::size_t j = 0; j < s.sets.size(); ++j)
-      for (Element u : s.sets[j]) cols[at[u.idx()]++] = static_cast<std::uint32_t>(j + 1);
+    for (SetId j : s.sets.indices())
+      for (Element u : s.sets[j]) cols[at[u.idx()]++] = j.value() + 1;
   }
   write_text_atomic(path, [&](TextSink& os) {
     os.put_u64(m).put(' ').put_u64(s.num_sets()).put('\n');

@@ -145,9 +145,9 @@ void check_writable(const TrainingSet& d, const std::string& path) {
     check_finite(d.y[i], s + ": label", "training.nonfinite", path, 0);
     check_weight(d.c[i], s + ": weight", "training.weight", path, 0);
     for (std::size_t k = d.row_ptr[i]; k < d.row_ptr[i + 1]; ++k) {
-      if (d.col[k] >= d.dim)
-        fail("training.invalid", path, 0, s + ": coordinate " + std::to_string(d.col[k]) + " >= dim");
-      check_finite(d.val[k], s + ": x" + std::to_string(d.col[k]), "training.nonfinite", path, 0);
+      if (d.col[k].idx() >= d.dim)
+        fail("training.invalid", path, 0, s + ": coordinate " + std::to_string(d.col[k].value()) + " >= dim");
+      check_finite(d.val[k], s + ": x" + std::to_string(d.col[k].value()), "training.nonfinite", path, 0);
     }
   }
 }

@@ -2,7 +2,7 @@
 
 namespace relugap {
 
-std::size_t Cnf::first_violated(const std::vector<bool>& assignment) const {
+std::size_t Cnf::first_violated(const Assignment& assignment) const {
   for (std::size_t i = 0; i < clauses.size(); ++i) {
     bool sat = false;
     for (Lit l : clauses[i])
@@ -15,9 +15,7 @@ std::size_t Cnf::first_violated(const std::vector<bool>& assignment) const {
   return clauses.size();
 }
 
-bool Cnf::satisfied_by(const std::vector<bool>& assignment) const {
-  return first_violated(assignment) == clauses.size();
-}
+bool Cnf::satisfied_by(const Assignment& assignment) const { return first_violated(assignment) == clauses.size(); }
 
 std::size_t Cnf::num_literals() const {
   std::size_t n = 0;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "instances/core/index.hpp"
+#include "instances/core/strong_vector.hpp"
 
 namespace relugap {
 
@@ -22,7 +23,7 @@ class Lit {
   [[nodiscard]] constexpr std::int32_t dimacs() const { return d_; }
   [[nodiscard]] constexpr Lit operator~() const { return Lit(-d_); }
   /// Truth value under an assignment (assignment[v] = value of variable v).
-  [[nodiscard]] bool eval(const std::vector<bool>& assignment) const { return assignment[var().idx()] != negated(); }
+  [[nodiscard]] bool eval(const Assignment& assignment) const { return assignment[var()] != negated(); }
   constexpr auto operator<=>(const Lit&) const = default;
 
  private:
@@ -37,9 +38,9 @@ struct Cnf {
 
   [[nodiscard]] std::size_t num_clauses() const { return clauses.size(); }
   /// Contract: assignment.size() >= num_vars. True iff every clause has a true literal.
-  [[nodiscard]] bool satisfied_by(const std::vector<bool>& assignment) const;
+  [[nodiscard]] bool satisfied_by(const Assignment& assignment) const;
   /// Index of the first falsified clause, or num_clauses() if none.
-  [[nodiscard]] std::size_t first_violated(const std::vector<bool>& assignment) const;
+  [[nodiscard]] std::size_t first_violated(const Assignment& assignment) const;
   /// Total number of literal occurrences.
   [[nodiscard]] std::size_t num_literals() const;
 };

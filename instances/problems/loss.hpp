@@ -17,7 +17,7 @@ S predict(const BasicTrainingSet<S>& data, SampleId i, const BasicNetwork<S>& ne
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto wr = net.row(UnitId(static_cast<std::uint32_t>(j)));
     S z = 0;
-    for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t]] * vals[t];
+    for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t].idx()] * vals[t];
     if (z > 0) out += net.a[j] * z;
   }
   return out;

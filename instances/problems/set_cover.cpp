@@ -8,20 +8,20 @@ std::size_t SetCoverInstance::nnz() const {
   return n;
 }
 
-std::vector<std::vector<SetId>> SetCoverInstance::sets_of_elements() const {
-  std::vector<std::vector<SetId>> out(num_elements);
-  for (std::uint32_t j = 0; j < sets.size(); ++j)
-    for (Element u : sets[j]) out[u.idx()].emplace_back(j);
+StrongVector<ElementTag, std::vector<SetId>> SetCoverInstance::sets_of_elements() const {
+  StrongVector<ElementTag, std::vector<SetId>> out(num_elements);
+  for (SetId j : sets.indices())
+    for (Element u : sets[j]) out[u].push_back(j);
   return out;
 }
 
 std::vector<Element> SetCoverInstance::uncovered(const std::vector<SetId>& chosen) const {
-  std::vector<bool> cov(num_elements, false);
+  StrongVector<ElementTag, std::uint8_t> cov(num_elements, 0);
   for (SetId j : chosen)
-    for (Element u : sets[j.idx()]) cov[u.idx()] = true;
+    for (Element u : sets[j]) cov[u] = 1;
   std::vector<Element> out;
-  for (std::uint32_t u = 0; u < num_elements; ++u)
-    if (!cov[u]) out.emplace_back(u);
+  for (Element u : cov.indices())
+    if (cov[u] == 0) out.push_back(u);
   return out;
 }
 
@@ -29,7 +29,7 @@ bool SetCoverInstance::is_cover(const std::vector<SetId>& chosen) const { return
 
 std::int64_t SetCoverInstance::cost(const std::vector<SetId>& chosen) const {
   std::int64_t c = 0;
-  for (SetId j : chosen) c += costs[j.idx()];
+  for (SetId j : chosen) c += costs[j];
   return c;
 }
 

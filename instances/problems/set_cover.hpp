@@ -4,19 +4,20 @@
 #include <vector>
 
 #include "instances/core/index.hpp"
+#include "instances/core/strong_vector.hpp"
 
 namespace relugap {
 
 struct SetCoverInstance {
   std::uint32_t num_elements = 0;
-  std::vector<std::vector<Element>> sets;  ///< sets[j] sorted, no duplicates
-  std::vector<std::int64_t> costs;         ///< costs[j] >= 1
+  StrongVector<SetTag, std::vector<Element>> sets;  ///< sets[j] sorted, no duplicates
+  StrongVector<SetTag, std::int64_t> costs;         ///< costs[j] >= 1
 
   [[nodiscard]] std::size_t num_sets() const { return sets.size(); }
   /// Total number of (element, set) incidences.
   [[nodiscard]] std::size_t nnz() const;
   /// For each element, the sets containing it (sorted).
-  [[nodiscard]] std::vector<std::vector<SetId>> sets_of_elements() const;
+  [[nodiscard]] StrongVector<ElementTag, std::vector<SetId>> sets_of_elements() const;
   /// True iff every element lies in some chosen set.
   [[nodiscard]] bool is_cover(const std::vector<SetId>& chosen) const;
   /// Elements covered by no chosen set.

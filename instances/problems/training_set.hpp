@@ -18,7 +18,7 @@ template <class S>
 struct BasicTrainingSet {
   std::size_t dim = 0;
   std::vector<std::size_t> row_ptr{0};  ///< row i is [row_ptr[i], row_ptr[i+1])
-  std::vector<std::uint32_t> col;       ///< sorted within a row, no duplicates
+  std::vector<Feature> col;             ///< the coordinate of each nonzero: sorted within a row, no duplicates
   std::vector<S> val;                   ///< nonzero values
   std::vector<S> y;                     ///< labels
   std::vector<S> c;                     ///< sample weights, > 0
@@ -28,7 +28,7 @@ struct BasicTrainingSet {
 
   [[nodiscard]] std::size_t samples() const { return y.size(); }
   [[nodiscard]] std::size_t nnz() const { return col.size(); }
-  [[nodiscard]] std::span<const std::uint32_t> row_cols(SampleId i) const {
+  [[nodiscard]] std::span<const Feature> row_cols(SampleId i) const {
     return {col.data() + row_ptr[i.idx()], row_ptr[i.idx() + 1] - row_ptr[i.idx()]};
   }
   [[nodiscard]] std::span<const S> row_vals(SampleId i) const {
@@ -42,10 +42,10 @@ struct BasicTrainingSet {
     std::size_t start = col.size();
     for (auto& [j, v] : entries) {
       RELUGAP_ASSERT(j < dim, "BasicTrainingSet::add: coordinate out of range");
-      if (col.size() > start && col.back() == j) {
+      if (col.size() > start && col.back() == Feature(j)) {
         val.back() += v;
       } else {
-        col.push_back(j);
+        col.push_back(Feature(j));
         val.push_back(std::move(v));
       }
     }

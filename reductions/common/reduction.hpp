@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "instances/core/index.hpp"
+#include "instances/core/strong_vector.hpp"
 #include "instances/problems/network.hpp"
 #include "instances/problems/training_set.hpp"
 #include "reductions/common/loss_bounds.hpp"
@@ -21,7 +22,8 @@ namespace relugap {
 /// source instance on its own (verifier/source_check.hpp): a set cover (set
 /// ids), a κ-set (vertices), or an assignment of the source formula's
 /// variables. monostate: not provided.
-using DecodedSolution = std::variant<std::monostate, std::vector<SetId>, std::vector<Vertex>, std::vector<bool>>;
+using DecodedSolution =
+    std::variant<std::monostate, std::vector<SetId>, std::vector<Vertex>, std::vector<bool>, Assignment>;
 
 /// A network decoded to a source solution, and the decoding lemma checked on it.
 struct DecodeCheck {

@@ -143,7 +143,7 @@ Rational DksUnitBallReduction::phi_from_vectors(const std::vector<bool>& chosen)
     if (!chosen[v]) continue;
     auto cols = data_.row_cols(SampleId(v));
     auto vals = data_.row_vals(SampleId(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) s[cols[i]] += vals[i];
+    for (std::size_t i = 0; i < cols.size(); ++i) s[cols[i].idx()] += vals[i];
   }
   Rational q = 0;
   for (const auto& x : s) q += x * x;
@@ -265,7 +265,7 @@ ExactNetwork DksUnitBallReduction::lift(const std::vector<bool>& chosen) const {
     if (!chosen[v]) continue;
     auto cols = data_.row_cols(SampleId(v));
     auto vals = data_.row_vals(SampleId(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) net.w[cols[i]] += r * vals[i];
+    for (std::size_t i = 0; i < cols.size(); ++i) net.w[cols[i].idx()] += r * vals[i];
   }
   return net;
 }
@@ -277,7 +277,7 @@ DksBallLossParts DksUnitBallReduction::loss_parts(const ExactNetwork& net) const
     Rational z = 0;
     auto cols = data_.row_cols(SampleId(v));
     auto vals = data_.row_vals(SampleId(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) z += net.w[cols[i]] * vals[i];
+    for (std::size_t i = 0; i < cols.size(); ++i) z += net.w[cols[i].idx()] * vals[i];
     if (z > 0) {
       p.Qp += z;
       p.Pp += z * z;
@@ -295,7 +295,7 @@ std::vector<bool> DksUnitBallReduction::decode_set(const ExactNetwork& net) cons
     Rational z = 0;
     auto cols = data_.row_cols(SampleId(v));
     auto vals = data_.row_vals(SampleId(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) z += net.w[cols[i]] * vals[i];
+    for (std::size_t i = 0; i < cols.size(); ++i) z += net.w[cols[i].idx()] * vals[i];
     s[v] = z > 0;
   }
   return s;

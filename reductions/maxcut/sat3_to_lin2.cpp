@@ -115,7 +115,7 @@ Sat3ToLin2::Sat3ToLin2(const Cnf& f, std::uint32_t d_keep) : split_(f) {
   offset_ = 12 * std::uint64_t{M} + cube_edges_;
 }
 
-std::size_t Sat3ToLin2::sat_3cnf(const std::vector<bool>& b) const {
+std::size_t Sat3ToLin2::sat_3cnf(const Assignment& b) const {
   std::size_t s = 0;
   for (const auto& c : split_.formula().clauses) {
     bool t = false;
@@ -125,12 +125,12 @@ std::size_t Sat3ToLin2::sat_3cnf(const std::vector<bool>& b) const {
   return s;
 }
 
-std::vector<bool> Sat3ToLin2::lift(const std::vector<bool>& a) const {
+std::vector<bool> Sat3ToLin2::lift(const Assignment& a) const {
   const Cnf& g = split_.formula();
-  const std::vector<bool> b = split_.lift(a);
+  const Assignment b = split_.lift(a);
   const std::uint32_t N = g.num_vars;
   std::vector<bool> mid(mid_.n, true);
-  for (std::uint32_t x = 0; x < N; ++x) mid[1 + x] = b[x];
+  for (std::uint32_t x = 0; x < N; ++x) mid[1 + x] = b[Var(x)];
   for (std::uint32_t i = 0; i < g.num_clauses(); ++i) {
     const auto p = padded(g.clauses[i]);
     unsigned k = 0;
@@ -158,12 +158,12 @@ std::vector<bool> Sat3ToLin2::majority_fix(const std::vector<bool>& sigma) const
   return out;
 }
 
-std::vector<bool> Sat3ToLin2::decode_3cnf(const std::vector<bool>& sigma) const {
+Assignment Sat3ToLin2::decode_3cnf(const std::vector<bool>& sigma) const {
   const auto fixed = majority_fix(sigma);
   const std::uint32_t N = split_.formula().num_vars;
-  std::vector<bool> b(N);
+  Assignment b(N);
   const bool r = fixed[first_[0]];
-  for (std::uint32_t x = 0; x < N; ++x) b[x] = fixed[first_[1 + x]] == r;
+  for (std::uint32_t x = 0; x < N; ++x) b[Var(x)] = fixed[first_[1 + x]] == r;
   return b;
 }
 

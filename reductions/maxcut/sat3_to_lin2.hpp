@@ -44,17 +44,15 @@ class Sat3ToLin2 {
 
   /// Source (input CNF) assignment -> σ of the output: r = +1, variables as given, d
   /// per clause maximising the gadget, clouds constant. sat(lift(a)) = offset + 2·sat_3cnf(split.lift(a)).
-  [[nodiscard]] std::vector<bool> lift(const std::vector<bool>& source_assignment) const;
+  [[nodiscard]] std::vector<bool> lift(const Assignment& source_assignment) const;
   /// Majority per cloud (ties -> +1): never lowers the number of satisfied constraints.
   [[nodiscard]] std::vector<bool> majority_fix(const std::vector<bool>& sigma) const;
   /// σ -> assignment of the 3-CNF's variables (majority per cloud, x = [σ_x = σ_r]).
-  [[nodiscard]] std::vector<bool> decode_3cnf(const std::vector<bool>& sigma) const;
+  [[nodiscard]] Assignment decode_3cnf(const std::vector<bool>& sigma) const;
   /// σ -> assignment of the input CNF.
-  [[nodiscard]] std::vector<bool> decode(const std::vector<bool>& sigma) const {
-    return split_.decode(decode_3cnf(sigma));
-  }
+  [[nodiscard]] Assignment decode(const std::vector<bool>& sigma) const { return split_.decode(decode_3cnf(sigma)); }
   /// Number of satisfied clauses of the 3-CNF under b.
-  [[nodiscard]] std::size_t sat_3cnf(const std::vector<bool>& b) const;
+  [[nodiscard]] std::size_t sat_3cnf(const Assignment& b) const;
   [[nodiscard]] nlohmann::json sizes() const;
 
  private:

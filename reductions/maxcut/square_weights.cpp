@@ -96,7 +96,7 @@ ExactTrainingSet unweighted_form(const ExactTrainingSet& s, std::size_t max_samp
     auto vals = s.row_vals(SampleId(static_cast<std::uint32_t>(i)));
     std::vector<std::pair<std::uint32_t, Rational>> row;
     row.reserve(cols.size());
-    for (std::size_t t = 0; t < cols.size(); ++t) row.emplace_back(cols[t], vals[t] * sp.scale);
+    for (std::size_t t = 0; t < cols.size(); ++t) row.emplace_back(cols[t].value(), vals[t] * sp.scale);
     const Rational label = s.y[i] * sp.scale;
     for (mpz_class k = 0; k < sp.copies; ++k) out.add(row, label, Rational(1));
   }

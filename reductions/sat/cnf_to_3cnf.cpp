@@ -40,23 +40,21 @@ ThreeCnfSplit::ThreeCnfSplit(const Cnf& f) : source_vars_(f.num_vars), source_cl
   out_.num_vars = next;
 }
 
-std::vector<bool> ThreeCnfSplit::lift(const std::vector<bool>& a) const {
-  std::vector<bool> b(out_.num_vars, false);
-  for (std::uint32_t v = 0; v < source_vars_; ++v) b[v] = a[v];
+Assignment ThreeCnfSplit::lift(const Assignment& a) const {
+  Assignment b(out_.num_vars, false);
+  for (std::uint32_t v = 0; v < source_vars_; ++v) b[Var(v)] = a[Var(v)];
   for (const Chain& ch : chains_) {
     const std::size_t k = ch.literals.size();
     // y_i = l_{i+2} ∨ … ∨ l_k (1-based literals), computed from the tail.
     bool tail = ch.literals[k - 1].eval(a) || ch.literals[k - 2].eval(a);
     for (std::size_t i = k - 3; i >= 1; --i) {
-      b[ch.first_y + i - 1] = tail;
+      b[Var(static_cast<std::uint32_t>(ch.first_y + i - 1))] = tail;
       tail = tail || ch.literals[i].eval(a);  // adds l_{i+1} for y_{i-1}
     }
   }
   return b;
 }
 
-std::vector<bool> ThreeCnfSplit::decode(const std::vector<bool>& b) const {
-  return std::vector<bool>(b.begin(), b.begin() + source_vars_);
-}
+Assignment ThreeCnfSplit::decode(const Assignment& b) const { return b.prefix(source_vars_); }
 
 }  // namespace relugap

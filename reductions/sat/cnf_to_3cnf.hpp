@@ -34,9 +34,9 @@ class ThreeCnfSplit {
   /// (so the chain is satisfied iff the input clause is), e = false.
   /// Contract: a.size() >= source_vars(). Deterministic for any assignment;
   /// the result satisfies formula() iff `a` satisfies the input.
-  [[nodiscard]] std::vector<bool> lift(const std::vector<bool>& a) const;
+  [[nodiscard]] Assignment lift(const Assignment& a) const;
   /// Restriction to the input's variables. Contract: b.size() >= formula().num_vars.
-  [[nodiscard]] std::vector<bool> decode(const std::vector<bool>& b) const;
+  [[nodiscard]] Assignment decode(const Assignment& b) const;
 
  private:
   struct Chain {

@@ -6,19 +6,19 @@
 
 namespace relugap {
 
-unsigned OneInThreeFormula::true_count(const OneInThreeClause& c, const std::vector<bool>& a) {
+unsigned OneInThreeFormula::true_count(const OneInThreeClause& c, const Assignment& a) {
   unsigned t = 0;
   for (Lit l : c) t += l.eval(a) ? 1U : 0U;
   return t;
 }
 
-bool OneInThreeFormula::satisfied_by(const std::vector<bool>& a) const {
+bool OneInThreeFormula::satisfied_by(const Assignment& a) const {
   for (const auto& c : clauses)
     if (true_count(c, a) != 1) return false;
   return true;
 }
 
-std::size_t OneInThreeFormula::num_violated(const std::vector<bool>& a) const {
+std::size_t OneInThreeFormula::num_violated(const Assignment& a) const {
   std::size_t n = 0;
   for (const auto& c : clauses) n += true_count(c, a) != 1 ? 1 : 0;
   return n;
@@ -109,20 +109,18 @@ SchaeferReduction::SchaeferReduction(const Cnf& f) : source_vars_(f.num_vars) {
   }
 }
 
-std::vector<bool> SchaeferReduction::lift(const std::vector<bool>& a) const {
-  std::vector<bool> b(out_.num_vars, false);
-  for (std::uint32_t v = 0; v < source_vars_; ++v) b[v] = a[v];
+Assignment SchaeferReduction::lift(const Assignment& a) const {
+  Assignment b(out_.num_vars, false);
+  for (std::uint32_t v = 0; v < source_vars_; ++v) b[Var(v)] = a[Var(v)];
   for (std::size_t i = 0; i < padded_.size(); ++i) {
     const auto& [x, y, z] = padded_[i];
     const auto g = best_combo(x.eval(a), y.eval(a), z.eval(a));
     const std::size_t base = source_vars_ + 4 * i;
-    for (std::size_t t = 0; t < 4; ++t) b[base + t] = g[t];
+    for (std::size_t t = 0; t < 4; ++t) b[Var(static_cast<std::uint32_t>(base + t))] = g[t];
   }
   return b;
 }
 
-std::vector<bool> SchaeferReduction::decode(const std::vector<bool>& b) const {
-  return std::vector<bool>(b.begin(), b.begin() + source_vars_);
-}
+Assignment SchaeferReduction::decode(const Assignment& b) const { return b.prefix(source_vars_); }
 
 }  // namespace relugap

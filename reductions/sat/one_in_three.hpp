@@ -24,11 +24,11 @@ struct OneInThreeFormula {
 
   [[nodiscard]] std::size_t num_clauses() const { return clauses.size(); }
   /// Number of true positions of `c` (0..3). Contract: a.size() >= num_vars.
-  [[nodiscard]] static unsigned true_count(const OneInThreeClause& c, const std::vector<bool>& a);
+  [[nodiscard]] static unsigned true_count(const OneInThreeClause& c, const Assignment& a);
   /// Every clause has exactly one true position.
-  [[nodiscard]] bool satisfied_by(const std::vector<bool>& a) const;
+  [[nodiscard]] bool satisfied_by(const Assignment& a) const;
   /// Number of clauses whose true count is not 1.
-  [[nodiscard]] std::size_t num_violated(const std::vector<bool>& a) const;
+  [[nodiscard]] std::size_t num_violated(const Assignment& a) const;
   /// No negated literal.
   [[nodiscard]] bool is_positive() const;
   /// Throws Failure (id "onein3.literal") if a literal is 0 or out of range.
@@ -67,9 +67,9 @@ class SchaeferReduction {
   /// variables from schaefer_gadget_solution; for a clause the assignment
   /// falsifies, the first (a, b, c, d) in the same order with the fewest
   /// violated gadget clauses. Contract: a.size() >= source_vars().
-  [[nodiscard]] std::vector<bool> lift(const std::vector<bool>& a) const;
+  [[nodiscard]] Assignment lift(const Assignment& a) const;
   /// Restriction to the input's variables. Contract: b.size() >= formula().num_vars.
-  [[nodiscard]] std::vector<bool> decode(const std::vector<bool>& b) const;
+  [[nodiscard]] Assignment decode(const Assignment& b) const;
 
  private:
   OneInThreeFormula out_;

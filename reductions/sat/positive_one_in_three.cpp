@@ -36,21 +36,19 @@ PositiveOneInThree::PositiveOneInThree(const OneInThreeFormula& f) : source_vars
   }
 }
 
-std::vector<bool> PositiveOneInThree::lift(const std::vector<bool>& a) const {
-  std::vector<bool> b(out_.num_vars, false);
+Assignment PositiveOneInThree::lift(const Assignment& a) const {
+  Assignment b(out_.num_vars, false);
   for (std::uint32_t v = 0; v < source_vars_; ++v) {
-    b[v] = a[v];
-    if (complement_[v]) b[complement_[v]->idx()] = !a[v];
+    b[Var(v)] = a[Var(v)];
+    if (complement_[v]) b[*complement_[v]] = !a[Var(v)];
   }
   if (forcing_) {
-    b[(*forcing_)[0].idx()] = true;  // p
-    b[(*forcing_)[4].idx()] = true;  // t
+    b[(*forcing_)[0]] = true;  // p
+    b[(*forcing_)[4]] = true;  // t
   }
   return b;
 }
 
-std::vector<bool> PositiveOneInThree::decode(const std::vector<bool>& b) const {
-  return std::vector<bool>(b.begin(), b.begin() + source_vars_);
-}
+Assignment PositiveOneInThree::decode(const Assignment& b) const { return b.prefix(source_vars_); }
 
 }  // namespace relugap

@@ -39,9 +39,9 @@ class PositiveOneInThree {
   /// Extends an assignment of the input's variables: x̄ = ¬x, p = t = true,
   /// q = f = g = false. The result satisfies formula() iff `a` satisfies the
   /// input. Contract: a.size() >= source_vars().
-  [[nodiscard]] std::vector<bool> lift(const std::vector<bool>& a) const;
+  [[nodiscard]] Assignment lift(const Assignment& a) const;
   /// Restriction to the input's variables. Contract: b.size() >= formula().num_vars.
-  [[nodiscard]] std::vector<bool> decode(const std::vector<bool>& b) const;
+  [[nodiscard]] Assignment decode(const Assignment& b) const;
 
  private:
   OneInThreeFormula out_;

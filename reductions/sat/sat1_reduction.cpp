@@ -47,15 +47,15 @@ LossBounds Sat1Reduction::bounds(const std::optional<Rational>& so) const {
   return b;
 }
 
-ExactNetwork Sat1Reduction::lift_target(const std::vector<bool>& sigma) const {
+ExactNetwork Sat1Reduction::lift_target(const Assignment& sigma) const {
   ExactNetwork net(1, data_.dim);
   net.w[0] = 1;
-  for (std::uint32_t v = 0; v < N(); ++v) net.w[v + 1] = sigma[v] ? 1 : -1;
+  for (std::uint32_t v = 0; v < N(); ++v) net.w[v + 1] = sigma[Var(v)] ? 1 : -1;
   net.a[0] = 1;
   return net;
 }
 
-Rational Sat1Reduction::lifted_loss(const std::vector<bool>& sigma) const {
+Rational Sat1Reduction::lifted_loss(const Assignment& sigma) const {
   Rational l = yes_loss();
   for (const auto& c : chain_.target().clauses) {
     int t = static_cast<int>(OneInThreeFormula::true_count(c, sigma)) - 1;
@@ -64,12 +64,12 @@ Rational Sat1Reduction::lifted_loss(const std::vector<bool>& sigma) const {
   return l;
 }
 
-std::vector<std::vector<bool>> Sat1Reduction::candidates(const ExactNetwork& net) const {
-  std::vector<std::vector<bool>> out;
+std::vector<Assignment> Sat1Reduction::candidates(const ExactNetwork& net) const {
+  std::vector<Assignment> out;
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto w = net.row(UnitId(static_cast<std::uint32_t>(j)));
-    std::vector<bool> s(N());
-    for (std::uint32_t v = 0; v < N(); ++v) s[v] = sgn(w[v + 1]) * sgn(w[0]) > 0;
+    Assignment s(N());
+    for (std::uint32_t v = 0; v < N(); ++v) s[Var(v)] = sgn(w[v + 1]) * sgn(w[0]) > 0;
     out.push_back(std::move(s));
   }
   return out;

@@ -48,17 +48,17 @@ LossBounds Sat2Reduction::bounds(const std::optional<Rational>& so) const {
   return b;
 }
 
-ExactNetwork Sat2Reduction::lift_target(const std::vector<bool>& sigma) const {
+ExactNetwork Sat2Reduction::lift_target(const Assignment& sigma) const {
   ExactNetwork net(2, data_.dim);
   for (std::uint32_t t = 0; t < data_.dim; ++t) {
-    Rational s = t == 0 || sigma[t - 1] ? tau_ : Rational(-tau_);
+    Rational s = t == 0 || sigma[Var(t - 1)] ? tau_ : Rational(-tau_);
     net.weight(UnitId(0), Feature(t)) = s;
     net.weight(UnitId(1), Feature(t)) = -s;
   }
   return net;  // a = (1, 1)
 }
 
-Rational Sat2Reduction::lifted_loss(const std::vector<bool>& sigma) const {
+Rational Sat2Reduction::lifted_loss(const Assignment& sigma) const {
   Rational l = 0;
   for (const auto& c : chain_.target().clauses) {
     int t = static_cast<int>(OneInThreeFormula::true_count(c, sigma)) - 1;
@@ -67,13 +67,13 @@ Rational Sat2Reduction::lifted_loss(const std::vector<bool>& sigma) const {
   return l;
 }
 
-std::vector<std::vector<bool>> Sat2Reduction::candidates(const ExactNetwork& net) const {
-  std::vector<std::vector<bool>> out;
+std::vector<Assignment> Sat2Reduction::candidates(const ExactNetwork& net) const {
+  std::vector<Assignment> out;
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto w = net.row(UnitId(static_cast<std::uint32_t>(j)));
     if (sgn(w[0]) == 0) continue;
-    std::vector<bool> s(N());
-    for (std::uint32_t v = 0; v < N(); ++v) s[v] = sgn(w[v + 1]) * sgn(w[0]) > 0;
+    Assignment s(N());
+    for (std::uint32_t v = 0; v < N(); ++v) s[Var(v)] = sgn(w[v + 1]) * sgn(w[0]) > 0;
     out.push_back(std::move(s));
   }
   return out;

@@ -40,8 +40,8 @@ Sat2RobustCheck sat2_robust_check(const Sat2Reduction& r, const ExactNetwork& ne
   os << "L = " << out.loss.get_d();
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto w = net.row(UnitId(static_cast<std::uint32_t>(j)));
-    std::vector<bool> a(f.num_vars);
-    for (std::uint32_t v = 0; v < f.num_vars; ++v) a[v] = sgn(w[v + 1]) * sgn(w[0]) > 0;
+    Assignment a(f.num_vars);
+    for (std::uint32_t v = 0; v < f.num_vars; ++v) a[Var(v)] = sgn(w[v + 1]) * sgn(w[0]) > 0;
     const std::size_t V = f.num_violated(a);
     const Rational b = sat2_robust_bound(r.tau(), B, r.R(), V);
     out.violated.push_back(V);
@@ -58,9 +58,9 @@ Sat2RobustCheck sat2_robust_check(const Sat2Reduction& r, const ExactNetwork& ne
 std::size_t min_violated_bruteforce(const OneInThreeFormula& f, std::uint32_t max_vars) {
   RELUGAP_ASSERT(f.num_vars <= max_vars, "min_violated_bruteforce: too many variables");
   std::size_t best = f.num_clauses();
-  std::vector<bool> a(f.num_vars);
+  Assignment a(f.num_vars);
   for (std::uint64_t code = 0; code < (std::uint64_t{1} << f.num_vars); ++code) {
-    for (std::uint32_t v = 0; v < f.num_vars; ++v) a[v] = (code >> v) & 1U;
+    for (std::uint32_t v = 0; v < f.num_vars; ++v) a[Var(v)] = (code >> v) & 1U;
     best = std::min(best, f.num_violated(a));
     if (best == 0) break;
   }

@@ -32,7 +32,7 @@ std::uint32_t SatChain::source_vars() const { return cnf_ ? cnf_->num_vars : dir
 
 std::size_t SatChain::source_clauses() const { return cnf_ ? cnf_->num_clauses() : direct_->num_clauses(); }
 
-std::size_t SatChain::source_satisfied_clauses(const std::vector<bool>& a) const {
+std::size_t SatChain::source_satisfied_clauses(const Assignment& a) const {
   std::size_t n = 0;
   if (cnf_) {
     for (const Clause& c : cnf_->clauses) {
@@ -46,14 +46,13 @@ std::size_t SatChain::source_satisfied_clauses(const std::vector<bool>& a) const
   return n;
 }
 
-std::vector<bool> SatChain::lift(const std::vector<bool>& a) const {
-  std::vector<bool> s =
-      cnf_ ? schaefer_->lift(split_->lift(a)) : std::vector<bool>(a.begin(), a.begin() + direct_->num_vars);
+Assignment SatChain::lift(const Assignment& a) const {
+  Assignment s = cnf_ ? schaefer_->lift(split_->lift(a)) : a.prefix(direct_->num_vars);
   return positive_ ? positive_->lift(s) : s;
 }
 
-std::vector<bool> SatChain::decode(const std::vector<bool>& b) const {
-  std::vector<bool> s = positive_ ? positive_->decode(b) : b;
+Assignment SatChain::decode(const Assignment& b) const {
+  Assignment s = positive_ ? positive_->decode(b) : b;
   if (cnf_) return split_->decode(schaefer_->decode(s));
   s.resize(direct_->num_vars);
   return s;
@@ -132,7 +131,7 @@ nlohmann::json SatReduction::common_params() const {
           {"formulas", chain_.sizes()}};
 }
 
-std::vector<bool> SatReduction::decode_target(const ExactNetwork& net) const {
+Assignment SatReduction::decode_target(const ExactNetwork& net) const {
   if (net.dim != data_.dim)
     fail(
         "reduce.network", name() + " reduction", 0,
@@ -155,8 +154,8 @@ std::vector<bool> SatReduction::decode_target(const ExactNetwork& net) const {
 
 DecodeCheck SatReduction::decode_check(const ExactNetwork& net) const {
   DecodeCheck d;
-  const std::vector<bool> sigma = decode_target(net);
-  const std::vector<bool> source = chain_.decode(sigma);
+  const Assignment sigma = decode_target(net);
+  const Assignment source = chain_.decode(sigma);
   const std::size_t violated = chain_.target().num_violated(sigma);
   const std::size_t sat = chain_.source_satisfied_clauses(source);
   const bool ok = sat == chain_.source_clauses();
@@ -201,7 +200,7 @@ SatUnitBall sat_unit_ball(const SatReduction& r, const std::optional<ExactNetwor
     Rational ay = abs(folded.y[i]);
     if (ay > u.Y) u.Y = ay;
   }
-  const ExactNetwork net = certificate ? *certificate : r.lift_target(std::vector<bool>(r.N(), false));
+  const ExactNetwork net = certificate ? *certificate : r.lift_target(Assignment(r.N(), false));
   u.B_source = certificate ? "certificate" : "all-false lift (maximum over all assignments)";
   for (std::size_t j = 0; j < net.units(); ++j) {
     Rational w2 = 0;

@@ -46,16 +46,16 @@ class SatChain {
   [[nodiscard]] std::uint32_t source_vars() const;
   [[nodiscard]] std::size_t source_clauses() const;
   /// Number of source clauses `a` satisfies (for a 1-in-3 source: clauses with exactly one true position).
-  [[nodiscard]] std::size_t source_satisfied_clauses(const std::vector<bool>& a) const;
-  [[nodiscard]] bool source_satisfied(const std::vector<bool>& a) const {
+  [[nodiscard]] std::size_t source_satisfied_clauses(const Assignment& a) const;
+  [[nodiscard]] bool source_satisfied(const Assignment& a) const {
     return source_satisfied_clauses(a) == source_clauses();
   }
   /// Source assignment -> target assignment; satisfies target() iff `a` satisfies the source.
   /// Contract: a.size() >= source_vars().
-  [[nodiscard]] std::vector<bool> lift(const std::vector<bool>& a) const;
+  [[nodiscard]] Assignment lift(const Assignment& a) const;
   /// Target assignment -> source assignment (restriction); a target solution
   /// decodes to a source solution. Contract: b.size() >= target().num_vars.
-  [[nodiscard]] std::vector<bool> decode(const std::vector<bool>& b) const;
+  [[nodiscard]] Assignment decode(const Assignment& b) const;
   /// Sizes of every formula of the chain, for the sidecar.
   [[nodiscard]] nlohmann::json sizes() const;
 
@@ -85,22 +85,22 @@ class SatReduction : public Reduction {
 
   /// The certificate of a target assignment (any assignment, not only solutions).
   /// Contract: sigma.size() >= N().
-  [[nodiscard]] virtual ExactNetwork lift_target(const std::vector<bool>& sigma) const = 0;
+  [[nodiscard]] virtual ExactNetwork lift_target(const Assignment& sigma) const = 0;
   /// The exact loss of lift_target(sigma), in closed form from the number of
   /// true positions T_C of every target clause (the tests compare it with exact_loss).
-  [[nodiscard]] virtual Rational lifted_loss(const std::vector<bool>& sigma) const = 0;
+  [[nodiscard]] virtual Rational lifted_loss(const Assignment& sigma) const = 0;
   /// lift_target(chain().lift(a)). Contract: a.size() >= chain().source_vars().
-  [[nodiscard]] ExactNetwork lift(const std::vector<bool>& a) const { return lift_target(chain_.lift(a)); }
+  [[nodiscard]] ExactNetwork lift(const Assignment& a) const { return lift_target(chain_.lift(a)); }
 
   /// One candidate target assignment per hidden unit (see each class); the
   /// decoded assignment is the candidate with the fewest violated target
   /// clauses, then the most satisfied source clauses, then the lowest unit.
   /// Throws Failure "reduce.network" unless net.dim == data().dim.
-  [[nodiscard]] std::vector<bool> decode_target(const ExactNetwork& net) const;
-  [[nodiscard]] std::vector<bool> decode_target(const Network& net) const { return decode_target(to_exact(net)); }
+  [[nodiscard]] Assignment decode_target(const ExactNetwork& net) const;
+  [[nodiscard]] Assignment decode_target(const Network& net) const { return decode_target(to_exact(net)); }
   /// chain().decode(decode_target(net)): an assignment of the source formula.
-  [[nodiscard]] std::vector<bool> decode(const ExactNetwork& net) const { return chain_.decode(decode_target(net)); }
-  [[nodiscard]] std::vector<bool> decode(const Network& net) const { return decode(to_exact(net)); }
+  [[nodiscard]] Assignment decode(const ExactNetwork& net) const { return chain_.decode(decode_target(net)); }
+  [[nodiscard]] Assignment decode(const Network& net) const { return decode(to_exact(net)); }
 
   /// Decodes, checks the decoded source assignment against the source formula
   /// and checks the reduction's decoding lemma with the exact loss.
@@ -122,7 +122,7 @@ class SatReduction : public Reduction {
 
  protected:
   explicit SatReduction(SatChain chain) : chain_(std::move(chain)) {}
-  [[nodiscard]] virtual std::vector<std::vector<bool>> candidates(const ExactNetwork& net) const = 0;
+  [[nodiscard]] virtual std::vector<Assignment> candidates(const ExactNetwork& net) const = 0;
   struct Lemma {
     bool holds = true;
     std::string inequality;
@@ -170,9 +170,9 @@ class Sat1Reduction final : public SatReduction {
   /// 1: [N + R, N + R]; 0: lower N + R + 1/16, no upper; none: constants only.
   [[nodiscard]] LossBounds bounds(const std::optional<Rational>& source_optimum) const override;
   /// w_0 = 1, w_{1+v} = +1 if sigma_v else −1, a = 1.
-  [[nodiscard]] ExactNetwork lift_target(const std::vector<bool>& sigma) const override;
+  [[nodiscard]] ExactNetwork lift_target(const Assignment& sigma) const override;
   /// N + R + Σ_C 4(T_C − 1)².
-  [[nodiscard]] Rational lifted_loss(const std::vector<bool>& sigma) const override;
+  [[nodiscard]] Rational lifted_loss(const Assignment& sigma) const override;
   [[nodiscard]] std::optional<Rational> gap() const override { return Rational(1, 16); }
   [[nodiscard]] const mpz_class& R() const { return R_; }
   [[nodiscard]] Rational yes_loss() const { return Rational(N()) + Rational(R_); }
@@ -180,7 +180,7 @@ class Sat1Reduction final : public SatReduction {
 
  private:
   /// Unit j: σ_v = [w_j[1+v]·w_j[0] > 0].
-  [[nodiscard]] std::vector<std::vector<bool>> candidates(const ExactNetwork& net) const override;
+  [[nodiscard]] std::vector<Assignment> candidates(const ExactNetwork& net) const override;
   [[nodiscard]] Lemma lemma(const Rational& loss, std::size_t units, std::size_t violated) const override;
   mpz_class R_;
 };
@@ -203,15 +203,15 @@ class Sat2Reduction final : public SatReduction {
   [[nodiscard]] nlohmann::json params() const override;
   /// 1: [0, 0]; 0: lower τ²/18, no upper; none: constants only.
   [[nodiscard]] LossBounds bounds(const std::optional<Rational>& source_optimum) const override;
-  [[nodiscard]] ExactNetwork lift_target(const std::vector<bool>& sigma) const override;
+  [[nodiscard]] ExactNetwork lift_target(const Assignment& sigma) const override;
   /// 2τ²Σ_C (T_C − 1)².
-  [[nodiscard]] Rational lifted_loss(const std::vector<bool>& sigma) const override;
+  [[nodiscard]] Rational lifted_loss(const Assignment& sigma) const override;
   [[nodiscard]] std::optional<Rational> gap() const override { return tau_ * tau_ / 18; }
   [[nodiscard]] const mpz_class& R() const { return R_; }
   [[nodiscard]] const Rational& tau() const { return tau_; }
 
  private:
-  [[nodiscard]] std::vector<std::vector<bool>> candidates(const ExactNetwork& net) const override;
+  [[nodiscard]] std::vector<Assignment> candidates(const ExactNetwork& net) const override;
   [[nodiscard]] Lemma lemma(const Rational& loss, std::size_t units, std::size_t violated) const override;
   mpz_class R_;
   Rational tau_;
@@ -243,9 +243,9 @@ class SatKReduction final : public SatReduction {
   /// 1: [0, 0]; 0: no bound (every <= K-unit network has loss > 0, but no
   /// positive lower bound is proved); none: constants only.
   [[nodiscard]] LossBounds bounds(const std::optional<Rational>& source_optimum) const override;
-  [[nodiscard]] ExactNetwork lift_target(const std::vector<bool>& sigma) const override;
+  [[nodiscard]] ExactNetwork lift_target(const Assignment& sigma) const override;
   /// Σ_C (T_C − 1)².
-  [[nodiscard]] Rational lifted_loss(const std::vector<bool>& sigma) const override;
+  [[nodiscard]] Rational lifted_loss(const Assignment& sigma) const override;
   [[nodiscard]] std::optional<Rational> gap() const override { return std::nullopt; }
   [[nodiscard]] std::uint32_t Q() const { return static_cast<std::uint32_t>(2 * k_ + 4); }
   [[nodiscard]] static std::uint32_t coord_A(std::uint32_t block) { return 2 * block; }
@@ -258,7 +258,7 @@ class SatKReduction final : public SatReduction {
   /// iff w_j[(v,B)] != 0 and |−w_j[(v,A)]/w_j[(v,B)] − κ| > 1/2 (its kink on
   /// block v moved away from its anchor kink; for the unit with κ = 1 this is
   /// §6's "−w[(v,A)]/w[(v,B)] = 2").
-  [[nodiscard]] std::vector<std::vector<bool>> candidates(const ExactNetwork& net) const override;
+  [[nodiscard]] std::vector<Assignment> candidates(const ExactNetwork& net) const override;
   [[nodiscard]] Lemma lemma(const Rational& loss, std::size_t units, std::size_t violated) const override;
   std::size_t k_;
   std::array<std::size_t, 3> parts_{};

@@ -84,14 +84,14 @@ LossBounds SatKReduction::bounds(const std::optional<Rational>& so) const {
   return b;
 }
 
-ExactNetwork SatKReduction::lift_target(const std::vector<bool>& sigma) const {
+ExactNetwork SatKReduction::lift_target(const Assignment& sigma) const {
   ExactNetwork net(k_, data_.dim);
   for (std::size_t j = 1; j <= k_; ++j) {
     UnitId u(static_cast<std::uint32_t>(j - 1));
     net.weight(u, Feature(coord_A(0))) = -static_cast<long>(j);
     net.weight(u, Feature(coord_B(0))) = 1;
     for (std::uint32_t v = 0; v < N(); ++v) {
-      std::size_t pj = (sigma[v] && j <= 2) ? 3 - j : j;
+      std::size_t pj = (sigma[Var(v)] && j <= 2) ? 3 - j : j;
       net.weight(u, Feature(coord_A(v + 1))) = -static_cast<long>(pj);
       net.weight(u, Feature(coord_B(v + 1))) = 1;
     }
@@ -99,7 +99,7 @@ ExactNetwork SatKReduction::lift_target(const std::vector<bool>& sigma) const {
   return net;  // a = 1
 }
 
-Rational SatKReduction::lifted_loss(const std::vector<bool>& sigma) const {
+Rational SatKReduction::lifted_loss(const Assignment& sigma) const {
   Rational l = 0;
   for (const auto& c : chain_.target().clauses) {
     int t = static_cast<int>(OneInThreeFormula::true_count(c, sigma)) - 1;
@@ -108,19 +108,19 @@ Rational SatKReduction::lifted_loss(const std::vector<bool>& sigma) const {
   return l;
 }
 
-std::vector<std::vector<bool>> SatKReduction::candidates(const ExactNetwork& net) const {
-  std::vector<std::vector<bool>> out;
+std::vector<Assignment> SatKReduction::candidates(const ExactNetwork& net) const {
+  std::vector<Assignment> out;
   const Rational half(1, 2);
   for (std::size_t j = 0; j < net.units(); ++j) {
     UnitId u(static_cast<std::uint32_t>(j));
     const Rational& b0 = net.weight(u, Feature(coord_B(0)));
     if (b0 == 0) continue;
     const Rational kappa = -net.weight(u, Feature(coord_A(0))) / b0;
-    std::vector<bool> s(N(), false);
+    Assignment s(N(), false);
     for (std::uint32_t v = 0; v < N(); ++v) {
       const Rational& bv = net.weight(u, Feature(coord_B(v + 1)));
       if (bv == 0) continue;
-      s[v] = abs(-net.weight(u, Feature(coord_A(v + 1))) / bv - kappa) > half;
+      s[Var(v)] = abs(-net.weight(u, Feature(coord_A(v + 1))) / bv - kappa) > half;
     }
     out.push_back(std::move(s));
   }

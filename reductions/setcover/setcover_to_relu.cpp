@@ -23,26 +23,28 @@ void validate(const SetCoverInstance& s) {
   if (s.costs.size() != s.sets.size())
     fail("setcover.costs", "", 0,
          "instance has " + std::to_string(s.sets.size()) + " sets but " + std::to_string(s.costs.size()) + " costs");
-  std::vector<bool> covered(s.num_elements, false);
-  for (std::size_t j = 0; j < s.sets.size(); ++j) {
+  StrongVector<ElementTag, std::uint8_t> covered(s.num_elements, 0);
+  for (SetId j : s.sets.indices()) {
     if (s.costs[j] < 1)
-      fail("setcover.cost", "", 0,
-           "set " + std::to_string(j + 1) + " has cost " + std::to_string(s.costs[j]) + " (costs must be >= 1)");
+      fail(
+          "setcover.cost", "", 0,
+          "set " + std::to_string(j.value() + 1) + " has cost " + std::to_string(s.costs[j]) + " (costs must be >= 1)");
     for (std::size_t t = 0; t < s.sets[j].size(); ++t) {
       Element u = s.sets[j][t];
       if (u.value() >= s.num_elements)
         fail("setcover.element", "", 0,
-             "set " + std::to_string(j + 1) + " contains element " + std::to_string(u.value() + 1) +
+             "set " + std::to_string(j.value() + 1) + " contains element " + std::to_string(u.value() + 1) +
                  " outside the universe of " + std::to_string(s.num_elements));
       if (t > 0 && !(s.sets[j][t - 1] < u))
-        fail("setcover.unsorted", "", 0, "set " + std::to_string(j + 1) + " is not sorted or repeats an element");
-      covered[u.idx()] = true;
+        fail("setcover.unsorted", "", 0,
+             "set " + std::to_string(j.value() + 1) + " is not sorted or repeats an element");
+      covered[u] = 1;
     }
   }
-  for (std::uint32_t u = 0; u < s.num_elements; ++u)
-    if (!covered[u])
+  for (Element u : covered.indices())
+    if (covered[u] == 0)
       fail("setcover.uncoverable", "", 0,
-           "element " + std::to_string(u + 1) + " is in no set: the instance has no cover");
+           "element " + std::to_string(u.value() + 1) + " is in no set: the instance has no cover");
 }
 
 std::string describe_cover(const std::vector<SetId>& cover, std::int64_t cost) {
@@ -88,7 +90,7 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
   k_.b = 4 * max_c + 4;
   k_.P = 2 * sum_c + k_.b * to_mpz(inst_.nnz());
   k_.sum_Q2 = 0;
-  for (std::size_t j = 0; j < m; ++j) {
+  for (SetId j : inst_.sets.indices()) {
     mpz_class q = 2 * to_mpz(inst_.costs[j]) + k_.b * to_mpz(inst_.sets[j].size());
     k_.sum_Q2 += q * q;
   }
@@ -121,9 +123,9 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
     out.add(Row{{0u, one}}, h, w_anchor);  // 1. anchor
     for (std::size_t j = 0; j < m; ++j)    // 2. double wells
       out.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), one}}, h, w_well);
-    for (std::size_t j = 0; j < m; ++j)  // 3. selection
-      out.add(Row{{0u, one}, {static_cast<std::uint32_t>(j + 1), one}}, zero, of(to_rational(inst_.costs[j])));
-    for (std::uint32_t u = 0; u < n; ++u) {  // 4. covering
+    for (SetId j : inst_.costs.indices())  // 3. selection
+      out.add(Row{{0u, one}, {j.value() + 1, one}}, zero, of(to_rational(inst_.costs[j])));
+    for (Element u : sets_of.indices()) {  // 4. covering
       Row row;
       row.reserve(sets_of[u].size() + 1);
       const auto deg = static_cast<std::int64_t>(sets_of[u].size());
@@ -151,10 +153,10 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
 
   // ---- cheapest set per element (for the repair) ------------------------
   cheapest_.resize(n);
-  for (std::uint32_t u = 0; u < n; ++u) {
+  for (Element u : sets_of.indices()) {
     SetId best = sets_of[u].front();
     for (SetId j : sets_of[u])
-      if (inst_.costs[j.idx()] < inst_.costs[best.idx()]) best = j;
+      if (inst_.costs[j] < inst_.costs[best]) best = j;
     cheapest_[u] = best;
   }
 
@@ -294,7 +296,7 @@ ExactNetwork SetCoverReduction::lift(const std::vector<SetId>& chosen) const {
   net.w[0] = half;
   for (std::size_t j = 0; j < inst_.num_sets(); ++j) net.w[j + 1] = -half;
   for (SetId j : chosen) {
-    RELUGAP_ASSERT(j.idx() < inst_.num_sets(), "SetCoverReduction::lift: set id out of range");
+    RELUGAP_ASSERT(inst_.sets.contains(j), "SetCoverReduction::lift: set id out of range");
     net.w[j.idx() + 1] = half;
   }
   net.a[0] = 1;
@@ -314,21 +316,21 @@ Rational SetCoverReduction::selection_loss(const std::vector<SetId>& chosen) con
 }
 
 std::vector<SetId> SetCoverReduction::repair(std::vector<SetId> chosen) const {
-  std::vector<bool> in(inst_.num_sets(), false);
-  for (SetId j : chosen) in[j.idx()] = true;
-  std::vector<bool> covered(inst_.num_elements, false);
-  for (std::size_t j = 0; j < inst_.num_sets(); ++j)
-    if (in[j])
-      for (Element u : inst_.sets[j]) covered[u.idx()] = true;
-  for (std::uint32_t u = 0; u < inst_.num_elements; ++u) {
-    if (covered[u]) continue;
+  StrongVector<SetTag, std::uint8_t> in(inst_.num_sets(), 0);
+  for (SetId j : chosen) in[j] = 1;
+  StrongVector<ElementTag, std::uint8_t> covered(inst_.num_elements, 0);
+  for (SetId j : in.indices())
+    if (in[j] != 0)
+      for (Element u : inst_.sets[j]) covered[u] = 1;
+  for (Element u : covered.indices()) {
+    if (covered[u] != 0) continue;
     SetId j = cheapest_[u];
-    in[j.idx()] = true;
-    for (Element v : inst_.sets[j.idx()]) covered[v.idx()] = true;
+    in[j] = 1;
+    for (Element v : inst_.sets[j]) covered[v] = 1;
   }
   std::vector<SetId> out;
-  for (std::uint32_t j = 0; j < inst_.num_sets(); ++j)
-    if (in[j]) out.emplace_back(j);
+  for (SetId j : in.indices())
+    if (in[j] != 0) out.push_back(j);
   return out;
 }
 

@@ -156,9 +156,9 @@ class SetCoverReduction final : public Reduction {
   std::size_t double_samples_ = 0;    ///< doubles_only: samples of doubles_ (also after take_double_data)
   bool weighted_f64_ = true;          ///< every value of the weighted set is a double
   std::optional<SetCoverUnitBall> ub_;
-  Rational scale_ = 1;           ///< loss_scale()
-  Rational w_scale_ = 1;         ///< X/Y in the unit-ball form, else 1
-  std::vector<SetId> cheapest_;  ///< per element: the cheapest set containing it
+  Rational scale_ = 1;                        ///< loss_scale()
+  Rational w_scale_ = 1;                      ///< X/Y in the unit-ball form, else 1
+  StrongVector<ElementTag, SetId> cheapest_;  ///< per element: the cheapest set containing it
 };
 
 }  // namespace relugap

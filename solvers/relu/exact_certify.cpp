@@ -39,7 +39,7 @@ Certifier::Certifier(const TrainingSet& data, int sign) : m_(data.samples()), d_
   for (std::size_t i = 0; i < m_; ++i)
     for (std::size_t p = data.row_ptr[i]; p < data.row_ptr[i + 1]; ++p)
       for (std::size_t q = data.row_ptr[i]; q < data.row_ptr[i + 1]; ++q)
-        G(data.col[p], data.col[q]) += data.c[i] * data.val[p] * data.val[q];
+        G(data.col[p].value(), data.col[q].value()) += data.c[i] * data.val[p] * data.val[q];
   Dg_.resize(d);
   for (Eigen::Index j = 0; j < d; ++j) Dg_(j) = G(j, j) > 0 ? 1 / std::sqrt(G(j, j)) : 1.0;
   gram_.compute(Dg_.asDiagonal() * G * Dg_.asDiagonal());
@@ -96,7 +96,7 @@ bool Certifier::set_upper(const Rational& U) {
     std::vector<int> idx;
     std::vector<double> val;
     for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) {
-      idx.push_back(static_cast<int>(data_.col[p]));
+      idx.push_back(static_cast<int>(data_.col[p].value()));
       val.push_back(sgn * data_.val[p]);
     }
     A.appendCol(static_cast<int>(idx.size()), idx.data(), val.data());
@@ -140,7 +140,7 @@ bool Certifier::set_upper(const Rational& U) {
         else
           val -= q * l[i];
         for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p)
-          rho[data_.col[p]] += Rational(sgn * q * xq_[p]);
+          rho[data_.col[p].idx()] += Rational(sgn * q * xq_[p]);
       }
       Rational n1 = 0;
       for (auto& r : rho) n1 += abs(r);
@@ -159,7 +159,7 @@ bool Certifier::set_upper(const Rational& U) {
   zhi_.resize(m_);
   for (std::size_t i = 0; i < m_; ++i) {
     Rational s = 0;
-    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) s += R_[data_.col[p]] * abs(xq_[p]);
+    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) s += R_[data_.col[p].idx()] * abs(xq_[p]);
     zhi_[i] = std::min(u[i], s);
     zlo_[i] = has_lo_[i] ? std::max(l[i], Rational(-s)) : Rational(-s);
   }
@@ -202,7 +202,7 @@ void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r
     const double li = lambda(static_cast<Eigen::Index>(i));
     if (li == 0) continue;
     q = li;
-    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) r[data_.col[p]] += q * xq_[p];
+    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) r[data_.col[p].idx()] += q * xq_[p];
   }
 }
 
@@ -250,7 +250,7 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
     own_interval(i, state[i], zlo, zhi, plo, phi, lo[i], hi[i]);
     if (lo[i] > hi[i]) return false;
     if (data_.row_ptr[i + 1] != data_.row_ptr[i] + 1) continue;
-    const std::size_t p = data_.row_ptr[i], j = data_.col[p];
+    const std::size_t p = data_.row_ptr[i], j = data_.col[p].idx();
     const T& a = xv[p];
     if (a > 0) {
       t = lo[i] / a;
@@ -271,7 +271,7 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
     sl = 0;
     sh = 0;
     for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) {
-      const std::size_t j = data_.col[p];
+      const std::size_t j = data_.col[p].idx();
       const T& a = xv[p];
       if (a > 0) {
         sl += a * wl[j];
@@ -312,7 +312,8 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
     if (!t.allFinite()) break;
     for (std::size_t i = 0; i < m_; ++i) {
       double xt = 0;
-      for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) xt += data_.val[p] * t(data_.col[p]);
+      for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p)
+        xt += data_.val[p] * t(data_.col[p].value());
       lambda(static_cast<Eigen::Index>(i)) -= data_.c[i] * xt;
     }
   }

@@ -61,7 +61,7 @@ EigenData to_eigen(const TrainingSet& data, bool allow_dense) {
   e.X.resizeNonZeros(static_cast<Eigen::Index>(data.nnz()));
   for (std::size_t i = 0; i <= e.m; ++i) e.X.outerIndexPtr()[i] = static_cast<std::int64_t>(data.row_ptr[i]);
   for (std::size_t p = 0; p < data.nnz(); ++p) {
-    e.X.innerIndexPtr()[p] = static_cast<std::int64_t>(data.col[p]);
+    e.X.innerIndexPtr()[p] = static_cast<std::int64_t>(data.col[p].value());
     e.X.valuePtr()[p] = data.val[p];
   }
   e.y = Eigen::Map<const Eigen::VectorXd>(data.y.data(), static_cast<Eigen::Index>(e.m));

@@ -187,7 +187,7 @@ SatSolveResult solve_sat_cadical(const Cnf& f, const SatSolveOptions& opts) {
   s.disconnect_terminator();
   if (res == 10) {
     r.assignment.assign(f.num_vars, false);
-    for (std::uint32_t v = 0; v < f.num_vars; ++v) r.assignment[v] = s.val(static_cast<int>(v) + 1) > 0;
+    for (std::uint32_t v = 0; v < f.num_vars; ++v) r.assignment[Var(v)] = s.val(static_cast<int>(v) + 1) > 0;
     if (f.satisfied_by(r.assignment)) {
       r.status = SolveStatus::kOptimal;
       r.detail = who + ": satisfiable, model checked against the formula";

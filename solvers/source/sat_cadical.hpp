@@ -43,7 +43,7 @@ struct SatSolveResult {
   /// kTimeLimit: a limit stopped the search; kInterrupted: SIGINT/SIGTERM;
   /// kError: the solver failed, or its model does not satisfy the formula.
   SolveStatus status = SolveStatus::kError;
-  std::vector<bool> assignment;          ///< num_vars values when status == kOptimal, else empty
+  Assignment assignment;                 ///< num_vars values when status == kOptimal, else empty
   std::string detail;                    ///< e.g. "cadical 1.5.3: 10 (satisfiable), model checked"
   UnsatProof proof = UnsatProof::kNone;  ///< with kInfeasible: how UNSAT is proved
   double proof_seconds = 0;              ///< wall clock spent proving / checking UNSAT (0 if not tried)

@@ -33,7 +33,7 @@ std::optional<SatEnumerationResult> enumerate_sat(const Cnf& f) {
       const std::uint64_t index = (w << 6) | static_cast<std::uint64_t>(std::countr_zero(alive));
       r.satisfiable = true;
       r.assignment.assign(n, false);
-      for (std::uint32_t v = 0; v < n; ++v) r.assignment[v] = ((index >> v) & 1U) != 0;
+      for (std::uint32_t v = 0; v < n; ++v) r.assignment[Var(v)] = ((index >> v) & 1U) != 0;
       r.assignments = index + 1;
       r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       return r;

@@ -17,7 +17,7 @@ inline constexpr std::uint32_t kSatEnumerationMaxVars = 24;
 
 struct SatEnumerationResult {
   bool satisfiable = false;
-  std::vector<bool> assignment;   ///< the first satisfying assignment (lexicographic by word), when satisfiable
+  Assignment assignment;          ///< the first satisfying assignment (lexicographic by word), when satisfiable
   std::uint64_t assignments = 0;  ///< assignments covered (2^num_vars when the pass finished)
   double seconds = 0;             ///< wall clock
 };

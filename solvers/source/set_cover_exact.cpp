@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -23,11 +24,11 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 bool has_uncoverable_element(const SetCoverInstance& inst) {
-  std::vector<bool> cov(inst.num_elements, false);
+  StrongVector<ElementTag, std::uint8_t> cov(inst.num_elements, 0);
   for (const auto& s : inst.sets)
     for (Element u : s)
-      if (u.idx() < cov.size()) cov[u.idx()] = true;
-  return std::find(cov.begin(), cov.end(), false) != cov.end();
+      if (cov.contains(u)) cov[u] = 1;
+  return std::find(cov.begin(), cov.end(), 0) != cov.end();
 }
 
 /// Fills cover/cost/status after re-checking; a non-cover becomes kError.
@@ -83,21 +84,20 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   // column arrays in one step: appending column by column reallocated the matrix
   // each time (minutes at 2·10⁶ incidences, before CBC's time limit applied).
   std::vector<CoinBigIndex> start(static_cast<std::size_t>(m) + 1, 0);
-  for (int j = 0; j < m; ++j)
-    start[static_cast<std::size_t>(j) + 1] =
-        start[static_cast<std::size_t>(j)] + static_cast<CoinBigIndex>(inst.sets[static_cast<std::size_t>(j)].size());
+  for (SetId j : inst.sets.indices())
+    start[j.idx() + 1] = start[j.idx()] + static_cast<CoinBigIndex>(inst.sets[j].size());
   std::vector<int> rows;
   rows.reserve(static_cast<std::size_t>(start.back()));
   for (const auto& set : inst.sets)
     for (Element u : set) rows.push_back(static_cast<int>(u.value()));
   const std::vector<double> ones(rows.size(), 1.0);
   std::vector<int> len(static_cast<std::size_t>(m));
-  for (std::size_t j = 0; j < len.size(); ++j) len[j] = static_cast<int>(inst.sets[j].size());
+  for (SetId j : inst.sets.indices()) len[j.idx()] = static_cast<int>(inst.sets[j].size());
   CoinPackedMatrix matrix(true, n, m, start.back(), ones.data(), rows.data(), start.data(), len.data());
   std::vector<double> col_lb(static_cast<std::size_t>(m), 0.0), col_ub(static_cast<std::size_t>(m), 1.0);
   std::vector<double> obj(static_cast<std::size_t>(m));
   for (int j = 0; j < m; ++j)
-    obj[static_cast<std::size_t>(j)] = static_cast<double>(inst.costs[static_cast<std::size_t>(j)]);
+    obj[static_cast<std::size_t>(j)] = static_cast<double>(inst.costs[SetId(static_cast<std::uint32_t>(j))]);
   std::vector<double> row_lb(static_cast<std::size_t>(n), 1.0), row_ub(static_cast<std::size_t>(n), COIN_DBL_MAX);
 
   OsiClpSolverInterface lp;
@@ -211,53 +211,53 @@ SetCoverSolution solve_set_cover_greedy(const SetCoverInstance& inst) {
   SetCoverSolution sol;
   sol.solver = "greedy";
   const std::size_t m = inst.num_sets();
-  std::vector<bool> covered(inst.num_elements, false), chosen(m, false);
+  StrongVector<ElementTag, std::uint8_t> covered(inst.num_elements, 0);
+  StrongVector<SetTag, std::uint8_t> chosen(m, 0);
   std::size_t left = inst.num_elements;
-  std::vector<std::int64_t> gain(m);
-  for (std::size_t j = 0; j < m; ++j) gain[j] = static_cast<std::int64_t>(inst.sets[j].size());
+  StrongVector<SetTag, std::int64_t> gain(m);
+  for (SetId j : inst.sets.indices()) gain[j] = static_cast<std::int64_t>(inst.sets[j].size());
   const auto sets_of = inst.sets_of_elements();
   while (left > 0) {
     // Best set: least cost/gain, compared exactly as c_a·g_b < c_b·g_a.
-    std::size_t best = m;
-    for (std::size_t j = 0; j < m; ++j) {
-      if (chosen[j] || gain[j] == 0) continue;
-      if (best == m) {
+    std::optional<SetId> best;
+    for (SetId j : inst.sets.indices()) {
+      if (chosen[j] != 0 || gain[j] == 0) continue;
+      if (!best) {
         best = j;
         continue;
       }
       __extension__ using i128 = __int128;
-      if (static_cast<i128>(inst.costs[j]) * gain[best] < static_cast<i128>(inst.costs[best]) * gain[j]) best = j;
+      if (static_cast<i128>(inst.costs[j]) * gain[*best] < static_cast<i128>(inst.costs[*best]) * gain[j]) best = j;
     }
-    if (best == m) break;  // unreachable: every element is in some set
-    chosen[best] = true;
-    for (Element u : inst.sets[best]) {
-      if (covered[u.idx()]) continue;
-      covered[u.idx()] = true;
+    if (!best) break;  // unreachable: every element is in some set
+    chosen[*best] = 1;
+    for (Element u : inst.sets[*best]) {
+      if (covered[u] != 0) continue;
+      covered[u] = 1;
       --left;
-      for (SetId k : sets_of[u.idx()]) --gain[k.idx()];
+      for (SetId k : sets_of[u]) --gain[k];
     }
   }
   // Redundancy elimination: drop a chosen set whose elements are all covered
   // at least twice, most expensive first.
-  std::vector<int> times(inst.num_elements, 0);
-  std::vector<std::size_t> order;
-  for (std::size_t j = 0; j < m; ++j)
-    if (chosen[j]) {
+  StrongVector<ElementTag, int> times(inst.num_elements, 0);
+  std::vector<SetId> order;
+  for (SetId j : chosen.indices())
+    if (chosen[j] != 0) {
       order.push_back(j);
-      for (Element u : inst.sets[j]) ++times[u.idx()];
+      for (Element u : inst.sets[j]) ++times[u];
     }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return inst.costs[a] > inst.costs[b]; });
-  for (std::size_t j : order) {
+  std::stable_sort(order.begin(), order.end(), [&](SetId a, SetId b) { return inst.costs[a] > inst.costs[b]; });
+  for (SetId j : order) {
     bool redundant = true;
-    for (Element u : inst.sets[j]) redundant = redundant && times[u.idx()] >= 2;
+    for (Element u : inst.sets[j]) redundant = redundant && times[u] >= 2;
     if (!redundant) continue;
-    chosen[j] = false;
-    for (Element u : inst.sets[j]) --times[u.idx()];
+    chosen[j] = 0;
+    for (Element u : inst.sets[j]) --times[u];
   }
   std::vector<SetId> cover;
-  for (std::size_t j = 0; j < m; ++j)
-    if (chosen[j]) cover.emplace_back(static_cast<std::uint32_t>(j));
+  for (SetId j : chosen.indices())
+    if (chosen[j] != 0) cover.push_back(j);
   finish(sol, inst, std::move(cover), SolveStatus::kFeasible);
   sol.seconds = since(t0);
   return sol;
@@ -277,8 +277,8 @@ SetCoverSolution solve_set_cover_brute_force(const SetCoverInstance& inst) {
   // Elements as bit words.
   const std::size_t words = (inst.num_elements + 63) / 64;
   std::vector<std::vector<std::uint64_t>> bits(m, std::vector<std::uint64_t>(words, 0));
-  for (std::size_t j = 0; j < m; ++j)
-    for (Element u : inst.sets[j]) bits[j][u.idx() / 64] |= std::uint64_t{1} << (u.idx() % 64);
+  for (SetId j : inst.sets.indices())
+    for (Element u : inst.sets[j]) bits[j.idx()][u.idx() / 64] |= std::uint64_t{1} << (u.idx() % 64);
   std::vector<std::uint64_t> full(words, ~std::uint64_t{0});
   if (inst.num_elements % 64 != 0) full.back() = (std::uint64_t{1} << (inst.num_elements % 64)) - 1;
   if (words == 0) full.clear();
@@ -291,7 +291,7 @@ SetCoverSolution solve_set_cover_brute_force(const SetCoverInstance& inst) {
     std::fill(acc.begin(), acc.end(), 0);
     for (std::size_t j = 0; j < m; ++j)
       if (mask >> j & 1) {
-        c += inst.costs[j];
+        c += inst.costs.data()[j];  // bit j of the mask is set j
         for (std::size_t w = 0; w < words; ++w) acc[w] |= bits[j][w];
       }
     if (best_cost >= 0 && c >= best_cost) continue;

@@ -36,7 +36,7 @@ class SatFamilyBase : public ReductionFamily {
   }
 
   std::optional<ExactNetwork> lift(const Reduction& r, const DecodedSolution& sol) const override {
-    const auto* a = std::get_if<std::vector<bool>>(&sol);
+    const auto* a = std::get_if<Assignment>(&sol);
     if (a == nullptr) return std::nullopt;
     return static_cast<const SatReduction&>(r).lift(*a);
   }
@@ -51,14 +51,15 @@ class SatFamilyBase : public ReductionFamily {
     f.bits = N;
     f.what = "2^" + std::to_string(N) + " assignments of the target 1-in-3 formula, seeded with the lifts of the 2^" +
              std::to_string(n) + " source assignments";
-    f.lift = [red](const std::vector<bool>& b) { return red->lift_target(b); };
+    f.lift = [red](const std::vector<bool>& b) { return red->lift_target(Assignment::from_bools(b)); };
     f.decode = [red](const Network& net) { return DecodedSolution(red->decode(net)); };
     f.seeds = n >= 62 ? (std::uint64_t{1} << 62) : (std::uint64_t{1} << n);
     f.seed = [red, n, N](std::uint64_t i) {
       std::vector<bool> a(n, false);
       for (std::uint32_t v = 0; v < n && v < 64; ++v) a[v] = ((i >> v) & 1U) != 0;
-      std::vector<bool> b = red->chain().lift(a);
-      b.resize(N);
+      const Assignment t = red->chain().lift(Assignment::from_bools(a));
+      std::vector<bool> b(N, false);
+      for (std::uint32_t v = 0; v < N && v < t.size(); ++v) b[v] = t[Var(v)];
       return b;
     };
     return f;
@@ -119,7 +120,7 @@ class SatFamilyBase : public ReductionFamily {
   }
 
   SourceSolution solve_cell(const CellSource& cell, const SolveLimits& lim) const override {
-    const auto* a = std::get_if<std::vector<bool>>(&cell.planted);
+    const auto* a = std::get_if<Assignment>(&cell.planted);
     const Cnf& f = source_as<Cnf>(cell.source, "CNF formula", name());
     if (a == nullptr || !f.satisfied_by(*a)) return solve(cell.source, cell.params, lim);
     SourceSolution s;

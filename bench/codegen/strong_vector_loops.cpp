@@ -1,0 +1,29 @@
+// Hot loops written over raw indices and over the strong types (instances/core/strong_vector.hpp),
+// compiled by bench/strong_vector_codegen.sh to compare their Release assembly.
+#include <span>
+#include <vector>
+#include <cstdint>
+#include "instances/core/strong_vector.hpp"
+using namespace relugap;
+double dot_raw(std::span<const std::uint32_t> cols, std::span<const double> vals, const double* wr) {
+  double z = 0;
+  for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t]] * vals[t];
+  return z;
+}
+double dot_typed(std::span<const Feature> cols, std::span<const double> vals, const double* wr) {
+  double z = 0;
+  for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t].idx()] * vals[t];
+  return z;
+}
+long sum_raw(const std::vector<long>& v, const std::vector<std::uint32_t>& ids) {
+  long s = 0;
+  for (std::uint32_t i : ids) s += v[i];
+  return s;
+}
+long sum_typed(const StrongVector<VertexTag, long>& v, const std::vector<Vertex>& ids) {
+  long s = 0;
+  for (Vertex i : ids) s += v[i];
+  return s;
+}
+long all_raw(const std::vector<long>& v) { long s = 0; for (std::size_t i = 0; i < v.size(); ++i) s += v[i]; return s; }
+long all_typed(const StrongVector<VertexTag, long>& v) { long s = 0; for (Vertex i : v.indices()) s += v[i]; return s; }
