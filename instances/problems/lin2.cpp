@@ -17,11 +17,11 @@ std::size_t Lin2Instance::satisfied(const std::vector<bool>& sigma) const {
   return s;
 }
 
-std::vector<std::uint32_t> Lin2Instance::degrees() const {
-  std::vector<std::uint32_t> d(n, 0);
+StrongVector<VertexTag, std::uint32_t> Lin2Instance::degrees() const {
+  StrongVector<VertexTag, std::uint32_t> d(n, 0);
   for (const auto& c : cons) {
-    ++d[c.t.idx()];
-    ++d[c.h.idx()];
+    ++d[c.t];
+    ++d[c.h];
   }
   return d;
 }

@@ -15,6 +15,7 @@
 
 #include "instances/core/error.hpp"
 #include "instances/core/index.hpp"
+#include "instances/core/strong_vector.hpp"
 #include "instances/problems/graph.hpp"
 
 namespace relugap {
@@ -33,7 +34,7 @@ struct Lin2Instance {
   /// Contract: sigma.size() >= n.
   [[nodiscard]] std::size_t satisfied(const std::vector<bool>& sigma) const;
   /// deg(v) = number of constraints containing v.
-  [[nodiscard]] std::vector<std::uint32_t> degrees() const;
+  [[nodiscard]] StrongVector<VertexTag, std::uint32_t> degrees() const;
   [[nodiscard]] std::uint32_t max_degree() const;
   /// Every b = −1 (a Max-Cut instance, possibly with parallel edges).
   [[nodiscard]] bool is_maxcut() const;

@@ -44,12 +44,12 @@ MaxCutReduction::MaxCutReduction(Lin2Instance instance, std::optional<std::uint3
   incident_.assign(inst_.n, {});
   for (std::uint32_t e = 0; e < inst_.cons.size(); ++e) {
     const auto& c = inst_.cons[e];
-    incident_[c.t.idx()].emplace_back(e, 1);
-    incident_[c.h.idx()].emplace_back(e, c.b);
+    incident_[c.t].emplace_back(e, 1);
+    incident_[c.h].emplace_back(e, c.b);
   }
   data_ = ExactTrainingSet(inst_.cons.size());
   const Rational inv_k(1, k_);
-  for (std::uint32_t v = 0; v < inst_.n; ++v) {
+  for (Vertex v : incident_.indices()) {
     std::vector<std::pair<std::uint32_t, Rational>> x;
     for (auto [e, s] : incident_[v]) x.emplace_back(e, s > 0 ? inv_k : Rational(-inv_k));
     data_.add_mirrored(x, Rational(1), Rational(1));
@@ -141,7 +141,7 @@ std::vector<bool> MaxCutReduction::decode(const ExactNetwork& net) const {
   std::vector<bool> sigma(inst_.n);
   for (std::uint32_t v = 0; v < inst_.n; ++v) {
     Rational z = 0;
-    for (auto [e, s] : incident_[v]) z += s > 0 ? net.w[e] : Rational(-net.w[e]);
+    for (auto [e, s] : incident_[Vertex(v)]) z += s > 0 ? net.w[e] : Rational(-net.w[e]);
     sigma[v] = z >= 0;  // common factor 1/k does not change the sign
   }
   return sigma;
@@ -152,7 +152,7 @@ MaxCutLossParts MaxCutReduction::loss_parts(const ExactNetwork& net) const {
   MaxCutLossParts p;
   for (std::uint32_t v = 0; v < inst_.n; ++v) {
     Rational z = 0;
-    for (auto [e, s] : incident_[v]) z += s > 0 ? net.w[e] : Rational(-net.w[e]);
+    for (auto [e, s] : incident_[Vertex(v)]) z += s > 0 ? net.w[e] : Rational(-net.w[e]);
     z /= k_;
     p.Q += abs(z);
     p.P += z * z;

@@ -100,7 +100,8 @@ class MaxCutReduction final : public Reduction {
   Lin2Instance inst_;
   std::uint32_t D_ = 1, k_ = 1, max_deg_ = 0;
   ExactTrainingSet data_;
-  std::vector<std::vector<std::pair<std::uint32_t, int>>> incident_;  ///< per vertex: (constraint, coefficient sign)
+  StrongVector<VertexTag, std::vector<std::pair<std::uint32_t, int>>>
+      incident_;  ///< per vertex: (constraint, coefficient sign)
 };
 
 }  // namespace relugap

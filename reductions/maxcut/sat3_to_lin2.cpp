@@ -82,8 +82,8 @@ Sat3ToLin2::Sat3ToLin2(const Cnf& f, std::uint32_t d_keep) : split_(f) {
   std::uint32_t next = 0;
   for (std::uint32_t v = 0; v < mid_.n; ++v) {
     first_[v] = next;
-    if (deg[v] > d_keep) {
-      logsize_[v] = ceil_log2(deg[v]);
+    if (deg[Vertex(v)] > d_keep) {
+      logsize_[v] = ceil_log2(deg[Vertex(v)]);
       next += std::uint32_t{1} << logsize_[v];
     } else {
       next += 1;

@@ -6,7 +6,7 @@ PositiveOneInThree::PositiveOneInThree(const OneInThreeFormula& f) : source_vars
   f.validate();
   for (const auto& c : f.clauses)
     for (Lit l : c)
-      if (l.negated()) complement_[l.var().idx()] = Var(0);  // marked; numbered below
+      if (l.negated()) complement_[l.var()] = Var(0);  // marked; numbered below
   std::uint32_t next = f.num_vars;
   for (auto& comp : complement_)
     if (comp) {
@@ -22,14 +22,14 @@ PositiveOneInThree::PositiveOneInThree(const OneInThreeFormula& f) : source_vars
   for (const auto& c : f.clauses) {
     OneInThreeClause p = c;
     for (Lit& l : p)
-      if (l.negated()) l = Lit::positive(*complement_[l.var().idx()]);
+      if (l.negated()) l = Lit::positive(*complement_[l.var()]);
     out_.clauses.push_back(p);
   }
   if (forcing_) {
     const auto& [p, q, fv, g, t] = *forcing_;
     for (std::uint32_t x = 0; x < source_vars_; ++x)
-      if (complement_[x])
-        out_.clauses.push_back({Lit::positive(Var(x)), Lit::positive(*complement_[x]), Lit::positive(fv)});
+      if (complement_[Var(x)])
+        out_.clauses.push_back({Lit::positive(Var(x)), Lit::positive(*complement_[Var(x)]), Lit::positive(fv)});
     out_.clauses.push_back({Lit::positive(p), Lit::positive(q), Lit::positive(fv)});
     out_.clauses.push_back({Lit::positive(p), Lit::positive(q), Lit::positive(g)});
     out_.clauses.push_back({Lit::positive(fv), Lit::positive(g), Lit::positive(t)});
@@ -40,7 +40,7 @@ Assignment PositiveOneInThree::lift(const Assignment& a) const {
   Assignment b(out_.num_vars, false);
   for (std::uint32_t v = 0; v < source_vars_; ++v) {
     b[Var(v)] = a[Var(v)];
-    if (complement_[v]) b[*complement_[v]] = !a[Var(v)];
+    if (complement_[Var(v)]) b[*complement_[Var(v)]] = !a[Var(v)];
   }
   if (forcing_) {
     b[(*forcing_)[0]] = true;  // p

@@ -31,7 +31,7 @@ class PositiveOneInThree {
   [[nodiscard]] const OneInThreeFormula& formula() const { return out_; }
   [[nodiscard]] std::uint32_t source_vars() const { return source_vars_; }
   /// The complement variable of x, if x occurs negated.
-  [[nodiscard]] std::optional<Var> complement(Var x) const { return complement_[x.idx()]; }
+  [[nodiscard]] std::optional<Var> complement(Var x) const { return complement_[x]; }
   [[nodiscard]] std::size_t num_complements() const { return num_complements_; }
   /// The forcing gadget's variables p, q, f, g, t (present iff some complement is).
   [[nodiscard]] const std::optional<std::array<Var, 5>>& forcing() const { return forcing_; }
@@ -46,7 +46,7 @@ class PositiveOneInThree {
  private:
   OneInThreeFormula out_;
   std::uint32_t source_vars_ = 0;
-  std::vector<std::optional<Var>> complement_;
+  StrongVector<VarTag, std::optional<Var>> complement_;
   std::size_t num_complements_ = 0;
   std::optional<std::array<Var, 5>> forcing_;
 };

@@ -10,9 +10,9 @@
 namespace relugap {
 
 std::size_t max_occurrence(const OneInThreeFormula& f) {
-  std::vector<std::size_t> occ(f.num_vars, 0);
+  StrongVector<VarTag, std::size_t> occ(f.num_vars, 0);
   for (const auto& c : f.clauses)
-    for (Lit l : c) ++occ[l.var().idx()];
+    for (Lit l : c) ++occ[l.var()];
   return occ.empty() ? 0 : *std::max_element(occ.begin(), occ.end());
 }
 
