@@ -2,6 +2,7 @@
 // reduced instances with known bounds and certificates (experiments/suite.hpp,
 // docs/manual/suite.md). Exit codes: 0 written, 1 error (DIR untouched),
 // 130 interrupted (DIR untouched).
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -33,8 +34,13 @@ void run(const Args& a) {
     }
     throw;
   }
+  // The source column fits its longest status (maxcut's bounds text runs past 60 characters).
+  std::size_t source_width = 36;
+  for (const auto& it : m["instances"])
+    source_width = std::max(source_width, it["source_status"].get<std::string>().size() + 2);
+  const int sw = static_cast<int>(source_width);
   std::cout << std::left << std::setw(20) << "instance" << std::setw(9) << "samples" << std::setw(7) << "dim"
-            << std::setw(36) << "source"
+            << std::setw(sw) << "source"
             << "OPT in (exact values in the sidecars)" << (a.opt.net_work > 0 ? "; net: eps, guarantee, decides" : "")
             << "\n";
   for (const auto& it : m["instances"]) {
@@ -52,7 +58,7 @@ void run(const Args& a) {
       tail = " (loss 0 unreachable)";
     }
     std::cout << std::setw(20) << it["name"].get<std::string>() << std::setw(9) << it["samples"].get<std::size_t>()
-              << std::setw(7) << it["dim"].get<std::size_t>() << std::setw(36) << it["source_status"].get<std::string>()
+              << std::setw(7) << it["dim"].get<std::size_t>() << std::setw(sw) << it["source_status"].get<std::string>()
               << "[" << lo << ", " << hi << "]" << tail;
     if (it.contains("net")) {
       const auto& n = it["net"];
