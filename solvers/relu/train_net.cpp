@@ -387,6 +387,16 @@ struct NetOutcome {
   bool stopped = false;
 };
 
+// One block of the weighted features √c ∘ ReLU(P Cᵀ): data rows [r0, r0 + rw) of P (data in
+// V-coordinates) against net points [c0, c0 + cw) of pts. Shared by the one-unit fallback and
+// the k >= 2 Gram matrix, so both see the same numbers.
+Eigen::MatrixXd weighted_relu_block(const Eigen::MatrixXd& P, const Eigen::MatrixXd& pts, const Eigen::VectorXd& sqc,
+                                    Eigen::Index r0, Eigen::Index rw, Eigen::Index c0, Eigen::Index cw) {
+  Eigen::MatrixXd phi = (P.middleRows(r0, rw) * pts.middleRows(c0, cw).transpose()).cwiseMax(0.0);
+  phi = sqc.segment(r0, rw).asDiagonal() * phi;
+  return phi;
+}
+
 // One unit: the points are streamed in chunks; per chunk the fused kernel (or the Eigen
 // fallback) gives G_ii = Σc φ_i² and b_i = Σc φ_i y, the output weight is closed form, and
 // the best is the smallest (q, index): the same network as holding all points at once.
@@ -451,8 +461,7 @@ NetOutcome run_one_unit(const EigenData& e, const Spectrum& sp, const NetPlan& p
         const Eigen::Index c0 = static_cast<Eigen::Index>(ci) * cols, cw = std::min(cols, N - c0);
         for (Eigen::Index r0 = 0; r0 < m; r0 += rows) {
           const Eigen::Index rw = std::min(rows, m - r0);
-          Eigen::MatrixXd Phi_c = (P.middleRows(r0, rw) * pts.middleRows(c0, cw).transpose()).cwiseMax(0.0);
-          Phi_c = sqc.segment(r0, rw).asDiagonal() * Phi_c;
+          const Eigen::MatrixXd Phi_c = weighted_relu_block(P, pts, sqc, r0, rw, c0, cw);
           b.segment(c0, cw).noalias() += Phi_c.transpose() * sqc.segment(r0, rw).cwiseProduct(e.y.segment(r0, rw));
           gdiag.segment(c0, cw) += Phi_c.colwise().squaredNorm().transpose();
         }
@@ -512,15 +521,12 @@ NetOutcome run_multi_unit(const EigenData& e, const Spectrum& sp, const NetPlan&
     for (Eigen::Index r0 = 0; r0 < m; r0 += rows) {
       const Eigen::Index rw = std::min(rows, m - r0);
       // Weighted features √c ∘ ReLU(P Cᵀ) for this block.
-      Eigen::MatrixXd Phi_c = (P.middleRows(r0, rw) * pts.middleRows(c0, cw).transpose()).cwiseMax(0.0);
-      Phi_c = sqc.segment(r0, rw).asDiagonal() * Phi_c;
+      const Eigen::MatrixXd Phi_c = weighted_relu_block(P, pts, sqc, r0, rw, c0, cw);
       b.segment(c0, cw).noalias() += Phi_c.transpose() * sqc.segment(r0, rw).cwiseProduct(e.y.segment(r0, rw));
       // Columns c0.. of G against all points (each chunk owns its columns).
       for (Eigen::Index o0 = 0; o0 < N; o0 += chunk) {
         const Eigen::Index ow = std::min(chunk, N - o0);
-        Eigen::MatrixXd Phi_o = (P.middleRows(r0, rw) * pts.middleRows(o0, ow).transpose()).cwiseMax(0.0);
-        Phi_o = sqc.segment(r0, rw).asDiagonal() * Phi_o;
-        G.block(o0, c0, ow, cw).noalias() += Phi_o.transpose() * Phi_c;
+        G.block(o0, c0, ow, cw).noalias() += weighted_relu_block(P, pts, sqc, r0, rw, o0, ow).transpose() * Phi_c;
       }
     }
   });
