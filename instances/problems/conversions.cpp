@@ -30,10 +30,10 @@ BasicNetwork<To> convert_net(const BasicNetwork<From>& n, F f) {
 }  // namespace
 
 TrainingSet to_double(const ExactTrainingSet& s) {
-  return convert<double>(s, [](const Rational& q) { return q.get_d(); });
+  return convert<double>(s, [](const CompactRational& q) { return q.get_d(); });
 }
 ExactTrainingSet to_exact(const TrainingSet& s) {
-  return convert<Rational>(s, [](double x) { return exact_from_double(x); });
+  return convert<CompactRational>(s, [](double x) { return CompactRational(exact_from_double(x)); });
 }
 Network to_double(const ExactNetwork& n) {
   return convert_net<double>(n, [](const Rational& q) { return q.get_d(); });
@@ -48,8 +48,7 @@ ExactTrainingSet fold_weights(const ExactTrainingSet& s) {
   out.col = s.col;
   out.val.resize(s.val.size());
   for (std::size_t i = 0; i < s.samples(); ++i) {
-    Rational c = s.c[i];
-    c.canonicalize();
+    const Rational c = s.c[i].q();
     mpz_class rn, rd;
     mpz_sqrt(rn.get_mpz_t(), c.get_num_mpz_t());
     mpz_sqrt(rd.get_mpz_t(), c.get_den_mpz_t());
@@ -59,8 +58,8 @@ ExactTrainingSet fold_weights(const ExactTrainingSet& s) {
     Rational q(rn, rd);
     q.canonicalize();
     for (std::size_t t = s.row_ptr[i]; t < s.row_ptr[i + 1]; ++t) out.val[t] = s.val[t] * q;
-    out.y.push_back(s.y[i] * q);
-    out.c.push_back(Rational(1));
+    out.y.emplace_back(s.y[i] * q);
+    out.c.emplace_back(1);
   }
   return out;
 }

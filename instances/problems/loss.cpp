@@ -8,8 +8,8 @@
 namespace relugap {
 
 namespace {
-template <class S>
-void check_dims(const BasicTrainingSet<S>& data, const BasicNetwork<S>& net) {
+template <class S, class N>
+void check_dims(const BasicTrainingSet<S>& data, const BasicNetwork<N>& net) {
   RELUGAP_ASSERT(net.dim == data.dim, "network dimension " + std::to_string(net.dim) +
                                           " does not match data dimension " + std::to_string(data.dim));
 }
@@ -38,8 +38,8 @@ Rational exact_loss(const ExactTrainingSet& data, const ExactNetwork& net) {
   check_dims(data, net);
   Rational total = 0;
   for (std::size_t i = 0; i < data.samples(); ++i) {
-    Rational r = predict(data, SampleId(static_cast<std::uint32_t>(i)), net) - data.y[i];
-    total += data.c[i] * r * r;
+    Rational r = predict(data, SampleId(static_cast<std::uint32_t>(i)), net) - data.y[i].q();
+    total += data.c[i].q() * r * r;
   }
   return total;
 }

@@ -8,15 +8,16 @@
 
 namespace relugap {
 
-/// f(x_i). Contract: net.dim == data.dim.
-template <class S>
-S predict(const BasicTrainingSet<S>& data, SampleId i, const BasicNetwork<S>& net) {
+/// f(x_i), in the network's scalar N (Rational for an exact set of
+/// CompactRational values). Contract: net.dim == data.dim.
+template <class S, class N>
+N predict(const BasicTrainingSet<S>& data, SampleId i, const BasicNetwork<N>& net) {
   auto cols = data.row_cols(i);
   auto vals = data.row_vals(i);
-  S out = 0;
+  N out = 0;
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto wr = net.row(UnitId(static_cast<std::uint32_t>(j)));
-    S z = 0;
+    N z = 0;
     for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t].idx()] * vals[t];
     if (z > 0) out += net.a[j] * z;
   }

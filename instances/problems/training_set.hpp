@@ -1,14 +1,18 @@
 #pragma once
 // A weighted training set (x_i, y_i, c_i), rows stored sparse (CSR), over a
-// scalar S: double for training, Rational for exact certificates.
+// scalar S: double for training, CompactRational for exact certificates (an
+// exact rational in 16 bytes, GMP only for values that need it; convert to
+// Rational with .q() or implicitly for exact computations).
 #include <algorithm>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "instances/core/assert.hpp"
+#include "instances/core/compact_rational.hpp"
 #include "instances/core/index.hpp"
 #include "instances/core/rational.hpp"
 
@@ -63,12 +67,31 @@ struct BasicTrainingSet {
     y.push_back(std::move(label));
     c.push_back(std::move(weight));
   }
+  /// add() from entries of another exact type (e.g. Rational rows into a
+  /// CompactRational set): each value converted to S.
+  template <class T, class L, class W>
+  requires(!std::is_same_v<T, S>) void add(const std::vector<std::pair<std::uint32_t, T>>& entries, const L& label,
+                                           const W& weight) {
+    add(convert_entries(entries), S(label), S(weight));
+  }
+  template <class T, class L, class W>
+  requires(!std::is_same_v<T, S>) void add_mirrored(const std::vector<std::pair<std::uint32_t, T>>& entries,
+                                                    const L& label, const W& weight) {
+    add_mirrored(convert_entries(entries), S(label), S(weight));
+  }
   /// Appends (x, label, weight) and (-x, label, weight).
   void add_mirrored(const std::vector<std::pair<std::uint32_t, S>>& entries, const S& label, const S& weight) {
     add(entries, label, weight);
     auto neg = entries;
     for (auto& e : neg) e.second = -e.second;
     add(std::move(neg), label, weight);
+  }
+  template <class T>
+  static std::vector<std::pair<std::uint32_t, S>> convert_entries(const std::vector<std::pair<std::uint32_t, T>>& in) {
+    std::vector<std::pair<std::uint32_t, S>> out;
+    out.reserve(in.size());
+    for (const auto& [j, v] : in) out.emplace_back(j, S(v));
+    return out;
   }
   /// Σ_i c_i.
   [[nodiscard]] S total_weight() const {
@@ -79,7 +102,7 @@ struct BasicTrainingSet {
 };
 
 using TrainingSet = BasicTrainingSet<double>;
-using ExactTrainingSet = BasicTrainingSet<Rational>;
+using ExactTrainingSet = BasicTrainingSet<CompactRational>;
 
 /// Nearest-double copy of an exact set.
 TrainingSet to_double(const ExactTrainingSet& s);

@@ -83,10 +83,7 @@ std::uint64_t edges_inside(const std::vector<std::vector<std::uint32_t>>& adj, c
 
 bool DksReduction::data_exact_in_double() const {
   const ExactTrainingSet& s = data_;
-  auto ok = [](const Rational& q) {
-    double d = q.get_d();
-    return std::abs(d) <= 1.7976931348623157e308 && Rational(d) == q;
-  };
+  auto ok = [](const CompactRational& q) { return q.exact_in_double(); };
   return std::all_of(s.val.begin(), s.val.end(), ok) && std::all_of(s.y.begin(), s.y.end(), ok) &&
          std::all_of(s.c.begin(), s.c.end(), ok);
 }

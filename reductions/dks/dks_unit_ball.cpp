@@ -143,7 +143,7 @@ Rational DksUnitBallReduction::phi_from_vectors(const std::vector<bool>& chosen)
     if (!chosen[v]) continue;
     auto cols = data_.row_cols(SampleId(v));
     auto vals = data_.row_vals(SampleId(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) s[cols[i].idx()] += vals[i];
+    for (std::size_t i = 0; i < cols.size(); ++i) s[cols[i].idx()] += vals[i].q();
   }
   Rational q = 0;
   for (const auto& x : s) q += x * x;

@@ -197,7 +197,7 @@ SatUnitBall sat_unit_ball(const SatReduction& r, const std::optional<ExactNetwor
     Rational n2 = 0;
     for (std::size_t t = folded.row_ptr[i]; t < folded.row_ptr[i + 1]; ++t) n2 += folded.val[t] * folded.val[t];
     if (n2 > u.X2) u.X2 = n2;
-    Rational ay = abs(folded.y[i]);
+    Rational ay = abs(folded.y[i].q());
     if (ay > u.Y) u.Y = ay;
   }
   const ExactNetwork net = certificate ? *certificate : r.lift_target(Assignment(r.N(), false));

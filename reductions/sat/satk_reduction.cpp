@@ -29,7 +29,7 @@ SatKReduction::SatKReduction(SatChain chain, std::size_t k) : SatReduction(std::
         Rational t = Rational(i) + Rational(f, 5);
         Rational label = 0;
         for (long l = 1; l <= K; ++l) label += relu(t - l);
-        data_.add({{coord_A(b), one}, {coord_B(b), t}}, label, one);
+        data_.add(Entries{{coord_A(b), one}, {coord_B(b), t}}, label, one);
       }
   parts_[0] = data_.samples();
 
@@ -40,7 +40,9 @@ SatKReduction::SatKReduction(SatChain chain, std::size_t k) : SatReduction(std::
         Rational rho(r, 2);
         Rational label = relu(rho - j0);
         for (long j = 1; j < j0; ++j) label += Q * (j0 - j) + rho - j;
-        data_.add({{coord_A(v + 1), one}, {coord_B(v + 1), rho}, {coord_A(0), Q}, {coord_B(0), Q * j0}}, label, one);
+        data_.add(
+            Entries{{coord_A(v + 1), one}, {coord_B(v + 1), rho}, {coord_A(0), Q}, {coord_B(0), Rational(Q * j0)}},
+            label, one);
       }
   parts_[1] = data_.samples() - parts_[0];
 

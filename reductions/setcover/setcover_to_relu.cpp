@@ -113,7 +113,7 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
       if constexpr (std::is_same_v<S, double>) {
         return static_cast<double>(v);
       } else {
-        return to_rational(v);
+        return S(v);
       }
     };
     using Row = std::vector<std::pair<std::uint32_t, S>>;
@@ -148,7 +148,7 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
     double_samples_ = doubles_.samples();
     data_ = ExactTrainingSet(m + 1);  // empty: only its dim is used (lift, decode)
   } else {
-    (opt_.unweighted ? weighted_ : data_) = build([](const Rational& q) { return q; });
+    (opt_.unweighted ? weighted_ : data_) = build([](const Rational& q) { return CompactRational(q); });
   }
 
   // ---- cheapest set per element (for the repair) ------------------------
@@ -165,14 +165,8 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
     data_ = unweighted_form(weighted_, opt_.max_samples);
     if (opt_.unit_ball) {
       ub_ = unit_ball_figures();
-      for (auto& x : data_.val) {
-        x /= ub_->X;
-        x.canonicalize();
-      }
-      for (auto& y : data_.y) {
-        y /= ub_->Y;
-        y.canonicalize();
-      }
+      for (auto& x : data_.val) x /= ub_->X;
+      for (auto& y : data_.y) y /= ub_->Y;
       scale_ = 1 / ub_->Y2;
       scale_.canonicalize();
       w_scale_ = ub_->X / ub_->Y;
