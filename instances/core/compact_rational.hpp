@@ -1,13 +1,15 @@
 #pragma once
-// An exact rational in 16 bytes: num/den in two machine words when both fit
-// (den > 0, lowest terms, num != INT64_MIN), else a pointer to an owned GMP
-// rational. Most values of the training sets are small (0, ±1, 1/2, small
-// integers), so a set of them costs 16 bytes a value instead of ~100 for an
-// mpq_class with its two limb allocations (issue 20). No floating point is
-// stored: every value is exact, and converts to Rational losslessly.
+// An exact rational in one 8-byte word: num/den inline when both fit
+// (|num| < 2^31, 1 <= den < 2^31, lowest terms), else a pointer to a shared,
+// reference-counted GMP rational. Most values of the training sets are small
+// (0, ±1, 1/2, small integers), so a set of them costs 8 bytes a value instead
+// of ~100 for an mpq_class with its two limb allocations (issue 20). No
+// floating point is stored: every value is exact, and converts to Rational
+// losslessly.
 //
 // Invariant: a value is inline whenever it fits, so two values are equal iff
 // their representations are (the comparisons rely on it).
+#include <atomic>
 #include <cmath>
 #include <compare>
 #include <cstdint>
@@ -21,45 +23,26 @@ namespace relugap {
 
 class CompactRational {
  public:
-  CompactRational() noexcept : num_(0), den_(1) {}
-  CompactRational(int v) noexcept : num_(v), den_(1) {}  // NOLINT: implicit, as for Rational
-  CompactRational(std::int64_t v) : num_(0), den_(1) {   // NOLINT
-    if (v == std::numeric_limits<std::int64_t>::min())
-      set_big(Rational(mpz_class(std::to_string(v))));
-    else
-      num_ = v;
+  CompactRational() noexcept : w_(pack(0, 1)) {}
+  CompactRational(int v) : w_(pack(0, 1)) { set_int(v); }           // NOLINT: implicit, as for Rational
+  CompactRational(std::int64_t v) : w_(pack(0, 1)) { set_int(v); }  // NOLINT
+  CompactRational(const Rational& q) : w_(pack(0, 1)) { assign(q); }  // NOLINT: implicit
+  CompactRational(const CompactRational& o) noexcept : w_(o.w_) {
+    if (!o.is_inline()) o.node()->refs.fetch_add(1, std::memory_order_relaxed);
   }
-  CompactRational(const Rational& q) : num_(0), den_(1) { assign(q); }  // NOLINT: implicit
-  CompactRational(const CompactRational& o) : num_(o.num_), den_(o.den_) {
-    if (o.den_ == 0) big_ = new Rational(*o.big_);
-  }
-  CompactRational(CompactRational&& o) noexcept : num_(o.num_), den_(o.den_) {
-    o.den_ = 1;
-    o.num_ = 0;
-  }
-  CompactRational& operator=(const CompactRational& o) {
+  CompactRational(CompactRational&& o) noexcept : w_(o.w_) { o.w_ = pack(0, 1); }
+  CompactRational& operator=(const CompactRational& o) noexcept {
     if (this == &o) return *this;
-    if (o.den_ == 0) {
-      if (den_ == 0) {
-        *big_ = *o.big_;
-      } else {
-        big_ = new Rational(*o.big_);
-        den_ = 0;
-      }
-      return *this;
-    }
+    if (!o.is_inline()) o.node()->refs.fetch_add(1, std::memory_order_relaxed);
     release();
-    num_ = o.num_;
-    den_ = o.den_;
+    w_ = o.w_;
     return *this;
   }
   CompactRational& operator=(CompactRational&& o) noexcept {
     if (this == &o) return *this;
     release();
-    num_ = o.num_;
-    den_ = o.den_;
-    o.den_ = 1;
-    o.num_ = 0;
+    w_ = o.w_;
+    o.w_ = pack(0, 1);
     return *this;
   }
   CompactRational& operator=(const Rational& q) {
@@ -70,52 +53,44 @@ class CompactRational {
 
   /// The value as a GMP rational (canonical).
   [[nodiscard]] Rational q() const {
-    if (den_ == 0) return *big_;
+    if (!is_inline()) return node()->q;
     Rational r;
-    mpq_set_si(r.get_mpq_t(), static_cast<long>(num_), static_cast<unsigned long>(den_));
+    mpq_set_si(r.get_mpq_t(), num(), static_cast<unsigned long>(den()));
     return r;
   }
   operator Rational() const { return q(); }  // NOLINT: implicit, so functions taking const Rational& accept it
 
   /// The same double as Rational::get_d() (GMP truncates towards zero).
   [[nodiscard]] double get_d() const {
-    constexpr std::int64_t k53 = std::int64_t{1} << 53;
-    if (den_ == 1 && num_ <= k53 && num_ >= -k53) return static_cast<double>(num_);
-    if (den_ > 0 && (den_ & (den_ - 1)) == 0 && num_ <= k53 && num_ >= -k53)
-      return static_cast<double>(num_) / static_cast<double>(den_);  // exact: a power-of-two divisor
+    if (is_inline() && (den() & (den() - 1)) == 0)
+      return static_cast<double>(num()) / static_cast<double>(den());  // exact: |num| < 2^31, den a power of two
     return q().get_d();
   }
   /// The value is a finite double exactly (get_d() loses nothing).
   [[nodiscard]] bool exact_in_double() const {
-    constexpr std::int64_t k53 = std::int64_t{1} << 53;
-    if (den_ > 0 && (den_ & (den_ - 1)) == 0 && num_ <= k53 && num_ >= -k53) return true;
+    if (is_inline() && (den() & (den() - 1)) == 0) return true;
     const double d = get_d();
     return std::abs(d) <= std::numeric_limits<double>::max() && Rational(d) == q();
   }
-  /// True iff stored in two words (no GMP).
-  [[nodiscard]] bool is_inline() const { return den_ != 0; }
+  /// True iff stored in the word itself (no GMP).
+  [[nodiscard]] bool is_inline() const { return (w_ & 1U) != 0; }
   [[nodiscard]] int sign() const {
-    if (den_ == 0) return sgn(*big_);
-    return (num_ > 0) - (num_ < 0);
+    if (!is_inline()) return sgn(node()->q);
+    return (num() > 0) - (num() < 0);
   }
 
   CompactRational operator-() const {
-    if (den_ == 0) return CompactRational(Rational(-*big_));
+    if (!is_inline()) return CompactRational(Rational(-node()->q));
     CompactRational r;
-    r.num_ = -num_;
-    r.den_ = den_;
+    r.w_ = pack(-num(), den());  // num() > INT32_MIN by the invariant
     return r;
   }
   CompactRational& operator+=(const CompactRational& o) {
-    if (den_ == 1 && o.den_ == 1) {
-      std::int64_t s = 0;
-      if (!__builtin_add_overflow(num_, o.num_, &s) && s != std::numeric_limits<std::int64_t>::min()) {
-        num_ = s;
-        return *this;
-      }
+    if (is_inline() && o.is_inline() && den() == 1 && o.den() == 1) {
+      set_int(std::int64_t{num()} + o.num());
+      return *this;
     }
-    Rational s = q() + o.q();
-    assign(s);
+    assign(q() + o.q());
     return *this;
   }
   CompactRational& operator-=(const CompactRational& o) { return *this += -o; }
@@ -129,83 +104,99 @@ class CompactRational {
   }
 
   friend bool operator==(const CompactRational& a, const CompactRational& b) {
-    if (a.den_ != 0 && b.den_ != 0) return a.num_ == b.num_ && a.den_ == b.den_;
-    if (a.den_ == 0 && b.den_ == 0) return *a.big_ == *b.big_;
+    if (a.w_ == b.w_) return true;
+    if (!a.is_inline() && !b.is_inline()) return a.node()->q == b.node()->q;
     return false;  // the invariant: a value that fits is never big
   }
-  friend bool operator==(const CompactRational& a, int v) { return a.den_ == 1 && a.num_ == v; }
+  friend bool operator==(const CompactRational& a, int v) { return a == CompactRational(v); }
   friend bool operator==(const CompactRational& a, const Rational& b) {
-    return a.den_ == 0 ? *a.big_ == b : a == CompactRational(b);
+    return a.is_inline() ? a == CompactRational(b) : a.node()->q == b;
   }
   friend std::strong_ordering operator<=>(const CompactRational& a, const CompactRational& b) {
-    if (a.den_ == 1 && b.den_ == 1) return a.num_ <=> b.num_;
+    if (a.is_inline() && b.is_inline() && a.den() == 1 && b.den() == 1) return a.num() <=> b.num();
     const int c = cmp(a.q(), b.q());
     return c < 0 ? std::strong_ordering::less : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
   }
   friend std::strong_ordering operator<=>(const CompactRational& a, int v) { return a <=> CompactRational(v); }
 
  private:
-  void release() noexcept {
-    if (den_ == 0) delete big_;
-    den_ = 1;
-    num_ = 0;
+  // Inline word: bit 0 = 1, bits 1..31 the denominator (1 <= den < 2^31),
+  // bits 32..63 the numerator (int32, never INT32_MIN). Otherwise the word is
+  // a pointer to a shared, immutable, reference-counted node (copies share it:
+  // a repeated large weight costs one node).
+  struct Node {
+    std::atomic<std::uint32_t> refs{1};
+    Rational q;
+  };
+  static constexpr std::int64_t kNumMax = std::numeric_limits<std::int32_t>::max();
+  static constexpr std::int64_t kDenMax = (std::int64_t{1} << 31) - 1;
+  static std::uint64_t pack(std::int64_t n, std::int64_t d) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(static_cast<std::int32_t>(n))) << 32) |
+           (static_cast<std::uint64_t>(d) << 1) | 1U;
   }
-  void set_big(const Rational& q) {
-    if (den_ == 0) {
-      *big_ = q;
+  [[nodiscard]] std::int32_t num() const { return static_cast<std::int32_t>(static_cast<std::uint32_t>(w_ >> 32)); }
+  [[nodiscard]] std::int64_t den() const { return static_cast<std::int64_t>((w_ >> 1) & 0x7fffffffU); }
+  [[nodiscard]] Node* node() const { return reinterpret_cast<Node*>(static_cast<std::uintptr_t>(w_)); }
+  void release() noexcept {
+    if (!is_inline() && node()->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete node();
+    w_ = pack(0, 1);
+  }
+  void set_big(Rational q) {
+    q.canonicalize();
+    auto* nd = new Node;
+    nd->q = std::move(q);
+    release();
+    w_ = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(nd));
+  }
+  void set_int(std::int64_t v) {
+    if (v >= -kNumMax && v <= kNumMax) {
+      release();
+      w_ = pack(v, 1);
     } else {
-      big_ = new Rational(q);
-      den_ = 0;
+      set_big(Rational(mpz_class(std::to_string(v))));
     }
-    big_->canonicalize();
   }
   void assign(const Rational& q) {
     const mpz_srcptr n = q.get_num_mpz_t(), d = q.get_den_mpz_t();
     if (mpz_fits_slong_p(n) != 0 && mpz_fits_slong_p(d) != 0) {
-      auto nn = static_cast<std::int64_t>(mpz_get_si(n));
-      auto dd = static_cast<std::int64_t>(mpz_get_si(d));
-      if (dd < 0) {
-        nn = -nn;
-        dd = -dd;
-      }
-      if (nn != std::numeric_limits<std::int64_t>::min() && dd > 0) {
+      std::int64_t nn = mpz_get_si(n), dd = mpz_get_si(d);
+      if (nn > -kNumMax * 4 && nn < kNumMax * 4 && dd != 0 && dd > -kDenMax * 4 && dd < kDenMax * 4) {
+        if (dd < 0) {
+          nn = -nn;
+          dd = -dd;
+        }
         // lowest terms (mpq_class(n, d) is not canonical by itself)
-        std::uint64_t a = nn < 0 ? static_cast<std::uint64_t>(-nn) : static_cast<std::uint64_t>(nn);
-        std::uint64_t b = static_cast<std::uint64_t>(dd);
+        std::int64_t a = nn < 0 ? -nn : nn, b = dd;
         while (b != 0) {
-          const std::uint64_t t = a % b;
+          const std::int64_t t = a % b;
           a = b;
           b = t;
         }
         if (a > 1) {
-          nn /= static_cast<std::int64_t>(a);
-          dd /= static_cast<std::int64_t>(a);
+          nn /= a;
+          dd /= a;
         }
         if (nn == 0) dd = 1;
-        release();
-        num_ = nn;
-        den_ = dd;
-        return;
+        if (nn >= -kNumMax && nn <= kNumMax && dd <= kDenMax) {
+          release();
+          w_ = pack(nn, dd);
+          return;
+        }
       }
     }
     Rational c(q);
     c.canonicalize();
-    if (mpz_fits_slong_p(c.get_num_mpz_t()) != 0 && mpz_fits_slong_p(c.get_den_mpz_t()) != 0 &&
-        mpz_get_si(c.get_num_mpz_t()) != std::numeric_limits<long>::min()) {
-      assign(c);  // canonical now, and fits
+    if (mpz_cmpabs(c.get_num_mpz_t(), n) != 0 || mpz_cmp(c.get_den_mpz_t(), d) != 0) {
+      assign(c);  // was not in lowest terms: it may fit now
       return;
     }
-    set_big(c);
+    set_big(std::move(c));
   }
 
-  union {
-    std::int64_t num_;
-    Rational* big_;
-  };
-  std::int64_t den_;  ///< > 0 inline; 0: big_ holds the value
+  std::uint64_t w_;
 };
 
-static_assert(sizeof(CompactRational) == 16);
+static_assert(sizeof(CompactRational) == 8);
 
 // Mixed arithmetic: the result is a Rational (exact computations run in GMP).
 inline Rational operator*(const CompactRational& a, const CompactRational& b) { return a.q() * b.q(); }

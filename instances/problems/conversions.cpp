@@ -14,6 +14,8 @@ BasicTrainingSet<To> convert(const BasicTrainingSet<From>& s, F f) {
   out.row_ptr = s.row_ptr;
   out.col = s.col;
   out.val.reserve(s.val.size());
+  out.y.reserve(s.y.size());
+  out.c.reserve(s.c.size());
   for (const auto& v : s.val) out.val.push_back(f(v));
   for (const auto& v : s.y) out.y.push_back(f(v));
   for (const auto& v : s.c) out.c.push_back(f(v));
@@ -47,6 +49,8 @@ ExactTrainingSet fold_weights(const ExactTrainingSet& s) {
   out.row_ptr = s.row_ptr;
   out.col = s.col;
   out.val.resize(s.val.size());
+  out.y.reserve(s.samples());
+  out.c.reserve(s.samples());
   for (std::size_t i = 0; i < s.samples(); ++i) {
     const Rational c = s.c[i].q();
     mpz_class rn, rd;

@@ -137,6 +137,7 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
   const Rational half(1, 2);
   using Row = std::vector<std::pair<std::uint32_t, Rational>>;
   weighted_ = ExactTrainingSet(n + 1);
+  weighted_.reserve(2 + 2 * std::size_t{n} + edges.size(), 2 + 3 * std::size_t{n} + 2 * edges.size());
   const mpz_class anchor_w = opt_.unsound_anchor_weight ? *opt_.unsound_anchor_weight : k_.A;
   weighted_.add(Row{{0u, Rational(1)}}, half, Rational(anchor_w));  // 1. anchor
   for (std::uint32_t v = 0; v < n; ++v)                             // 2. double wells

@@ -48,6 +48,7 @@ MaxCutReduction::MaxCutReduction(Lin2Instance instance, std::optional<std::uint3
     incident_[c.h].emplace_back(e, c.b);
   }
   data_ = ExactTrainingSet(inst_.cons.size());
+  data_.reserve(2 * std::size_t{inst_.n}, 4 * inst_.cons.size());
   const Rational inv_k(1, k_);
   for (Vertex v : incident_.indices()) {
     std::vector<std::pair<std::uint32_t, Rational>> x;

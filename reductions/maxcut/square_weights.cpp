@@ -90,6 +90,12 @@ ExactTrainingSet unweighted_form(const ExactTrainingSet& s, std::size_t max_samp
          "unweighted_form: the unweighted set would have " + total.get_str() + " samples (limit " +
              std::to_string(max_samples) + ")");
   ExactTrainingSet out(s.dim);
+  {
+    std::size_t nnz = 0;
+    for (std::size_t i = 0; i < s.samples(); ++i)
+      nnz += (s.row_ptr[i + 1] - s.row_ptr[i]) * static_cast<std::size_t>(splits[i].copies.get_ui());
+    out.reserve(total.get_ui(), nnz);
+  }
   for (std::size_t i = 0; i < s.samples(); ++i) {
     const auto& sp = splits[i];
     auto cols = s.row_cols(SampleId(static_cast<std::uint32_t>(i)));

@@ -14,6 +14,7 @@ Sat1Reduction::Sat1Reduction(SatChain chain, std::optional<mpz_class> anchor_wei
   R_ = anchor_weight_or_default(anchor_weight, M());
   const auto& f = chain_.target();
   data_ = ExactTrainingSet(std::size_t{N()} + 1);
+  data_.reserve(2 * (1 + std::size_t{N()} + f.clauses.size()), 2 * (1 + std::size_t{N()} + 4 * f.clauses.size()));
   data_.add_mirrored({{0U, Rational(1)}}, Rational(1), Rational(R_));
   for (std::uint32_t v = 0; v < N(); ++v) data_.add_mirrored({{v + 1, Rational(1)}}, Rational(1), Rational(1));
   for (const auto& c : f.clauses) data_.add_mirrored(clause_point(c, Rational(1)), Rational(0), Rational(1));

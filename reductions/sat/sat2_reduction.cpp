@@ -13,6 +13,8 @@ Sat2Reduction::Sat2Reduction(SatChain chain, std::optional<mpz_class> anchor_wei
   tau_ = Rational(mpz_class(1), s);
   tau_.canonicalize();
   data_ = ExactTrainingSet(std::size_t{N()} + 1);
+  data_.reserve(2 * (1 + std::size_t{N()} + chain_.target().clauses.size()),
+                2 * (1 + std::size_t{N()} + 4 * chain_.target().clauses.size()));
   data_.add_mirrored({{0U, Rational(1)}}, tau_, Rational(R_));
   for (std::uint32_t v = 0; v < N(); ++v) data_.add_mirrored({{v + 1, Rational(1)}}, tau_, Rational(1));
   for (const auto& c : chain_.target().clauses)

@@ -20,6 +20,11 @@ SatKReduction::SatKReduction(SatChain chain, std::size_t k) : SatReduction(std::
   const auto K = static_cast<long>(k_);
   const Rational Q(static_cast<long>(this->Q()));
   data_ = ExactTrainingSet(2 * (std::size_t{N()} + 1));
+  {
+    const std::size_t kk = static_cast<std::size_t>(K), nn = N(), mc = chain_.target().clauses.size();
+    const std::size_t p1 = (nn + 1) * (kk + 1) * 4, p2 = kk >= 3 ? nn * (kk - 2) * (2 * kk + 1) : 0;
+    data_.reserve(p1 + p2 + 2 * mc, 2 * p1 + 4 * p2 + 2 * mc * 5);
+  }
   const Rational one(1), zero(0);
 
   // P1: every block's line e_(b,A) + t e_(b,B), four points in each (i, i+1), i = 0..K.

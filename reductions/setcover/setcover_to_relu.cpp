@@ -120,6 +120,7 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
     const S one = small(1), zero = small(0), h = of(half), w_anchor = of(Rational(k_.A)),
             w_well = of(Rational(k_.lambda)), w_cover = of(Rational(k_.b));
     BasicTrainingSet<S> out(m + 1);
+    out.reserve(1 + 3 * m + n, 1 + 4 * m + inst_.nnz() + n);
     out.add(Row{{0u, one}}, h, w_anchor);  // 1. anchor
     for (std::size_t j = 0; j < m; ++j)    // 2. double wells
       out.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), one}}, h, w_well);
