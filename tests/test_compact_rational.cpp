@@ -20,12 +20,22 @@ Rational big(const char* text) { return parse_rational(text); }
 
 TEST_CASE("CompactRational: small values inline, large ones in GMP, every value exact") {
   CHECK(sizeof(CompactRational) == 8);
-  const std::vector<Rational> values = {
-      Rational(0),           Rational(1),          Rational(-1),          Rational(1, 2),
-      Rational(-7, 3),       Rational(2147483647), Rational(-2147483647), big("-2147483648"),
-      big("2147483648"),     big("1/2147483647"),  big("1/2147483648"),   big("123456789012345678901234567890/7"),
-      big("3/18446744073709551617"), big("4611686018427387905"), big("-9007199254740993/4")};
-  const std::vector<bool> inline_expected = {true, true, true, true, true, true, true, false,
+  const std::vector<Rational> values = {Rational(0),
+                                        Rational(1),
+                                        Rational(-1),
+                                        Rational(1, 2),
+                                        Rational(-7, 3),
+                                        Rational(2147483647),
+                                        Rational(-2147483647),
+                                        big("-2147483648"),
+                                        big("2147483648"),
+                                        big("1/2147483647"),
+                                        big("1/2147483648"),
+                                        big("123456789012345678901234567890/7"),
+                                        big("3/18446744073709551617"),
+                                        big("4611686018427387905"),
+                                        big("-9007199254740993/4")};
+  const std::vector<bool> inline_expected = {true,  true, true,  true,  true,  true,  true, false,
                                              false, true, false, false, false, false, false};
   for (std::size_t i = 0; i < values.size(); ++i) {
     CAPTURE(to_string(values[i]));

@@ -38,17 +38,18 @@ void run(const DksCliOptions& o) {
   const DataFormat format = output_format(o.format, o.out, where);
   if (o.solve && !(o.time_limit > 0)) fail("reduce.time_limit", where, 0, "--time-limit must be > 0 seconds");
 
-  const Graph g = take(read_graph(o.input));
-  if (o.kappa < 1 || o.kappa > static_cast<std::int64_t>(g.num_vertices()))
+  Graph source = take(read_graph(o.input));
+  if (o.kappa < 1 || o.kappa > static_cast<std::int64_t>(source.num_vertices()))
     fail("reduce.kappa", o.input, 0,
          "--kappa " + std::to_string(o.kappa) + " is out of range: the graph has n = " +
-             std::to_string(g.num_vertices()) + " vertices and kappa must satisfy 1 <= kappa <= n");
+             std::to_string(source.num_vertices()) + " vertices and kappa must satisfy 1 <= kappa <= n");
   const auto kappa = static_cast<std::uint32_t>(o.kappa);
 
   DksOptions ro;
   ro.unweighted = o.unweighted || o.unit_ball;
   ro.unit_ball = o.unit_ball;
-  const DksReduction red(g, kappa, ro);
+  const DksReduction red(std::move(source), kappa, ro);  // the reduction keeps the only copy of the graph
+  const Graph& g = red.graph();
   check_dense_size(red.data().samples(), red.data().dim, format, o.out, o.max_dense_bytes);  // before solving
 
   Sidecar sc = make_sidecar();

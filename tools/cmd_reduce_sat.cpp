@@ -30,7 +30,7 @@ struct SatOptions {
 
 /// True iff every value of the set is a double exactly.
 bool exact_in_double(const ExactTrainingSet& s) {
-  auto same = [](const Rational& q) { return exact_from_double(q.get_d()) == q; };
+  auto same = [](const CompactRational& q) { return q.exact_in_double(); };
   for (const auto& v : s.val)
     if (!same(v)) return false;
   for (const auto& v : s.y)
@@ -91,7 +91,9 @@ void run(const SatOptions& o) {
   sc.reduction = Sidecar::Reduction{red->name(), params};
 
   store_bounds(b, sc);
-  const ExactTrainingSet data = o.unweighted ? fold_weights(red->data()) : red->data();
+  std::optional<ExactTrainingSet> folded;  // no copy of the set unless it is folded
+  if (o.unweighted) folded.emplace(fold_weights(red->data()));
+  const ExactTrainingSet& data = folded ? *folded : red->data();
   check_dense_size(data.samples(), data.dim, format, o.out, o.max_dense_bytes);
   if (cert) {
     // The certificate must reach the stated loss exactly, and decode back to a solution.

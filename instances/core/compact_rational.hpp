@@ -24,8 +24,8 @@ namespace relugap {
 class CompactRational {
  public:
   CompactRational() noexcept : w_(pack(0, 1)) {}
-  CompactRational(int v) : w_(pack(0, 1)) { set_int(v); }           // NOLINT: implicit, as for Rational
-  CompactRational(std::int64_t v) : w_(pack(0, 1)) { set_int(v); }  // NOLINT
+  CompactRational(int v) : w_(pack(0, 1)) { set_int(v); }             // NOLINT: implicit, as for Rational
+  CompactRational(std::int64_t v) : w_(pack(0, 1)) { set_int(v); }    // NOLINT
   CompactRational(const Rational& q) : w_(pack(0, 1)) { assign(q); }  // NOLINT: implicit
   CompactRational(const CompactRational& o) noexcept : w_(o.w_) {
     if (!o.is_inline()) o.node()->refs.fetch_add(1, std::memory_order_relaxed);
