@@ -3,7 +3,9 @@
 # number of output nonzeros, for the dks, maxcut, sat1, sat2 and satk families, with
 # the log-log slopes (least squares over the points with >= 1e5 nonzeros).
 # (bench/scale_setcover.sh does the same for setcover.)
-#   bash bench/scale_families.sh [BUILD_DIR] [MAX_NNZ] [WORK_DIR] [FAMILIES]
+#   bash bench/scale_families.sh [BUILD_DIR] [MAX_NNZ] [WORK_DIR] [FAMILIES] [FLAGS]
+# FLAGS: extra `reduce` options for every run, e.g. "--unweighted", "--unit-ball",
+# "--solve --time-limit 5" (default none).
 # Sources, sized from the target number of nonzeros T (10^4, 10^5, ... up to MAX_NNZ):
 #   dks     a ring-like graph written by awk: n = T/13 vertices, edges {u, u+k}, k = 1..5
 #           (degree 10, 5n edges), --kappa 10; the set has about 13n nonzeros
@@ -12,17 +14,20 @@
 #   satk    the same with 4V = T/140 clauses (--units 2)
 # Each row: family, output nonzeros (from the sidecar), reduce's wall time, CPU time
 # (user + sys) and max RSS (/usr/bin/time), RSS per nonzero, the source's own RSS
-# (`info`), and the file sizes. Figures are quoted with `uptime` (the machine is shared).
+# (`info`), RSS above the source per nonzero (the issue's measure: "at most 64 bytes
+# per output nonzero, plus the source"), and the file sizes. Figures are quoted with `uptime` (the machine is shared).
 set -euo pipefail
 BUILD=${1:-build}
 MAX=${2:-1000000}
 WORK=${3:-$(mktemp -d "${TMPDIR:-/tmp}/relugap-scalefam.XXXXXX")}
 FAMILIES=${4:-dks maxcut sat1 sat2 satk}
+read -r -a FLAGS <<< "${5:-}"
 BIN=$(cd "$BUILD" && pwd)/relugap
 mkdir -p "$WORK"
 cd "$WORK"
 echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; uptime: $(uptime)"
-printf '%-7s %-11s %9s %9s %9s %8s %9s %11s %11s\n' family nnz wall_s cpu_s rss_MB B_per_nnz src_MB in_bytes out_bytes
+echo "# flags: ${FLAGS[*]:-none}"
+printf '%-7s %-11s %9s %9s %9s %8s %9s %9s %11s %11s\n' family nnz wall_s cpu_s rss_MB B_per_nnz src_MB above_src in_bytes out_bytes
 ring() {  # ring N FILE
   awk -v n="$1" 'BEGIN { m = 0; for (k = 1; k <= 5; ++k) if (n > k) m += n - k; print "p edge " n " " m;
     for (u = 1; u <= n; ++u) for (k = 1; k <= 5; ++k) if (u + k <= n) print "e " u " " u + k }' > "$2"
@@ -44,13 +49,14 @@ for fam in $FAMILIES; do
     esac
     /usr/bin/time -f "%M" -o src.time "$BIN" info "$in" >/dev/null
     out=out_$target.libsvm
-    /usr/bin/time -f "%e %U %S %M" -o red.time "$BIN" reduce "$fam" "$in" "${args[@]}" -o "$out" >/dev/null
+    /usr/bin/time -f "%e %U %S %M" -o red.time "$BIN" reduce "$fam" "$in" "${args[@]}" ${FLAGS[@]+"${FLAGS[@]}"} -o "$out" >/dev/null
     read -r secs usr sys kb < red.time
     src_kb=$(cat src.time)
     nnz=$(python3 -c "import json; print(json.load(open('$out.json'))['shape']['nnz'])")
     line=$(awk -v f="$fam" -v s="$secs" -v c="$(awk -v a="$usr" -v b="$sys" 'BEGIN { print a + b }')" -v k="$kb" \
       -v z="$nnz" -v sk="$src_kb" -v ib="$(stat -c %s "$in")" -v ob="$(stat -c %s "$out")" \
-      'BEGIN { printf "%-7s %-11d %9.2f %9.2f %9.1f %8.1f %9.1f %11d %11d", f, z, s, c, k / 1024, k * 1024 / z, sk / 1024, ib, ob }')
+      'BEGIN { printf "%-7s %-11d %9.2f %9.2f %9.1f %8.1f %9.1f %9.1f %11d %11d", f, z, s, c, k / 1024, k * 1024 / z, sk / 1024,
+        (k - sk) * 1024 / z, ib, ob }')
     echo "$line"
     rows+=("$line")
     rm -f "$in" "$in.json" "$out" "$out.json" "$out.weights"

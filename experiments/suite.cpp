@@ -53,8 +53,7 @@ bool set_exact_in_double(const ExactTrainingSet& s) {
 /// (x, y) -> (αx, βy).
 ExactTrainingSet rescale(const ExactTrainingSet& s, const Rational& alpha, const Rational& beta) {
   ExactTrainingSet out = s;
-  for (auto& v : out.val) v *= alpha;
-  for (auto& y : out.y) y *= beta;
+  out.scale_values(alpha, beta);
   return out;
 }
 

@@ -132,4 +132,39 @@ TEST_CASE("exact sets of CompactRational: same loss as the rationals, and the re
   for (const auto& v : red.data().val) big_vals += v.is_inline() ? 0 : 1;
   CHECK(big_vals == 0);
   for (const auto& y : red.data().y) CHECK(y.is_inline());
+  // its unit-ball form: every value is ±q/X with X a large power of two; few distinct nodes
+  DksOptions ub;
+  ub.unit_ball = true;
+  DksReduction ball(g, 2, ub);
+  std::vector<CompactRational> nodes;
+  for (const auto& v : ball.data().val) {
+    if (v.is_inline()) continue;
+    bool seen = false;
+    for (const auto& u : nodes) seen = seen || u.shares_node(v);
+    if (!seen) nodes.push_back(v);
+  }
+  CHECK(nodes.size() <= 8);
+}
+
+TEST_CASE("exact sets share repeated large values: add() and scale_values()") {
+  const Rational big_w = parse_rational("1000000000000000000001"), inv = parse_rational("1/3000000000000");
+  ExactTrainingSet s(2);
+  for (int i = 0; i < 20; ++i)
+    s.add(std::vector<std::pair<std::uint32_t, Rational>>{{0u, big_w}, {1u, Rational(i + 1)}}, Rational(1),
+          Rational(big_w * big_w));
+  for (int i = 1; i < 20; ++i) {
+    CHECK(s.c[i].shares_node(s.c[0]));
+    CHECK(s.val[2 * i].shares_node(s.val[0]));
+    CHECK(s.val[2 * i + 1].is_inline());
+  }
+  s.scale_values(inv, Rational(1, 2));
+  CHECK(s.val[0].q() == big_w * inv);
+  CHECK(s.val[3].q() == Rational(2) * inv);
+  CHECK(s.y[5] == CompactRational(Rational(1, 2)));
+  for (int i = 1; i < 20; ++i) CHECK(s.val[2 * i].shares_node(s.val[0]));
+  CHECK_FALSE(s.val[3].shares_node(s.val[5]));  // different values, different nodes
+  // folding: the shared weight's square root scales every row, results shared again
+  const ExactTrainingSet f = fold_weights(s);
+  CHECK(f.c[7] == 1);
+  for (int i = 1; i < 20; ++i) CHECK(f.val[2 * i].shares_node(f.val[0]));
 }

@@ -9,7 +9,9 @@
 //
 // Invariant: a value is inline whenever it fits, so two values are equal iff
 // their representations are (the comparisons rely on it).
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <cmath>
 #include <compare>
 #include <cstdint>
@@ -72,6 +74,8 @@ class CompactRational {
     const double d = get_d();
     return std::abs(d) <= std::numeric_limits<double>::max() && Rational(d) == q();
   }
+  /// Both hold the same shared GMP node (a copy, or interned).
+  [[nodiscard]] bool shares_node(const CompactRational& o) const { return !is_inline() && w_ == o.w_; }
   /// True iff stored in the word itself (no GMP).
   [[nodiscard]] bool is_inline() const { return (w_ & 1U) != 0; }
   [[nodiscard]] int sign() const {
@@ -197,6 +201,30 @@ class CompactRational {
 };
 
 static_assert(sizeof(CompactRational) == 8);
+
+/// Shares equal large values: a value equal to one of the last few large
+/// values seen is returned as a copy of it (one GMP node for all). A
+/// construction repeats few large values (weights A, λ; 1/X in the unit ball),
+/// so a set holds a handful of nodes instead of one per value.
+class CompactInterner {
+ public:
+  CompactRational operator()(CompactRational v) {
+    if (v.is_inline()) return v;
+    const std::size_t last = (next_ + ring_.size() - 1) % ring_.size();
+    for (std::size_t k = 0; k < ring_.size(); ++k)
+      if (ring_[k] == v) {
+        std::swap(ring_[k], ring_[last]);  // a hit moves to the newest slot: hot values are not evicted
+        return ring_[last];
+      }
+    ring_[next_] = v;
+    next_ = (next_ + 1) % ring_.size();
+    return v;
+  }
+
+ private:
+  std::array<CompactRational, 8> ring_{};
+  std::size_t next_ = 0;
+};
 
 // Mixed arithmetic: the result is a Rational (exact computations run in GMP).
 inline Rational operator*(const CompactRational& a, const CompactRational& b) { return a.q() * b.q(); }

@@ -61,8 +61,8 @@ ExactTrainingSet fold_weights(const ExactTrainingSet& s) {
                        ") is not the square of a rational");
     Rational q(rn, rd);
     q.canonicalize();
-    for (std::size_t t = s.row_ptr[i]; t < s.row_ptr[i + 1]; ++t) out.val[t] = s.val[t] * q;
-    out.y.emplace_back(s.y[i] * q);
+    for (std::size_t t = s.row_ptr[i]; t < s.row_ptr[i + 1]; ++t) out.val[t] = out.interner_(CompactRational(s.val[t] * q));
+    out.y.push_back(out.interner_(CompactRational(s.y[i] * q)));
     out.c.emplace_back(1);
   }
   return out;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "instances/core/assert.hpp"
@@ -26,6 +27,10 @@ struct BasicTrainingSet {
   std::vector<S> val;                   ///< nonzero values
   std::vector<S> y;                     ///< labels
   std::vector<S> c;                     ///< sample weights, > 0
+
+  /// For exact sets: shares repeated large values (see CompactInterner).
+  [[no_unique_address]] std::conditional_t<std::is_same_v<S, CompactRational>, CompactInterner, std::monostate>
+      interner_;
 
   BasicTrainingSet() = default;
   explicit BasicTrainingSet(std::size_t d) : dim(d) {}
@@ -55,6 +60,11 @@ struct BasicTrainingSet {
   void add(std::vector<std::pair<std::uint32_t, S>> entries, S label, S weight) {
     std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::size_t start = col.size();
+    if constexpr (std::is_same_v<S, CompactRational>) {
+      for (auto& e : entries) e.second = interner_(std::move(e.second));
+      label = interner_(std::move(label));
+      weight = interner_(std::move(weight));
+    }
     for (auto& [j, v] : entries) {
       RELUGAP_ASSERT(j < dim, "BasicTrainingSet::add: coordinate out of range");
       if (col.size() > start && col.back() == Feature(j)) {
@@ -111,6 +121,29 @@ struct BasicTrainingSet {
     out.reserve(in.size());
     for (const auto& [j, v] : in) out.emplace_back(j, S(v));
     return out;
+  }
+  /// Multiplies every value (x and y, not the weights) by f exactly: (x, y) ->
+  /// (f·x, f·y), e.g. f = 1/X for the unit ball. Equal results share their
+  /// GMP node. Exact sets only.
+  void scale_values(const Rational& fx, const Rational& fy)
+    requires std::is_same_v<S, CompactRational>
+  {
+    auto scale = [this](std::vector<S>& v, const Rational& f) {
+      S last_in, last_out;
+      bool have = false;
+      for (auto& x : v) {
+        if (have && x == last_in) {
+          x = last_out;
+          continue;
+        }
+        last_in = x;
+        x = interner_(S(x.q() * f));
+        last_out = x;
+        have = true;
+      }
+    };
+    scale(val, fx);
+    scale(y, fy);
   }
   /// Σ_i c_i.
   [[nodiscard]] S total_weight() const {

@@ -159,8 +159,7 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
   } else {
     ub_ = unit_ball_figures();
     data_ = fold_weights(weighted_);
-    for (auto& x : data_.val) x /= ub_->X;
-    for (auto& y : data_.y) y /= ub_->Y;
+    data_.scale_values(1 / ub_->X, 1 / ub_->Y);
   }
 }
 

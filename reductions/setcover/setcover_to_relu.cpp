@@ -166,8 +166,7 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
     data_ = unweighted_form(weighted_, opt_.max_samples);
     if (opt_.unit_ball) {
       ub_ = unit_ball_figures();
-      for (auto& x : data_.val) x /= ub_->X;
-      for (auto& y : data_.y) y /= ub_->Y;
+      data_.scale_values(1 / ub_->X, 1 / ub_->Y);
       scale_ = 1 / ub_->Y2;
       scale_.canonicalize();
       w_scale_ = ub_->X / ub_->Y;
