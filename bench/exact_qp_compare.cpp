@@ -358,6 +358,7 @@ std::vector<Solver> solvers() {
                        Outcome o;
                        qp.set_start(s);
                        o.ok = qp.solve();
+                       o.code = o.ok ? 0 : -1;  // -1: not converged in the iteration cap
                        o.w.assign(qp.w().data(), qp.w().data() + qp.w().size());
                        return o;
                      },
@@ -371,6 +372,7 @@ std::vector<Solver> solvers() {
                        Outcome o;
                        qp.set_start(zero);
                        o.ok = qp.solve();
+                       o.code = o.ok ? 0 : -1;  // -1: not converged in the iteration cap
                        o.w.assign(qp.w().data(), qp.w().data() + qp.w().size());
                        return o;
                      },
@@ -425,8 +427,8 @@ int main(int argc, char** argv) {
     }
   }
   auto list = solvers();
-  std::printf("%-8s %-18s %5s %5s %12s %12s %12s %6s %6s %10s\n", "set", "solver", "QPs", "d", "median us", "p10 us",
-              "p90 us", "fail", "worse", "max rel");
+  std::printf("%-8s %-18s %5s %5s %12s %12s %12s %6s %6s %10s %s\n", "set", "solver", "QPs", "d", "median us", "p10 us",
+              "p90 us", "fail", "worse", "max rel", "failures");
   for (const auto& [name, path] : sets) {
     auto loaded = relugap::read_training_set(path);
     if (!loaded) {
@@ -447,8 +449,11 @@ int main(int argc, char** argv) {
     std::vector<std::size_t> pick;
     for (std::size_t k = 0; k < max_qps && k < nodes.size(); ++k)
       pick.push_back(nodes.size() <= max_qps ? k : k * nodes.size() / max_qps);
-    std::fprintf(stderr, "%s: %zu samples, d = %zu, %s, %zu node QPs recorded, %zu used\n", name.c_str(), m, e.d,
-                 res.message.c_str(), nodes.size(), pick.size());
+    std::size_t unconverged = 0;
+    for (const std::size_t k : pick) unconverged += nodes[k].converged ? 0 : 1;
+    std::fprintf(stderr,
+                 "%s: %zu samples, d = %zu, %s, %zu node QPs recorded, %zu used (%zu not converged in the search)\n",
+                 name.c_str(), m, e.d, res.message.c_str(), nodes.size(), pick.size(), unconverged);
     std::vector<std::vector<double>> times(list.size()), rel(list.size());
     std::vector<std::size_t> fails(list.size(), 0), worse(list.size(), 0);
     std::vector<std::string> codes(list.size());
@@ -501,8 +506,14 @@ int main(int argc, char** argv) {
         const bool failed = !outs[s].ok || evals[s].violation > 1e-7 || !std::isfinite(evals[s].value);
         if (failed) {
           ++fails[s];
-          const std::string code = std::to_string(outs[s].code);
-          if (codes[s].find("[" + code + "]") == std::string::npos) codes[s] += "[" + code + "]";
+          char why[64];
+          if (!outs[s].ok)
+            std::snprintf(why, sizeof why, "code %d", outs[s].code);
+          else if (evals[s].violation > 1e-7)
+            std::snprintf(why, sizeof why, "domain %.0e", evals[s].violation);
+          else
+            std::snprintf(why, sizeof why, "value not finite");
+          if (codes[s].find(why) == std::string::npos) codes[s] += std::string(codes[s].empty() ? "" : ", ") + why;
           continue;
         }
         const double r = (evals[s].value - best) / std::max(std::abs(best), floor);
@@ -514,8 +525,7 @@ int main(int argc, char** argv) {
       const double mx = rel[s].empty() ? std::nan("") : *std::max_element(rel[s].begin(), rel[s].end());
       std::printf("%-8s %-18s %5zu %5zu %12.1f %12.1f %12.1f %6zu %6zu %10.2e %s\n", name.c_str(), list[s].name.c_str(),
                   pick.size(), e.d, 1e6 * quantile(times[s], 0.5), 1e6 * quantile(times[s], 0.1),
-                  1e6 * quantile(times[s], 0.9), fails[s], worse[s], mx,
-                  codes[s].empty() ? "" : ("codes " + codes[s]).c_str());
+                  1e6 * quantile(times[s], 0.9), fails[s], worse[s], mx, codes[s].c_str());
     }
     std::fflush(stdout);
   }
