@@ -209,8 +209,8 @@ TEST_CASE("exact (k = 2): the unit symmetry rule keeps the optimum and skips mir
   REQUIRE(off.lower_bound);
   CHECK(*on.lower_bound == doctest::Approx(*off.lower_bound).epsilon(1e-9));
   CHECK(on.stats.nodes < off.stats.nodes);
-  CHECK(on.message.find("mirrored children skipped") != std::string::npos);
-  CHECK(off.message.find("mirrored children skipped") == std::string::npos);
+  CHECK(on.message.find("mirrored subtrees skipped") != std::string::npos);
+  CHECK(off.message.find("mirrored subtrees skipped") == std::string::npos);
 }
 
 TEST_CASE("exact (k = 1): the node QP observer sees the node QPs as solved") {

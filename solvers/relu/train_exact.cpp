@@ -1069,12 +1069,13 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   const char* why = clock.interrupted()   ? " (interrupted)"
                     : clock.out_of_time() ? " (stopped by the time limit)"
                                           : " (stopped by the node limit)";
-  res.message = std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") +
-                (S.excluded > 0 ? " (" + std::to_string(S.excluded) + " mirrored children skipped)" : "") +
-                (S.unproven ? " (a node QP failed: no proof)" : "") +
-                (native ? (certified ? "; lower bound certified in rational arithmetic"
-                                     : "; float bounds only (" + cert_note + ")")
-                        : "; float bounds (CLP)");
+  res.message =
+      std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") +
+      (S.excluded > 0 ? " (unit symmetry: " + std::to_string(S.excluded) + " mirrored subtrees skipped)" : "") +
+      (S.unproven ? " (a node QP failed: no proof)" : "") +
+      (native
+           ? (certified ? "; lower bound certified in rational arithmetic" : "; float bounds only (" + cert_note + ")")
+           : "; float bounds (CLP)");
   TrainProgress p;
   p.phase = "exact";
   p.fraction = 1;
