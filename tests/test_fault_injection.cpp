@@ -741,12 +741,17 @@ TEST_CASE(
             const Rational stated = *bad.bounds(I.optimum).loss_lower;
             const bool certified = e.certified && e.lower_bound && exact_from_double(*e.lower_bound) >= stated;
             // The exact trainer's network and proved bound go through verify too (a catch if it broke a statement).
-            const VerifyReport rep = verify(input_for(
-                I, bad,
-                {{"exact", e.net, e.lower_bound, e.status == SolveStatus::kOptimal, 1e-6 * std::max(1.0, e.loss)}}));
+            // A certified optimum (gap <= 1e-12 relative), so verify() checks it lies in the stated interval.
+            const bool proved_optimal = e.status == SolveStatus::kOptimal && e.certified;
+            const VerifyReport rep = verify(
+                input_for(I, bad, {{"exact", e.net, e.lower_bound, proved_optimal, 1e-9 * std::max(1.0, e.loss)}}));
             INFO(rep.table());
             CHECK_FALSE(rep.any_violated());
             caught = caught || rep.any_violated();
+            bool interval_held = false;
+            for (const auto& ck : rep.checks)
+              if (ck.name.rfind("optimum-interval(", 0) == 0) interval_held = ck.verdict == Verdict::kHeld;
+            CHECK(interval_held);
             CHECK(certified);
             proved = certified && !rep.any_violated();
             const Rational& sigma = dynamic_cast<const SetCoverReduction&>(*I.red).constants().sigma;
