@@ -299,7 +299,7 @@ Instance sat_instance(const std::string& which, std::uint64_t seed, bool yes) {
         Rational j0 = 0;
         for (std::size_t t = d.row_ptr[i]; t < d.row_ptr[i + 1]; ++t)
           if (d.col[t].value() == SatKReduction::coord_B(0)) j0 = d.val[t] / Q;
-        d.y[i] += j0 * (j0 - 1) / 2;  // Σ_{j<j0} (j0 - j)
+        d.y[i] += Rational(j0 * (j0 - 1) / 2);  // Σ_{j<j0} (j0 - j)
       }
     };
     REQUIRE(p2 > 0);
