@@ -403,8 +403,101 @@ bool NodeQp::run(int max_iter) {
         if (piece_[i] == kLeft && s > 0) consider((f.b - z) / s, f.b);
       }
     }
+    // Past breakpoints. The test above stops at the first breakpoint and holds that sample
+    // in W: one iteration per breakpoint met, and another to release it. Along p the
+    // objective is convex and piecewise quadratic (one breakpoint per sample), so when W sits
+    // at its targets the step walks the breakpoints in order and stops at the minimum along
+    // p: inside a piece, at a breakpoint whose slope jump makes the slope ≥ 0 (that sample is
+    // held), or at the first domain bound. The samples crossed on the way change pieces.
+    crossed_.clear();
+    if (rhs.lpNorm<Eigen::Infinity>() == 0) {
+      long double d0 = 0, curv = 0;
+      double hard = kInf, hard_at = 0;
+      std::int64_t hard_i = -1;
+      kinks_.clear();
+      for (std::size_t i = 0; i < m_; ++i) {
+        if (inW_[i]) continue;
+        const auto ii = static_cast<Eigen::Index>(i);
+        if (xnorm_(ii) == 0) continue;
+        const double s = dz(ii), z = z_(ii);
+        const Fn f = fn(i);
+        if (piece_[i] == kRight) {
+          d0 += static_cast<long double>(2 * c_(ii) * (z - y_(ii))) * s;
+          curv += static_cast<long double>(2 * c_(ii) * s) * s;
+        } else {
+          d0 += static_cast<long double>(f.s) * s;
+        }
+        if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
+        auto hit = [&](double a, double at) {
+          a = std::max(a, 0.0);
+          if (a < hard) {
+            hard = a;
+            hard_i = static_cast<std::int64_t>(i);
+            hard_at = at;
+          }
+        };
+        if (s < 0 && std::isfinite(f.lo)) hit((z - f.lo) / -s, f.lo);
+        if (s > 0 && std::isfinite(f.hi)) hit((f.hi - z) / s, f.hi);
+        if (std::isfinite(f.b)) {
+          if (piece_[i] == kRight && s < 0) kinks_.emplace_back(std::max((z - f.b) / -s, 0.0), i);
+          if (piece_[i] == kLeft && s > 0) kinks_.emplace_back(std::max((f.b - z) / s, 0.0), i);
+        }
+      }
+      if (d0 < 0) {  // a descent direction (else the first-blocker step above stands)
+        std::sort(kinks_.begin(), kinks_.end());
+        double at = 0, walk = hard, walk_at = hard_at;
+        std::int64_t walk_block = hard_i;
+        bool done = false;
+        auto interior = [&](double to) {  // the zero of d0 + curv·(α − at) on [at, to]
+          const double a = curv > 0 ? static_cast<double>(at - d0 / curv) : at;
+          return std::clamp(a, at, to);
+        };
+        for (const auto& [a, i] : kinks_) {
+          if (a >= hard) break;
+          const long double dphi = d0 + curv * (a - at);
+          if (dphi >= 0) {
+            walk = interior(a);
+            walk_block = -1;
+            done = true;
+            break;
+          }
+          d0 = dphi;
+          at = a;
+          const auto ii = static_cast<Eigen::Index>(i);
+          const double s = dz(ii);
+          const Fn f = fn(i);
+          const long double r = static_cast<long double>(2 * c_(ii) * (f.b - y_(ii))) * s,
+                            l = static_cast<long double>(f.s) * s;
+          const long double jump = std::max(piece_[i] == kRight ? l - r : r - l, 0.0L);
+          if (d0 + jump >= 0) {
+            walk = a;
+            walk_block = static_cast<std::int64_t>(i);
+            walk_at = f.b;
+            done = true;
+            break;
+          }
+          d0 += jump;
+          const long double q = static_cast<long double>(2 * c_(ii) * s) * s;
+          curv = std::max(piece_[i] == kRight ? curv - q : curv + q, 0.0L);
+          crossed_.push_back(i);
+        }
+        if (!done && curv > 0 && (!std::isfinite(hard) || d0 + curv * (hard - at) >= 0)) {
+          walk = interior(hard);
+          walk_block = -1;
+        }
+        if (!ray && crossed_.empty() && walk_block < 0 && std::abs(walk - 1) <= 1e-9) walk = 1;
+        if (walk > 0 || walk_block >= 0) {
+          alpha = walk;
+          block = walk_block;
+          block_at = walk_at;
+        } else {
+          crossed_.clear();
+        }
+      }
+    }
     if (!std::isfinite(alpha)) break;  // a ray nothing blocks: only round-off makes one
     v_ += alpha * p;
+    for (auto i : crossed_) piece_[i] = piece_[i] == kRight ? kLeft : kRight;
     if (block >= 0) {
       const auto i = static_cast<std::size_t>(block);
       if (!try_add(i, block_at) && block_at == fn(i).b) {
