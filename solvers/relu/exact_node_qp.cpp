@@ -140,20 +140,24 @@ bool NodeQp::solve(int max_iter) {
   std::int64_t which = -1;
   double target = 0;
   std::size_t violated = count_violated(which, target);
-  if (violated == 1) {
-    // One violated domain bound (the branched sample after a warm start): the minimum-norm
-    // move that puts it on its bound, kept when it violates nothing else. A feasible start
-    // avoids pulling a constraint through the others, where degenerate samples cycle.
-    const auto ii = static_cast<Eigen::Index>(which);
+  if (violated >= 1 && violated <= 4) {
+    // Violated domain bounds (the branched sample after a warm start, and its mirror
+    // image): the minimum-norm move that puts one on its bound, repeated for what is still
+    // violated (a mirror image lands on its bound with its partner), kept when it violates
+    // nothing afterwards. A feasible start avoids pulling a constraint through the others,
+    // where degenerate samples cycle.
     const Eigen::VectorXd keep = v_;
-    v_ -= ((z_(ii) - target) / (xnorm_(ii) * xnorm_(ii))) * Xs_.row(ii).transpose();
-    compute_z();
-    z_(ii) = target;
-    std::int64_t w2 = -1;
-    double t2 = 0;
-    if (count_violated(w2, t2) != 0) {
+    for (int round = 0; round < 4 && violated > 0; ++round) {
+      const auto ii = static_cast<Eigen::Index>(which);
+      v_ -= ((z_(ii) - target) / (xnorm_(ii) * xnorm_(ii))) * Xs_.row(ii).transpose();
+      compute_z();
+      z_(ii) = target;
+      violated = count_violated(which, target);
+    }
+    if (violated != 0) {
       v_ = keep;
       compute_z();
+      violated = count_violated(which, target);
     }
   }
   if (violated > 1) v_.setZero();
@@ -213,6 +217,7 @@ bool NodeQp::run(int max_iter) {
     if (!held) piece_[i] = z >= f.b ? kRight : kLeft;
   }
 
+  bool multi = true, after_multi = false;
   Eigen::MatrixXd H(d, d), UtU(d, d);
   Eigen::VectorXd g(d), glin(d), p(d), nu;
   bool converged = false;
@@ -333,7 +338,9 @@ bool NodeQp::run(int max_iter) {
         const Eigen::VectorXd grad = g + H * p;
         nu = R.triangularView<Eigen::Upper>().solve(Eigen::VectorXd(-(Q1.transpose() * grad)));
       }
-      // Release the W member whose move decreases the objective most.
+      // Release the W members whose move decreases the objective (all of them at once;
+      // after a joint release whose next step is blocked at once, only the best one, as a
+      // classic active-set step, for the rest of the run).
       double Gs = 0;
       for (std::size_t i = 0; i < m_; ++i) {
         const auto ii = static_cast<Eigen::Index>(i);
@@ -341,7 +348,7 @@ bool NodeQp::run(int max_iter) {
       }
       double best = 0;
       std::int64_t best_r = -1;
-      bool best_up = false;
+      release_.clear();
       for (Eigen::Index r = 0; r < k; ++r) {
         const std::size_t i = W_[static_cast<std::size_t>(r)];
         const auto ii = static_cast<Eigen::Index>(i);
@@ -351,27 +358,44 @@ bool NodeQp::run(int max_iter) {
         const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
         const double up = -nu(r) + dp, down = nu(r) - dm;
         const double tol = 1e-9 * (std::abs(nu(r)) + std::abs(dp)) + 1e-13 * Gs;
-        if (v < f.hi && up < -tol && up / xnorm_(ii) < best) {
-          best = up / xnorm_(ii);
-          best_r = r;
-          best_up = true;
+        double score = 0;
+        bool go_up = false;
+        if (v < f.hi && up < -tol && up / xnorm_(ii) < score) {
+          score = up / xnorm_(ii);
+          go_up = true;
         }
-        if (v > f.lo && down < -tol && down / xnorm_(ii) < best) {
-          best = down / xnorm_(ii);
-          best_r = r;
-          best_up = false;
+        if (v > f.lo && down < -tol && down / xnorm_(ii) < score) {
+          score = down / xnorm_(ii);
+          go_up = false;
+        }
+        if (score < 0) {
+          release_.emplace_back(r, go_up);
+          if (score < best) {
+            best = score;
+            best_r = r;
+          }
         }
       }
       if (best_r < 0) {
         converged = true;
         break;
       }
-      const std::size_t i = W_[static_cast<std::size_t>(best_r)];
-      const Fn f = fn(i);
-      const double v = target_[i];
-      piece_[i] = best_up ? (v >= f.b ? kRight : kLeft) : (v > f.b ? kRight : kLeft);
-      W_.erase(W_.begin() + best_r);
-      inW_[i] = 0;
+      if (!multi) {
+        for (const auto& rel : release_)
+          if (rel.first == best_r) {
+            release_.assign(1, rel);
+            break;
+          }
+      }
+      after_multi = release_.size() > 1;
+      for (const auto& [r, go_up] : release_) {
+        const std::size_t i = W_[static_cast<std::size_t>(r)];
+        const Fn f = fn(i);
+        const double v = target_[i];
+        piece_[i] = go_up ? (v >= f.b ? kRight : kLeft) : (v > f.b ? kRight : kLeft);
+        inW_[i] = 0;
+      }
+      W_.erase(std::remove_if(W_.begin(), W_.end(), [&](std::size_t i) { return inW_[i] == 0; }), W_.end());
       rebuild();
       continue;
     }
@@ -496,6 +520,8 @@ bool NodeQp::run(int max_iter) {
       }
     }
     if (!std::isfinite(alpha)) break;  // a ray nothing blocks: only round-off makes one
+    if (after_multi && alpha == 0 && block >= 0) multi = false;
+    after_multi = false;
     v_ += alpha * p;
     for (auto i : crossed_) piece_[i] = piece_[i] == kRight ? kLeft : kRight;
     if (block >= 0) {

@@ -3,11 +3,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <coin/ClpEventHandler.hpp>
 #include <coin/ClpQuadraticObjective.hpp>
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
+#include <ctime>
 #include <limits>
 #include <memory>
 #include <optional>
