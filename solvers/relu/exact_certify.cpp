@@ -23,6 +23,31 @@ Rational sqrt_up(const Rational& q) {
 
 enum class Edge : std::uint8_t { kNone, kLeftOnly, kRightOnly, kBoth };
 
+// Outward rounding: a double result of one operation (error ≤ ½ ulp) moved one ulp down
+// or up is a rigorous lower or upper bound of the exact value. Rationals are exact.
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+constexpr double kPosInf = std::numeric_limits<double>::infinity();
+inline double round_dn(double x) { return std::nextafter(x, kNegInf); }
+inline double round_up(double x) { return std::nextafter(x, kPosInf); }
+inline const Rational& round_dn(const Rational& x) { return x; }
+inline const Rational& round_up(const Rational& x) { return x; }
+
+// Error-free transformations (Knuth's two-sum, the fma product): a double-double sum.
+struct DD {
+  double hi = 0, lo = 0;
+  void add(double a) {
+    const double s = hi + a, bb = s - hi, e = (hi - (s - bb)) + (a - bb);
+    hi = s;
+    lo += e;
+  }
+  void add_product(double a, double b) {
+    const double p = a * b;
+    add(p);
+    lo += std::fma(a, b, -p);
+  }
+  [[nodiscard]] double value() const { return hi + lo; }
+};
+
 }  // namespace
 
 Certifier::Certifier(const TrainingSet& data, int sign) : m_(data.samples()), d_(data.dim), data_(data), sign_(sign) {
@@ -253,14 +278,14 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
     const std::size_t p = data_.row_ptr[i], j = data_.col[p].idx();
     const T& a = xv[p];
     if (a > 0) {
-      t = lo[i] / a;
+      t = round_dn(lo[i] / a);
       if (t > wl[j]) wl[j] = t;
-      t = hi[i] / a;
+      t = round_up(hi[i] / a);
       if (t < wh[j]) wh[j] = t;
     } else {
-      t = hi[i] / a;
+      t = round_dn(hi[i] / a);
       if (t > wl[j]) wl[j] = t;
-      t = lo[i] / a;
+      t = round_up(lo[i] / a);
       if (t < wh[j]) wh[j] = t;
     }
   }
@@ -274,11 +299,11 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
       const std::size_t j = data_.col[p].idx();
       const T& a = xv[p];
       if (a > 0) {
-        sl += a * wl[j];
-        sh += a * wh[j];
+        sl = round_dn(sl + round_dn(a * wl[j]));
+        sh = round_up(sh + round_up(a * wh[j]));
       } else {
-        sl += a * wh[j];
-        sh += a * wl[j];
+        sl = round_dn(sl + round_dn(a * wh[j]));
+        sh = round_up(sh + round_up(a * wl[j]));
       }
     }
     if (sl > lo[i]) lo[i] = sl;
@@ -288,8 +313,8 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
   return true;
 }
 
-bool Certifier::node_intervals_q(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
-                                 std::vector<Rational>& hi) const {
+bool Certifier::node_intervals_exact(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
+                                     std::vector<Rational>& hi) const {
   return propagate(state, zlo_, zhi_, plo_, phi_, R_, xq_, lo, hi);
 }
 
@@ -300,12 +325,20 @@ bool Certifier::node_intervals(const std::vector<std::int8_t>& state, std::vecto
 
 Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
                           const std::vector<std::uint8_t>* /*half*/) const {
-  std::vector<Rational> r;
   const auto d = static_cast<Eigen::Index>(d_);
+  // The repair works on the residual Xᵀλ in double-double (exact products, compensated
+  // sums): accurate enough to steer λ; only the final residual below is exact.
+  Eigen::VectorXd rd(d);
+  std::vector<DD> acc(d_);
   for (int pass = 0; pass < 2; ++pass) {
-    residual(lambda, r);
-    Eigen::VectorXd rd(d);
-    for (Eigen::Index j = 0; j < d; ++j) rd(j) = r[static_cast<std::size_t>(j)].get_d();
+    std::fill(acc.begin(), acc.end(), DD{});
+    for (std::size_t i = 0; i < m_; ++i) {
+      const double li = lambda(static_cast<Eigen::Index>(i));
+      if (li == 0) continue;
+      for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p)
+        acc[data_.col[p].idx()].add_product(li, data_.val[p]);
+    }
+    for (Eigen::Index j = 0; j < d; ++j) rd(j) = acc[static_cast<std::size_t>(j)].value();
     if (rd.lpNorm<Eigen::Infinity>() == 0) break;
     // min Σ δ_i²/c_i s.t. Xᵀδ = −r:  δ = −C·X·t, (XᵀCX) t = r.
     Eigen::VectorXd t = Dg_.asDiagonal() * gram_.solve(Eigen::VectorXd(Dg_.asDiagonal() * rd));
@@ -318,8 +351,17 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
     }
   }
   const Rational empty(std::numeric_limits<double>::max());  // the node holds no w with loss ≤ U
-  std::vector<Rational> lo, hi;
-  if (!node_intervals_q(state, lo, hi)) return empty;
+  // The node intervals in doubles rounded outward (each one contains the exact rational
+  // interval, so the bound below stays valid and only gets weaker by an ulp), taken as
+  // exact rationals: dyadic numbers, cheap for GMP, where the rational propagation divided.
+  std::vector<double> lod, hid;
+  if (!node_intervals(state, lod, hid)) return empty;
+  std::vector<Rational> lo(m_), hi(m_);
+  for (std::size_t i = 0; i < m_; ++i) {
+    lo[i] = exact_from_double(lod[i]);
+    hi[i] = exact_from_double(hid[i]);
+  }
+  std::vector<Rational> r;
   residual(lambda, r);
   Rational total = 0;
   for (std::size_t j = 0; j < d_; ++j) total -= R_[j] * abs(r[j]);
