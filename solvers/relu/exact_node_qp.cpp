@@ -218,8 +218,15 @@ bool NodeQp::run(int max_iter) {
   }
 
   bool multi = true, after_multi = false;
-  Eigen::MatrixXd H(d, d), UtU(d, d);
-  Eigen::VectorXd g(d), glin(d), p(d), nu;
+  // The model's Hessian is H = SᵀS (S the rows √(2c_i)·x_i of the free right-piece samples);
+  // it is never formed: the reduced Hessian is (S·Q2)ᵀ(S·Q2) and H·p = Sᵀ(S·p).
+  Eigen::MatrixXd SQ, UQ;
+  Eigen::VectorXd g(d), glin(d), p(d), nu, Sp;
+  auto Hp = [&](const Eigen::VectorXd& v, Eigen::Index nr) -> Eigen::VectorXd {
+    if (nr == 0) return Eigen::VectorXd::Zero(d);
+    Sp.noalias() = S_.topRows(nr) * v;
+    return S_.topRows(nr).transpose() * Sp;
+  };
   bool converged = false;
   for (int it = 0; it < max_iter; ++it) {
     ++iters_;
@@ -253,10 +260,6 @@ bool NodeQp::run(int max_iter) {
       g.noalias() += (c2 * (z_(ii) - y_(ii))) * xi.transpose();
     }
     g += glin;
-    if (nr > 0)
-      H.noalias() = S_.topRows(nr).transpose() * S_.topRows(nr);
-    else
-      H.setZero();
     const auto k = static_cast<Eigen::Index>(W_.size());
     Eigen::VectorXd rhs(k);
     Eigen::MatrixXd A(k, d);
@@ -294,8 +297,8 @@ bool NodeQp::run(int max_iter) {
         if (nr > 0) {
           // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
           // matrix with eigenvalues below 1e-12 of the largest (singular values below 1e-6).
-          UtU.noalias() = U_.topRows(nr).transpose() * U_.topRows(nr);
-          const Eigen::MatrixXd G = Q2.transpose() * UtU * Q2;
+          UQ.noalias() = U_.topRows(nr) * Q2;
+          const Eigen::MatrixXd G = UQ.transpose() * UQ;
           Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(G);
           const Eigen::VectorXd& ev = es.eigenvalues();  // ascending
           const double emax = std::max(ev(ev.size() - 1), 1e-300);
@@ -314,8 +317,16 @@ bool NodeQp::run(int max_iter) {
         }
       }
       if (!ray) {
-        Eigen::MatrixXd Hz = Q2.transpose() * H * Q2;
-        Eigen::VectorXd gz = Q2.transpose() * (g + H * p);
+        Eigen::MatrixXd Hz;
+        Eigen::VectorXd gz = Q2.transpose() * g;
+        if (nr > 0) {
+          SQ.noalias() = S_.topRows(nr) * Q2;
+          Hz.noalias() = SQ.transpose() * SQ;
+          Sp.noalias() = S_.topRows(nr) * p;
+          gz.noalias() += SQ.transpose() * Sp;
+        } else {
+          Hz.setZero(Q2.cols(), Q2.cols());
+        }
         Eigen::LDLT<Eigen::MatrixXd> ldlt(Hz);
         pz = -ldlt.solve(gz);
       }
@@ -335,7 +346,7 @@ bool NodeQp::run(int max_iter) {
     if (still) {
       nu = Eigen::VectorXd::Zero(k);
       if (k > 0) {
-        const Eigen::VectorXd grad = g + H * p;
+        const Eigen::VectorXd grad = g + Hp(p, nr);
         nu = R.triangularView<Eigen::Upper>().solve(Eigen::VectorXd(-(Q1.transpose() * grad)));
       }
       // Release the W members whose move decreases the objective (all of them at once;
