@@ -221,13 +221,58 @@ bool Certifier::set_upper(const Rational& U) {
 }
 
 void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const {
+  // r_j = Σ_i λ_i·x_ij exactly, without a rational operation a term: every product of two
+  // doubles is exactly hi + lo (the fma residual; checked, else that term is added in
+  // rationals), every double is an integer mant·2^e, and each coordinate's terms are
+  // summed as integers on the smallest exponent among them.
+  struct Term {
+    std::int64_t mant;
+    int exp;
+    std::size_t col;
+  };
+  thread_local std::vector<Term> terms;
+  terms.clear();
+  std::vector<int> emin(d_, std::numeric_limits<int>::max());
   r.assign(d_, Rational(0));
-  Rational q;
+  auto push = [&](double v, std::size_t j) {
+    if (v == 0) return;
+    int e = 0;
+    const double f = std::frexp(v, &e);
+    terms.push_back({static_cast<std::int64_t>(std::ldexp(f, 53)), e - 53, j});
+    emin[j] = std::min(emin[j], e - 53);
+  };
   for (std::size_t i = 0; i < m_; ++i) {
     const double li = lambda(static_cast<Eigen::Index>(i));
     if (li == 0) continue;
-    q = li;
-    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) r[data_.col[p].idx()] += q * xq_[p];
+    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) {
+      const std::size_t j = data_.col[p].idx();
+      if (data_.val[p] == 0) continue;
+      const double hi = li * data_.val[p], lo = std::fma(li, data_.val[p], -hi);
+      // Exact when nothing overflowed or underflowed (then hi + lo is the product).
+      if (std::isfinite(hi) && std::abs(hi) >= 0x1p-960) {
+        push(hi, j);
+        push(lo, j);
+      } else {
+        r[j] += Rational(li) * xq_[p];
+      }
+    }
+  }
+  mpz_class acc, t;
+  std::vector<mpz_class> sum(d_);
+  for (const Term& tm : terms) {
+    t = static_cast<long>(tm.mant);
+    mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(tm.exp - emin[tm.col]));
+    sum[tm.col] += t;
+  }
+  Rational q;
+  for (std::size_t j = 0; j < d_; ++j) {
+    if (sum[j] == 0) continue;
+    mpq_set_z(q.get_mpq_t(), sum[j].get_mpz_t());
+    if (emin[j] < 0)
+      mpq_div_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(-emin[j]));
+    else
+      mpq_mul_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(emin[j]));
+    r[j] += q;
   }
 }
 

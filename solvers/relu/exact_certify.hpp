@@ -75,6 +75,8 @@ class Certifier {
   /// The same intervals in exact rational arithmetic (the reference; slow).
   bool node_intervals_exact(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
                             std::vector<Rational>& hi) const;
+  /// r = Xᵀλ exactly (integer sums of the doubles' mantissas, no rational operation a term).
+  void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;
   /// The partner of sample i in a mirrored pair (x, y, c), (−x, y, c) with y > 0, or −1.
   [[nodiscard]] std::int64_t partner(std::size_t i) const { return partner_[i]; }
 
@@ -87,7 +89,6 @@ class Certifier {
   bool propagate(const std::vector<std::int8_t>& state, const std::vector<T>& zlo, const std::vector<T>& zhi,
                  const std::vector<T>& plo, const std::vector<T>& phi, const std::vector<T>& R,
                  const std::vector<T>& xv, std::vector<T>& lo, std::vector<T>& hi) const;
-  void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;
   std::size_t m_, d_;
   const TrainingSet& data_;
   int sign_;
