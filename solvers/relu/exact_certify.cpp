@@ -399,57 +399,70 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
   // The node intervals in doubles rounded outward (each one contains the exact rational
   // interval, so the bound below stays valid and only gets weaker by an ulp), taken as
   // exact rationals: dyadic numbers, cheap for GMP, where the rational propagation divided.
-  std::vector<double> lod, hid;
-  if (!node_intervals(state, lod, hid)) return empty;
-  std::vector<Rational> lo(m_), hi(m_);
-  for (std::size_t i = 0; i < m_; ++i) {
-    lo[i] = exact_from_double(lod[i]);
-    hi[i] = exact_from_double(hid[i]);
-  }
+  std::vector<double> lo, hi;
+  if (!node_intervals(state, lo, hi)) return empty;
   std::vector<Rational> r;
   residual(lambda, r);
   Rational total = 0;
   for (std::size_t j = 0; j < d_; ++j) total -= R_[j] * abs(r[j]);
   // ψ_i(λ_i) = min over z ∈ D_i of f_i(z) − λ_i·z with the true loss f_i(z) = c(ReLU(z) − y)²
-  // (the node's state is in D_i); a mirrored pair (z_j = −z_i) jointly.
-  Rational lam, best, val, z, a, b;
+  // (the node's state is in D_i); a mirrored pair (z_j = −z_i) jointly, with μ = λ_i − λ_j.
+  // The interval ends are doubles (exact dyadic rationals); no division but the vertex value.
+  Rational mu, best, val, z, t, ny;
+  const Rational zero(0);
   bool have = false;
-  auto piece = [&](const Rational& from, const Rational& to, const Rational& K, const Rational& c,
-                   const Rational& vertex_shift, const Rational& centre, const Rational& mu) {
-    // min over [from, to] of K + c(z − centre)² − μz (c ≥ 0); vertex centre + μ/(2c).
-    if (from > to) return;
-    if (c == 0) {
-      z = mu > 0 ? to : from;
-    } else {
-      z = centre + vertex_shift;
-      if (z < from) z = from;
-      if (z > to) z = to;
-    }
-    val = K + c * (z - centre) * (z - centre) - mu * z;
+  auto keep = [&] {
     if (!have || val < best) best = val;
     have = true;
   };
-  const Rational zero(0);
+  // min over [from, to] of K − μz.
+  auto line = [&](double from, double to, const Rational& K) {
+    if (!(from <= to)) return;
+    z = sgn(mu) > 0 ? to : from;
+    val = K - mu * z;
+    keep();
+  };
+  // min over [from, to] of K + c(z − centre)² − μz (c ≥ 0): the vertex centre + μ/(2c), value
+  // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
+  auto parabola = [&](double from, double to, const Rational& K, const Rational& c, const Rational& centre) {
+    if (!(from <= to)) return;
+    bool inside = false;
+    z = from;
+    t = 2 * c * (z - centre);
+    if (mu > t) {
+      z = to;
+      t = 2 * c * (z - centre);
+      inside = mu < t;
+    }
+    if (inside) {
+      val = mu * mu / (4 * c);
+      val = K - mu * centre - val;
+    } else {
+      t = z - centre;
+      val = K + c * t * t - mu * z;
+    }
+    keep();
+  };
   for (std::size_t i = 0; i < m_; ++i) {
     const std::int64_t j = partner_[i];
     if (j >= 0 && static_cast<std::size_t>(j) < i) continue;  // done with its partner
     const Rational& y = y_[i];
     const Rational& c = c_[i];
     have = false;
+    mu = lambda(static_cast<Eigen::Index>(i));
     if (j >= 0) {
       const auto jj = static_cast<std::size_t>(j);
-      lam = lambda(static_cast<Eigen::Index>(i)) - lambda(static_cast<Eigen::Index>(jj));
-      a = std::max(lo[i], Rational(-hi[jj]));
-      b = std::min(hi[i], Rational(-lo[jj]));
-      const Rational shift = lam / (2 * c);
+      t = lambda(static_cast<Eigen::Index>(jj));
+      mu -= t;  // exact: λ_i − λ_j
+      const double a = std::max(lo[i], -hi[jj]), b = std::min(hi[i], -lo[jj]);
+      ny = -y;
       // z ≥ 0: c·y² + c(z − y)² − μz; z ≤ 0: c·y² + c(z + y)² − μz.
-      piece(std::max(a, zero), b, cyy_[i], c, shift, y, lam);
-      piece(a, std::min(b, zero), cyy_[i], c, shift, Rational(-y), lam);
+      parabola(std::max(a, 0.0), b, cyy_[i], c, y);
+      parabola(a, std::min(b, 0.0), cyy_[i], c, ny);
     } else {
-      lam = lambda(static_cast<Eigen::Index>(i));
       // z ≤ 0: c·y² − λz; z ≥ 0: c(z − y)² − λz.
-      piece(lo[i], std::min(hi[i], zero), cyy_[i], zero, zero, zero, lam);
-      piece(std::max(lo[i], zero), hi[i], zero, c, Rational(lam / (2 * c)), y, lam);
+      line(lo[i], std::min(hi[i], 0.0), cyy_[i]);
+      parabola(std::max(lo[i], 0.0), hi[i], zero, c, y);
     }
     if (!have) return empty;
     total += best;
