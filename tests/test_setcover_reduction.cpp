@@ -305,7 +305,7 @@ TEST_CASE("broken constructions fail the lemma (the check can fail)") {
     // (1) Anchor weight A -> 1. w = (0, 1/2, ..., 1/2) decodes to all sets
     // (cost Σc) but costs only 1/4 + K + Σc/4 there.
     ExactTrainingSet broken = red.data();
-    broken.c[0] = 1;
+    broken.c[0] = CompactRational(1);
     ExactNetwork w(1, m + 1);
     w.w[0] = 0;
     for (std::size_t j = 1; j <= m; ++j) w.w[j] = Rational(1, 2);
@@ -324,7 +324,7 @@ TEST_CASE("broken constructions fail the lemma (the check can fail)") {
     // (2) Covering weight b -> 1 (< 4·max cost): leaving everything uncovered
     // is cheap in the loss but decodes to a real cover.
     ExactTrainingSet broken2 = red.data();
-    for (std::size_t i = 1 + 3 * m; i < broken2.samples(); ++i) broken2.c[i] = 1;
+    for (std::size_t i = 1 + 3 * m; i < broken2.samples(); ++i) broken2.c[i] = CompactRational(1);
     auto empty = red.lift({});
     CHECK(lemma(red.data(), empty));
     if (!lemma(broken2, empty)) ++covering_violations;
@@ -492,7 +492,7 @@ TEST_CASE("unweighted and unit-ball forms: exact, same statements in their own s
       Rational n2 = 0;
       for (const auto& v : ub.data().row_vals(SampleId(static_cast<std::uint32_t>(i)))) n2 += v * v;
       CHECK(n2 <= 1);
-      CHECK(abs(ub.data().y[i]) <= 1);
+      CHECK(abs(ub.data().y[i].q()) <= 1);
     }
     // Lifts: loss in each form's scale; ‖w'‖² = B².
     const auto tau = solve_set_cover_brute_force(inst).cost;
