@@ -82,6 +82,43 @@ class TextSink {
 /// Like write_file_atomic, for writers that stream through a TextSink.
 void write_text_atomic(const std::string& path, const std::function<void(TextSink&)>& write);
 
+/// A buffered binary sink for write_binary_atomic: bytes are copied into a
+/// buffer of kBuffer bytes that is handed to the file when full, so a writer
+/// streams in O(1) memory. Bytes already put may be overwritten (`patch`, e.g.
+/// a zip header's CRC once its member is written): in the buffer, or in the
+/// file (pwrite) once flushed.
+class ByteSink {
+ public:
+  using Emit = std::function<void(const char*, std::size_t)>;
+  /// Overwrites bytes already emitted, at a file offset.
+  using Rewrite = std::function<void(std::uint64_t, const char*, std::size_t)>;
+  static constexpr std::size_t kBuffer = std::size_t{4} << 20;
+  ByteSink(Emit emit, Rewrite rewrite);
+  ByteSink(const ByteSink&) = delete;
+  ByteSink& operator=(const ByteSink&) = delete;
+  ~ByteSink();
+
+  void put(const void* p, std::size_t n);
+  /// Bytes put so far (the offset of the next byte).
+  [[nodiscard]] std::uint64_t offset() const { return emitted_ + used_; }
+  /// Overwrites the n bytes put at offset `at` (at + n <= offset()).
+  void patch(std::uint64_t at, const void* p, std::size_t n);
+  /// Hands the buffer to the file.
+  void flush();
+
+ private:
+  Emit emit_;
+  Rewrite rewrite_;
+  char* buf_;
+  std::size_t used_ = 0;
+  std::uint64_t emitted_ = 0;
+};
+
+/// Like write_file_atomic, for binary writers that stream through a ByteSink.
+void write_binary_atomic(const std::string& path, const std::function<void(ByteSink&)>& write);
+/// The bytes a ByteSink writer produces, in memory (for tests and small files).
+std::string binary_bytes(const std::function<void(ByteSink&)>& write);
+
 /// Reads a whole file; throws Failure (id "io.open") naming the file if it cannot be read.
 std::string read_file(const std::string& path);
 

@@ -256,7 +256,11 @@ void write_training_set(const std::string& path, const TrainingSet& data, DataFo
       write_npy_file(path, data);
       break;
     case DataFormat::kNpz:
-      write_bytes_atomic(path, npz_bytes(data, path));
+      if (npz_raw_size(data) > kNpzStoreAbove) {
+        write_binary_atomic(path, [&](ByteSink& out) { write_npz_stored(out, data); });
+      } else {
+        write_bytes_atomic(path, npz_bytes(data, path));
+      }
       break;
     case DataFormat::kCsv:
       write_text_atomic(path, [&](TextSink& os) { write_csv(os, data); });
