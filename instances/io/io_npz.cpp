@@ -170,9 +170,9 @@ TrainingSet parse_npz(std::string_view bytes, const std::string& file) {
   for (std::int64_t i = 0; i < m; ++i) {
     const std::int64_t b = indptr.integer(static_cast<std::size_t>(i)),
                        e = indptr.integer(static_cast<std::size_t>(i) + 1);
-    const std::string where = "row " + std::to_string(i + 1);
+    auto where = [i] { return "row " + std::to_string(i + 1); };  // messages only on failure
     if (e < b || e > static_cast<std::int64_t>(data.count))
-      fail("npz.csr", file, 0, where + ": indptr is not non-decreasing within [0, nnz]");
+      fail("npz.csr", file, 0, where() + ": indptr is not non-decreasing within [0, nnz]");
     row.clear();
     double y = 0, c = 0;
     std::int64_t prev = -1;
@@ -180,26 +180,29 @@ TrainingSet parse_npz(std::string_view bytes, const std::string& file) {
       const std::int64_t j = indices.integer(static_cast<std::size_t>(k));
       if (j < 0 || j >= cols)
         fail("npz.csr", file, 0,
-             where + ": column index " + std::to_string(j) + " out of range [0, " + std::to_string(cols) + ")");
+             where() + ": column index " + std::to_string(j) + " out of range [0, " + std::to_string(cols) + ")");
       if (j <= prev)
         fail("npz.csr", file, 0,
-             where +
+             where() +
                  ": column indices not strictly increasing (call sort_indices() and "
                  "sum_duplicates() before save_npz)");
       prev = j;
       const double v = data.real(static_cast<std::size_t>(k));
       if (j < cols - 2) {
-        check_finite(v, where + ", column " + std::to_string(j + 1) + " (x" + std::to_string(j) + ")", "npz.nonfinite",
-                     file, 0);
+        if (!std::isfinite(v))
+          check_finite(v, where() + ", column " + std::to_string(j + 1) + " (x" + std::to_string(j) + ")",
+                       "npz.nonfinite", file, 0);
         if (v != 0) row.emplace_back(static_cast<std::uint32_t>(j), v);
       } else if (j == cols - 2) {
-        check_finite(v, where + ", column " + std::to_string(j + 1) + " (y)", "npz.nonfinite", file, 0);
+        if (!std::isfinite(v))
+          check_finite(v, where() + ", column " + std::to_string(j + 1) + " (y)", "npz.nonfinite", file, 0);
         y = v;
       } else {
         c = v;
       }
     }
-    check_weight(c, where + ", column " + std::to_string(cols) + " (c)", "npz.weight", file, 0);
+    if (!std::isfinite(c) || !(c > 0))
+      check_weight(c, where() + ", column " + std::to_string(cols) + " (c)", "npz.weight", file, 0);
     out.add(row, y, c);
   }
   return out;
