@@ -386,7 +386,9 @@ json run_sweep_cell(const SweepCell& cell, const SweepOptions& opt) {
       {"gd_status", trainer("gd", "status")},
       {"gd_rel", gd_rel},
       {"exact_loss", trainer("exact", "loss")},
-      {"exact_status", trainer("exact", "status")},
+      // "optimal (certified)" / "optimal (float)" / ...: only the first is a proof.
+      {"exact_status",
+       trainer("exact", "status_text").is_null() ? trainer("exact", "status") : trainer("exact", "status_text")},
       {"exact_lower", trainer("exact", "lower_bound")},
       {"net_loss", trainer("net", "loss")},
       {"net_epsilon", trainers.contains("net") && trainers["net"].contains("budget")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job behind `make run`.
-# Until the verifier pipeline exists, this is a demo: generate one small seeded
-# instance of each source problem into $out and describe it with `relugap info`.
+# Generate one small seeded instance of each source problem into $out, describe
+# each with `relugap info`, then run the whole pipeline on its built-in demo set.
 set -euo pipefail
 bin=${1:-build/relugap}
 out=${RELUGAP_OUT:-out/run}

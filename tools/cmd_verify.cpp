@@ -110,12 +110,16 @@ int run_demo(const VerifyArgs& a) {
   if (a.json) {
     std::cout << all.dump(2) << "\n";
   } else {
+    // The source column fits its longest status (maxcut's bounds text runs past 36 characters).
+    int src_width = 36;
+    for (const auto& row : rows) src_width = std::max(src_width, static_cast<int>(std::get<1>(row).size()) + 2);
     std::cout << "== summary\n"
-              << std::left << std::setw(10) << "reduction" << std::setw(36) << "source" << std::setw(6) << "held"
+              << std::left << std::setw(10) << "reduction" << std::setw(src_width) << "source" << std::setw(6) << "held"
               << std::setw(10) << "violated"
               << "not checked\n";
     for (auto& [red, src, h, v, n] : rows)
-      std::cout << std::setw(10) << red << std::setw(36) << src << std::setw(6) << h << std::setw(10) << v << n << "\n";
+      std::cout << std::setw(10) << red << std::setw(src_width) << src << std::setw(6) << h << std::setw(10) << v << n
+                << "\n";
   }
   return violated ? 4 : 0;
 }
