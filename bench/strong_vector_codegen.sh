@@ -24,8 +24,9 @@ def body(name):
     return next(v for k, v in funcs.items() if name in k)
 def loop(b):  # instructions between the last label in the body and its backward jump
     return [x for x in b if not x.startswith('.')]
-for raw, typed in [('dot_raw', 'dot_typed'), ('sum_raw', 'sum_typed'), ('all_raw', 'all_typed')]:
+for raw, typed in [('dot_raw', 'dot_typed'), ('sum_raw', 'sum_typed'), ('all_raw', 'all_typed'),
+                   ('inside_raw', 'inside_typed')]:
     a, b = loop(body(raw)), loop(body(typed))
-    print(f"{raw:8s} {len(a):3d} instructions | {typed:9s} {len(b):3d} instructions | "
+    print(f"{raw:10s} {len(a):3d} instructions | {typed:12s} {len(b):3d} instructions | "
           + ("identical" if a == b else "differ (read both: " + "; ".join(b) + ")"))
 PY

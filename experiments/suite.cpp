@@ -153,6 +153,25 @@ json opt_lower_note(const ReductionFamily& fam, const SolvedSource& s, const Los
   return nullptr;
 }
 
+/// The class of networks over which the item's bounds and thresholds hold, on the
+/// file's scale (a unit (w, a) of the construction is (w·β/α, a) on the file), or
+/// null when they hold for every network. The Max-Cut family's soundness holds
+/// only for ‖w‖ ≤ 1 (docs/reductions/eps-efficient.md): an unrestricted trainer
+/// can go below its opt_lower, which is then no contradiction.
+json class_block(const ReductionFamily& fam, const Reduction& red, const Rational& alpha, const Rational& beta) {
+  const TrainConstraints fc = fam.constraints(red);
+  if (!fc.unit_norm && !fc.output_l1 && fc.output_signs.empty()) return nullptr;
+  json c = {{"meaning",
+             "opt_lower, opt_upper, the certificate and the decision thresholds hold over the networks in this class "
+             "only (every unit ||w_j||_2 <= unit_norm, ||a||_1 <= output_l1, sign(a_j) = output_signs[j] or a_j = "
+             "0); a network outside it may have a smaller loss than opt_lower"}};
+  c["unit_norm"] =
+      fc.unit_norm ? rat(std::optional<Rational>(exact_from_double(*fc.unit_norm) * beta / alpha)) : json(nullptr);
+  c["output_l1"] = fc.output_l1 ? rat(std::optional<Rational>(exact_from_double(*fc.output_l1))) : json(nullptr);
+  c["output_signs"] = fc.output_signs.empty() ? json(nullptr) : json(fc.output_signs);
+  return c;
+}
+
 /// The net learner on an item's set as written, and its two checks (the manifest's "net" block).
 /// The family's class is stated for the construction: on the file a unit (w, a) is
 /// (w·β/α, a), so R becomes R·β/α (rounded up; B and the signs are unchanged).
@@ -450,6 +469,8 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                               "OPT <= yes_threshold whenever the answer is yes; OPT >= no_threshold whenever it is "
                               "no; epsilon = (no - yes) / sum of the sample weights"}};
       sc.extra["decision"] = decision;
+      const json network_class = class_block(fam, *red, alpha, beta);
+      if (!network_class.is_null()) sc.extra["class"] = network_class;
       sc.extra["suite"] = {{"key", key},           {"seed", opt.seed},         {"scale", opt.scale},
                            {"attempt", s.attempt}, {"effective_seed", s.seed}, {"units", red->units()}};
       // Sparse sets (X under 10% nonzero) as CSR .npz, dense ones as .npy.
@@ -491,6 +512,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
            {"certificate_loss", rat(cert_loss)},
            {"closest_approach", closest},
            {"decision", decision},
+           {"class", network_class},
            {"effective_seed", s.seed},
            {"attempt", s.attempt}});
       if (!net.is_null()) instances.back()["net"] = net;

@@ -51,8 +51,8 @@ std::uint64_t dks_bruteforce(const Graph& g, std::uint32_t kappa) {
   std::uint64_t best = 0;
   for (std::uint64_t code = 0; code < (std::uint64_t{1} << n); ++code) {
     if (static_cast<std::uint32_t>(__builtin_popcountll(code)) != kappa) continue;
-    std::vector<bool> s(n);
-    for (std::uint32_t v = 0; v < n; ++v) s[v] = (code >> v) & 1U;
+    VertexSet s(n);
+    for (Vertex v : s.indices()) s[v] = (code >> v.value()) & 1U;
     best = std::max<std::uint64_t>(best, g.edges_inside(s));
   }
   return best;
@@ -81,8 +81,8 @@ TEST_CASE("Phi(T) = rho t(n-t)/n - cut(T) = k^2 ||sum_T x_v||^2; samples in the 
     CHECK(r.k() * r.k() == r.rho());
     for (std::uint32_t v = 0; v < 9; ++v) CHECK(r.rho() >= 2 * g.degree(Vertex(v)));
     for (std::uint64_t code = 0; code < 512; code += 7) {
-      std::vector<bool> s(9);
-      for (std::uint32_t v = 0; v < 9; ++v) s[v] = (code >> v) & 1U;
+      VertexSet s(9);
+      for (Vertex v : s.indices()) s[v] = (code >> v.value()) & 1U;
       CHECK(r.phi(s) == r.phi_from_vectors(s));
     }
     for (std::size_t i = 0; i < r.data().samples(); ++i) {
@@ -116,8 +116,8 @@ TEST_CASE("max over ||w|| <= 1 of Q+ is sqrt(Phi*)/k: upper side for random w, a
     // brute force over all subsets agrees
     Rational mx = 0;
     for (std::uint64_t code = 0; code < 2048; ++code) {
-      std::vector<bool> s(11);
-      for (std::uint32_t v = 0; v < 11; ++v) s[v] = (code >> v) & 1U;
+      VertexSet s(11);
+      for (Vertex v : s.indices()) s[v] = (code >> v.value()) & 1U;
       mx = std::max(mx, r.phi(s));
     }
     CHECK(mx == phistar);

@@ -366,9 +366,8 @@ TEST_CASE("G(n, p): extreme p, edge density, planted clique is a clique") {
 TEST_CASE("planted dense subgraph: inside density q, outside density p") {
   const auto g = generate_graph({.vertices = 80, .p = 0.1, .plant = GraphPlant::kDense, .k = 40, .q = 0.9}, 4).value();
   REQUIRE(g.planted.has_value());
-  std::vector<bool> in(80, false);
-  for (Vertex v : *g.planted) in[v.idx()] = true;
-  const double inside = static_cast<double>(g.graph.edges_inside(in));  // 780 pairs: mean 702, sd 8.4
+  const double inside =
+      static_cast<double>(g.graph.edges_inside(vertex_mask(80, *g.planted)));  // 780 pairs: mean 702, sd 8.4
   CHECK(inside > 702 - 60);
   CHECK(inside < 702 + 60);
   const double outside = static_cast<double>(g.graph.num_edges()) - inside;  // 2380 pairs: mean 238, sd 14.6

@@ -12,8 +12,12 @@
 #include "instances/core/error.hpp"
 #include "instances/core/strong_vector.hpp"
 #include "instances/problems/cnf.hpp"
+#include "instances/problems/graph.hpp"
 #include "instances/problems/set_cover.hpp"
 #include "instances/problems/training_set.hpp"
+#include "reductions/dks/dks_to_relu.hpp"
+#include "reductions/dks/dks_unit_ball.hpp"
+#include "solvers/source/dks_common.hpp"
 
 using namespace relugap;
 
@@ -72,6 +76,28 @@ static_assert(!ConstIndexableBy<decltype(std::declval<const SetCoverInstance&>()
 static_assert(std::is_same_v<decltype(TrainingSet::col)::value_type, Feature>);
 static_assert(
     std::is_same_v<decltype(std::declval<const TrainingSet&>().row_cols(SampleId(0))), std::span<const Feature>>);
+
+// Graphs: vertex masks and neighbour lists are indexed by Vertex only, and the functions that
+// take a vertex subset take the typed mask, not a std::vector<bool>.
+static_assert(IndexableBy<VertexSet, Vertex> && ConstIndexableBy<VertexSet, Vertex>);
+static_assert(!ConstIndexableBy<VertexSet, ClauseId> && !ConstIndexableBy<VertexSet, Var>);
+static_assert(!ConstIndexableBy<VertexSet, std::size_t> && !ConstIndexableBy<VertexSet, std::uint32_t>);
+static_assert(!ConstIndexableBy<VertexSet, SampleId> && !ConstIndexableBy<VertexSet, Feature>);
+static_assert(std::is_same_v<decltype(std::declval<const AdjacencyLists&>()[Vertex(0)]), const std::vector<Vertex>&>);
+static_assert(!ConstIndexableBy<AdjacencyLists, std::size_t> && !ConstIndexableBy<AdjacencyLists, Element>);
+static_assert(std::is_same_v<decltype(std::declval<const Graph&>().adjacency_lists()), AdjacencyLists>);
+static_assert(std::is_invocable_v<decltype(&Graph::edges_inside), const Graph&, const VertexSet&>);
+static_assert(!std::is_invocable_v<decltype(&Graph::edges_inside), const Graph&, const std::vector<bool>&>);
+static_assert(!std::is_invocable_v<decltype(&Graph::degree), const Graph&, std::size_t>);
+static_assert(!std::is_invocable_v<decltype(&Graph::degree), const Graph&, Var>);
+static_assert(std::is_invocable_v<decltype(&DksUnitBallReduction::phi), const DksUnitBallReduction&, const VertexSet&>);
+static_assert(
+    !std::is_invocable_v<decltype(&DksUnitBallReduction::phi), const DksUnitBallReduction&, const std::vector<bool>&>);
+static_assert(
+    std::is_same_v<decltype(std::declval<const DksUnitBallReduction&>().decode_set(ExactNetwork{})), VertexSet>);
+static_assert(std::is_same_v<decltype(DksResult::set)::value_type, Vertex>);
+static_assert(std::is_same_v<decltype(std::declval<const DksReduction&>().decode(Network{})), std::vector<Vertex>>);
+static_assert(sizeof(VertexSet) == sizeof(std::vector<bool>));
 
 }  // namespace
 
@@ -153,4 +179,30 @@ TEST_CASE("Assignment: one byte per variable, read and written with a Var") {
   CHECK_FALSE(f.satisfied_by(a));
   a[Var(0)] = true;
   CHECK(f.satisfied_by(a));
+}
+
+TEST_CASE("VertexSet and AdjacencyLists: a mask and neighbour lists indexed by Vertex") {
+  // The path 0-1-2-3 plus the chord 0-2.
+  Graph g(4);
+  g.add_edge(Vertex(2), Vertex(3));
+  g.add_edge(Vertex(0), Vertex(2));
+  g.add_edge(Vertex(1), Vertex(2));
+  g.add_edge(Vertex(0), Vertex(1));
+  const AdjacencyLists adj = g.adjacency_lists();
+  REQUIRE(adj.size() == 4);
+  for (Vertex v : g.vertices()) CHECK(adj[v] == g.neighbors(v));  // increasing, as neighbors()
+  CHECK(adj[Vertex(2)] == std::vector<Vertex>{Vertex(0), Vertex(1), Vertex(3)});
+
+  const VertexSet s = vertex_mask(4, {Vertex(2), Vertex(0), Vertex(1)});
+  CHECK(s.size() == 4);
+  CHECK(s[Vertex(0)]);
+  CHECK_FALSE(s[Vertex(3)]);
+  CHECK(set_size(s) == 3);
+  CHECK(members(s) == std::vector<Vertex>{Vertex(0), Vertex(1), Vertex(2)});
+  CHECK(g.edges_inside(s) == 3);
+  CHECK(g.edges_inside(vertex_mask(4, {Vertex(1), Vertex(3)})) == 0);
+  CHECK(g.edges_inside(VertexSet(4, true)) == g.num_edges());
+  CHECK(dks_edges_inside(g, {Vertex(2), Vertex(3)}) == 1);
+  std::vector<Vertex> all(g.vertices().begin(), g.vertices().end());
+  CHECK(all == std::vector<Vertex>{Vertex(0), Vertex(1), Vertex(2), Vertex(3)});
 }

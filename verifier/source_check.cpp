@@ -51,20 +51,19 @@ SourceCheck check_kset(const Graph& g, std::uint32_t kappa, const std::vector<Ve
   SourceCheck r;
   r.provided = true;
   const std::uint32_t n = g.num_vertices();
-  std::vector<bool> in(n, false);
+  VertexSet in(n, false);
   for (Vertex v : set) {
-    if (v.value() >= n) {
+    if (!in.contains(v)) {
       r.detail = "vertex " + std::to_string(v.value() + 1) + " out of range (n = " + std::to_string(n) + ")";
       return r;
     }
-    if (in[v.idx()]) {
+    if (in[v]) {
       r.detail = "vertex " + std::to_string(v.value() + 1) + " listed twice";
       return r;
     }
-    in[v.idx()] = true;
+    in[v] = true;
   }
-  std::uint64_t inside = 0;
-  for (auto [u, v] : g.edges()) inside += (in[u.idx()] && in[v.idx()]) ? 1 : 0;
+  const std::uint64_t inside = g.edges_inside(in);
   r.value = to_rational(inside);
   if (set.size() != kappa) {
     r.detail = std::to_string(set.size()) + "-set, kappa is " + std::to_string(kappa);

@@ -1,8 +1,9 @@
 // Hot loops written over raw indices and over the strong types (instances/core/strong_vector.hpp),
 // compiled by bench/strong_vector_codegen.sh to compare their Release assembly.
+#include <cstdint>
 #include <span>
 #include <vector>
-#include <cstdint>
+
 #include "instances/core/strong_vector.hpp"
 using namespace relugap;
 double dot_raw(std::span<const std::uint32_t> cols, std::span<const double> vals, const double* wr) {
@@ -25,5 +26,31 @@ long sum_typed(const StrongVector<VertexTag, long>& v, const std::vector<Vertex>
   for (Vertex i : ids) s += v[i];
   return s;
 }
-long all_raw(const std::vector<long>& v) { long s = 0; for (std::size_t i = 0; i < v.size(); ++i) s += v[i]; return s; }
-long all_typed(const StrongVector<VertexTag, long>& v) { long s = 0; for (Vertex i : v.indices()) s += v[i]; return s; }
+long all_raw(const std::vector<long>& v) {
+  long s = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) s += v[i];
+  return s;
+}
+long all_typed(const StrongVector<VertexTag, long>& v) {
+  long s = 0;
+  for (Vertex i : v.indices()) s += v[i];
+  return s;
+}
+// Edges inside a vertex subset from neighbour lists (the DkS reduction's edges_inside).
+unsigned long inside_raw(const std::vector<std::vector<std::uint32_t>>& adj, const std::vector<bool>& in) {
+  unsigned long e = 0;
+  for (std::uint32_t v = 0; v < adj.size(); ++v)
+    if (in[v])
+      for (std::uint32_t u : adj[v])
+        if (u > v && in[u]) ++e;
+  return e;
+}
+unsigned long inside_typed(const StrongVector<VertexTag, std::vector<Vertex>>& adj,
+                           const StrongVector<VertexTag, bool>& in) {
+  unsigned long e = 0;
+  for (Vertex v : adj.indices())
+    if (in[v])
+      for (Vertex u : adj[v])
+        if (u > v && in[u]) ++e;
+  return e;
+}

@@ -48,12 +48,12 @@ void build(GeneratedGraph& g, const GnpParams& p, std::uint64_t seed) {
       break;
   }
 
-  std::vector<bool> inside(n, false);
+  VertexSet inside(n, false);
   if (plant) {
     std::vector<Vertex> s;
-    for (std::uint32_t v : rng.sample(n, p.k)) {
-      inside[v] = true;
-      s.emplace_back(v);
+    for (std::uint32_t i : rng.sample(n, p.k)) {
+      inside[Vertex(i)] = true;
+      s.emplace_back(i);
     }
     std::sort(s.begin(), s.end());
     g.planted = std::move(s);
@@ -61,9 +61,9 @@ void build(GeneratedGraph& g, const GnpParams& p, std::uint64_t seed) {
   const double q_in = p.plant == GraphPlant::kClique ? 1.0 : p.plant == GraphPlant::kDense ? p.q : p.p;
   g.graph = Graph(n);
   // One draw per pair, pairs in lexicographic order (u < v).
-  for (std::uint32_t u = 0; u < n; ++u)
-    for (std::uint32_t v = u + 1; v < n; ++v)
-      if (rng.bernoulli(inside[u] && inside[v] ? q_in : p.p)) g.graph.add_new_edge(Vertex(u), Vertex(v));
+  for (Vertex u : g.graph.vertices())
+    for (Vertex v : IndexRange<VertexTag>(u.value() + 1, n))
+      if (rng.bernoulli(inside[u] && inside[v] ? q_in : p.p)) g.graph.add_new_edge(u, v);
 }
 
 }  // namespace

@@ -58,11 +58,39 @@ std::vector<std::pair<Vertex, Vertex>> Graph::edges() const {
   return out;
 }
 
-std::size_t Graph::edges_inside(const std::vector<bool>& chosen) const {
+AdjacencyLists Graph::adjacency_lists() const {
+  // From the sorted edge list: vertex x receives its smaller neighbours (edges (a, x), a < x)
+  // before its larger ones (edges (x, b)), each group in increasing order.
+  AdjacencyLists adj(num_vertices());
+  for (auto [u, v] : edges()) {
+    adj[u].push_back(v);
+    adj[v].push_back(u);
+  }
+  return adj;
+}
+
+std::size_t Graph::edges_inside(const VertexSet& chosen) const {
   std::size_t n = 0;
   for (auto [it, end] = boost::edges(*g_); it != end; ++it)
-    if (chosen[boost::source(*it, *g_)] && chosen[boost::target(*it, *g_)]) ++n;
+    if (chosen[Vertex(static_cast<std::uint32_t>(boost::source(*it, *g_)))] &&
+        chosen[Vertex(static_cast<std::uint32_t>(boost::target(*it, *g_)))])
+      ++n;
   return n;
 }
+
+VertexSet vertex_mask(std::uint32_t n, const std::vector<Vertex>& set) {
+  VertexSet s(n, false);
+  for (Vertex v : set) s[v] = true;
+  return s;
+}
+
+std::vector<Vertex> members(const VertexSet& s) {
+  std::vector<Vertex> out;
+  for (Vertex v : s.indices())
+    if (s[v]) out.push_back(v);
+  return out;
+}
+
+std::size_t set_size(const VertexSet& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), true)); }
 
 }  // namespace relugap

@@ -97,7 +97,8 @@ class Score:
     verdict: "invalid" (loss below the certified lower bound: impossible, the
     loss or the bound is wrong), "yes" (loss < no_threshold: the network proves
     the instance is not a NO instance), "inconclusive" (loss ≥ no_threshold),
-    "unknown" (no thresholds stated)."""
+    "unknown" (no thresholds stated), "outside class" (the bounds hold over a
+    class of networks, the instance's ``network_class``, and this one is not in it)."""
 
     loss: Number
     mean_loss: Number
@@ -139,6 +140,9 @@ class Instance:
     certificate: Optional[Network] = None
     units: int = 1
     constraints: dict = field(default_factory=dict)
+    # The class over which the bounds hold, exact (sidecar "class" block): {"unit_norm",
+    # "output_l1": Fraction or None, "output_signs": list or None}; None when they hold for every network.
+    network_class: Optional[dict] = None
     provenance: dict = field(default_factory=dict)
 
     @property
@@ -171,30 +175,54 @@ class Instance:
     def mean_loss(self, net: Network) -> float:
         return self.loss(net) / float(self.total_weight)
 
+    def in_class(self, net: Union[Network, str]) -> bool:
+        """True when the network lies in the class over which the bounds hold
+        (checked exactly on its float64 or file values); always True when the
+        bounds hold for every network."""
+        if self.network_class is None:
+            return True
+        if isinstance(net, str):
+            net = read_network(net)
+        rows, a = net.exact if net.exact is not None else (
+            [[Fraction(float(v)) for v in row] for row in net.W], [Fraction(float(v)) for v in net.a])
+        R = self.network_class.get("unit_norm")
+        if R is not None and any(sum(v * v for v in row) > R * R for row in rows):
+            return False
+        B = self.network_class.get("output_l1")
+        if B is not None and sum(abs(v) for v in a) > B:
+            return False
+        signs = self.network_class.get("output_signs")
+        if signs is not None and any(v * sg < 0 for v, sg in zip(a, signs)):
+            return False
+        return True
+
     def score(self, net: Union[Network, str], exact: bool = False) -> Score:
         """Loss, excess over the certified upper bound in gap units and the
-        verdict. ``exact=True`` computes the loss with ``relugap eval --exact``."""
+        verdict. ``exact=True`` computes the loss with ``relugap eval --exact``.
+        A network outside the class of the bounds gets the verdict "outside class"."""
+        obj = read_network(net) if isinstance(net, str) else net
         if exact:
             out = eval_exact(net, self.path)
             loss: Number = out["total_loss_exact"]
         else:
-            if isinstance(net, str):
-                net = read_network(net)
-            loss = self.loss(net)
-        return self.score_loss(loss, exact)
+            loss = self.loss(obj)
+        return self.score_loss(loss, exact, in_class=self.in_class(obj))
 
-    def score_loss(self, loss: Number, exact: bool = False) -> Score:
+    def score_loss(self, loss: Number, exact: bool = False, in_class: bool = True) -> Score:
+        """Scores a loss of a network known to be in the class (``in_class``)."""
         lq = loss if isinstance(loss, Fraction) else Fraction(float(loss))
         excess = None
         if self.opt_upper is not None and self.gap:
             excess = float((lq - self.opt_upper) / self.gap)
-        if self.opt_lower is not None and lq < self.opt_lower:
+        if not in_class:
+            verdict = "outside class"  # the bounds and thresholds do not speak about this network
+        elif self.opt_lower is not None and lq < self.opt_lower:
             verdict = "invalid"
         elif self.no_threshold is not None:
             verdict = "yes" if lq < self.no_threshold else "inconclusive"
         else:
             verdict = "unknown"
-        reaches = None if self.opt_upper is None else bool(lq <= self.opt_upper)
+        reaches = None if self.opt_upper is None else bool(in_class and lq <= self.opt_upper)
         mean = loss / self.total_weight if isinstance(loss, Fraction) else float(loss) / float(self.total_weight)
         return Score(loss, mean, exact, excess, verdict, reaches, self.opt_lower, self.opt_upper, self.gap)
 
@@ -263,6 +291,17 @@ def load(path: str) -> Instance:
             # one unit ReLU(<w, x>), ||w||_2 <= 1, a = 1 (docs/reductions/eps-efficient.md)
             inst.units = 1
             inst.constraints = {"units": 1, "unit_norm": 1.0, "signs": [1]}
+        cls = sc.get("class")
+        if isinstance(cls, dict):  # the class the bounds hold over (relugap suite; maxcut)
+            inst.network_class = {"unit_norm": frac(cls.get("unit_norm")), "output_l1": frac(cls.get("output_l1")),
+                                  "output_signs": cls.get("output_signs")}
+            inst.constraints = {"units": inst.units}
+            if inst.network_class["unit_norm"] is not None:
+                inst.constraints["unit_norm"] = float(inst.network_class["unit_norm"])
+            if inst.network_class["output_l1"] is not None:
+                inst.constraints["output_l1"] = float(inst.network_class["output_l1"])
+            if cls.get("output_signs") is not None:
+                inst.constraints["signs"] = list(cls["output_signs"])
         inst.provenance = {k: sc.get(k) for k in ("relugap_version", "generator", "source", "reduction", "suite")
                            if sc.get(k) is not None}
     return inst

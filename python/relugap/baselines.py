@@ -7,8 +7,10 @@ Runs every solver on every suite item for at most S seconds (wall clock) each:
 PyTorch Adam, SGD with momentum and L-BFGS, in float32 and float64, with
 restarts until the budget is spent, and relugap's own trainers gd, exact and
 net through the CLI. Networks have the item's number of units K and, for
-unit-ball families (a ``unit_ball`` block in the sidecar), are projected on
-‖w‖ ≤ 1, a = 1 after every step.
+families whose bounds hold over a class (a ``class`` block in the sidecar, or
+a ``unit_ball`` block), are projected on it (‖w‖ ≤ 1, a = 1) after every step.
+A network outside the class reaches no target (``in_class`` in its record);
+``exact``, which takes no norm constraint, is refused on such items.
 
 The results folder (the submission format, docs/manual/python.md):
 
@@ -153,8 +155,9 @@ def run_torch(inst: Instance, solver: str, budget: float, seed: int, log: Anytim
 
         def project():
             if unit_norm is not None:
-                with torch.no_grad():
-                    V.mul_(unit_norm / V.norm(dim=1, keepdim=True).clamp_min(unit_norm))
+                with torch.no_grad():  # a few ulps inside, so the rounded W is in the class exactly
+                    r_in = unit_norm * (1 - 8 * torch.finfo(V.dtype).eps)
+                    V.mul_(r_in / V.norm(dim=1, keepdim=True).clamp_min(r_in))
 
         def objective():
             f = torch.relu(mm(X, (V * s).t())) @ a
@@ -198,11 +201,17 @@ def run_torch(inst: Instance, solver: str, budget: float, seed: int, log: Anytim
 def run_cli(inst: Instance, solver: str, budget: float, seed: int, log: AnytimeLog, binary: str) -> dict:
     fd, out = tempfile.mkstemp(suffix=".json", prefix="relugap-baseline-")
     os.close(fd)
+    if solver == "exact" and inst.network_class is not None:
+        # Its branch and bound has no norm constraint: its optimum would be over all networks.
+        return {"status": "refused", "message": "the exact trainer takes no class constraint, and this item's "
+                                                "bounds hold only over its class (sidecar 'class')"}
     cmd = [binary, "train", inst.path, "--units", str(inst.units), "--algo", solver, "--seed", str(seed),
            "-o", out, "--time-limit", repr(float(budget)), "--json", "--threads", "1"]
     cons = inst.constraints or {}
     if cons.get("unit_norm") is not None:
         cmd += ["--unit-norm", repr(float(cons["unit_norm"]))]
+    if cons.get("output_l1") is not None:
+        cmd += ["--B", repr(float(cons["output_l1"]))]
     if cons.get("signs") is not None:
         cmd += ["--signs", ",".join("+" if v > 0 else "-" for v in cons["signs"])]
     if solver == "net":
@@ -289,8 +298,9 @@ def run_all(args) -> None:
                     write_network(os.path.join(args.output, "nets", base + ".json"), log.best_net,
                                   meta={"solver": solver, "item": it["name"], "loss": log.best})
                     rec["network"] = f"nets/{base}.json"
-                    sc = inst.score_loss(log.best)
-                    rec.update({"excess": sc.excess, "verdict": sc.verdict})
+                    inside = inst.in_class(log.best_net)
+                    sc = inst.score_loss(log.best, in_class=inside)
+                    rec.update({"excess": sc.excess, "verdict": sc.verdict, "in_class": inside})
                 rec.update(extra)
                 res.write(json.dumps(rec) + "\n")
                 res.flush()
@@ -314,7 +324,9 @@ def hitting_times(results_dir: str, suite_dir: str, t: float, cutoff: Optional[f
     for r in load_results(results_dir):
         if r["item"] not in targets:
             continue
-        rows = read_anytime_log(os.path.join(results_dir, r["log"])) if r.get("log") else []
+        # A network outside the item's class reaches nothing: its bounds do not speak about it.
+        rows = read_anytime_log(os.path.join(results_dir, r["log"])) if r.get("log") and \
+            r.get("in_class", True) else []
         hit = math.inf
         for sec, _, v in rows:
             if v <= targets[r["item"]] and (cutoff is None or sec <= cutoff):

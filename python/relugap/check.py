@@ -12,7 +12,10 @@ on the suite's file. A line is flagged
             is wrong; exit code 4);
   MISMATCH  the claimed loss differs from the exact loss by more than 1e-9
             relative (the claim is not what the network achieves);
-  MISSING   the network file is missing or unreadable, or has the wrong dimension.
+  MISSING   the network file is missing or unreadable, or has the wrong dimension;
+  OUTSIDE   the item's bounds hold over a class of networks (its sidecar's
+            "class" block, e.g. ||w|| <= 1 for Max-Cut) and this network is not in
+            it: its loss is not compared (not counted as flagged).
 
 Exit code 0 when nothing is flagged, 4 when a line is flagged, 1 on bad input.
 """
@@ -26,6 +29,17 @@ from fractions import Fraction
 
 from . import eval_exact, load
 from .baselines import load_results, suite_items
+
+
+def _class_text(c: dict) -> str:
+    parts = []
+    if c.get("unit_norm") is not None:
+        parts.append(f"||w_j|| <= {c['unit_norm']}")
+    if c.get("output_l1") is not None:
+        parts.append(f"||a||_1 <= {c['output_l1']}")
+    if c.get("output_signs") is not None:
+        parts.append("signs of a " + ",".join("+" if v > 0 else "-" for v in c["output_signs"]))
+    return ", ".join(parts)
 
 
 def check(suite_dir: str, results_dir: str, tol: float = 1e-9):
@@ -55,11 +69,16 @@ def check(suite_dir: str, results_dir: str, tol: float = 1e-9):
             rows.append(row)
             continue
         exact: Fraction = out["total_loss_exact"]
-        sc = inst.score_loss(exact, exact=True)
+        inside = inst.in_class(net_path)
+        sc = inst.score_loss(exact, exact=True, in_class=inside)
         row.update(exact=f"{exact.numerator}/{exact.denominator}", loss=float(exact), excess=sc.excess,
                    verdict=sc.verdict, flag="", why="")
         claimed = r.get("best_loss")
-        if sc.verdict == "invalid":
+        if not inside:
+            # Not an impossible claim: the item's bounds speak only about its class.
+            row.update(flag="OUTSIDE", why=f"the network is outside the class the bounds hold over "
+                                            f"({_class_text(inst.network_class)}): its loss is not compared")
+        elif sc.verdict == "invalid":
             row.update(flag="INVALID", why=f"exact loss {float(exact):.17g} < certified lower bound "
                                             f"{float(inst.opt_lower):.17g}")
         elif claimed is not None and inst.opt_lower is not None and Fraction(float(claimed)) < inst.opt_lower:
@@ -96,7 +115,8 @@ def main(argv=None) -> int:
         with open(a.json, "w", encoding="utf-8") as f:
             for r in rows:
                 f.write(json.dumps(r) + "\n")
-    print(f"{len(rows)} submissions, {flagged} flagged")
+    outside = sum(1 for r in rows if r["flag"] == "OUTSIDE")
+    print(f"{len(rows)} submissions, {flagged} flagged" + (f", {outside} outside the class" if outside else ""))
     return 4 if flagged else 0
 
 

@@ -91,8 +91,11 @@ class ReLUNet(nn.Module):
         """Projects on a class: ``unit_norm`` R (‖w_j‖ ≤ R), ``signs`` (a_j = ±1 fixed)."""
         R = constraints.get("unit_norm")
         if R is not None:
-            n = self.W.norm(dim=1, keepdim=True).clamp_min(R)
-            self.W.mul_(R / n)
+            # Pulled in by a few ulps so that the rounded result is inside the ball exactly
+            # (Instance.in_class checks it in rationals).
+            R_in = R * (1 - 8 * torch.finfo(self.W.dtype).eps)
+            n = self.W.norm(dim=1, keepdim=True).clamp_min(R_in)
+            self.W.mul_(R_in / n)
         s = constraints.get("signs")
         if s is not None:
             self.a.copy_(torch.tensor(s, dtype=self.a.dtype))

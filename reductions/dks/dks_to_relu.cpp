@@ -70,11 +70,11 @@ std::string dbl(const Rational& q) {
   return os.str();
 }
 
-std::uint64_t edges_inside(const std::vector<std::vector<std::uint32_t>>& adj, const std::vector<bool>& in) {
+std::uint64_t edges_inside(const AdjacencyLists& adj, const VertexSet& in) {
   std::uint64_t e = 0;
-  for (std::uint32_t v = 0; v < adj.size(); ++v)
+  for (Vertex v : adj.indices())
     if (in[v])
-      for (std::uint32_t u : adj[v])
+      for (Vertex u : adj[v])
         if (u > v && in[u]) ++e;
   return e;
 }
@@ -100,12 +100,7 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
   if (opt_.unit_ball) opt_.unweighted = true;
   if (opt_.unweighted) opt_.square_weights = true;
   const auto edges = g_.edges();
-  adj_.assign(n, {});
-  for (auto [u, v] : edges) {
-    adj_[u.idx()].push_back(v.value());
-    adj_[v.idx()].push_back(u.value());
-  }
-  for (auto& a : adj_) std::sort(a.begin(), a.end());
+  adj_ = g_.adjacency_lists();
 
   // ---- constants ---------------------------------------------------------
   const mpz_class nz = to_mpz(n), mz = to_mpz(edges.size());
@@ -113,7 +108,7 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
   if (opt_.square_weights) k_.W = ceil_square(Rational(k_.W));
   k_.P = 2 * k_.W * nz * nz;
   k_.sum_Q2 = 0;
-  for (std::uint32_t v = 0; v < n; ++v) {
+  for (Vertex v : g_.vertices()) {
     mpz_class q = 2 * to_mpz(adj_[v].size()) + 2 * k_.W * nz;
     k_.sum_Q2 += q * q;
   }
@@ -261,24 +256,23 @@ LossBounds DksReduction::bounds(const std::optional<Rational>& source_optimum) c
 
 ExactNetwork DksReduction::lift(const std::vector<Vertex>& set) const {
   const std::uint32_t n = g_.num_vertices();
-  std::vector<bool> in(n, false);
+  VertexSet in(n, false);
   for (Vertex v : set) {
-    RELUGAP_ASSERT(v.value() < n, "dks lift: vertex " + std::to_string(v.value() + 1) + " out of range");
-    RELUGAP_ASSERT(!in[v.idx()], "dks lift: vertex " + std::to_string(v.value() + 1) + " repeated");
-    in[v.idx()] = true;
+    RELUGAP_ASSERT(in.contains(v), "dks lift: vertex " + std::to_string(v.value() + 1) + " out of range");
+    RELUGAP_ASSERT(!in[v], "dks lift: vertex " + std::to_string(v.value() + 1) + " repeated");
+    in[v] = true;
   }
   ExactNetwork net(1, n + 1);
   const Rational f = ub_ ? Rational(ub_->X / ub_->Y) : Rational(1);
   net.w[0] = Rational(1, 2) * f;
-  for (std::uint32_t v = 0; v < n; ++v) net.w[v + 1] = Rational(in[v] ? 1 : -1, 2) * f;
+  for (Vertex v : g_.vertices()) net.w[v.value() + 1] = Rational(in[v] ? 1 : -1, 2) * f;
   for (auto& w : net.w) w.canonicalize();
   net.a[0] = 1;
   return net;
 }
 
 Rational DksReduction::set_loss(const std::vector<Vertex>& set) const {
-  std::vector<bool> in(g_.num_vertices(), false);
-  for (Vertex v : set) in[v.idx()] = true;
+  const VertexSet in = vertex_mask(g_.num_vertices(), set);
   const Rational size_gap = Rational(to_mpz(set.size())) - Rational(to_mpz(kappa_));
   Rational l = k_.K + Rational(k_.W) * size_gap * size_gap + Rational(to_mpz(g_.num_edges())) -
                Rational(to_mpz(edges_inside(adj_, in)));
@@ -289,52 +283,50 @@ Rational DksReduction::set_loss(const std::vector<Vertex>& set) const {
 
 std::vector<Vertex> DksReduction::repair(std::vector<Vertex> set) const {
   const std::uint32_t n = g_.num_vertices();
-  std::vector<bool> in(n, false);
+  VertexSet in(n, false);
   std::size_t size = 0;
   for (Vertex v : set)
-    if (!in[v.idx()]) {
-      in[v.idx()] = true;
+    if (!in[v]) {
+      in[v] = true;
       ++size;
     }
-  std::vector<std::uint32_t> inside(n, 0);  // neighbours in the set
-  for (std::uint32_t v = 0; v < n; ++v)
+  StrongVector<VertexTag, std::uint32_t> inside(n, 0);  // neighbours in the set
+  for (Vertex v : g_.vertices())
     if (in[v])
-      for (std::uint32_t u : adj_[v]) ++inside[u];
+      for (Vertex u : adj_[v]) ++inside[u];
+  const Vertex none(n);
   while (size > kappa_) {
-    std::uint32_t best = n;
-    for (std::uint32_t v = 0; v < n; ++v)
-      if (in[v] && (best == n || inside[v] < inside[best])) best = v;
+    Vertex best = none;
+    for (Vertex v : g_.vertices())
+      if (in[v] && (best == none || inside[v] < inside[best])) best = v;
     in[best] = false;
     --size;
-    for (std::uint32_t u : adj_[best]) --inside[u];
+    for (Vertex u : adj_[best]) --inside[u];
   }
   while (size < kappa_) {
-    std::uint32_t best = n;
-    for (std::uint32_t v = 0; v < n; ++v)
-      if (!in[v] && (best == n || inside[v] > inside[best])) best = v;
+    Vertex best = none;
+    for (Vertex v : g_.vertices())
+      if (!in[v] && (best == none || inside[v] > inside[best])) best = v;
     in[best] = true;
     ++size;
-    for (std::uint32_t u : adj_[best]) ++inside[u];
+    for (Vertex u : adj_[best]) ++inside[u];
   }
-  std::vector<Vertex> out;
-  for (std::uint32_t v = 0; v < n; ++v)
-    if (in[v]) out.emplace_back(v);
-  return out;
+  return members(in);
 }
 
 std::vector<Vertex> DksReduction::decode(const ExactNetwork& net) const {
   check_one_relu(net, data_.dim, "dks");
   std::vector<Vertex> s;
-  for (std::uint32_t v = 0; v < g_.num_vertices(); ++v)
-    if (net.w[v + 1] > 0) s.emplace_back(v);
+  for (Vertex v : g_.vertices())
+    if (net.w[v.value() + 1] > 0) s.push_back(v);
   return repair(std::move(s));
 }
 
 std::vector<Vertex> DksReduction::decode(const Network& net) const {
   check_one_relu(net, data_.dim, "dks");
   std::vector<Vertex> s;
-  for (std::uint32_t v = 0; v < g_.num_vertices(); ++v)
-    if (net.w[v + 1] > 0) s.emplace_back(v);
+  for (Vertex v : g_.vertices())
+    if (net.w[v.value() + 1] > 0) s.push_back(v);
   return repair(std::move(s));
 }
 
@@ -349,9 +341,7 @@ DecodeCheck DksReduction::decode_check(const ExactNetwork& net) const {
   r.loss = exact_loss(data_, net);
   const Rational L = r.loss / loss_scale();
   const auto set = decode(net);
-  std::vector<bool> in(g_.num_vertices(), false);
-  for (Vertex v : set) in[v.idx()] = true;
-  const std::uint64_t e = edges_inside(adj_, in);
+  const std::uint64_t e = edges_inside(adj_, vertex_mask(g_.num_vertices(), set));
   r.solution_valid = set.size() == kappa_;
   r.source_value = Rational(to_mpz(e));
   std::ostringstream sol;

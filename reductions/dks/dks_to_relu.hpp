@@ -147,7 +147,7 @@ class DksReduction final : public Reduction {
   ExactTrainingSet weighted_;  ///< the weighted set for the unweighted forms (empty in the weighted form)
   ExactTrainingSet data_;
   std::optional<DksUnitBall> ub_;
-  std::vector<std::vector<std::uint32_t>> adj_;
+  AdjacencyLists adj_;
 };
 
 }  // namespace relugap

@@ -28,9 +28,8 @@ std::string dbl(const Rational& q) {
   return os.str();
 }
 
-std::size_t edges_inside(const Graph& g, const std::vector<bool>& s) { return g.edges_inside(s); }
-
-std::size_t count(const std::vector<bool>& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), true)); }
+// Vertex v is sample v.
+SampleId sample_of(Vertex v) { return SampleId(v.value()); }
 
 }  // namespace
 
@@ -58,10 +57,9 @@ DksUnitBallReduction::DksUnitBallReduction(Graph g, std::optional<std::uint32_t>
     : g_(std::move(g)), kappa_(kappa) {
   const std::uint32_t n = g_.num_vertices();
   if (n < 2) fail("dksball.size", "", 0, "the graph needs at least 2 vertices");
-  for (std::uint32_t v = 0; v < n; ++v)
-    max_deg_ = std::max<std::uint32_t>(max_deg_, static_cast<std::uint32_t>(g_.degree(Vertex(v))));
+  for (Vertex v : g_.vertices()) max_deg_ = std::max<std::uint32_t>(max_deg_, static_cast<std::uint32_t>(g_.degree(v)));
   bool regular = true;
-  for (std::uint32_t v = 0; v < n; ++v) regular = regular && g_.degree(Vertex(v)) == max_deg_;
+  for (Vertex v : g_.vertices()) regular = regular && g_.degree(v) == max_deg_;
   if (regular) d_ = max_deg_;
   Rational need = Rational(2 * std::uint64_t{max_deg_});
   if (kappa_) {
@@ -86,21 +84,21 @@ DksUnitBallReduction::DksUnitBallReduction(Graph g, std::optional<std::uint32_t>
   const std::size_t dim = E + 4 * std::size_t{n};
   y_.assign(n, {});
   for (std::size_t e = 0; e < E; ++e) {
-    y_[edges[e].first.idx()].emplace_back(static_cast<std::uint32_t>(e), Rational(1));
-    y_[edges[e].second.idx()].emplace_back(static_cast<std::uint32_t>(e), Rational(1));
+    y_[edges[e].first].emplace_back(static_cast<std::uint32_t>(e), Rational(1));
+    y_[edges[e].second].emplace_back(static_cast<std::uint32_t>(e), Rational(1));
   }
   ybar_.assign(dim, Rational(0));
-  for (std::uint32_t v = 0; v < n; ++v) {
-    const auto sq4 = four_squares(rho_ - 2 * g_.degree(Vertex(v)));
+  for (Vertex v : g_.vertices()) {
+    const auto sq4 = four_squares(rho_ - 2 * g_.degree(v));
     for (int i = 0; i < 4; ++i)
       if (sq4[i] != 0)
-        y_[v].emplace_back(static_cast<std::uint32_t>(E + 4 * std::size_t{v} + i),
+        y_[v].emplace_back(static_cast<std::uint32_t>(E + 4 * std::size_t{v.value()} + i),
                            Rational(static_cast<unsigned long>(sq4[i])));
     for (const auto& [c, val] : y_[v]) ybar_[c] += val;
   }
   for (auto& q : ybar_) q /= n;
   data_ = ExactTrainingSet(dim);
-  for (std::uint32_t v = 0; v < n; ++v) {
+  for (Vertex v : g_.vertices()) {
     std::vector<Rational> row(dim);
     for (std::size_t c = 0; c < dim; ++c) row[c] = -ybar_[c];
     for (const auto& [c, val] : y_[v]) row[c] += val;
@@ -129,20 +127,20 @@ nlohmann::json DksUnitBallReduction::params() const {
   return j;
 }
 
-Rational DksUnitBallReduction::phi(const std::vector<bool>& chosen) const {
-  const std::uint64_t t = count(chosen), nn = n();
+Rational DksUnitBallReduction::phi(const VertexSet& chosen) const {
+  const std::uint64_t t = set_size(chosen), nn = n();
   std::uint64_t cut = 0;
-  for (auto [u, v] : g_.edges()) cut += chosen[u.idx()] != chosen[v.idx()] ? 1 : 0;
+  for (auto [u, v] : g_.edges()) cut += chosen[u] != chosen[v] ? 1 : 0;
   return exact_ratio(static_cast<unsigned long>(rho_ * t * (nn - t)), static_cast<unsigned long>(nn)) -
          Rational(static_cast<unsigned long>(cut));
 }
 
-Rational DksUnitBallReduction::phi_from_vectors(const std::vector<bool>& chosen) const {
+Rational DksUnitBallReduction::phi_from_vectors(const VertexSet& chosen) const {
   std::vector<Rational> s(data_.dim);
-  for (std::uint32_t v = 0; v < n(); ++v) {
+  for (Vertex v : g_.vertices()) {
     if (!chosen[v]) continue;
-    auto cols = data_.row_cols(SampleId(v));
-    auto vals = data_.row_vals(SampleId(v));
+    auto cols = data_.row_cols(sample_of(v));
+    auto vals = data_.row_vals(sample_of(v));
     for (std::size_t i = 0; i < cols.size(); ++i) s[cols[i].idx()] += vals[i];
   }
   Rational q = 0;
@@ -150,22 +148,18 @@ Rational DksUnitBallReduction::phi_from_vectors(const std::vector<bool>& chosen)
   return q * Rational(static_cast<unsigned long>(rho_));
 }
 
-std::pair<Rational, std::vector<bool>> DksUnitBallReduction::phi_max_bruteforce() const {
+std::pair<Rational, VertexSet> DksUnitBallReduction::phi_max_bruteforce() const {
   const std::uint32_t nn = n();
   RELUGAP_ASSERT(nn <= 26, "phi_max_bruteforce: n > 26");
-  std::vector<std::vector<std::uint32_t>> adj(nn);
-  for (auto [u, v] : g_.edges()) {
-    adj[u.idx()].push_back(v.value());
-    adj[v.idx()].push_back(u.value());
-  }
-  std::vector<bool> in(nn, false);
-  std::vector<std::int64_t> in_nb(nn, 0);
+  const AdjacencyLists adj = g_.adjacency_lists();
+  VertexSet in(nn, false);
+  StrongVector<VertexTag, std::int64_t> in_nb(nn, 0);
   std::int64_t t = 0, cut = 0;
   const auto R = static_cast<std::int64_t>(rho_), N = static_cast<std::int64_t>(nn);
   std::int64_t best = 0;  // n·Φ(∅) = 0
   std::uint64_t best_code = 0, code = 0;
   for (std::uint64_t i = 1; i < (std::uint64_t{1} << nn); ++i) {
-    const auto v = static_cast<std::uint32_t>(__builtin_ctzll(i));
+    const Vertex v(static_cast<std::uint32_t>(__builtin_ctzll(i)));
     const auto deg = static_cast<std::int64_t>(adj[v].size());
     if (!in[v]) {
       cut += deg - 2 * in_nb[v];
@@ -177,15 +171,15 @@ std::pair<Rational, std::vector<bool>> DksUnitBallReduction::phi_max_bruteforce(
       for (auto u : adj[v]) --in_nb[u];
     }
     in[v] = !in[v];
-    code ^= std::uint64_t{1} << v;
+    code ^= std::uint64_t{1} << v.value();
     const std::int64_t val = R * t * (N - t) - N * cut;
     if (val > best) {
       best = val;
       best_code = code;
     }
   }
-  std::vector<bool> s(nn);
-  for (std::uint32_t v = 0; v < nn; ++v) s[v] = (best_code >> v) & 1U;
+  VertexSet s(nn);
+  for (Vertex v : s.indices()) s[v] = (best_code >> v.value()) & 1U;
   return {exact_ratio(static_cast<long>(best), static_cast<long>(nn)), s};
 }
 
@@ -254,17 +248,17 @@ LossBounds DksUnitBallReduction::bounds(const std::optional<Rational>& so) const
   return b;
 }
 
-ExactNetwork DksUnitBallReduction::lift(const std::vector<bool>& chosen) const {
+ExactNetwork DksUnitBallReduction::lift(const VertexSet& chosen) const {
   ExactNetwork net(1, data_.dim);
   const Rational ph = phi(chosen);
   if (ph <= 0) return net;
   const Rational kk(static_cast<unsigned long>(k_));
   const Rational norm2 = ph / (kk * kk);
   const Rational r = (sqrt_bounds(ph).lo / kk) / norm2;
-  for (std::uint32_t v = 0; v < n(); ++v) {
+  for (Vertex v : g_.vertices()) {
     if (!chosen[v]) continue;
-    auto cols = data_.row_cols(SampleId(v));
-    auto vals = data_.row_vals(SampleId(v));
+    auto cols = data_.row_cols(sample_of(v));
+    auto vals = data_.row_vals(sample_of(v));
     for (std::size_t i = 0; i < cols.size(); ++i) net.w[cols[i].idx()] += r * vals[i];
   }
   return net;
@@ -288,38 +282,34 @@ DksBallLossParts DksUnitBallReduction::loss_parts(const ExactNetwork& net) const
   return p;
 }
 
-std::vector<bool> DksUnitBallReduction::decode_set(const ExactNetwork& net) const {
+VertexSet DksUnitBallReduction::decode_set(const ExactNetwork& net) const {
   check_one_relu(net, data_.dim, "dks-ball");
-  std::vector<bool> s(n());
-  for (std::uint32_t v = 0; v < n(); ++v) {
+  VertexSet s(n());
+  for (Vertex v : g_.vertices()) {
     Rational z = 0;
-    auto cols = data_.row_cols(SampleId(v));
-    auto vals = data_.row_vals(SampleId(v));
+    auto cols = data_.row_cols(sample_of(v));
+    auto vals = data_.row_vals(sample_of(v));
     for (std::size_t i = 0; i < cols.size(); ++i) z += net.w[cols[i].idx()] * vals[i];
     s[v] = z > 0;
   }
   return s;
 }
 
-std::vector<bool> DksUnitBallReduction::to_kappa_set(std::vector<bool> s) const {
+VertexSet DksUnitBallReduction::to_kappa_set(VertexSet s) const {
   RELUGAP_ASSERT(kappa_, "to_kappa_set: no kappa");
-  const std::uint32_t nn = n();
-  std::vector<std::vector<std::uint32_t>> adj(nn);
-  for (auto [u, v] : g_.edges()) {
-    adj[u.idx()].push_back(v.value());
-    adj[v.idx()].push_back(u.value());
-  }
-  auto inside_nb = [&](std::uint32_t v) {
+  const AdjacencyLists adj = g_.adjacency_lists();
+  auto inside_nb = [&](Vertex v) {
     std::size_t c = 0;
-    for (auto u : adj[v]) c += s[u] ? 1 : 0;
+    for (Vertex u : adj[v]) c += s[u] ? 1 : 0;
     return c;
   };
-  std::size_t size = count(s);
+  const Vertex none(n());
+  std::size_t size = set_size(s);
   while (size > *kappa_) {
-    std::uint32_t best = nn;
+    Vertex best = none;
     std::size_t bd = 0;
-    for (std::uint32_t v = 0; v < nn; ++v)
-      if (s[v] && (best == nn || inside_nb(v) < bd)) {
+    for (Vertex v : g_.vertices())
+      if (s[v] && (best == none || inside_nb(v) < bd)) {
         best = v;
         bd = inside_nb(v);
       }
@@ -327,10 +317,10 @@ std::vector<bool> DksUnitBallReduction::to_kappa_set(std::vector<bool> s) const 
     --size;
   }
   while (size < *kappa_) {
-    std::uint32_t best = nn;
+    Vertex best = none;
     std::size_t bd = 0;
-    for (std::uint32_t v = 0; v < nn; ++v)
-      if (!s[v] && (best == nn || inside_nb(v) > bd)) {
+    for (Vertex v : g_.vertices())
+      if (!s[v] && (best == none || inside_nb(v) > bd)) {
         best = v;
         bd = inside_nb(v);
       }
@@ -351,11 +341,11 @@ DecodeCheck DksUnitBallReduction::decode_check(const ExactNetwork& net) const {
   const bool first = kk * kk * parts.Qp * parts.Qp <= parts.norm2 * ph;
   std::ostringstream os;
   os << "k^2 Q+^2 = " << dbl(kk * kk * parts.Qp * parts.Qp) << (first ? " <= " : " > ")
-     << "||w||^2 Phi(T) = " << dbl(parts.norm2 * ph) << " (|T| = " << count(T) << ")";
+     << "||w||^2 Phi(T) = " << dbl(parts.norm2 * ph) << " (|T| = " << set_size(T) << ")";
   dc.lemma_holds = first;
   if (kappa_) {
     const auto S = to_kappa_set(T);
-    const std::size_t eS = edges_inside(g_, S), eT = edges_inside(g_, T), t = count(T);
+    const std::size_t eS = g_.edges_inside(S), eT = g_.edges_inside(T), t = set_size(T);
     Rational factor = 1;
     if (t > *kappa_)
       factor = exact_ratio(static_cast<unsigned long>(std::uint64_t{*kappa_} * (*kappa_ - 1)),
@@ -363,7 +353,7 @@ DecodeCheck DksUnitBallReduction::decode_check(const ExactNetwork& net) const {
     const Rational need = Rational(static_cast<unsigned long>(eT)) * factor;
     const bool second = Rational(static_cast<unsigned long>(eS)) >= need;
     dc.lemma_holds = first && second;
-    dc.solution_valid = count(S) == *kappa_;
+    dc.solution_valid = set_size(S) == *kappa_;
     dc.source_value = Rational(static_cast<unsigned long>(eS));
     std::ostringstream sol;
     sol << "kappa-set with " << eS << " edges inside (from |T| = " << t << " with " << eT << " edges)";
@@ -372,7 +362,7 @@ DecodeCheck DksUnitBallReduction::decode_check(const ExactNetwork& net) const {
   } else {
     dc.solution_valid = true;
     dc.source_value = ph;
-    dc.solution = "vertex set of size " + std::to_string(count(T)) + " with Phi = " + dbl(ph);
+    dc.solution = "vertex set of size " + std::to_string(set_size(T)) + " with Phi = " + dbl(ph);
   }
   dc.inequality = os.str();
   return dc;

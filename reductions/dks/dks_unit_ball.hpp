@@ -67,11 +67,11 @@ class DksUnitBallReduction final : public Reduction {
   [[nodiscard]] std::optional<std::uint32_t> regular_degree() const { return d_; }
 
   /// Φ(T) = ρt(n−t)/n − cut(T) (chosen[v] = v ∈ T).
-  [[nodiscard]] Rational phi(const std::vector<bool>& chosen) const;
+  [[nodiscard]] Rational phi(const VertexSet& chosen) const;
   /// k²‖Σ_{v∈T} x_v‖² computed from the vectors themselves (tests compare with phi()).
-  [[nodiscard]] Rational phi_from_vectors(const std::vector<bool>& chosen) const;
+  [[nodiscard]] Rational phi_from_vectors(const VertexSet& chosen) const;
   /// max_T Φ(T) by enumeration (Gray code), with a maximiser. Contract (RELUGAP_ASSERT): n <= 26.
-  [[nodiscard]] std::pair<Rational, std::vector<bool>> phi_max_bruteforce() const;
+  [[nodiscard]] std::pair<Rational, VertexSet> phi_max_bruteforce() const;
   /// Φ range implied by the DkS optimum τ (needs κ): [lower, upper].
   [[nodiscard]] std::pair<Rational, Rational> phi_range_from_tau(std::uint64_t tau) const;
   /// Loss bounds (total) from Φ* known to lie in [phi_lo, phi_hi].
@@ -80,12 +80,12 @@ class DksUnitBallReduction final : public Reduction {
 
   /// Certificate of a vertex set T: w = r·Σ_{v∈T} x_v with r = lo/‖u‖², lo the rational lower
   /// bound of ‖u‖ = √Φ(T)/k used in total_upper(Φ(T)); ‖w‖ <= 1 and T(w) <= total_upper(Φ(T)).
-  [[nodiscard]] ExactNetwork lift(const std::vector<bool>& chosen) const;
+  [[nodiscard]] ExactNetwork lift(const VertexSet& chosen) const;
   [[nodiscard]] DksBallLossParts loss_parts(const ExactNetwork& net) const;
   /// T = {v : ⟨w, x_v⟩ > 0}.
-  [[nodiscard]] std::vector<bool> decode_set(const ExactNetwork& net) const;
+  [[nodiscard]] VertexSet decode_set(const ExactNetwork& net) const;
   /// The greedy κ-set from T (see above). Needs κ.
-  [[nodiscard]] std::vector<bool> to_kappa_set(std::vector<bool> chosen) const;
+  [[nodiscard]] VertexSet to_kappa_set(VertexSet chosen) const;
 
   /// Unit-ball block. With κ: YES = "τ >= tau_yes", NO = "τ <= tau_no" (edge counts);
   /// without κ: YES = "Φ* >= tau_yes", NO = "Φ* <= tau_no".
@@ -97,8 +97,8 @@ class DksUnitBallReduction final : public Reduction {
   std::uint64_t rho_ = 0, k_ = 0;
   std::uint32_t max_deg_ = 0;
   ExactTrainingSet data_;
-  std::vector<std::vector<std::pair<std::uint32_t, Rational>>> y_;  ///< uncentred rows (sparse)
-  std::vector<Rational> ybar_;                                      ///< dense mean of y
+  StrongVector<VertexTag, std::vector<std::pair<std::uint32_t, Rational>>> y_;  ///< uncentred rows (sparse)
+  std::vector<Rational> ybar_;                                                  ///< dense mean of y
 };
 
 }  // namespace relugap

@@ -117,8 +117,9 @@ void project_output(Eigen::Ref<Eigen::VectorXd> a, const TrainConstraints& c) {
     for (Eigen::Index j = 0; j < a.size(); ++j)
       if (a[j] * c.output_signs[static_cast<std::size_t>(j)] < 0) a[j] = 0;
   if (!c.output_l1) return;
-  const double B = *c.output_l1;
-  if (a.lpNorm<1>() <= B) return;
+  if (a.lpNorm<1>() <= *c.output_l1) return;
+  // A relative 1e-12 inside, so that the rounded result lies in the class exactly.
+  const double B = *c.output_l1 * (1 - 1e-12);
   // Duchi et al.: threshold θ with Σ max(|a_j| − θ, 0) = B.
   std::vector<double> u(static_cast<std::size_t>(a.size()));
   for (Eigen::Index j = 0; j < a.size(); ++j) u[static_cast<std::size_t>(j)] = std::abs(a[j]);
@@ -140,7 +141,9 @@ void project_output(Eigen::Ref<Eigen::VectorXd> a, const TrainConstraints& c) {
 
 void project_units(Eigen::Ref<Eigen::MatrixXd> W, const TrainConstraints& c) {
   if (!c.unit_norm) return;
-  const double R = *c.unit_norm;
+  // A relative 1e-12 inside the ball: scaling onto R itself can round to a norm just
+  // above R, outside the class that the bounds (and the exact checks) speak about.
+  const double R = *c.unit_norm * (1 - 1e-12);
   for (Eigen::Index j = 0; j < W.rows(); ++j) {
     double n = W.row(j).norm();
     if (n > R) W.row(j) *= R / n;

@@ -17,17 +17,14 @@ void check_kappa(const Graph& g, std::uint32_t kappa) {
 }
 
 std::uint64_t dks_edges_inside(const Graph& g, const std::vector<Vertex>& set) {
-  std::vector<bool> chosen(g.num_vertices(), false);
-  for (Vertex v : set) chosen[v.idx()] = true;
-  return g.edges_inside(chosen);
+  return g.edges_inside(vertex_mask(g.num_vertices(), set));
 }
 
 std::uint64_t dks_trivial_upper_bound(const Graph& g, std::uint32_t kappa) {
   const std::uint64_t k = kappa;
   std::vector<std::uint64_t> capped;
   capped.reserve(g.num_vertices());
-  for (std::uint32_t v = 0; v < g.num_vertices(); ++v)
-    capped.push_back(std::min<std::uint64_t>(g.degree(Vertex(v)), k - 1));
+  for (Vertex v : g.vertices()) capped.push_back(std::min<std::uint64_t>(g.degree(v), k - 1));
   std::nth_element(capped.begin(), capped.begin() + static_cast<std::ptrdiff_t>(k - 1), capped.end(), std::greater<>());
   std::uint64_t sum = 0;
   for (std::uint64_t i = 0; i < k; ++i) sum += capped[i];

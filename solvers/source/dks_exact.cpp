@@ -22,20 +22,16 @@ double seconds_since(Clock::time_point t0) { return std::chrono::duration<double
 
 // Vertices in degeneracy order, highest core first: repeatedly remove a
 // vertex of minimum remaining degree (lowest id on ties), then reverse.
-std::vector<std::uint32_t> degeneracy_order(const Graph& g) {
+std::vector<Vertex> degeneracy_order(const Graph& g) {
   const std::uint32_t n = g.num_vertices();
-  std::vector<std::vector<std::uint32_t>> adj(n);
-  for (auto [u, v] : g.edges()) {
-    adj[u.idx()].push_back(v.value());
-    adj[v.idx()].push_back(u.value());
-  }
-  std::vector<std::uint32_t> deg(n);
-  for (std::uint32_t v = 0; v < n; ++v) deg[v] = static_cast<std::uint32_t>(adj[v].size());
-  // bucket queue
-  std::vector<std::vector<std::uint32_t>> bucket(n + 1);
-  for (std::uint32_t v = n; v-- > 0;) bucket[deg[v]].push_back(v);  // back() = lowest id
-  std::vector<bool> gone(n, false);
-  std::vector<std::uint32_t> removal;
+  const AdjacencyLists adj = g.adjacency_lists();
+  StrongVector<VertexTag, std::uint32_t> deg(n);
+  for (Vertex v : g.vertices()) deg[v] = static_cast<std::uint32_t>(adj[v].size());
+  // bucket queue, indexed by degree
+  std::vector<std::vector<Vertex>> bucket(n + 1);
+  for (std::uint32_t i = n; i-- > 0;) bucket[deg[Vertex(i)]].push_back(Vertex(i));  // back() = lowest id
+  VertexSet gone(n, false);
+  std::vector<Vertex> removal;
   removal.reserve(n);
   std::uint32_t d = 0;
   while (removal.size() < n) {
@@ -44,12 +40,12 @@ std::vector<std::uint32_t> degeneracy_order(const Graph& g) {
       ++d;
       continue;
     }
-    std::uint32_t v = bucket[d].back();
+    const Vertex v = bucket[d].back();
     bucket[d].pop_back();
     if (gone[v] || deg[v] != d) continue;  // stale entry
     gone[v] = true;
     removal.push_back(v);
-    for (std::uint32_t u : adj[v])
+    for (Vertex u : adj[v])
       if (!gone[u]) {
         --deg[u];
         bucket[deg[u]].push_back(u);
@@ -99,11 +95,11 @@ class BranchAndBound {
   BranchAndBound(const Graph& g, std::uint32_t kappa, const DksExactOptions& opt, Clock::time_point t0)
       : n_(g.num_vertices()), k_(kappa), words_((g.num_vertices() + 63) / 64), opt_(opt), t0_(t0) {
     to_orig_ = degeneracy_order(g);
-    std::vector<std::uint32_t> to_int(n_);
+    StrongVector<VertexTag, std::uint32_t> to_int(n_);  // vertex -> internal position
     for (std::uint32_t i = 0; i < n_; ++i) to_int[to_orig_[i]] = i;
     adj_.assign(static_cast<std::size_t>(n_) * words_, 0);
     for (auto [u, v] : g.edges()) {
-      std::uint32_t a = to_int[u.idx()], b = to_int[v.idx()];
+      std::uint32_t a = to_int[u], b = to_int[v];
       set_bit(row(a), b);
       set_bit(row(b), a);
     }
@@ -121,13 +117,11 @@ class BranchAndBound {
   /// Sets the incumbent (original vertex ids).
   void set_incumbent(const std::vector<Vertex>& set, std::uint64_t edges) {
     inc_missing_ = pairs_ - edges;
-    best_set_.clear();
-    for (Vertex v : set) best_set_.push_back(v.value());
+    best_set_ = set;
   }
   /// The first κ vertices of the internal order, as original ids.
   [[nodiscard]] std::vector<Vertex> first_vertices() const {
-    std::vector<Vertex> out;
-    for (std::uint32_t i = 0; i < k_; ++i) out.emplace_back(to_orig_[i]);
+    std::vector<Vertex> out(to_orig_.begin(), to_orig_.begin() + k_);
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -167,8 +161,7 @@ class BranchAndBound {
   /// Proved: every κ-set has at least this many missing pairs.
   [[nodiscard]] std::uint64_t proved_missing_lb() const { return std::min(proved_lb_, inc_missing_); }
   [[nodiscard]] std::vector<Vertex> best_set() const {
-    std::vector<Vertex> out;
-    for (std::uint32_t v : best_set_) out.emplace_back(v);
+    std::vector<Vertex> out = best_set_;
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -394,13 +387,13 @@ class BranchAndBound {
   std::uint32_t n_, k_, words_;
   DksExactOptions opt_;
   Clock::time_point t0_;
-  std::vector<std::uint32_t> to_orig_;
+  std::vector<Vertex> to_orig_;  // internal position -> vertex (the bitsets hold positions)
   std::vector<Word> adj_;
   std::uint64_t pairs_ = 0;
-  std::uint64_t inc_missing_ = 0;        // the incumbent's missing pairs
-  std::vector<std::uint32_t> best_set_;  // the incumbent, original ids
-  std::uint64_t thr_ = 0;                // look only for sets with missing < thr_
-  std::uint64_t proved_lb_ = 0;          // proved: every κ-set has missing ≥ proved_lb_
+  std::uint64_t inc_missing_ = 0;  // the incumbent's missing pairs
+  std::vector<Vertex> best_set_;   // the incumbent
+  std::uint64_t thr_ = 0;          // look only for sets with missing < thr_
+  std::uint64_t proved_lb_ = 0;    // proved: every κ-set has missing ≥ proved_lb_
   std::uint64_t root_lb_ = 0;
   std::uint64_t open_lb_ = std::numeric_limits<std::uint64_t>::max();
   bool stopped_ = false, done_ = false, by_signal_ = false;
@@ -473,9 +466,9 @@ DksResult dks_brute_force(const Graph& g, std::uint32_t kappa) {
     RELUGAP_ASSERT(combos <= 2e8, "dks_brute_force: too many subsets (C(n, kappa) > 2e8)");
   }
   auto t0 = Clock::now();
-  std::vector<std::vector<bool>> adj(n, std::vector<bool>(n, false));
-  for (auto [u, v] : g.edges()) adj[u.idx()][v.idx()] = adj[v.idx()][u.idx()] = true;
-  std::vector<std::uint32_t> cur, best;
+  StrongVector<VertexTag, VertexSet> adj(n, VertexSet(n, false));
+  for (auto [u, v] : g.edges()) adj[u][v] = adj[v][u] = true;
+  std::vector<Vertex> cur, best;
   std::uint64_t best_edges = 0;
   bool have = false;
   std::uint64_t count = 0;
@@ -490,18 +483,19 @@ DksResult dks_brute_force(const Graph& g, std::uint32_t kappa) {
       }
       return;
     }
-    for (std::uint32_t v = from; v + (kappa - cur.size()) <= n; ++v) {
+    for (std::uint32_t i = from; i + (kappa - cur.size()) <= n; ++i) {
+      const Vertex v(i);
       std::uint64_t add = 0;
-      for (std::uint32_t u : cur) add += adj[u][v] ? 1 : 0;
+      for (Vertex u : cur) add += adj[u][v] ? 1 : 0;
       cur.push_back(v);
-      self(self, v + 1, edges + add);
+      self(self, i + 1, edges + add);
       cur.pop_back();
     }
   };
   rec(rec, 0, 0);
   DksResult r;
   r.status = SolveStatus::kOptimal;
-  for (std::uint32_t v : best) r.set.emplace_back(v);
+  r.set = best;
   r.edges = best_edges;
   r.upper_bound = best_edges;
   r.nodes = count;

@@ -9,36 +9,17 @@ namespace relugap {
 
 namespace {
 
-std::vector<std::vector<std::uint32_t>> adjacency_lists(const Graph& g) {
-  std::vector<std::vector<std::uint32_t>> adj(g.num_vertices());
-  for (auto [u, v] : g.edges()) {
-    adj[u.idx()].push_back(v.value());
-    adj[v.idx()].push_back(u.value());
-  }
-  for (auto& a : adj) std::sort(a.begin(), a.end());
-  return adj;
-}
-
-std::vector<Vertex> sorted_set(const std::vector<bool>& in) {
-  std::vector<Vertex> out;
-  for (std::uint32_t v = 0; v < in.size(); ++v)
-    if (in[v]) out.emplace_back(v);
-  return out;
-}
-
 // Greedy growth from `start`: add the vertex outside with most neighbours inside, lowest id
 // on ties. Candidates ordered by (−inside, id), so each step is O(deg log n), not O(n).
-std::vector<Vertex> greedy_grow(const std::vector<std::vector<std::uint32_t>>& adj, std::uint32_t kappa,
-                                std::uint32_t start) {
-  const auto n = static_cast<std::uint32_t>(adj.size());
-  std::vector<bool> in(n, false);
-  std::vector<std::uint32_t> inside(n, 0);  // neighbours in the set
-  std::set<std::pair<std::int64_t, std::uint32_t>> queue;
-  for (std::uint32_t v = 0; v < n; ++v) queue.emplace(0, v);
-  auto add = [&](std::uint32_t v) {
+std::vector<Vertex> greedy_grow(const AdjacencyLists& adj, std::uint32_t kappa, Vertex start) {
+  VertexSet in(adj.size(), false);
+  StrongVector<VertexTag, std::uint32_t> inside(adj.size(), 0);  // neighbours in the set
+  std::set<std::pair<std::int64_t, Vertex>> queue;
+  for (Vertex v : adj.indices()) queue.emplace(0, v);
+  auto add = [&](Vertex v) {
     in[v] = true;
     queue.erase({-static_cast<std::int64_t>(inside[v]), v});
-    for (std::uint32_t u : adj[v])
+    for (Vertex u : adj[v])
       if (!in[u]) {
         queue.erase({-static_cast<std::int64_t>(inside[u]), u});
         queue.emplace(-static_cast<std::int64_t>(++inside[u]), u);
@@ -48,7 +29,7 @@ std::vector<Vertex> greedy_grow(const std::vector<std::vector<std::uint32_t>>& a
   };
   add(start);
   for (std::uint32_t size = 1; size < kappa; ++size) add(queue.begin()->second);
-  return sorted_set(in);
+  return members(in);
 }
 
 }  // namespace
@@ -56,61 +37,60 @@ std::vector<Vertex> greedy_grow(const std::vector<std::vector<std::uint32_t>>& a
 std::vector<Vertex> dks_greedy_peel(const Graph& g, std::uint32_t kappa) {
   check_kappa(g, kappa);
   const std::uint32_t n = g.num_vertices();
-  auto adj = adjacency_lists(g);
-  std::vector<std::uint32_t> deg(n);
-  for (std::uint32_t v = 0; v < n; ++v) deg[v] = static_cast<std::uint32_t>(adj[v].size());
+  const auto adj = g.adjacency_lists();
+  StrongVector<VertexTag, std::uint32_t> deg(n);
+  for (Vertex v : g.vertices()) deg[v] = static_cast<std::uint32_t>(adj[v].size());
   // Ordered by (current degree, id): the first is the vertex of least degree, lowest id on
   // ties. O(m log n) (a scan per removal was O(n²): hours at n = 2·10⁵).
-  std::set<std::pair<std::uint32_t, std::uint32_t>> queue;
-  for (std::uint32_t v = 0; v < n; ++v) queue.emplace(deg[v], v);
-  std::vector<bool> alive(n, true);
+  std::set<std::pair<std::uint32_t, Vertex>> queue;
+  for (Vertex v : g.vertices()) queue.emplace(deg[v], v);
+  VertexSet alive(n, true);
   for (std::uint32_t removed = 0; removed < n - kappa; ++removed) {
-    const std::uint32_t best = queue.begin()->second;
+    const Vertex best = queue.begin()->second;
     queue.erase(queue.begin());
     alive[best] = false;
-    for (std::uint32_t u : adj[best])
+    for (Vertex u : adj[best])
       if (alive[u]) {
         queue.erase({deg[u], u});
         queue.emplace(--deg[u], u);
       }
   }
-  return sorted_set(alive);
+  return members(alive);
 }
 
 std::vector<Vertex> dks_greedy_grow(const Graph& g, std::uint32_t kappa, Vertex start) {
   check_kappa(g, kappa);
-  return greedy_grow(adjacency_lists(g), kappa, start.value());
+  return greedy_grow(g.adjacency_lists(), kappa, start);
 }
 
 std::vector<Vertex> dks_local_swap(const Graph& g, std::vector<Vertex> set, double time_limit) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::uint32_t n = g.num_vertices();
-  auto adj = adjacency_lists(g);
-  std::vector<bool> in(n, false);
-  for (Vertex v : set) in[v.idx()] = true;
-  std::vector<std::int64_t> inside(n, 0);
-  for (std::uint32_t v = 0; v < n; ++v)
+  const auto adj = g.adjacency_lists();
+  VertexSet in = vertex_mask(n, set);
+  StrongVector<VertexTag, std::int64_t> inside(n, 0);
+  for (Vertex v : g.vertices())
     if (in[v])
-      for (std::uint32_t u : adj[v]) ++inside[u];
-  auto adjacent = [&](std::uint32_t a, std::uint32_t b) { return std::binary_search(adj[a].begin(), adj[a].end(), b); };
-  std::vector<std::uint32_t> ins, outs;
+      for (Vertex u : adj[v]) ++inside[u];
+  auto adjacent = [&](Vertex a, Vertex b) { return std::binary_search(adj[a].begin(), adj[a].end(), b); };
+  std::vector<Vertex> ins, outs;
   for (;;) {
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > time_limit) break;
     ins.clear();
     outs.clear();
-    for (std::uint32_t v = 0; v < n; ++v) (in[v] ? ins : outs).push_back(v);
+    for (Vertex v : g.vertices()) (in[v] ? ins : outs).push_back(v);
     // gain(u, v) = inside[v] − inside[u] − [u ~ v] ≤ inside[v] − inside[u]:
     // scan in-vertices by increasing and out-vertices by decreasing `inside`
     // and stop as soon as that upper bound cannot reach the best gain (ties
     // are still scanned so that the lowest (u, v) wins).
-    std::stable_sort(ins.begin(), ins.end(), [&](auto a, auto b) { return inside[a] < inside[b]; });
-    std::stable_sort(outs.begin(), outs.end(), [&](auto a, auto b) { return inside[a] > inside[b]; });
+    std::stable_sort(ins.begin(), ins.end(), [&](Vertex a, Vertex b) { return inside[a] < inside[b]; });
+    std::stable_sort(outs.begin(), outs.end(), [&](Vertex a, Vertex b) { return inside[a] > inside[b]; });
     std::int64_t best_gain = 0;
-    std::uint32_t bu = n, bv = n;
-    for (std::uint32_t u : ins) {
+    Vertex bu(n), bv(n);
+    for (Vertex u : ins) {
       const std::int64_t need = std::max<std::int64_t>(best_gain, 1);
       if (outs.empty() || inside[outs.front()] - inside[u] < need) break;
-      for (std::uint32_t v : outs) {
+      for (Vertex v : outs) {
         std::int64_t bound = inside[v] - inside[u];
         if (bound < need) break;
         std::int64_t gain = bound - (adjacent(u, v) ? 1 : 0);
@@ -123,11 +103,11 @@ std::vector<Vertex> dks_local_swap(const Graph& g, std::vector<Vertex> set, doub
     }
     if (best_gain <= 0) break;
     in[bu] = false;
-    for (std::uint32_t w : adj[bu]) --inside[w];
+    for (Vertex w : adj[bu]) --inside[w];
     in[bv] = true;
-    for (std::uint32_t w : adj[bv]) ++inside[w];
+    for (Vertex w : adj[bv]) ++inside[w];
   }
-  return sorted_set(in);
+  return members(in);
 }
 
 DksResult dks_heuristic(const Graph& g, std::uint32_t kappa, const DksHeuristicOptions& opt) {
@@ -137,12 +117,10 @@ DksResult dks_heuristic(const Graph& g, std::uint32_t kappa, const DksHeuristicO
   std::vector<std::pair<std::uint64_t, std::vector<Vertex>>> pool;
   auto peel = dks_greedy_peel(g, kappa);
   pool.emplace_back(dks_edges_inside(g, peel), std::move(peel));
-  std::vector<std::uint32_t> order(n);
-  for (std::uint32_t v = 0; v < n; ++v) order[v] = v;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](auto a, auto b) { return g.degree(Vertex(a)) > g.degree(Vertex(b)); });
+  std::vector<Vertex> order(g.vertices().begin(), g.vertices().end());
+  std::stable_sort(order.begin(), order.end(), [&](Vertex a, Vertex b) { return g.degree(a) > g.degree(b); });
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
-  const auto adj = adjacency_lists(g);
+  const auto adj = g.adjacency_lists();
   for (std::uint32_t i = 0; i < std::min(n, opt.grow_starts); ++i) {
     if (i > 0 && elapsed() > opt.time_limit) break;
     auto s = greedy_grow(adj, kappa, order[i]);

@@ -79,13 +79,8 @@ class DksFamily final : public ReductionFamily {
     AdversarialFamily f;
     f.bits = n;
     f.what = "2^" + std::to_string(n) + " vertex subsets of every size (kappa-sets and near-solutions)";
-    auto set = [n](const std::vector<bool>& b) {
-      std::vector<Vertex> s;
-      for (std::uint32_t v = 0; v < n; ++v)
-        if (b[v]) s.emplace_back(v);
-      return s;
-    };
-    f.lift = [red, set](const std::vector<bool>& b) { return red->lift(set(b)); };
+    // bit v of a candidate = vertex v is in the set
+    f.lift = [red](const std::vector<bool>& b) { return red->lift(members(VertexSet(b))); };
     f.decode = [red](const Network& net) { return DecodedSolution(red->decode(net)); };
     return f;
   }
