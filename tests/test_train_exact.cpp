@@ -12,11 +12,15 @@
 #include <doctest/doctest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "instances/problems/loss.hpp"
+#include "solvers/relu/exact_node_qp.hpp"
 #include "solvers/relu/train_exact.hpp"
 #include "solvers/relu/trainer.hpp"
 #include "train_fixtures.hpp"
@@ -156,6 +160,94 @@ TEST_CASE("exact (k = 2) matches exhaustive enumeration on tiny random sets") {
     REQUIRE(r.lower_bound);
     CHECK(*r.lower_bound <= ref * (1 + 1e-7) + 1e-12);
   }
+}
+
+TEST_CASE("exact (k = 2): the unit symmetry rule keeps the optimum and skips mirrored subtrees") {
+  // The rule (TwoUnits in train_exact.cpp) drops, in the classes (+,+) and (−,−), every
+  // pattern pair whose first difference has unit 1 inactive and unit 2 active.
+  auto run = [](const TrainingSet& data, bool sym, std::uint64_t seed) {
+    TrainOptions o;
+    o.units = 2;
+    o.seed = seed;
+    o.exact.gd_starts = 2;
+    o.exact.break_symmetry = sym;
+    return train_exact(data, o);
+  };
+  Rng rng(41);
+  std::uint64_t nodes_on = 0, nodes_off = 0;
+  for (int trial = 0; trial < 6; ++trial) {
+    const std::size_t d = 1 + static_cast<std::size_t>(trial % 2), m = 3 + static_cast<std::size_t>(trial % 2);
+    auto data = relugap::test::random_set(rng, m, d, 0.9);
+    const auto on = run(data, true, static_cast<std::uint64_t>(trial));
+    const auto off = run(data, false, static_cast<std::uint64_t>(trial));
+    const double ref = reference_opt(data, 2);
+    CAPTURE(trial);
+    CHECK(on.status == SolveStatus::kOptimal);
+    CHECK(off.status == SolveStatus::kOptimal);
+    CHECK(on.loss == doctest::Approx(ref).epsilon(1e-7));
+    CHECK(off.loss == doctest::Approx(ref).epsilon(1e-7));
+    REQUIRE(on.lower_bound);
+    CHECK(*on.lower_bound <= ref * (1 + 1e-7) + 1e-12);
+    nodes_on += on.stats.nodes;
+    nodes_off += off.stats.nodes;
+  }
+  CHECK(nodes_on < nodes_off);
+  // A mirrored instance: y = ReLU(x_0) + ReLU(x_1) with the roles of the two coordinates
+  // exchanged by (x_0, x_1) -> (x_1, x_0), plus noise on one label (not realizable, so gd
+  // does not close the search at its root).
+  TrainingSet mir(2);
+  const double pts[][2] = {{1, 0.5}, {0.5, 1}, {-1, 0.25}, {0.25, -1}, {0.75, -0.5}, {-0.5, 0.75}, {-1, -1}};
+  for (const auto& p : pts) mir.add({{0u, p[0]}, {1u, p[1]}}, std::max(p[0], 0.0) + std::max(p[1], 0.0), 1.0);
+  mir.add({{0u, 1.0}, {1u, 1.0}}, 0.5, 1.0);
+  const auto on = run(mir, true, 3), off = run(mir, false, 3);
+  CAPTURE(on.message);
+  CAPTURE(off.message);
+  CHECK(on.status == SolveStatus::kOptimal);
+  CHECK(off.status == SolveStatus::kOptimal);
+  CHECK(on.loss == doctest::Approx(off.loss).epsilon(1e-9));
+  REQUIRE(on.lower_bound);
+  REQUIRE(off.lower_bound);
+  CHECK(*on.lower_bound == doctest::Approx(*off.lower_bound).epsilon(1e-9));
+  CHECK(on.stats.nodes < off.stats.nodes);
+  CHECK(on.message.find("mirrored subtrees skipped") != std::string::npos);
+  CHECK(off.message.find("mirrored subtrees skipped") == std::string::npos);
+}
+
+TEST_CASE("exact (k = 1): the node QP observer sees the node QPs as solved") {
+  // Each recorded node, solved again from its record, gives the value the search saw.
+  Rng rng(43);
+  auto data = relugap::test::random_set(rng, 9, 3, 0.9);
+  std::vector<ExactNodeQp> seen;
+  TrainOptions o;
+  o.units = 1;
+  o.seed = 1;
+  o.exact.node_qp_observer = [&](const ExactNodeQp& q) { seen.push_back(q); };
+  const auto r = train_exact(data, o);
+  CHECK(r.status == SolveStatus::kOptimal);
+  REQUIRE(!seen.empty());
+  CHECK(seen.size() <= r.stats.nodes);
+  const Eigen::MatrixXd X = dense_x(data);
+  Eigen::VectorXd y(static_cast<Eigen::Index>(data.samples())), c(y.size());
+  for (std::size_t i = 0; i < data.samples(); ++i) {
+    y[static_cast<Eigen::Index>(i)] = data.y[i];
+    c[static_cast<Eigen::Index>(i)] = data.c[i];
+  }
+  int decided = 0;
+  for (const auto& q : seen) {
+    REQUIRE(q.state.size() == data.samples());
+    REQUIRE(q.start.size() == data.dim);
+    exact_detail::NodeQp qp(X, q.sign * y, c);
+    for (std::size_t i = 0; i < data.samples(); ++i) {
+      qp.set_state(i, q.state[i]);
+      qp.set_offset(i, q.offset[i]);
+      qp.set_interval(i, q.lo[i], q.hi[i]);
+      decided += q.state[i] != 0;
+    }
+    qp.set_start(Eigen::Map<const Eigen::VectorXd>(q.start.data(), static_cast<Eigen::Index>(q.start.size())));
+    CHECK(qp.solve() == q.converged);
+    CHECK(qp.value() == doctest::Approx(q.value).epsilon(1e-9));
+  }
+  CHECK(decided > 0);  // the search went below its roots
 }
 
 TEST_CASE("exact respects a fixed output sign") {

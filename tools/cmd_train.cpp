@@ -33,7 +33,8 @@ struct TrainCli {
   double time_limit = std::numeric_limits<double>::infinity();
   unsigned threads = 1;
   std::uint64_t seed = 0;
-  bool agnostic = false, force = false, progress = false, exact_loss = false, json = false, plan = false;
+  bool agnostic = false, force = false, progress = false, exact_loss = false, json = false, plan = false,
+       no_symmetry = false;
   std::optional<std::size_t> starts, iters, max_nodes;
   std::string exact_qp = "native";
 };
@@ -117,6 +118,7 @@ void run_train(const TrainCli& c) {
   }
   if (c.max_nodes) o.exact.max_nodes = *c.max_nodes;
   if (c.rel_gap) o.exact.rel_gap = *c.rel_gap;
+  o.exact.break_symmetry = !c.no_symmetry;
   if (c.starts) o.gd.starts = *c.starts;
   if (c.iters) o.gd.max_iters = *c.iters;
   if (c.gd_method == "adam")
@@ -173,7 +175,8 @@ void run_train(const TrainCli& c) {
                       {"rel_tol", o.gd.rel_tol}};
       break;
     case TrainAlgo::kExact:
-      params["exact"] = {{"rel_gap", o.exact.rel_gap}, {"gd_starts", o.exact.gd_starts}};
+      params["exact"] = {
+          {"rel_gap", o.exact.rel_gap}, {"gd_starts", o.exact.gd_starts}, {"break_symmetry", o.exact.break_symmetry}};
       if (c.max_nodes) params["exact"]["max_nodes"] = *c.max_nodes;
       break;
     case TrainAlgo::kNet:
@@ -264,6 +267,9 @@ const CommandRegistrar kTrainRegistrar([](CLI::App& root) {
       ->check(in_range("--rel-gap", 0, 1));
   app->add_option("--exact-qp", c->exact_qp,
                   "exact, 1 unit: node QP solver, native (certified bounds, default) or clp (the former float path)");
+  app->add_flag("--no-symmetry", c->no_symmetry,
+                "exact, 2 units: explore both mirror images of every activation pattern (to measure the "
+                "symmetry rule)");
   app->add_flag("--force", c->force, "net / exact k=2: run beyond the size caps");
   app->add_flag("--exact-loss", c->exact_loss, "also compute the loss in rational arithmetic");
   app->add_flag("--progress", c->progress, "progress bar on stderr even when it is not a terminal");

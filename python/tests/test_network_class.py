@@ -10,16 +10,12 @@ import numpy as np
 
 import relugap
 from relugap import check
-
-
-def _items(suite_dir):
-    with open(os.path.join(suite_dir, "manifest.json")) as f:
-        return json.load(f)["instances"]
+from relugap.baselines import suite_items
 
 
 def test_only_maxcut_items_state_a_class(suite_dir):
     seen = 0
-    for it in _items(suite_dir):
+    for it in suite_items(suite_dir):
         inst = relugap.load(os.path.join(suite_dir, it["data"]))
         if it["reduction"] == "maxcut":
             seen += 1

@@ -60,8 +60,9 @@ struct Search {
   double lb_closed = kInfD;  ///< min bound over pruned / closed nodes (and nodes whose solve was cut short)
   double lb_other = kInfD;   ///< lower bound of the other sign classes (for progress reports only)
   std::uint64_t nodes = 0;
-  bool unproven = false;  ///< a node failed to solve: no optimality proof
-  bool stopped = false;   ///< time / node limit / interrupt
+  std::uint64_t excluded = 0;  ///< children cut by a symmetry rule (never solved)
+  bool unproven = false;       ///< a node failed to solve: no optimality proof
+  bool stopped = false;        ///< time / node limit / interrupt
   std::vector<Frame> stack;
 };
 
@@ -102,8 +103,20 @@ void depth_first(Problem& P, Search& S, const NodeOutcome& root, const TrainOpti
       return;
     }
     const auto item = static_cast<std::uint32_t>(o.branch_item);
-    S.stack.push_back(Frame{item, static_cast<std::int8_t>(-o.first_side), depth + 1, bound});
-    S.stack.push_back(Frame{item, o.first_side, depth + 1, bound});
+    // A child the problem's symmetry rule excludes is not explored (P's state is the
+    // parent's here): every completion of it has a mirror image of equal loss elsewhere.
+    auto excluded = [&](std::int8_t side) {
+      if constexpr (requires { P.excluded(item, side); })
+        return P.excluded(item, side);
+      else
+        return false;
+    };
+    for (const std::int8_t side : {static_cast<std::int8_t>(-o.first_side), o.first_side}) {
+      if (excluded(side))
+        ++S.excluded;
+      else
+        S.stack.push_back(Frame{item, side, depth + 1, bound});
+    }
   };
   handle(root, 0, -kInfD);
   while (!S.stack.empty() && !S.stopped) {
@@ -465,9 +478,12 @@ class OneUnit : public ClpNode<OneUnit> {
 // exact_detail::Certifier when a box is available (then bound == certified bound).
 class NativeOneUnit {
  public:
-  NativeOneUnit(const TrainingSet& data, const EigenData& e, int sign, const Rational* upper, const Clock& clock)
+  NativeOneUnit(const TrainingSet& data, const EigenData& e, int sign, const Rational* upper, const Clock& clock,
+                const std::function<void(const ExactNodeQp&)>* observer = nullptr)
       : e_(e),
         clock_(clock),
+        sign_(sign),
+        observer_(observer != nullptr && *observer ? observer : nullptr),
         m_(e.m),
         d_(e.d),
         qp_(Eigen::MatrixXd(e.X.cast<double>()), sign * e.y, e.c),
@@ -562,6 +578,20 @@ class NativeOneUnit {
   }
   [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
 
+  /// Hands the node QP just solved to the observer (ExactParams::node_qp_observer).
+  void observe(const Eigen::VectorXd& start, bool converged) {
+    seen_.sign = sign_;
+    seen_.state = state_;
+    seen_.offset.assign(m_, 0.0);
+    for (std::size_t i = 0; i < m_; ++i)
+      if (half_.size() == m_ && half_[i]) seen_.offset[i] = e_.c[static_cast<Eigen::Index>(i)] * y_[i] * y_[i] / 2;
+    seen_.start.assign(start.data(), start.data() + start.size());
+    seen_.w.assign(qp_.w().data(), qp_.w().data() + qp_.w().size());
+    seen_.value = qp_.value();
+    seen_.converged = converged;
+    (*observer_)(seen_);
+  }
+
   NodeOutcome solve_node() {
     NodeOutcome o;
     if (clock_.should_stop()) {
@@ -579,22 +609,33 @@ class NativeOneUnit {
     // The node intervals (every w with loss ≤ U has z_i in them) tighten the envelopes of
     // the undecided samples; an empty one means the node holds no such w.
     bool empty = false;
+    if (observer_ != nullptr) {
+      seen_.lo.assign(m_, -kInfD);
+      seen_.hi.assign(m_, kInfD);
+    }
     if (certified_) {
       empty = !cert_.node_intervals(state_, ilo_, ihi_);
       for (std::size_t i = 0; i < m_; ++i)
         if (branch_[i] && state_[i] == 0 && !half_[i]) {
-          if (empty)
+          if (empty) {
             qp_.clear_interval(i);
-          else
+          } else {
             qp_.set_interval(i, ilo_[i], ihi_[i]);
+            if (observer_ != nullptr) {
+              seen_.lo[i] = ilo_[i];
+              seen_.hi[i] = ihi_[i];
+            }
+          }
         }
     }
-    qp_.set_start(depth == 0 ? snaps_[0] : snaps_[depth - 1]);
+    const Eigen::VectorXd& start = depth == 0 ? snaps_[0] : snaps_[depth - 1];
+    qp_.set_start(start);
     const bool ok = qp_.solve();
     if (qp_.stopped()) {
       o.stopped = true;  // cut short by the deadline or an interrupt: the node stays open
       return o;
     }
+    if (observer_ != nullptr) observe(start, ok);
     snaps_[depth] = qp_.w();
     const Eigen::VectorXd& z = qp_.z();
     double true_loss = 0, best_gap = 0;
@@ -669,6 +710,9 @@ class NativeOneUnit {
  private:
   const EigenData& e_;
   const Clock& clock_;
+  int sign_;
+  const std::function<void(const ExactNodeQp&)>* observer_;
+  ExactNodeQp seen_;
   std::size_t m_, d_;
   exact_detail::NodeQp qp_;
   exact_detail::Certifier cert_;
@@ -700,12 +744,25 @@ class NativeOneUnit {
 };
 
 // ---------------------------------------------------------------- k = 2 ----
+// Unit symmetry (s1 = s2). The search branches on the items of the samples i_1, i_2, …
+// (the order below), unit 1 then unit 2 of each. A full branch fixes patterns p_1, p_2 ∈
+// {+1, −1}^m (+1: z ≥ 0, u = z; −1: z ≤ 0, u = 0) and holds the set L(p_1, p_2) of all
+// (w_1, w_2) consistent with them; the union of the L over all pattern pairs is everything.
+// Swapping the units maps L(p_1, p_2) onto L(p_2, p_1), and when s1 = s2 it leaves the loss
+// unchanged. So every (w_1, w_2) has a mirror image of equal loss in some L(p_1, p_2) with
+// p_1 ≥ p_2 in lexicographic order (+1 > −1) over i_1, i_2, …: either its own pair or the
+// swapped one qualifies. The search therefore drops the child "unit 2 of sample i active"
+// when the two units agree on every earlier sample and unit 1 of i is inactive: every
+// pattern pair below it has p_1 < p_2 (and its mirror is below a child kept). Lower
+// bounds stay valid: OPT is the minimum over the kept branches, whose bounds (pruned,
+// closed or open) the search takes the minimum of. With s1 ≠ s2 the units are not
+// interchangeable and nothing is dropped.
 class TwoUnits : public ClpNode<TwoUnits> {
   friend class ClpNode<TwoUnits>;
 
  public:
-  TwoUnits(const EigenData& e, int s1, int s2, const Clock& clock, double time_limit)
-      : ClpNode(clock, time_limit), e_(e), m_(e.m), d_(e.d), s_{s1, s2} {
+  TwoUnits(const EigenData& e, int s1, int s2, bool break_symmetry, const Clock& clock, double time_limit)
+      : ClpNode(clock, time_limit), e_(e), m_(e.m), d_(e.d), s_{s1, s2}, symmetric_(break_symmetry && s1 == s2) {
     // Columns: w1 (d), w2 (d), u_ij (2m, index 2d + 2i + j), e_i (m, index 2d + 2m + i).
     // Rows: r_ij = u_ij − ⟨w_j, x_i⟩ (index 2i + j); R_i = e_i − s1 u_i1 − s2 u_i2 (index 2m + i).
     const std::size_t nc = 2 * d_ + 3 * m_;
@@ -746,6 +803,16 @@ class TwoUnits : public ClpNode<TwoUnits> {
       items_.push_back(2 * i + 1);
     }
     for (std::size_t it = 0; it < 2 * m_; ++it) apply_bounds(it);
+  }
+
+  /// The symmetry rule (above): true for the child (item, side) of the current node that
+  /// the search may skip.
+  [[nodiscard]] bool excluded(std::uint32_t item, std::int8_t side) const {
+    if (!symmetric_ || side != 1 || item % 2 != 1 || state_[item - 1] != -1) return false;
+    // path_ holds the items decided so far in branching order: unit 1, unit 2 of each sample.
+    for (std::size_t k = 0; k + 1 < path_.size(); k += 2)
+      if (state_[path_[k]] != state_[path_[k + 1]]) return false;
+    return true;
   }
 
   NodeOutcome solve_node() {
@@ -810,6 +877,7 @@ class TwoUnits : public ClpNode<TwoUnits> {
   const EigenData& e_;
   std::size_t m_, d_;
   int s_[2];
+  bool symmetric_;
   std::vector<std::uint32_t> items_;
 };
 
@@ -897,7 +965,8 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   std::vector<double> class_lb(classes, 0.0);
   for (std::size_t si = 0; si < classes; ++si) {
     if (native) {
-      nat.push_back(std::make_unique<NativeOneUnit>(data, e, sign_sets[si][0], upper ? &*upper : nullptr, clock));
+      nat.push_back(std::make_unique<NativeOneUnit>(data, e, sign_sets[si][0], upper ? &*upper : nullptr, clock,
+                                                    &opts.exact.node_qp_observer));
       if (!nat.back()->certified()) {
         certified = false;
         if (cert_note.empty()) cert_note = nat.back()->note();
@@ -912,7 +981,8 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       one.push_back(std::make_unique<OneUnit>(e, sign_sets[si][0], clock, opts.time_limit));
       roots[si] = one.back()->solve_node();
     } else {
-      two.push_back(std::make_unique<TwoUnits>(e, sign_sets[si][0], sign_sets[si][1], clock, opts.time_limit));
+      two.push_back(std::make_unique<TwoUnits>(e, sign_sets[si][0], sign_sets[si][1], opts.exact.break_symmetry, clock,
+                                               opts.time_limit));
       roots[si] = two.back()->solve_node();
     }
     if (roots[si].solved && !roots[si].stopped) class_lb[si] = roots[si].bound;
@@ -999,11 +1069,13 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   const char* why = clock.interrupted()   ? " (interrupted)"
                     : clock.out_of_time() ? " (stopped by the time limit)"
                                           : " (stopped by the node limit)";
-  res.message = std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") +
-                (S.unproven ? " (a node QP failed: no proof)" : "") +
-                (native ? (certified ? "; lower bound certified in rational arithmetic"
-                                     : "; float bounds only (" + cert_note + ")")
-                        : "; float bounds (CLP)");
+  res.message =
+      std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") +
+      (S.excluded > 0 ? " (unit symmetry: " + std::to_string(S.excluded) + " mirrored subtrees skipped)" : "") +
+      (S.unproven ? " (a node QP failed: no proof)" : "") +
+      (native
+           ? (certified ? "; lower bound certified in rational arithmetic" : "; float bounds only (" + cert_note + ")")
+           : "; float bounds (CLP)");
   TrainProgress p;
   p.phase = "exact";
   p.fraction = 1;

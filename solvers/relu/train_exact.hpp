@@ -19,7 +19,9 @@
 // k = 2 (tiny sets). Output signs (s_1, s_2) fixed after absorbing |a_j| (all three
 // sign classes when unconstrained); branch on (sample, unit) activations, samples in
 // order; a sample contributes its exact convex loss once both its units are decided
-// and 0 (a valid lower bound) before. Leaves are convex QPs.
+// and 0 (a valid lower bound) before. Leaves are convex QPs. With equal output signs the
+// units are interchangeable: only pattern pairs with unit 1 ≥ unit 2 in lexicographic
+// order are explored (ExactParams::break_symmetry; the argument is at TwoUnits).
 //
 // Bounds are floating point: a node bound is CLP's optimum of the node QP, which is
 // accurate to about 1e-10 relative; the lower bound reported is therefore a numerical

@@ -59,6 +59,21 @@ struct GdParams {
 /// COIN-OR CLP path (float bounds only; kept for comparison).
 enum class ExactQp { kNative, kClp };
 
+/// One node QP of the native k = 1 search, as solved (for benchmarks and tests: see
+/// bench/exact_qp_compare.cpp). The node function of sample i is fixed by the sign, its
+/// state and, for an undecided sample with y > 0, its interval [lo_i, hi_i] (±inf: none);
+/// exact_detail::NodeQp documents the functions.
+struct ExactNodeQp {
+  int sign = 1;                    ///< output sign of the class (labels are sign·y)
+  std::vector<std::int8_t> state;  ///< per sample: 0 undecided, +1 active, −1 inactive
+  std::vector<double> lo, hi;      ///< node interval of each undecided sample (±inf: none set)
+  std::vector<double> offset;      ///< constant added to sample i's function (mirrored pairs)
+  std::vector<double> start;       ///< the warm start (the parent's optimum), d entries
+  std::vector<double> w;           ///< the node QP's optimum as solved in the search
+  double value = 0;                ///< its value (offsets included)
+  bool converged = false;
+};
+
 struct ExactParams {
   double rel_gap = 1e-9;  ///< stop when upper − lower ≤ rel_gap · max(1, upper)
   std::size_t max_nodes = std::numeric_limits<std::size_t>::max();
@@ -67,6 +82,13 @@ struct ExactParams {
   std::size_t max_samples_k2 = 16;
   bool force = false;
   ExactQp qp = ExactQp::kNative;
+  /// k = 2 with equal output signs: explore only activation patterns with unit 1 ≥ unit 2
+  /// in lexicographic order over the branching order (the units are interchangeable there;
+  /// see train_exact.cpp). Off only to measure what it saves (`train --no-symmetry`).
+  bool break_symmetry = true;
+  /// k = 1, native node QP: called with every node QP after its solve (empty: nothing is
+  /// recorded). For benchmarks and tests; it costs a copy of the node per call.
+  std::function<void(const ExactNodeQp&)> node_qp_observer;
   /// Optional extra incumbents (e.g. lifted source solutions): the best becomes the
   /// first upper bound when it beats gd's.
   std::vector<Network> incumbents;
