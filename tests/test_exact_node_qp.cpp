@@ -230,6 +230,60 @@ TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, ti
   CHECK(checked > 50);
 }
 
+TEST_CASE("certificate: the outward-rounded double node intervals contain the exact rational ones") {
+  // bound() evaluates the loss on the double intervals as exact rationals: valid only if each
+  // contains the exact interval (weights spanning 10^18, non-dyadic U, random states).
+  Rng rng(23);
+  int compared = 0, strict = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    const bool spread = trial % 2 == 1;
+    const std::size_t d = 1 + static_cast<std::size_t>(trial % 4),
+                      m = (spread ? d : 0) + 3 + static_cast<std::size_t>(trial % 5);
+    Node n = random_node(rng, m, d, spread);
+    CAPTURE(trial);
+    Certifier cert(n.data, 1);
+    double zero_loss = 0;
+    for (std::size_t i = 0; i < m; ++i) zero_loss += n.data.c[i] * n.data.y[i] * n.data.y[i];
+    if (!cert.set_upper(exact_from_double(zero_loss) / 3 + Rational(1, 7))) continue;
+    std::vector<double> lo, hi;
+    std::vector<Rational> qlo, qhi;
+    const bool ok = cert.node_intervals(n.state, lo, hi), qok = cert.node_intervals_exact(n.state, qlo, qhi);
+    CHECK((ok || !qok));  // empty in doubles (outward) ⇒ empty exactly
+    if (!ok || !qok) continue;
+    for (std::size_t i = 0; i < m; ++i) {
+      CHECK(exact_from_double(lo[i]) <= qlo[i]);
+      CHECK(exact_from_double(hi[i]) >= qhi[i]);
+      if (exact_from_double(lo[i]) < qlo[i]) ++strict;
+      ++compared;
+    }
+  }
+  CHECK(compared > 300);
+  CHECK(strict > 0);  // the rounding is outward (not exact) somewhere
+}
+
+TEST_CASE("certificate: the residual Xᵀλ is exact (multipliers and data spanning 10^±300)") {
+  Rng rng(29);
+  for (int trial = 0; trial < 50; ++trial) {
+    const std::size_t d = 1 + static_cast<std::size_t>(trial % 5), m = 3 + static_cast<std::size_t>(trial % 7);
+    Node n = random_node(rng, m, d, trial % 2 == 1);
+    Eigen::VectorXd lam(static_cast<Eigen::Index>(m));
+    for (Eigen::Index i = 0; i < lam.size(); ++i) {
+      const int e = static_cast<int>(rng.uniform01() * 2000) - 1000;  // incl. products that underflow
+      lam(i) = i % 4 == 3 ? 0.0 : std::ldexp(2 * rng.uniform01() - 1, e) / 3;
+    }
+    Certifier cert(n.data, 1);
+    std::vector<Rational> r;
+    cert.residual(lam, r);
+    REQUIRE(r.size() == d);
+    std::vector<Rational> ref(d, Rational(0));
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t p = n.data.row_ptr[i]; p < n.data.row_ptr[i + 1]; ++p)
+        ref[n.data.col[p].idx()] +=
+            exact_from_double(lam(static_cast<Eigen::Index>(i))) * exact_from_double(n.data.val[p]);
+    for (std::size_t j = 0; j < d; ++j) CHECK(r[j] == ref[j]);
+  }
+}
+
 TEST_CASE("certificate box: mirrored pairs' floor bounds the anchor (DkS-like weights)") {
   // Anchor (e_0, 1/2) of weight A, wells (±e_1, 1/2) of weight λ: OPT = λ/4 at w = (1/2, ±1/2).
   // With U = λ/4 + 1 and A < 4U, the anchor alone allows ReLU(w_0) = 0; the wells cost ≥ λ/4

@@ -212,6 +212,12 @@ void run_train(const TrainCli& c) {
                            {"kernel", r.stats.kernel}}},
                          {"relugap_version", kVersion}};
   if (r.exact_loss) meta["loss_exact"] = to_string(*r.exact_loss);
+  if (r.stats.exact_qp_iterations) {
+    meta["stats"]["qp_iterations"] = *r.stats.exact_qp_iterations;
+    meta["stats"]["certificates"] = *r.stats.exact_certificates;
+    meta["stats"]["search_seconds"] = *r.stats.exact_search_seconds;
+    meta["stats"]["search_cpu_seconds"] = *r.stats.exact_search_cpu_seconds;
+  }
   if (r.stats.epsilon_realizable) {
     meta["epsilon_realizable"] = *r.stats.epsilon_realizable;
     meta["epsilon_agnostic"] = *r.stats.epsilon_agnostic;

@@ -23,6 +23,31 @@ Rational sqrt_up(const Rational& q) {
 
 enum class Edge : std::uint8_t { kNone, kLeftOnly, kRightOnly, kBoth };
 
+// Outward rounding: a double result of one operation (error ≤ ½ ulp) moved one ulp down
+// or up is a rigorous lower or upper bound of the exact value. Rationals are exact.
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+constexpr double kPosInf = std::numeric_limits<double>::infinity();
+inline double round_dn(double x) { return std::nextafter(x, kNegInf); }
+inline double round_up(double x) { return std::nextafter(x, kPosInf); }
+inline const Rational& round_dn(const Rational& x) { return x; }
+inline const Rational& round_up(const Rational& x) { return x; }
+
+// Error-free transformations (Knuth's two-sum, the fma product): a double-double sum.
+struct DD {
+  double hi = 0, lo = 0;
+  void add(double a) {
+    const double s = hi + a, bb = s - hi, e = (hi - (s - bb)) + (a - bb);
+    hi = s;
+    lo += e;
+  }
+  void add_product(double a, double b) {
+    const double p = a * b;
+    add(p);
+    lo += std::fma(a, b, -p);
+  }
+  [[nodiscard]] double value() const { return hi + lo; }
+};
+
 }  // namespace
 
 Certifier::Certifier(const TrainingSet& data, int sign) : m_(data.samples()), d_(data.dim), data_(data), sign_(sign) {
@@ -196,13 +221,58 @@ bool Certifier::set_upper(const Rational& U) {
 }
 
 void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const {
+  // r_j = Σ_i λ_i·x_ij exactly, without a rational operation a term: every product of two
+  // doubles is exactly hi + lo (the fma residual; checked, else that term is added in
+  // rationals), every double is an integer mant·2^e, and each coordinate's terms are
+  // summed as integers on the smallest exponent among them.
+  struct Term {
+    std::int64_t mant;
+    int exp;
+    std::size_t col;
+  };
+  thread_local std::vector<Term> terms;
+  terms.clear();
+  std::vector<int> emin(d_, std::numeric_limits<int>::max());
   r.assign(d_, Rational(0));
-  Rational q;
+  auto push = [&](double v, std::size_t j) {
+    if (v == 0) return;
+    int e = 0;
+    const double f = std::frexp(v, &e);
+    terms.push_back({static_cast<std::int64_t>(std::ldexp(f, 53)), e - 53, j});
+    emin[j] = std::min(emin[j], e - 53);
+  };
   for (std::size_t i = 0; i < m_; ++i) {
     const double li = lambda(static_cast<Eigen::Index>(i));
     if (li == 0) continue;
-    q = li;
-    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) r[data_.col[p].idx()] += q * xq_[p];
+    for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) {
+      const std::size_t j = data_.col[p].idx();
+      if (data_.val[p] == 0) continue;
+      const double hi = li * data_.val[p], lo = std::fma(li, data_.val[p], -hi);
+      // Exact when nothing overflowed or underflowed (then hi + lo is the product).
+      if (std::isfinite(hi) && std::abs(hi) >= 0x1p-960) {
+        push(hi, j);
+        push(lo, j);
+      } else {
+        r[j] += Rational(li) * xq_[p];
+      }
+    }
+  }
+  mpz_class acc, t;
+  std::vector<mpz_class> sum(d_);
+  for (const Term& tm : terms) {
+    t = static_cast<long>(tm.mant);
+    mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(tm.exp - emin[tm.col]));
+    sum[tm.col] += t;
+  }
+  Rational q;
+  for (std::size_t j = 0; j < d_; ++j) {
+    if (sum[j] == 0) continue;
+    mpq_set_z(q.get_mpq_t(), sum[j].get_mpz_t());
+    if (emin[j] < 0)
+      mpq_div_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(-emin[j]));
+    else
+      mpq_mul_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(emin[j]));
+    r[j] += q;
   }
 }
 
@@ -253,14 +323,14 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
     const std::size_t p = data_.row_ptr[i], j = data_.col[p].idx();
     const T& a = xv[p];
     if (a > 0) {
-      t = lo[i] / a;
+      t = round_dn(lo[i] / a);
       if (t > wl[j]) wl[j] = t;
-      t = hi[i] / a;
+      t = round_up(hi[i] / a);
       if (t < wh[j]) wh[j] = t;
     } else {
-      t = hi[i] / a;
+      t = round_dn(hi[i] / a);
       if (t > wl[j]) wl[j] = t;
-      t = lo[i] / a;
+      t = round_up(lo[i] / a);
       if (t < wh[j]) wh[j] = t;
     }
   }
@@ -274,11 +344,11 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
       const std::size_t j = data_.col[p].idx();
       const T& a = xv[p];
       if (a > 0) {
-        sl += a * wl[j];
-        sh += a * wh[j];
+        sl = round_dn(sl + round_dn(a * wl[j]));
+        sh = round_up(sh + round_up(a * wh[j]));
       } else {
-        sl += a * wh[j];
-        sh += a * wl[j];
+        sl = round_dn(sl + round_dn(a * wh[j]));
+        sh = round_up(sh + round_up(a * wl[j]));
       }
     }
     if (sl > lo[i]) lo[i] = sl;
@@ -288,8 +358,8 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
   return true;
 }
 
-bool Certifier::node_intervals_q(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
-                                 std::vector<Rational>& hi) const {
+bool Certifier::node_intervals_exact(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
+                                     std::vector<Rational>& hi) const {
   return propagate(state, zlo_, zhi_, plo_, phi_, R_, xq_, lo, hi);
 }
 
@@ -300,12 +370,20 @@ bool Certifier::node_intervals(const std::vector<std::int8_t>& state, std::vecto
 
 Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
                           const std::vector<std::uint8_t>* /*half*/) const {
-  std::vector<Rational> r;
   const auto d = static_cast<Eigen::Index>(d_);
+  // The repair works on the residual Xᵀλ in double-double (exact products, compensated
+  // sums): accurate enough to steer λ; only the final residual below is exact.
+  Eigen::VectorXd rd(d);
+  std::vector<DD> acc(d_);
   for (int pass = 0; pass < 2; ++pass) {
-    residual(lambda, r);
-    Eigen::VectorXd rd(d);
-    for (Eigen::Index j = 0; j < d; ++j) rd(j) = r[static_cast<std::size_t>(j)].get_d();
+    std::fill(acc.begin(), acc.end(), DD{});
+    for (std::size_t i = 0; i < m_; ++i) {
+      const double li = lambda(static_cast<Eigen::Index>(i));
+      if (li == 0) continue;
+      for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p)
+        acc[data_.col[p].idx()].add_product(li, data_.val[p]);
+    }
+    for (Eigen::Index j = 0; j < d; ++j) rd(j) = acc[static_cast<std::size_t>(j)].value();
     if (rd.lpNorm<Eigen::Infinity>() == 0) break;
     // min Σ δ_i²/c_i s.t. Xᵀδ = −r:  δ = −C·X·t, (XᵀCX) t = r.
     Eigen::VectorXd t = Dg_.asDiagonal() * gram_.solve(Eigen::VectorXd(Dg_.asDiagonal() * rd));
@@ -318,51 +396,73 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
     }
   }
   const Rational empty(std::numeric_limits<double>::max());  // the node holds no w with loss ≤ U
-  std::vector<Rational> lo, hi;
-  if (!node_intervals_q(state, lo, hi)) return empty;
+  // The node intervals in doubles rounded outward (each one contains the exact rational
+  // interval, so the bound below stays valid and only gets weaker by an ulp), taken as
+  // exact rationals: dyadic numbers, cheap for GMP, where the rational propagation divided.
+  std::vector<double> lo, hi;
+  if (!node_intervals(state, lo, hi)) return empty;
+  std::vector<Rational> r;
   residual(lambda, r);
   Rational total = 0;
   for (std::size_t j = 0; j < d_; ++j) total -= R_[j] * abs(r[j]);
   // ψ_i(λ_i) = min over z ∈ D_i of f_i(z) − λ_i·z with the true loss f_i(z) = c(ReLU(z) − y)²
-  // (the node's state is in D_i); a mirrored pair (z_j = −z_i) jointly.
-  Rational lam, best, val, z, a, b;
+  // (the node's state is in D_i); a mirrored pair (z_j = −z_i) jointly, with μ = λ_i − λ_j.
+  // The interval ends are doubles (exact dyadic rationals); no division but the vertex value.
+  Rational mu, best, val, z, t, ny;
+  const Rational zero(0);
   bool have = false;
-  auto piece = [&](const Rational& from, const Rational& to, const Rational& K, const Rational& c,
-                   const Rational& vertex_shift, const Rational& centre, const Rational& mu) {
-    // min over [from, to] of K + c(z − centre)² − μz (c ≥ 0); vertex centre + μ/(2c).
-    if (from > to) return;
-    if (c == 0) {
-      z = mu > 0 ? to : from;
-    } else {
-      z = centre + vertex_shift;
-      if (z < from) z = from;
-      if (z > to) z = to;
-    }
-    val = K + c * (z - centre) * (z - centre) - mu * z;
+  auto keep = [&] {
     if (!have || val < best) best = val;
     have = true;
   };
-  const Rational zero(0);
+  // min over [from, to] of K − μz.
+  auto line = [&](double from, double to, const Rational& K) {
+    if (!(from <= to)) return;
+    z = sgn(mu) > 0 ? to : from;
+    val = K - mu * z;
+    keep();
+  };
+  // min over [from, to] of K + c(z − centre)² − μz (c ≥ 0): the vertex centre + μ/(2c), value
+  // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
+  auto parabola = [&](double from, double to, const Rational& K, const Rational& c, const Rational& centre) {
+    if (!(from <= to)) return;
+    bool inside = false;
+    z = from;
+    t = 2 * c * (z - centre);
+    if (mu > t) {
+      z = to;
+      t = 2 * c * (z - centre);
+      inside = mu < t;
+    }
+    if (inside) {
+      val = mu * mu / (4 * c);
+      val = K - mu * centre - val;
+    } else {
+      t = z - centre;
+      val = K + c * t * t - mu * z;
+    }
+    keep();
+  };
   for (std::size_t i = 0; i < m_; ++i) {
     const std::int64_t j = partner_[i];
     if (j >= 0 && static_cast<std::size_t>(j) < i) continue;  // done with its partner
     const Rational& y = y_[i];
     const Rational& c = c_[i];
     have = false;
+    mu = lambda(static_cast<Eigen::Index>(i));
     if (j >= 0) {
       const auto jj = static_cast<std::size_t>(j);
-      lam = lambda(static_cast<Eigen::Index>(i)) - lambda(static_cast<Eigen::Index>(jj));
-      a = std::max(lo[i], Rational(-hi[jj]));
-      b = std::min(hi[i], Rational(-lo[jj]));
-      const Rational shift = lam / (2 * c);
+      t = lambda(static_cast<Eigen::Index>(jj));
+      mu -= t;  // exact: λ_i − λ_j
+      const double a = std::max(lo[i], -hi[jj]), b = std::min(hi[i], -lo[jj]);
+      ny = -y;
       // z ≥ 0: c·y² + c(z − y)² − μz; z ≤ 0: c·y² + c(z + y)² − μz.
-      piece(std::max(a, zero), b, cyy_[i], c, shift, y, lam);
-      piece(a, std::min(b, zero), cyy_[i], c, shift, Rational(-y), lam);
+      parabola(std::max(a, 0.0), b, cyy_[i], c, y);
+      parabola(a, std::min(b, 0.0), cyy_[i], c, ny);
     } else {
-      lam = lambda(static_cast<Eigen::Index>(i));
       // z ≤ 0: c·y² − λz; z ≥ 0: c(z − y)² − λz.
-      piece(lo[i], std::min(hi[i], zero), cyy_[i], zero, zero, zero, lam);
-      piece(std::max(lo[i], zero), hi[i], zero, c, Rational(lam / (2 * c)), y, lam);
+      line(lo[i], std::min(hi[i], 0.0), cyy_[i]);
+      parabola(std::max(lo[i], 0.0), hi[i], zero, c, y);
     }
     if (!have) return empty;
     total += best;

@@ -7,9 +7,10 @@
 //   min_{w ∈ node ∩ B} Σ g_i(⟨w, x_i⟩) ≥ Σ_i ψ_i(λ_i) − Σ_j R_j·|(Σ_i λ_i x_i)_j|,
 //   ψ_i(λ) = min_{z ∈ D_i} g_i(z) − λ·z,
 // where B = {|w_j| ≤ R_j} and D_i is the node's domain of z_i intersected with an interval
-// every point of B ∩ {optimal w} satisfies. The float multipliers are first "repaired"
-// (λ += −C·X·(XᵀCX)⁻¹·r for the exact residual r = Xᵀλ, twice) so that the residual
-// term is negligible; the bound itself is evaluated in GMP rationals from the data's
+// every point of B ∩ {optimal w} satisfies (computed in doubles rounded outward, which only
+// widens it). The float multipliers are first "repaired" (λ += −C·X·(XᵀCX)⁻¹·r for the
+// residual r = Xᵀλ in double-double, twice) so that the residual term is negligible; the
+// bound itself, with the exact residual, is evaluated in GMP rationals from the data's
 // exact values (every double is a rational) and rounded down. Neumaier–Shcherbina's
 // safe-bound technique, with the box doing the work of the Hessian's missing curvature.
 //
@@ -65,17 +66,21 @@ class Certifier {
   double bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
                     const std::vector<std::uint8_t>* half = nullptr) const;
 
-  /// The node intervals D_i ∋ z_i of every w in the node with loss ≤ U (float version of
-  /// what bound() computes in rationals; a guide for the node QP, never a proof). False when
-  /// some interval is empty (the node holds no such w). Requires ready().
+  /// The node intervals D_i ∋ z_i of every w in the node with loss ≤ U (a guide for the node
+  /// QP, and the domains of bound()). False when some interval is empty (the node holds no
+  /// such w). Requires ready().
+  /// The doubles are rounded outward (one ulp per operation), so each interval contains the
+  /// exact rational one of node_intervals_exact(); bound() uses them as exact rationals.
   bool node_intervals(const std::vector<std::int8_t>& state, std::vector<double>& lo, std::vector<double>& hi) const;
+  /// The same intervals in exact rational arithmetic (the reference; slow).
+  bool node_intervals_exact(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
+                            std::vector<Rational>& hi) const;
+  /// r = Xᵀλ exactly (integer sums of the doubles' mantissas, no rational operation a term).
+  void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;
   /// The partner of sample i in a mirrored pair (x, y, c), (−x, y, c) with y > 0, or −1.
   [[nodiscard]] std::int64_t partner(std::size_t i) const { return partner_[i]; }
 
  private:
-  /// Rational node intervals (see node_intervals); false when one is empty.
-  bool node_intervals_q(const std::vector<std::int8_t>& state, std::vector<Rational>& lo,
-                        std::vector<Rational>& hi) const;
   /// The interval of sample i from its own loss and state, before propagation.
   template <class T>
   void own_interval(std::size_t i, int state, const std::vector<T>& zlo, const std::vector<T>& zhi,
@@ -84,7 +89,6 @@ class Certifier {
   bool propagate(const std::vector<std::int8_t>& state, const std::vector<T>& zlo, const std::vector<T>& zhi,
                  const std::vector<T>& plo, const std::vector<T>& phi, const std::vector<T>& R,
                  const std::vector<T>& xv, std::vector<T>& lo, std::vector<T>& hi) const;
-  void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;
   std::size_t m_, d_;
   const TrainingSet& data_;
   int sign_;

@@ -140,20 +140,24 @@ bool NodeQp::solve(int max_iter) {
   std::int64_t which = -1;
   double target = 0;
   std::size_t violated = count_violated(which, target);
-  if (violated == 1) {
-    // One violated domain bound (the branched sample after a warm start): the minimum-norm
-    // move that puts it on its bound, kept when it violates nothing else. A feasible start
-    // avoids pulling a constraint through the others, where degenerate samples cycle.
-    const auto ii = static_cast<Eigen::Index>(which);
+  if (violated >= 1 && violated <= 4) {
+    // Violated domain bounds (the branched sample after a warm start, and its mirror
+    // image): the minimum-norm move that puts one on its bound, repeated for what is still
+    // violated (a mirror image lands on its bound with its partner), kept when it violates
+    // nothing afterwards. A feasible start avoids pulling a constraint through the others,
+    // where degenerate samples cycle.
     const Eigen::VectorXd keep = v_;
-    v_ -= ((z_(ii) - target) / (xnorm_(ii) * xnorm_(ii))) * Xs_.row(ii).transpose();
-    compute_z();
-    z_(ii) = target;
-    std::int64_t w2 = -1;
-    double t2 = 0;
-    if (count_violated(w2, t2) != 0) {
+    for (int round = 0; round < 4 && violated > 0; ++round) {
+      const auto ii = static_cast<Eigen::Index>(which);
+      v_ -= ((z_(ii) - target) / (xnorm_(ii) * xnorm_(ii))) * Xs_.row(ii).transpose();
+      compute_z();
+      z_(ii) = target;
+      violated = count_violated(which, target);
+    }
+    if (violated != 0) {
       v_ = keep;
       compute_z();
+      violated = count_violated(which, target);
     }
   }
   if (violated > 1) v_.setZero();
@@ -213,8 +217,16 @@ bool NodeQp::run(int max_iter) {
     if (!held) piece_[i] = z >= f.b ? kRight : kLeft;
   }
 
-  Eigen::MatrixXd H(d, d), UtU(d, d);
-  Eigen::VectorXd g(d), glin(d), p(d), nu;
+  bool multi = true, after_multi = false;
+  // The model's Hessian is H = SᵀS (S the rows √(2c_i)·x_i of the free right-piece samples);
+  // it is never formed: the reduced Hessian is (S·Q2)ᵀ(S·Q2) and H·p = Sᵀ(S·p).
+  Eigen::MatrixXd SQ, UQ;
+  Eigen::VectorXd g(d), glin(d), p(d), nu, Sp;
+  auto Hp = [&](const Eigen::VectorXd& v, Eigen::Index nr) -> Eigen::VectorXd {
+    if (nr == 0) return Eigen::VectorXd::Zero(d);
+    Sp.noalias() = S_.topRows(nr) * v;
+    return S_.topRows(nr).transpose() * Sp;
+  };
   bool converged = false;
   for (int it = 0; it < max_iter; ++it) {
     ++iters_;
@@ -248,10 +260,6 @@ bool NodeQp::run(int max_iter) {
       g.noalias() += (c2 * (z_(ii) - y_(ii))) * xi.transpose();
     }
     g += glin;
-    if (nr > 0)
-      H.noalias() = S_.topRows(nr).transpose() * S_.topRows(nr);
-    else
-      H.setZero();
     const auto k = static_cast<Eigen::Index>(W_.size());
     Eigen::VectorXd rhs(k);
     Eigen::MatrixXd A(k, d);
@@ -289,8 +297,8 @@ bool NodeQp::run(int max_iter) {
         if (nr > 0) {
           // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
           // matrix with eigenvalues below 1e-12 of the largest (singular values below 1e-6).
-          UtU.noalias() = U_.topRows(nr).transpose() * U_.topRows(nr);
-          const Eigen::MatrixXd G = Q2.transpose() * UtU * Q2;
+          UQ.noalias() = U_.topRows(nr) * Q2;
+          const Eigen::MatrixXd G = UQ.transpose() * UQ;
           Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(G);
           const Eigen::VectorXd& ev = es.eigenvalues();  // ascending
           const double emax = std::max(ev(ev.size() - 1), 1e-300);
@@ -309,8 +317,16 @@ bool NodeQp::run(int max_iter) {
         }
       }
       if (!ray) {
-        Eigen::MatrixXd Hz = Q2.transpose() * H * Q2;
-        Eigen::VectorXd gz = Q2.transpose() * (g + H * p);
+        Eigen::MatrixXd Hz;
+        Eigen::VectorXd gz = Q2.transpose() * g;
+        if (nr > 0) {
+          SQ.noalias() = S_.topRows(nr) * Q2;
+          Hz.noalias() = SQ.transpose() * SQ;
+          Sp.noalias() = S_.topRows(nr) * p;
+          gz.noalias() += SQ.transpose() * Sp;
+        } else {
+          Hz.setZero(Q2.cols(), Q2.cols());
+        }
         Eigen::LDLT<Eigen::MatrixXd> ldlt(Hz);
         pz = -ldlt.solve(gz);
       }
@@ -330,10 +346,12 @@ bool NodeQp::run(int max_iter) {
     if (still) {
       nu = Eigen::VectorXd::Zero(k);
       if (k > 0) {
-        const Eigen::VectorXd grad = g + H * p;
+        const Eigen::VectorXd grad = g + Hp(p, nr);
         nu = R.triangularView<Eigen::Upper>().solve(Eigen::VectorXd(-(Q1.transpose() * grad)));
       }
-      // Release the W member whose move decreases the objective most.
+      // Release the W members whose move decreases the objective (all of them at once;
+      // after a joint release whose next step is blocked at once, only the best one, as a
+      // classic active-set step, for the rest of the run).
       double Gs = 0;
       for (std::size_t i = 0; i < m_; ++i) {
         const auto ii = static_cast<Eigen::Index>(i);
@@ -341,7 +359,7 @@ bool NodeQp::run(int max_iter) {
       }
       double best = 0;
       std::int64_t best_r = -1;
-      bool best_up = false;
+      release_.clear();
       for (Eigen::Index r = 0; r < k; ++r) {
         const std::size_t i = W_[static_cast<std::size_t>(r)];
         const auto ii = static_cast<Eigen::Index>(i);
@@ -351,27 +369,44 @@ bool NodeQp::run(int max_iter) {
         const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
         const double up = -nu(r) + dp, down = nu(r) - dm;
         const double tol = 1e-9 * (std::abs(nu(r)) + std::abs(dp)) + 1e-13 * Gs;
-        if (v < f.hi && up < -tol && up / xnorm_(ii) < best) {
-          best = up / xnorm_(ii);
-          best_r = r;
-          best_up = true;
+        double score = 0;
+        bool go_up = false;
+        if (v < f.hi && up < -tol && up / xnorm_(ii) < score) {
+          score = up / xnorm_(ii);
+          go_up = true;
         }
-        if (v > f.lo && down < -tol && down / xnorm_(ii) < best) {
-          best = down / xnorm_(ii);
-          best_r = r;
-          best_up = false;
+        if (v > f.lo && down < -tol && down / xnorm_(ii) < score) {
+          score = down / xnorm_(ii);
+          go_up = false;
+        }
+        if (score < 0) {
+          release_.emplace_back(r, go_up);
+          if (score < best) {
+            best = score;
+            best_r = r;
+          }
         }
       }
       if (best_r < 0) {
         converged = true;
         break;
       }
-      const std::size_t i = W_[static_cast<std::size_t>(best_r)];
-      const Fn f = fn(i);
-      const double v = target_[i];
-      piece_[i] = best_up ? (v >= f.b ? kRight : kLeft) : (v > f.b ? kRight : kLeft);
-      W_.erase(W_.begin() + best_r);
-      inW_[i] = 0;
+      if (!multi) {
+        for (const auto& rel : release_)
+          if (rel.first == best_r) {
+            release_.assign(1, rel);
+            break;
+          }
+      }
+      after_multi = release_.size() > 1;
+      for (const auto& [r, go_up] : release_) {
+        const std::size_t i = W_[static_cast<std::size_t>(r)];
+        const Fn f = fn(i);
+        const double v = target_[i];
+        piece_[i] = go_up ? (v >= f.b ? kRight : kLeft) : (v > f.b ? kRight : kLeft);
+        inW_[i] = 0;
+      }
+      W_.erase(std::remove_if(W_.begin(), W_.end(), [&](std::size_t i) { return inW_[i] == 0; }), W_.end());
       rebuild();
       continue;
     }
@@ -403,8 +438,103 @@ bool NodeQp::run(int max_iter) {
         if (piece_[i] == kLeft && s > 0) consider((f.b - z) / s, f.b);
       }
     }
+    // Past breakpoints. The test above stops at the first breakpoint and holds that sample
+    // in W: one iteration per breakpoint met, and another to release it. Along p the
+    // objective is convex and piecewise quadratic (one breakpoint per sample), so when W sits
+    // at its targets the step walks the breakpoints in order and stops at the minimum along
+    // p: inside a piece, at a breakpoint whose slope jump makes the slope ≥ 0 (that sample is
+    // held), or at the first domain bound. The samples crossed on the way change pieces.
+    crossed_.clear();
+    if (rhs.lpNorm<Eigen::Infinity>() == 0) {
+      long double d0 = 0, curv = 0;
+      double hard = kInf, hard_at = 0;
+      std::int64_t hard_i = -1;
+      kinks_.clear();
+      for (std::size_t i = 0; i < m_; ++i) {
+        if (inW_[i]) continue;
+        const auto ii = static_cast<Eigen::Index>(i);
+        if (xnorm_(ii) == 0) continue;
+        const double s = dz(ii), z = z_(ii);
+        const Fn f = fn(i);
+        if (piece_[i] == kRight) {
+          d0 += static_cast<long double>(2 * c_(ii) * (z - y_(ii))) * s;
+          curv += static_cast<long double>(2 * c_(ii) * s) * s;
+        } else {
+          d0 += static_cast<long double>(f.s) * s;
+        }
+        if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
+        auto hit = [&](double a, double at) {
+          a = std::max(a, 0.0);
+          if (a < hard) {
+            hard = a;
+            hard_i = static_cast<std::int64_t>(i);
+            hard_at = at;
+          }
+        };
+        if (s < 0 && std::isfinite(f.lo)) hit((z - f.lo) / -s, f.lo);
+        if (s > 0 && std::isfinite(f.hi)) hit((f.hi - z) / s, f.hi);
+        if (std::isfinite(f.b)) {
+          if (piece_[i] == kRight && s < 0) kinks_.emplace_back(std::max((z - f.b) / -s, 0.0), i);
+          if (piece_[i] == kLeft && s > 0) kinks_.emplace_back(std::max((f.b - z) / s, 0.0), i);
+        }
+      }
+      if (d0 < 0) {  // a descent direction (else the first-blocker step above stands)
+        std::sort(kinks_.begin(), kinks_.end());
+        double at = 0, walk = hard, walk_at = hard_at;
+        std::int64_t walk_block = hard_i;
+        bool done = false;
+        auto interior = [&](double to) {  // the zero of d0 + curv·(α − at) on [at, to]
+          const double a = curv > 0 ? static_cast<double>(at - d0 / curv) : at;
+          return std::clamp(a, at, to);
+        };
+        for (const auto& [a, i] : kinks_) {
+          if (a >= hard) break;
+          const long double dphi = d0 + curv * (a - at);
+          if (dphi >= 0) {
+            walk = interior(a);
+            walk_block = -1;
+            done = true;
+            break;
+          }
+          d0 = dphi;
+          at = a;
+          const auto ii = static_cast<Eigen::Index>(i);
+          const double s = dz(ii);
+          const Fn f = fn(i);
+          const long double r = static_cast<long double>(2 * c_(ii) * (f.b - y_(ii))) * s,
+                            l = static_cast<long double>(f.s) * s;
+          const long double jump = std::max(piece_[i] == kRight ? l - r : r - l, 0.0L);
+          if (d0 + jump >= 0) {
+            walk = a;
+            walk_block = static_cast<std::int64_t>(i);
+            walk_at = f.b;
+            done = true;
+            break;
+          }
+          d0 += jump;
+          const long double q = static_cast<long double>(2 * c_(ii) * s) * s;
+          curv = std::max(piece_[i] == kRight ? curv - q : curv + q, 0.0L);
+          crossed_.push_back(i);
+        }
+        if (!done && curv > 0 && (!std::isfinite(hard) || d0 + curv * (hard - at) >= 0)) {
+          walk = interior(hard);
+          walk_block = -1;
+        }
+        if (!ray && crossed_.empty() && walk_block < 0 && std::abs(walk - 1) <= 1e-9) walk = 1;
+        if (walk > 0 || walk_block >= 0) {
+          alpha = walk;
+          block = walk_block;
+          block_at = walk_at;
+        } else {
+          crossed_.clear();
+        }
+      }
+    }
     if (!std::isfinite(alpha)) break;  // a ray nothing blocks: only round-off makes one
+    if (after_multi && alpha == 0 && block >= 0) multi = false;
+    after_multi = false;
     v_ += alpha * p;
+    for (auto i : crossed_) piece_[i] = piece_[i] == kRight ? kLeft : kRight;
     if (block >= 0) {
       const auto i = static_cast<std::size_t>(block);
       if (!try_add(i, block_at) && block_at == fn(i).b) {

@@ -30,6 +30,7 @@
 #include <Eigen/Dense>
 #include <cstdint>
 #include <functional>
+#include <utility>
 #include <vector>
 
 namespace relugap::exact_detail {
@@ -104,6 +105,9 @@ class NodeQp {
   std::vector<std::uint8_t> inW_;
   std::vector<std::size_t> W_;
   std::vector<double> target_;
+  std::vector<std::pair<double, std::size_t>> kinks_;   ///< scratch: breakpoints along a step
+  std::vector<std::size_t> crossed_;                    ///< scratch: samples a step crosses
+  std::vector<std::pair<Eigen::Index, bool>> release_;  ///< scratch: W rows to release (upwards?)
 };
 
 }  // namespace relugap::exact_detail

@@ -7,6 +7,7 @@
 #include <coin/ClpQuadraticObjective.hpp>
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
+#include <ctime>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -556,6 +557,7 @@ class NativeOneUnit {
   [[nodiscard]] bool certified() const { return certified_; }
   [[nodiscard]] const std::string& note() const { return cert_.note(); }
   [[nodiscard]] std::uint64_t qp_iterations() const { return qp_.iterations(); }
+  [[nodiscard]] std::uint64_t certificates() const { return certificates_; }
 
   void set_depth(std::uint32_t depth) {
     while (path_.size() > depth) {
@@ -573,6 +575,7 @@ class NativeOneUnit {
   void take_incumbent() { best_w_.assign(qp_.w().data(), qp_.w().data() + d_); }
   /// The certified bound of the node just solved (same states as its solve_node).
   double certify() {
+    ++certificates_;
     lam_ = qp_.lambda();
     return cert_.bound_down(lam_, state_, &half_);
   }
@@ -739,6 +742,7 @@ class NativeOneUnit {
   std::vector<double> ilo_, ihi_;
   Eigen::VectorXd lam_;
   bool certified_ = false, any_positive_ = false;
+  std::uint64_t certificates_ = 0;
   Rational trivial_;
   std::vector<double> best_w_;
 };
@@ -954,6 +958,8 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   }
   bool certified = native;
   std::string cert_note;
+  const double search_start = clock.seconds();
+  const std::clock_t search_cpu_start = std::clock();
   // The roots of all sign classes are solved first, so that a class the search does not
   // reach before a stop still contributes its root bound, without solving anything
   // after the deadline. A root that failed or was cut short contributes nothing (0).
@@ -1051,6 +1057,17 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
   res.stats.nodes = S.nodes;
   res.stats.iterations = inc.stats.iterations;
   res.stats.starts = inc.stats.starts;
+  if (native) {
+    std::uint64_t its = 0, certs = 0;
+    for (const auto& n : nat) {
+      its += n->qp_iterations();
+      certs += n->certificates();
+    }
+    res.stats.exact_qp_iterations = its;
+    res.stats.exact_certificates = certs;
+    res.stats.exact_search_seconds = clock.seconds() - search_start;
+    res.stats.exact_search_cpu_seconds = static_cast<double>(std::clock() - search_cpu_start) / CLOCKS_PER_SEC;
+  }
   const double tol = prune_tol(res.loss, floor, opts.exact.rel_gap);
   bool gap_closed = res.loss - lower <= tol + 1e-11 * res.loss;
   if (certified) {

@@ -159,6 +159,11 @@ struct TrainStats {
   std::optional<double> epsilon_agnostic;    ///< mean loss ≤ OPT + ε
   std::optional<double> net_R, net_B;        ///< the class: ‖w_j‖ ≤ R, ‖a‖₁ ≤ B
   bool net_complete = false;                 ///< every candidate was evaluated (else no guarantee)
+  // exact (k = 1, native node QP) only: the work of the search after the incumbent (roots and tree).
+  std::optional<std::uint64_t> exact_qp_iterations;  ///< active-set iterations over all node QPs
+  std::optional<std::uint64_t> exact_certificates;   ///< rational (GMP) node certificates computed
+  std::optional<double> exact_search_seconds;        ///< wall seconds of the roots and the tree search
+  std::optional<double> exact_search_cpu_seconds;    ///< CPU seconds (process) of the same
 };
 
 struct TrainResult {
