@@ -144,9 +144,9 @@ TEST_CASE("a core lemma that is neither RUP nor RAT is rejected") {
   auto [res, proof] = cadical_proof(php, false);
   REQUIRE(res == 20);
   // Drop a clause the refutation needs from the formula and add it back as the first lemma.
-  for (std::size_t drop = 0; drop < 5; ++drop) {  // the "some hole" clauses are all needed
+  for (ClauseId drop : index_range<ClauseTag>(5)) {  // the "some hole" clauses are all needed
     Cnf weaker = php;
-    weaker.clauses.erase(weaker.clauses.begin() + static_cast<std::ptrdiff_t>(drop));
+    weaker.clauses.raw().erase(weaker.clauses.begin() + static_cast<std::ptrdiff_t>(drop.value()));
     const std::string bogus = clause_line(php.clauses[drop], false) + proof;
     const DratCheckResult b = check_drat(weaker, bogus);
     CAPTURE(drop);
@@ -186,8 +186,8 @@ TEST_CASE("a proof missing the empty clause, truncated, or deleting what it then
     // A clause in the core of the original proof: delete each original clause
     // in turn until one deletion breaks the proof (some must).
     bool some_rejected = false;
-    for (std::size_t i = 0; i < f.clauses.size() && !some_rejected; ++i)
-      some_rejected = check_drat(f, clause_line(f.clauses[i], true) + text).verdict == DratVerdict::kRejected;
+    for (auto it = f.clauses.indices().begin(); it != f.clauses.indices().end() && !some_rejected; ++it)
+      some_rejected = check_drat(f, clause_line(f.clauses[*it], true) + text).verdict == DratVerdict::kRejected;
     CHECK(some_rejected);
   }
 
@@ -235,7 +235,8 @@ TEST_CASE("soundness: no proof of a satisfiable formula is verified (random lemm
     const int steps = static_cast<int>(rng.between(0, 8));
     for (int s = 0; s < steps; ++s) {
       const bool del = rng.bernoulli(0.25) && !f.clauses.empty();
-      const Clause c = del ? f.clauses[rng.below(f.clauses.size())] : random_clause(rng, f.num_vars + 1, 3);
+      const Clause c = del ? f.clauses[ClauseId(static_cast<std::uint32_t>(rng.below(f.clauses.size())))]
+                           : random_clause(rng, f.num_vars + 1, 3);
       proof += clause_line(c, del);
     }
     proof += "0\n";

@@ -52,16 +52,16 @@ TEST_CASE("CNF reader accepts SATLIB layout quirks") {
   const Cnf& f = r.value();
   CHECK(f.num_vars == 4);
   REQUIRE(f.num_clauses() == 3);
-  CHECK(f.clauses[0] == Clause{Lit(1), Lit(-2), Lit(3)});
-  CHECK(f.clauses[1] == Clause{Lit(-1), Lit(4), Lit(-3)});
-  CHECK(f.clauses[2] == Clause{Lit(2)});
+  CHECK(f.clauses[ClauseId(0)] == Clause{Lit(1), Lit(-2), Lit(3)});
+  CHECK(f.clauses[ClauseId(1)] == Clause{Lit(-1), Lit(4), Lit(-3)});
+  CHECK(f.clauses[ClauseId(2)] == Clause{Lit(2)});
 }
 
 TEST_CASE("CNF reader keeps tautologies and repeated literals verbatim") {
   auto r = parse_cnf("p cnf 3 2\n1 -1 2 0\n3 3 0\n", "t.cnf");
   REQUIRE(r.ok());
-  CHECK(r.value().clauses[0] == Clause{Lit(1), Lit(-1), Lit(2)});
-  CHECK(r.value().clauses[1] == Clause{Lit(3), Lit(3)});
+  CHECK(r.value().clauses[ClauseId(0)] == Clause{Lit(1), Lit(-1), Lit(2)});
+  CHECK(r.value().clauses[ClauseId(1)] == Clause{Lit(3), Lit(3)});
 }
 
 TEST_CASE("CNF with no clauses") {

@@ -214,14 +214,15 @@ namespace {
 /// `perm`, as a comparable key: each clause becomes its sorted literal codes
 /// (2v + sign, 1-based so 0 pads short clauses) in base 9, and the three
 /// clause codes are sorted. Equal keys = same formula up to clause and literal order.
-std::array<unsigned, 3> renamed_key(const std::vector<Clause>& cs, const std::array<std::uint32_t, 4>& perm) {
+std::array<unsigned, 3> renamed_key(const StrongVector<ClauseTag, Clause>& cs,
+                                    const std::array<std::uint32_t, 4>& perm) {
   std::array<unsigned, 3> key{};
-  for (std::size_t c = 0; c < 3; ++c) {
+  for (ClauseId c : index_range<ClauseTag>(3)) {
     std::array<unsigned, 3> lits{0, 0, 0};
     for (std::size_t t = 0; t < cs[c].size(); ++t)
       lits[t] = 1 + 2 * perm[cs[c][t].var().idx()] + (cs[c][t].negated() ? 1U : 0U);
     std::sort(lits.begin(), lits.end());
-    key[c] = (lits[0] * 9 + lits[1]) * 9 + lits[2];
+    key[c.idx()] = (lits[0] * 9 + lits[1]) * 9 + lits[2];
   }
   std::sort(key.begin(), key.end());
   return key;

@@ -99,6 +99,12 @@ static_assert(std::is_same_v<decltype(DksResult::set)::value_type, Vertex>);
 static_assert(std::is_same_v<decltype(std::declval<const DksReduction&>().decode(Network{})), std::vector<Vertex>>);
 static_assert(sizeof(VertexSet) == sizeof(std::vector<bool>));
 
+// CNF clauses are indexed by ClauseId: not by a position, a variable or a vertex.
+static_assert(std::is_same_v<decltype(std::declval<const Cnf&>().clauses[ClauseId(0)]), const Clause&>);
+static_assert(!ConstIndexableBy<decltype(Cnf::clauses), std::size_t>);
+static_assert(!ConstIndexableBy<decltype(Cnf::clauses), Var> && !ConstIndexableBy<decltype(Cnf::clauses), Vertex>);
+static_assert(std::is_same_v<decltype(*std::declval<const Cnf&>().clauses.indices().begin()), ClauseId>);
+
 }  // namespace
 
 TEST_CASE("StrongVector stores, indexes and iterates like the vector inside") {
@@ -172,11 +178,15 @@ TEST_CASE("Assignment: one byte per variable, read and written with a Var") {
   // A literal and a formula read the assignment.
   Cnf f;
   f.num_vars = 3;
-  f.clauses.push_back({Lit(2), Lit(-3)});
-  f.clauses.push_back({Lit(1)});
+  const ClauseId c0 = f.clauses.push_back({Lit(2), Lit(-3)});
+  const ClauseId c1 = f.clauses.push_back({Lit(1)});
+  CHECK(c0 == ClauseId(0));
+  CHECK(c1 == ClauseId(1));
+  CHECK(f.clauses[c1] == Clause{Lit(1)});
   CHECK(Lit(2).eval(a));
   CHECK_FALSE(Lit(-2).eval(a));
   CHECK_FALSE(f.satisfied_by(a));
+  CHECK(f.first_violated(a) == 1);
   a[Var(0)] = true;
   CHECK(f.satisfied_by(a));
 }

@@ -3,14 +3,14 @@
 namespace relugap {
 
 std::size_t Cnf::first_violated(const Assignment& assignment) const {
-  for (std::size_t i = 0; i < clauses.size(); ++i) {
+  for (ClauseId i : clauses.indices()) {
     bool sat = false;
     for (Lit l : clauses[i])
       if (l.eval(assignment)) {
         sat = true;
         break;
       }
-    if (!sat) return i;
+    if (!sat) return i.value();
   }
   return clauses.size();
 }

@@ -34,7 +34,7 @@ using Clause = std::vector<Lit>;
 
 struct Cnf {
   std::uint32_t num_vars = 0;
-  std::vector<Clause> clauses;
+  StrongVector<ClauseTag, Clause> clauses;  ///< indexed by ClauseId (DIMACS clause k is ClauseId(k-1))
 
   [[nodiscard]] std::size_t num_clauses() const { return clauses.size(); }
   /// Contract: assignment.size() >= num_vars. True iff every clause has a true literal.

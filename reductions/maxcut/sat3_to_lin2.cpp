@@ -56,7 +56,7 @@ Sat3ToLin2::Sat3ToLin2(const Cnf& f, std::uint32_t d_keep) : split_(f) {
   auto lit = [](Lit l) { return SLit{l.var().value() + 1, l.negated() ? -1 : 1}; };
   auto neg = [](SLit l) { return SLit{l.v, -l.s}; };
   for (std::uint32_t i = 0; i < M; ++i) {
-    const auto p = padded(g.clauses[i]);
+    const auto p = padded(g.clauses[ClauseId(i)]);
     const SLit a = lit(p[0]), b = lit(p[1]), c = lit(p[2]), d{1 + N + i, 1};
     unit(a);
     unit(b);
@@ -132,7 +132,7 @@ std::vector<bool> Sat3ToLin2::lift(const Assignment& a) const {
   std::vector<bool> mid(mid_.n, true);
   for (std::uint32_t x = 0; x < N; ++x) mid[1 + x] = b[Var(x)];
   for (std::uint32_t i = 0; i < g.num_clauses(); ++i) {
-    const auto p = padded(g.clauses[i]);
+    const auto p = padded(g.clauses[ClauseId(i)]);
     unsigned k = 0;
     for (Lit l : p) k += l.eval(b) ? 1 : 0;
     mid[1 + N + i] = k == 3;  // d false gives 6 + [k >= 1] for k <= 2, d true gives 7 for k = 3

@@ -8,11 +8,11 @@ namespace relugap {
 
 ThreeCnfSplit::ThreeCnfSplit(const Cnf& f) : source_vars_(f.num_vars), source_clauses_(f.num_clauses()) {
   std::uint32_t next = f.num_vars;
-  for (std::size_t i = 0; i < f.clauses.size(); ++i)
+  for (ClauseId i : f.clauses.indices())
     for (Lit l : f.clauses[i])
       if (l.dimacs() == 0 || l.var().value() >= f.num_vars)
         fail("cnf.literal", "", 0,
-             "clause " + std::to_string(i + 1) + " has literal " + std::to_string(l.dimacs()) + " outside 1.." +
+             "clause " + std::to_string(i.value() + 1) + " has literal " + std::to_string(l.dimacs()) + " outside 1.." +
                  std::to_string(f.num_vars));
   for (const Clause& c : f.clauses) {
     if (c.empty()) {

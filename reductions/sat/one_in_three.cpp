@@ -84,16 +84,16 @@ std::optional<std::array<bool, 4>> schaefer_gadget_solution(bool x, bool y, bool
 }
 
 SchaeferReduction::SchaeferReduction(const Cnf& f) : source_vars_(f.num_vars) {
-  for (std::size_t i = 0; i < f.clauses.size(); ++i) {
+  for (ClauseId i : f.clauses.indices()) {
     const Clause& c = f.clauses[i];
     if (c.empty() || c.size() > 3)
       fail("schaefer.clause", "", 0,
-           "clause " + std::to_string(i + 1) + " has " + std::to_string(c.size()) +
+           "clause " + std::to_string(i.value() + 1) + " has " + std::to_string(c.size()) +
                " literals; Schaefer's gadget needs 1 to 3 (split the formula into 3-CNF first)");
     for (Lit l : c)
       if (l.dimacs() == 0 || l.var().value() >= f.num_vars)
         fail("cnf.literal", "", 0,
-             "clause " + std::to_string(i + 1) + " has literal " + std::to_string(l.dimacs()) + " outside 1.." +
+             "clause " + std::to_string(i.value() + 1) + " has literal " + std::to_string(l.dimacs()) + " outside 1.." +
                  std::to_string(f.num_vars));
     padded_.push_back({c[0], c.size() > 1 ? c[1] : c[0], c.back()});
   }
