@@ -1,5 +1,5 @@
 // The streaming text writers (TextSink, write_text_atomic) give the bytes the
-// ostream writers gave, across the 1 MiB flush boundary; the whole-file reader
+// ostream writers gave, across the 4 MiB flush boundary; the whole-file reader
 // reads files of any size and refuses a directory; the set-cover reduction's
 // doubles_only mode builds exactly to_double() of the exact set, with the same
 // parameters, and refuses to hand out the exact set it never built.
@@ -27,7 +27,7 @@ TEST_CASE("TextSink: numbers as to_chars / format_double, identical bytes across
                        0.1,     3.0,   1e22,   123456.789, -9999.0,
                        10000.0, 100.0, 9999.5, -1.0,       1e4 - 1};
   write_text_atomic(p, [&](TextSink& os) {
-    for (int r = 0; r < 90000; ++r) {  // about 3 MiB: several flushes
+    for (int r = 0; r < 360000; ++r) {  // about 12 MiB: several flushes
       const auto i = static_cast<std::uint64_t>(r) * 2654435761u;
       const auto k = -static_cast<std::int64_t>(r) * 97;
       const double x = xs[r % 15];
@@ -40,6 +40,25 @@ TEST_CASE("TextSink: numbers as to_chars / format_double, identical bytes across
   const std::string got = read_file(p);
   CHECK(got.size() > 2 * TextSink::kFlush);
   CHECK(got == ref.str());
+}
+
+TEST_CASE("TextSink::put_f64 fast paths give format_double's bytes: sixteenths below 10^4, integers below 2^53") {
+  std::vector<double> xs;
+  for (std::int64_t n = -200000; n <= 200000; n += 7) xs.push_back(static_cast<double>(n) / 16);  // sixteenths
+  for (double x : {9999.9375, -9999.9375, 0.0625, -0.0625, 1e4 - 0.5, 0.0, -0.0, 1.0 / 32, 0.1, 1.0 / 3})
+    xs.push_back(x);
+  for (std::int64_t n : {std::int64_t{10000}, std::int64_t{10001}, std::int64_t{100000}, std::int64_t{123456789},
+                         std::int64_t{1073988253497600}, std::int64_t{294060136050001}, (std::int64_t{1} << 53) - 1,
+                         (std::int64_t{1} << 53), (std::int64_t{1} << 53) + 2, std::int64_t{1000000000000000}})
+    for (std::int64_t s : {1, -1}) xs.push_back(static_cast<double>(s * n));
+  std::string got, want;
+  {
+    TextSink os([&](const char* p, std::size_t n) { got.append(p, n); });
+    for (double x : xs) os.put_f64(x).put(' ');
+    os.flush();
+  }
+  for (double x : xs) want += format_double(x) + " ";
+  CHECK(got == want);
 }
 
 TEST_CASE("read_file: the whole file, an empty file, and a directory is io.read") {

@@ -70,3 +70,24 @@ TEST_CASE("set cover errors") {
   CHECK(parse_err("1 2\n1 1\n2 1 1\n").id == "setcover.duplicate");
   CHECK(parse_err("1 2\n1 1\n1 1 5\n").id == "setcover.trailing");
 }
+
+TEST_CASE("set cover rows in any order: duplicates found before and after the first decrease, sets sorted") {
+  // Row 1 increasing, row 2 decreasing then increasing: the duplicate check
+  // switches from the previous-index comparison to the per-column marks.
+  auto ok = parse_set_cover("2 4\n1 1 1 1\n3 1 2 4\n3 4 1 3\n", "s.txt");
+  REQUIRE(ok.ok());
+  const SetCoverInstance& s = ok.value();
+  CHECK(s.nnz() == 6);
+  CHECK(s.sets[SetId(0)] == std::vector<Element>{Element(0), Element(1)});
+  CHECK(s.sets[SetId(2)] == std::vector<Element>{Element(1)});
+  CHECK(s.sets[SetId(3)] == std::vector<Element>{Element(0), Element(1)});
+  // The repeat is an earlier index of the increasing prefix (marked at the first decrease).
+  Error e = parse_err("2 4\n1 1 1 1\n1\n1\n4 2 3 1 2\n");
+  CHECK(e.id == "setcover.duplicate");
+  CHECK(e.line == 5);
+  CHECK(e.reason == "row 2: column 2 is listed twice");
+  // Repeat right after the value (not increasing): the first non-increase itself.
+  CHECK(parse_err("1 3\n1 1 1\n3 2 2 3\n").id == "setcover.duplicate");
+  // The same column in two rows is no duplicate, also when both rows are unsorted.
+  CHECK(parse_set_cover("2 3\n1 1 1\n2 3 1\n2 3 1\n", "s.txt").ok());
+}

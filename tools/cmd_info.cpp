@@ -14,7 +14,8 @@ namespace {
 
 /// The sizes of FILE as a JSON object: {"file", "kind", ...sizes}.
 nlohmann::json describe(const std::string& path) {
-  FileKind kind = detect_kind(path);
+  SniffedFile sniffed;  // a .txt graph or set cover is parsed once, while its kind is told
+  FileKind kind = detect_kind(path, &sniffed);
   nlohmann::json j = {{"file", path}, {"kind", kind_name(kind)}};
   switch (kind) {
     case FileKind::kCnf: {
@@ -25,13 +26,13 @@ nlohmann::json describe(const std::string& path) {
       break;
     }
     case FileKind::kGraph: {
-      Graph g = read_graph(path).value();
+      Graph g = sniffed.graph ? std::move(*sniffed.graph) : read_graph(path).value();
       j["vertices"] = g.num_vertices();
       j["edges"] = g.num_edges();
       break;
     }
     case FileKind::kSetCover: {
-      SetCoverInstance s = read_set_cover(path).value();
+      SetCoverInstance s = sniffed.set_cover ? std::move(*sniffed.set_cover) : read_set_cover(path).value();
       j["elements"] = s.num_elements;
       j["sets"] = s.num_sets();
       j["nnz"] = s.nnz();

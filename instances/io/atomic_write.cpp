@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -22,8 +23,11 @@ std::string sys_reason(const std::string& what) { return what + ": " + std::stre
 namespace {
 using Emit = std::function<void(const char*, std::size_t)>;
 
-/// Temporary file beside `path`; produce(emit) writes through emit; fsync; rename.
-void atomic_emit(const std::string& path, const std::function<void(const Emit&)>& produce) {
+using Rewrite = ByteSink::Rewrite;
+
+/// Temporary file beside `path`; produce(emit, rewrite) writes through emit
+/// (and overwrites written bytes through rewrite); fsync; rename.
+void atomic_emit(const std::string& path, const std::function<void(const Emit&, const Rewrite&)>& produce) {
   std::string tmpl = path + ".tmp.XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
@@ -41,8 +45,20 @@ void atomic_emit(const std::string& path, const std::function<void(const Emit&)>
       left -= static_cast<std::size_t>(n);
     }
   };
+  const Rewrite rewrite = [&](std::uint64_t at, const char* p, std::size_t left) {
+    while (left > 0) {
+      ssize_t n = ::pwrite(fd, p, left, static_cast<off_t>(at));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail("io.write", path, 0, sys_reason("write failed"));
+      }
+      p += n;
+      at += static_cast<std::uint64_t>(n);
+      left -= static_cast<std::size_t>(n);
+    }
+  };
   try {
-    produce(emit);
+    produce(emit, rewrite);
   } catch (...) {
     ::close(fd);
     ::unlink(tmp.c_str());
@@ -63,11 +79,11 @@ void atomic_emit(const std::string& path, const std::function<void(const Emit&)>
 }  // namespace
 
 void write_bytes_atomic(const std::string& path, const std::string& bytes) {
-  atomic_emit(path, [&](const Emit& emit) { emit(bytes.data(), bytes.size()); });
+  atomic_emit(path, [&](const Emit& emit, const Rewrite&) { emit(bytes.data(), bytes.size()); });
 }
 
 void write_chunks_atomic(const std::string& path, const std::function<bool(std::string& chunk)>& next) {
-  atomic_emit(path, [&](const Emit& emit) {
+  atomic_emit(path, [&](const Emit& emit, const Rewrite&) {
     std::string chunk;
     bool more = true;
     while (more) {
@@ -79,11 +95,63 @@ void write_chunks_atomic(const std::string& path, const std::function<bool(std::
 }
 
 void write_text_atomic(const std::string& path, const std::function<void(TextSink&)>& write) {
-  atomic_emit(path, [&](const Emit& emit) {
+  atomic_emit(path, [&](const Emit& emit, const Rewrite&) {
     TextSink sink(emit);
     write(sink);
     sink.flush();
   });
+}
+
+ByteSink::ByteSink(Emit emit, Rewrite rewrite)
+    : emit_(std::move(emit)), rewrite_(std::move(rewrite)), buf_(new char[kBuffer]) {}
+
+ByteSink::~ByteSink() { delete[] buf_; }
+
+void ByteSink::put(const void* p, std::size_t n) {
+  const char* s = static_cast<const char*>(p);
+  while (n > 0) {
+    if (used_ == kBuffer) flush();
+    const std::size_t k = std::min(n, kBuffer - used_);
+    std::memcpy(buf_ + used_, s, k);
+    used_ += k;
+    s += k;
+    n -= k;
+  }
+}
+
+void ByteSink::patch(std::uint64_t at, const void* p, std::size_t n) {
+  const char* s = static_cast<const char*>(p);
+  if (at < emitted_) {  // the part already in the file
+    const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(n, emitted_ - at));
+    rewrite_(at, s, k);
+    at += k;
+    s += k;
+    n -= k;
+  }
+  if (n > 0) std::memcpy(buf_ + (at - emitted_), s, n);
+}
+
+void ByteSink::flush() {
+  if (used_ > 0) emit_(buf_, used_);
+  emitted_ += used_;
+  used_ = 0;
+}
+
+void write_binary_atomic(const std::string& path, const std::function<void(ByteSink&)>& write) {
+  atomic_emit(path, [&](const Emit& emit, const Rewrite& rewrite) {
+    ByteSink sink(emit, rewrite);
+    write(sink);
+    sink.flush();
+  });
+}
+
+std::string binary_bytes(const std::function<void(ByteSink&)>& write) {
+  std::string out;
+  ByteSink sink([&](const char* p, std::size_t n) { out.append(p, n); },
+                [&](std::uint64_t at, const char* p, std::size_t n) { std::memcpy(out.data() + at, p, n); });
+  write(sink);
+  sink.flush();
+  return out;
 }
 
 void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write) {

@@ -103,6 +103,15 @@ enum class FileKind { kCnf, kGraph, kSetCover, kTrainingSet, kNetwork, kSidecar,
 /// CSV header, LIBSVM "i:v" tokens, else whichever of the graph and set-cover
 /// readers accepts the whole file. Throws Failure "io.open" if unreadable.
 FileKind detect_kind(const std::string& path);
+/// What detect_kind parsed to tell a .txt graph from a set cover (the whole
+/// file, read by read_graph / read_set_cover's parser): a caller that wants the
+/// data takes it from here instead of parsing the file a second time.
+struct SniffedFile {
+  std::optional<Graph> graph;
+  std::optional<SetCoverInstance> set_cover;
+};
+/// detect_kind, keeping in `parsed` (when not null) what the content sniffing parsed.
+FileKind detect_kind(const std::string& path, SniffedFile* parsed);
 const char* kind_name(FileKind k);
 
 /// Hex SHA-256 of a file's bytes (for sidecar source.sha256).

@@ -25,7 +25,7 @@ FileKind json_kind(const std::string& text, const std::string& path) {
   return format_from_path(p.stem().string()) ? FileKind::kSidecar : FileKind::kNetwork;
 }
 
-FileKind sniff(const std::string& text, const std::string& path) {
+FileKind sniff(const std::string& text, const std::string& path, SniffedFile* parsed) {
   if (text.starts_with("\x93NUMPY") || text.starts_with("PK\x03\x04")) return FileKind::kTrainingSet;
   LineReader lines(text);
   std::string_view line;
@@ -44,21 +44,29 @@ FileKind sniff(const std::string& text, const std::string& path) {
     if (toks.size() >= 2 && toks[1].find(':') != std::string_view::npos) return FileKind::kTrainingSet;
     break;
   }
-  if (parse_graph(text, path)) return FileKind::kGraph;
-  if (parse_set_cover(text, path)) return FileKind::kSetCover;
+  if (auto g = parse_graph(text, path)) {
+    if (parsed != nullptr) parsed->graph = std::move(g).value();
+    return FileKind::kGraph;
+  }
+  if (auto s = parse_set_cover(text, path)) {
+    if (parsed != nullptr) parsed->set_cover = std::move(s).value();
+    return FileKind::kSetCover;
+  }
   return FileKind::kUnknown;
 }
 
 }  // namespace
 
-FileKind detect_kind(const std::string& path) {
+FileKind detect_kind(const std::string& path) { return detect_kind(path, nullptr); }
+
+FileKind detect_kind(const std::string& path, SniffedFile* parsed) {
   const std::string ext = lower_extension(path);
   if (ext == ".cnf") return FileKind::kCnf;
   if (ext == ".clq" || ext == ".col" || ext == ".edges" || ext == ".graph" || ext == ".mtx") return FileKind::kGraph;
   if (format_from_path(path)) return FileKind::kTrainingSet;
   std::string text = read_file(path);
   if (ext == ".json") return json_kind(text, path);
-  return sniff(text, path);
+  return sniff(text, path, parsed);
 }
 
 const char* kind_name(FileKind k) {

@@ -99,6 +99,11 @@ class EdgeCollector {
     edges_.emplace_back(static_cast<std::uint32_t>(u - 1), static_cast<std::uint32_t>(v - 1));
   }
   [[nodiscard]] std::size_t size() const { return edges_.size(); }
+  /// Room for k edges (a bound from the text's size: no regrowth, no copies).
+  void reserve(std::size_t k) {
+    edges_.reserve(k);
+    lines_.reserve(k);
+  }
 
   /// The graph; `line` (the header line, or a headerless edge list's first
   /// line) is the line of the errors about the vertex count.
@@ -211,6 +216,8 @@ Graph parse_dimacs(LineReader& lines, std::string_view first, const std::string&
   std::uint64_t n = vertex_count(h[2], file, header_line);
   std::uint64_t m = count_token(h[3], "edge count", file, header_line);
   EdgeCollector edges(file, n);
+  // An edge line takes at least 6 characters ("e 1 2\n"), and more than m edges is an error.
+  edges.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(m, lines.rest().size() / 6 + 1)));
   std::string_view line;
   while (lines.next(line)) {
     // Hot loop: tokens as views, no vector or string per line.

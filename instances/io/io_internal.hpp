@@ -47,9 +47,17 @@ NpyArray parse_npy_array(std::string_view bytes, const std::string& file);
 /// of the (m, d+2) matrix X | y | c. Error ids: see instances/io/io_npz.cpp.
 TrainingSet parse_npz(std::string_view bytes, const std::string& file);
 /// Members are deflated (level 6), or stored when their raw size exceeds
-/// `store_above` bytes (deflate would be the writer's bottleneck).
+/// `store_above` bytes (deflate would be the writer's bottleneck; the bytes of
+/// write_npz_stored).
 constexpr std::uint64_t kNpzStoreAbove = std::uint64_t{4} << 20;
 std::string npz_bytes(const TrainingSet& data, const std::string& file, std::uint64_t store_above = kNpzStoreAbove);
+/// The npz with stored members, streamed in one pass (the arrays are never
+/// built; each member's CRC-32 is computed as it is written and patched into
+/// its local header). `force_zip64`: ZIP64 records even when not needed (tests).
+void write_npz_stored(ByteSink& out, const TrainingSet& data, bool force_zip64 = false);
+/// Upper bound on the npz members' raw bytes (arrays plus NPY headers): above
+/// kNpzStoreAbove, write_training_set streams the stored form.
+std::uint64_t npz_raw_size(const TrainingSet& data);
 
 /// `dim`: the dimension from the sidecar, if any (else the largest index);
 /// `weights`: from PATH.weights (empty: all 1).

@@ -25,9 +25,9 @@ Weights parse_weights(std::string_view text, const std::string& file) {
     auto t = trim(line);
     if (t.empty()) continue;
     auto v = parse_f64(t);
-    const std::string what = "weight " + std::to_string(w.c.size() + 1);
-    if (!v) fail("libsvm.weight", file, lines.line(), what + " " + quoted(t) + " is not a number");
-    check_weight(*v, what, "libsvm.weight", file, lines.line());
+    auto what = [&] { return "weight " + std::to_string(w.c.size() + 1); };  // built only on failure
+    if (!v) fail("libsvm.weight", file, lines.line(), what() + " " + quoted(t) + " is not a number");
+    if (!std::isfinite(*v) || !(*v > 0)) check_weight(*v, what(), "libsvm.weight", file, lines.line());
     w.c.push_back(*v);
     w.lines.push_back(lines.line());
   }

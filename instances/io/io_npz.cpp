@@ -2,8 +2,13 @@
 // scipy.sparse.save_npz stores it, so scipy.sparse.load_npz reads the file:
 // a zip archive (libzip) of NPY members format.npy ('|S3' b"csr", shape ()),
 // shape.npy ('<i8', (2,)), data.npy ('<f8', (nnz,)), indices.npy and
-// indptr.npy ('<i4', or '<i8' when nnz or the width needs it). Members are
-// deflated and carry a fixed time stamp, so the same set gives the same bytes.
+// indptr.npy ('<i4', or '<i8' when nnz or the width needs it). Members carry
+// a fixed time stamp, so the same set gives the same bytes. Sets up to
+// kNpzStoreAbove raw bytes are deflated (libzip, in memory); larger ones are
+// streamed to the file in one pass with stored (uncompressed) members: every
+// member's size is known from the CSR before it is written, so its local header
+// goes first and only its CRC-32, computed on the fly, is patched afterwards
+// (ZIP64 records when a size or offset needs them; numpy and scipy read both).
 //
 // Error ids (file = the .npz, the reason names the member):
 //   npz.zip      not a zip archive, or a damaged one (bad CRC, truncated member)
@@ -14,15 +19,18 @@
 //   npz.csr      inconsistent CSR arrays (indptr, indices out of range or unsorted)
 //   npz.nonfinite, npz.weight   as for the other formats
 #include <zip.h>
+#include <zlib.h>
 
 #include <array>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <limits>
 #include <map>
 #include <memory>
 
+#include "instances/core/assert.hpp"
 #include "instances/core/error.hpp"
 #include "instances/io/io_internal.hpp"
 
@@ -162,9 +170,9 @@ TrainingSet parse_npz(std::string_view bytes, const std::string& file) {
   for (std::int64_t i = 0; i < m; ++i) {
     const std::int64_t b = indptr.integer(static_cast<std::size_t>(i)),
                        e = indptr.integer(static_cast<std::size_t>(i) + 1);
-    const std::string where = "row " + std::to_string(i + 1);
+    auto where = [i] { return "row " + std::to_string(i + 1); };  // messages only on failure
     if (e < b || e > static_cast<std::int64_t>(data.count))
-      fail("npz.csr", file, 0, where + ": indptr is not non-decreasing within [0, nnz]");
+      fail("npz.csr", file, 0, where() + ": indptr is not non-decreasing within [0, nnz]");
     row.clear();
     double y = 0, c = 0;
     std::int64_t prev = -1;
@@ -172,32 +180,287 @@ TrainingSet parse_npz(std::string_view bytes, const std::string& file) {
       const std::int64_t j = indices.integer(static_cast<std::size_t>(k));
       if (j < 0 || j >= cols)
         fail("npz.csr", file, 0,
-             where + ": column index " + std::to_string(j) + " out of range [0, " + std::to_string(cols) + ")");
+             where() + ": column index " + std::to_string(j) + " out of range [0, " + std::to_string(cols) + ")");
       if (j <= prev)
         fail("npz.csr", file, 0,
-             where +
+             where() +
                  ": column indices not strictly increasing (call sort_indices() and "
                  "sum_duplicates() before save_npz)");
       prev = j;
       const double v = data.real(static_cast<std::size_t>(k));
       if (j < cols - 2) {
-        check_finite(v, where + ", column " + std::to_string(j + 1) + " (x" + std::to_string(j) + ")", "npz.nonfinite",
-                     file, 0);
+        if (!std::isfinite(v))
+          check_finite(v, where() + ", column " + std::to_string(j + 1) + " (x" + std::to_string(j) + ")",
+                       "npz.nonfinite", file, 0);
         if (v != 0) row.emplace_back(static_cast<std::uint32_t>(j), v);
       } else if (j == cols - 2) {
-        check_finite(v, where + ", column " + std::to_string(j + 1) + " (y)", "npz.nonfinite", file, 0);
+        if (!std::isfinite(v))
+          check_finite(v, where() + ", column " + std::to_string(j + 1) + " (y)", "npz.nonfinite", file, 0);
         y = v;
       } else {
         c = v;
       }
     }
-    check_weight(c, where + ", column " + std::to_string(cols) + " (c)", "npz.weight", file, 0);
+    if (!std::isfinite(c) || !(c > 0))
+      check_weight(c, where() + ", column " + std::to_string(cols) + " (c)", "npz.weight", file, 0);
     out.add(row, y, c);
   }
   return out;
 }
 
+namespace {
+
+/// A zip archive of stored members written front to back through a ByteSink.
+/// begin(name, size) writes the local header (CRC 0), put() the member's bytes
+/// (CRC-32 on the fly), end() patches the CRC; finish() writes the central
+/// directory. ZIP64 extra fields and end records when a size or an offset does
+/// not fit 32 bits, or always when `force_zip64` (tests: no 4 GiB file needed).
+class StoredZip {
+ public:
+  StoredZip(ByteSink& out, bool force_zip64) : out_(out), force64_(force_zip64) {}
+
+  void begin(const std::string& name, std::uint64_t size) {
+    Entry e{name, size, out_.offset(), 0, force64_ || size >= kMax32};
+    std::string h;
+    u32(h, 0x04034b50);
+    u16(h, e.zip64 ? 45 : 10);  // version needed: 1.0 (stored), 4.5 (ZIP64)
+    u16(h, 0);                  // flags
+    u16(h, 0);                  // method: stored
+    u16(h, kDosTime);
+    u16(h, kDosDate);
+    crc_at_ = out_.offset() + h.size();
+    u32(h, 0);  // CRC-32, patched by end()
+    u32(h, e.zip64 ? kMax32 : static_cast<std::uint32_t>(size));
+    u32(h, e.zip64 ? kMax32 : static_cast<std::uint32_t>(size));
+    u16(h, static_cast<std::uint16_t>(name.size()));
+    u16(h, e.zip64 ? 20 : 0);
+    h += name;
+    if (e.zip64) {
+      u16(h, 0x0001);
+      u16(h, 16);
+      u64(h, size);
+      u64(h, size);
+    }
+    out_.put(h.data(), h.size());
+    entries_.push_back(std::move(e));
+    crc_ = crc32_z(0, nullptr, 0);
+    left_ = size;
+  }
+  void put(const void* p, std::size_t n) {
+    RELUGAP_ASSERT(n <= left_, "StoredZip: member longer than announced");
+    crc_ = crc32_z(crc_, static_cast<const Bytef*>(p), n);
+    out_.put(p, n);
+    left_ -= n;
+  }
+  void end() {
+    RELUGAP_ASSERT(left_ == 0, "StoredZip: member shorter than announced");
+    entries_.back().crc = static_cast<std::uint32_t>(crc_);
+    std::string c;
+    u32(c, entries_.back().crc);
+    out_.patch(crc_at_, c.data(), c.size());
+  }
+  void finish() {
+    const std::uint64_t cd_start = out_.offset();
+    for (const Entry& e : entries_) {
+      const bool off64 = force64_ || e.offset >= kMax32;
+      std::string x;  // ZIP64 extra: the fields that read 0xffffffff, in this order
+      if (e.zip64) {
+        u64(x, e.size);
+        u64(x, e.size);
+      }
+      if (off64) u64(x, e.offset);
+      std::string h;
+      u32(h, 0x02014b50);
+      u16(h, kMadeBy);
+      u16(h, e.zip64 || off64 ? 45 : 10);
+      u16(h, 0);
+      u16(h, 0);
+      u16(h, kDosTime);
+      u16(h, kDosDate);
+      u32(h, e.crc);
+      u32(h, e.zip64 ? kMax32 : static_cast<std::uint32_t>(e.size));
+      u32(h, e.zip64 ? kMax32 : static_cast<std::uint32_t>(e.size));
+      u16(h, static_cast<std::uint16_t>(e.name.size()));
+      u16(h, x.empty() ? 0 : static_cast<std::uint16_t>(x.size() + 4));
+      u16(h, 0);               // comment
+      u16(h, 0);               // disk
+      u16(h, 0);               // internal attributes
+      u32(h, 0100666u << 16);  // external attributes: a regular file, rw-rw-rw- (as libzip)
+      u32(h, off64 ? kMax32 : static_cast<std::uint32_t>(e.offset));
+      h += e.name;
+      if (!x.empty()) {
+        u16(h, 0x0001);
+        u16(h, static_cast<std::uint16_t>(x.size()));
+        h += x;
+      }
+      out_.put(h.data(), h.size());
+    }
+    const std::uint64_t cd_size = out_.offset() - cd_start, n = entries_.size();
+    const bool end64 = force64_ || cd_start >= kMax32 || cd_size >= kMax32;
+    std::string t;
+    if (end64) {
+      const std::uint64_t rec = out_.offset();
+      u32(t, 0x06064b50);  // ZIP64 end of central directory record
+      u64(t, 44);
+      u16(t, kMadeBy);
+      u16(t, 45);
+      u32(t, 0);
+      u32(t, 0);
+      u64(t, n);
+      u64(t, n);
+      u64(t, cd_size);
+      u64(t, cd_start);
+      u32(t, 0x07064b50);  // its locator
+      u32(t, 0);
+      u64(t, rec);
+      u32(t, 1);
+    }
+    u32(t, 0x06054b50);
+    u16(t, 0);
+    u16(t, 0);
+    u16(t, static_cast<std::uint16_t>(n));
+    u16(t, static_cast<std::uint16_t>(n));
+    u32(t, end64 ? kMax32 : static_cast<std::uint32_t>(cd_size));
+    u32(t, end64 ? kMax32 : static_cast<std::uint32_t>(cd_start));
+    u16(t, 0);
+    out_.put(t.data(), t.size());
+  }
+
+ private:
+  static constexpr std::uint32_t kMax32 = 0xffffffffu;
+  static constexpr std::uint16_t kMadeBy = 3 << 8 | 63;  // Unix, zip 6.3 (as libzip: the same bytes as before)
+  // 1981-01-01 12:00:00 in MS-DOS form, as the deflated (libzip) writer stores it.
+  static constexpr std::uint16_t kDosTime = 12 << 11;
+  static constexpr std::uint16_t kDosDate = (1981 - 1980) << 9 | 1 << 5 | 1;
+  struct Entry {
+    std::string name;
+    std::uint64_t size = 0, offset = 0;
+    std::uint32_t crc = 0;
+    bool zip64 = false;
+  };
+  static void u16(std::string& s, std::uint64_t v) { le(s, v, 2); }
+  static void u32(std::string& s, std::uint64_t v) { le(s, v, 4); }
+  static void u64(std::string& s, std::uint64_t v) { le(s, v, 8); }
+  static void le(std::string& s, std::uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  }
+  ByteSink& out_;
+  bool force64_;
+  std::vector<Entry> entries_;
+  std::uint64_t crc_at_ = 0, left_ = 0;
+  uLong crc_ = 0;
+};
+
+/// Little-endian numbers gathered in a 64 KiB block, handed to the zip a block
+/// at a time (one CRC and one copy per block, not per number).
+class Stage {
+ public:
+  explicit Stage(StoredZip& z) : z_(z) {}
+  template <class T>
+  void push(T v) {
+    if (n_ + sizeof(T) > kSize) flush();
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(buf_.data() + n_, &v, sizeof(T));
+    } else {
+      std::uint64_t u = 0;
+      if constexpr (sizeof(T) == 8)
+        u = std::bit_cast<std::uint64_t>(v);
+      else
+        u = std::bit_cast<std::uint32_t>(v);
+      for (std::size_t b = 0; b < sizeof(T); ++b) buf_[n_ + b] = static_cast<char>((u >> (8 * b)) & 0xff);
+    }
+    n_ += sizeof(T);
+  }
+  void flush() {
+    if (n_ > 0) z_.put(buf_.data(), n_);
+    n_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kSize = std::size_t{1} << 16;
+  StoredZip& z_;
+  std::array<char, kSize> buf_{};
+  std::size_t n_ = 0;
+};
+
+/// The CSR arrays' sizes: stored values (the nonzeros of X, y where nonzero,
+/// c always) and whether the indices need 64 bits.
+struct NpzLayout {
+  std::uint64_t m = 0, cols = 0, nnz = 0;
+  bool wide = false;
+  explicit NpzLayout(const TrainingSet& s) : m(s.samples()), cols(s.dim + 2), nnz(s.nnz() + s.samples()) {
+    for (double y : s.y) nnz += y != 0 ? 1 : 0;
+    constexpr auto kI32 = static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
+    wide = nnz > kI32 || cols > kI32;
+  }
+  [[nodiscard]] std::size_t isz() const { return wide ? 8 : 4; }
+  [[nodiscard]] std::string idescr() const { return wide ? "<i8" : "<i4"; }
+};
+
+}  // namespace
+
+void write_npz_stored(ByteSink& out, const TrainingSet& s, bool force_zip64) {
+  const NpzLayout L(s);
+  StoredZip z(out, force_zip64);
+  Stage st(z);
+  const std::string n1 = "(" + std::to_string(L.nnz) + ",)";
+  auto header = [&](const char* name, const std::string& descr, const std::string& shape, std::uint64_t items,
+                    std::size_t item) {
+    const std::string h = npy_header(descr, shape);
+    z.begin(name, h.size() + items * item);
+    z.put(h.data(), h.size());
+  };
+  auto index = [&](std::uint64_t v) {
+    if (L.wide)
+      st.push(static_cast<std::int64_t>(v));
+    else
+      st.push(static_cast<std::int32_t>(v));
+  };
+  // numpy's savez order
+  header("indices.npy", L.idescr(), n1, L.nnz, L.isz());
+  for (std::size_t i = 0; i < L.m; ++i) {
+    for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) index(s.col[k].value());
+    if (s.y[i] != 0) index(L.cols - 2);
+    index(L.cols - 1);
+  }
+  st.flush();
+  z.end();
+  header("indptr.npy", L.idescr(), "(" + std::to_string(L.m + 1) + ",)", L.m + 1, L.isz());
+  std::uint64_t at = 0;
+  index(0);
+  for (std::size_t i = 0; i < L.m; ++i) {
+    at += s.row_ptr[i + 1] - s.row_ptr[i] + (s.y[i] != 0 ? 2 : 1);
+    index(at);
+  }
+  st.flush();
+  z.end();
+  const std::string fmt = npy_header("|S3", "()") + "csr";
+  z.begin("format.npy", fmt.size());
+  z.put(fmt.data(), fmt.size());
+  z.end();
+  header("shape.npy", "<i8", "(2,)", 2, 8);
+  st.push(static_cast<std::int64_t>(L.m));
+  st.push(static_cast<std::int64_t>(L.cols));
+  st.flush();
+  z.end();
+  header("data.npy", "<f8", n1, L.nnz, 8);
+  for (std::size_t i = 0; i < L.m; ++i) {
+    for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) st.push(s.val[k]);
+    if (s.y[i] != 0) st.push(s.y[i]);
+    st.push(s.c[i]);
+  }
+  st.flush();
+  z.end();
+  z.finish();
+}
+
+std::uint64_t npz_raw_size(const TrainingSet& s) {
+  const NpzLayout L(s);
+  return L.nnz * (8 + L.isz()) + (L.m + 1) * L.isz() + 16 + 5 * 128;  // the arrays and (at most) the npy headers
+}
+
 std::string npz_bytes(const TrainingSet& s, const std::string& file, std::uint64_t store_above) {
+  if (npz_raw_size(s) > store_above) return binary_bytes([&](ByteSink& out) { write_npz_stored(out, s, false); });
   const std::uint64_t m = s.samples(), cols = s.dim + 2;
   // Stored values: the nonzeros of X, y where nonzero, c always.
   std::uint64_t nnz = s.nnz() + m;
@@ -268,11 +531,7 @@ std::string npz_bytes(const TrainingSet& s, const std::string& file, std::uint64
   tm.tm_hour = 12;
   tm.tm_isdst = -1;
   const std::time_t stamp = std::mktime(&tm);
-  // Deflate runs at ~5-20 MB/s: sets above 4 MiB raw are stored (numpy and scipy read both), so writing keeps up with
-  // the disk.
-  std::uint64_t raw = 0;
-  for (const auto& [name, bytes] : members) raw += bytes.size();
-  const bool store = raw > store_above;
+  // Deflate runs at ~5-20 MB/s: sets above `store_above` raw bytes took the stored, streamed path above.
   // numpy's savez order
   for (const char* name : {"indices.npy", "indptr.npy", "format.npy", "shape.npy", "data.npy"}) {
     const std::string& bytes = members.at(name);
@@ -284,8 +543,7 @@ std::string npz_bytes(const TrainingSet& s, const std::string& file, std::uint64
       bail(std::string("cannot add ") + name);
     }
     const auto ui = static_cast<zip_uint64_t>(idx);
-    if (zip_set_file_compression(za, ui, store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, store ? 0 : 6) != 0)
-      bail("cannot set the compression");
+    if (zip_set_file_compression(za, ui, ZIP_CM_DEFLATE, 6) != 0) bail("cannot set the compression");
     if (zip_file_set_mtime(za, ui, stamp, 0) != 0) bail("cannot set the time stamp");
   }
   if (zip_close(za) != 0) bail("cannot finish the archive");

@@ -60,13 +60,16 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
   }
   // The incidences are read into one flat list (row-major, as in the file) and
   // then distributed to the sets, each sized exactly: no per-set regrowth.
-  struct Column {
-    std::uint32_t seen_in_row = 0;  // 1-based row that last listed the column
-    std::uint32_t count = 0;        // incidences so far
-  };
+  // Every index takes at least two characters ("7 "), so the text bounds the
+  // list: one reservation, sized from the data, never from M or N.
   std::vector<std::uint32_t> cols;   // column of each incidence, 0-based
-  std::vector<Column> column(n);     // n costs were read, so this is proportional to the data
   std::vector<std::size_t> row_end;  // end of each row in `cols`
+  cols.reserve(toks.rest_size() / 2 + 1);
+  // Duplicates: a row listed in increasing order (as OR-Library files are) has
+  // none, checked by comparing with the previous index. Only from the first
+  // decrease on is each column marked with the (1-based) row that last listed
+  // it; that array is allocated on the first unsorted row only.
+  std::vector<std::uint32_t> seen_in_row;
   auto row_name = [](std::uint32_t i) { return "row " + std::to_string(i + 1); };
   for (std::uint32_t i = 0; i < m; ++i) {
     auto t = toks.next();
@@ -81,6 +84,9 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
     if (*k > n)
       fail("setcover.count", file, t->line,
            row_name(i) + " lists " + std::to_string(*k) + " columns but there are only " + std::to_string(n));
+    const std::size_t row_start = cols.size();
+    bool sorted = true;  // the row's indices so far are increasing
+    std::int64_t prev = -1;
     for (std::uint64_t r = 0; r < *k; ++r) {
       auto c = toks.next();
       if (!c)
@@ -97,12 +103,20 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
       if (*j == 0 || *j > n)
         fail("setcover.index", file, c->line,
              row_name(i) + ": column " + std::to_string(*j) + " out of range 1.." + std::to_string(n));
-      auto col = static_cast<std::uint32_t>(*j - 1);
-      Column& cj = column[col];
-      if (cj.seen_in_row == i + 1)
-        fail("setcover.duplicate", file, c->line, row_name(i) + ": column " + std::to_string(*j) + " is listed twice");
-      cj.seen_in_row = i + 1;
-      ++cj.count;
+      const auto col = static_cast<std::uint32_t>(*j - 1);
+      if (sorted && static_cast<std::int64_t>(col) <= prev) {
+        // First decrease (or repeat) in this row: mark the row's columns so far.
+        sorted = false;
+        if (seen_in_row.empty()) seen_in_row.assign(n, 0);  // n costs were read: proportional to the data
+        for (std::size_t a = row_start; a < cols.size(); ++a) seen_in_row[cols[a]] = i + 1;
+      }
+      if (!sorted) {
+        if (seen_in_row[col] == i + 1)
+          fail("setcover.duplicate", file, c->line,
+               row_name(i) + ": column " + std::to_string(*j) + " is listed twice");
+        seen_in_row[col] = i + 1;
+      }
+      prev = col;
       cols.push_back(col);
     }
     row_end.push_back(cols.size());
@@ -110,15 +124,19 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
   if (auto extra = toks.next())
     fail("setcover.trailing", file, extra->line,
          "unexpected " + quoted(extra->text) + " after the last of the " + std::to_string(m) + " rows");
-  // Each set sized once, then filled through a write pointer per set (8 bytes
-  // a set, not the vector's 24 and its bookkeeping): row order keeps sets sorted.
+  seen_in_row = {};
+  // Each set sized once (a counting pass), then filled through a write pointer
+  // per set (8 bytes a set, not the vector's 24 and its bookkeeping): row order
+  // keeps sets sorted.
+  std::vector<std::uint32_t> count(n, 0);
+  for (std::uint32_t col : cols) ++count[col];
   s.sets.resize(n);
   std::vector<Element*> next(n);
   for (SetId j : s.sets.indices()) {
-    s.sets[j].resize(column[j.idx()].count);
+    s.sets[j].resize(count[j.idx()]);
     next[j.idx()] = s.sets[j].data();
   }
-  column = {};
+  count = {};
   std::size_t at = 0;
   for (std::uint32_t i = 0; i < m; ++i)
     for (; at < row_end[i]; ++at) *next[cols[at]]++ = Element(i);

@@ -140,14 +140,16 @@ void check_writable(const TrainingSet& d, const std::string& path) {
   if (d.row_ptr.size() != d.samples() + 1 || d.c.size() != d.samples() || d.val.size() != d.col.size() ||
       d.row_ptr.back() != d.col.size())
     fail("training.invalid", path, 0, "inconsistent training set (row pointers, labels, weights)");
+  // Messages are built only on failure (this runs over every stored value).
   for (std::size_t i = 0; i < d.samples(); ++i) {
-    const std::string s = "sample " + std::to_string(i + 1);
-    check_finite(d.y[i], s + ": label", "training.nonfinite", path, 0);
-    check_weight(d.c[i], s + ": weight", "training.weight", path, 0);
+    auto s = [i] { return "sample " + std::to_string(i + 1); };
+    if (!std::isfinite(d.y[i])) check_finite(d.y[i], s() + ": label", "training.nonfinite", path, 0);
+    if (!std::isfinite(d.c[i]) || !(d.c[i] > 0)) check_weight(d.c[i], s() + ": weight", "training.weight", path, 0);
     for (std::size_t k = d.row_ptr[i]; k < d.row_ptr[i + 1]; ++k) {
       if (d.col[k].idx() >= d.dim)
-        fail("training.invalid", path, 0, s + ": coordinate " + std::to_string(d.col[k].value()) + " >= dim");
-      check_finite(d.val[k], s + ": x" + std::to_string(d.col[k].value()), "training.nonfinite", path, 0);
+        fail("training.invalid", path, 0, s() + ": coordinate " + std::to_string(d.col[k].value()) + " >= dim");
+      if (!std::isfinite(d.val[k]))
+        check_finite(d.val[k], s() + ": x" + std::to_string(d.col[k].value()), "training.nonfinite", path, 0);
     }
   }
 }
@@ -256,7 +258,11 @@ void write_training_set(const std::string& path, const TrainingSet& data, DataFo
       write_npy_file(path, data);
       break;
     case DataFormat::kNpz:
-      write_bytes_atomic(path, npz_bytes(data, path));
+      if (npz_raw_size(data) > kNpzStoreAbove) {
+        write_binary_atomic(path, [&](ByteSink& out) { write_npz_stored(out, data); });
+      } else {
+        write_bytes_atomic(path, npz_bytes(data, path));
+      }
       break;
     case DataFormat::kCsv:
       write_text_atomic(path, [&](TextSink& os) { write_csv(os, data); });

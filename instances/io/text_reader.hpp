@@ -62,6 +62,8 @@ class TokenReader {
   }
   /// Line of the last character consumed (the last line at the end of the text).
   [[nodiscard]] std::uint64_t line() const { return line_; }
+  /// Characters not read yet.
+  [[nodiscard]] std::size_t rest_size() const { return text_.size() - pos_; }
 
  private:
   std::string_view text_;
