@@ -193,6 +193,29 @@ TEST_CASE("a tiny limit on C125.9 with kappa = 40 reports kFeasible and a sound 
   }
 }
 
+TEST_CASE("a spent time limit stops the search at its next node, pruned nodes included") {
+  // A ring-like graph (edges {u, u+k}, k = 1..5): most nodes are pruned inside evaluate(),
+  // where the clock used to be read only at every 32nd open node, so a 5 s limit on a
+  // 7 692-vertex ring ran 36 s. With the limit already spent, the search stops before
+  // its first child.
+  const std::uint32_t n = 600;
+  Graph g(n);
+  for (std::uint32_t u = 0; u < n; ++u)
+    for (std::uint32_t k = 1; k <= 5 && u + k < n; ++k) g.add_edge(Vertex(u), Vertex(u + k));
+  DksExactOptions opt;
+  opt.time_limit = 1e-9;
+  opt.use_heuristic = false;
+  const DksResult r = dks_exact(g, 10, opt);
+  check_set(g, 10, r);
+  CHECK(r.status == SolveStatus::kFeasible);
+  CHECK(r.nodes <= 1);
+  CHECK(r.upper_bound >= 35);  // tau = 35 here: 10 consecutive vertices, 9 + 8 + 7 + 6 + 5 edges
+  opt.time_limit = std::numeric_limits<double>::infinity();
+  opt.node_limit = 200;
+  const DksResult more = dks_exact(g, 10, opt);
+  CHECK(more.nodes > 1);  // the same search with the clock out of the way goes on
+}
+
 TEST_CASE("an interrupt stops the search with kInterrupted, the best set and a sound bound") {
   Graph g = load("C125.9.clq");
   request_interrupt();

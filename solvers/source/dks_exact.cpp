@@ -197,15 +197,19 @@ class BranchAndBound {
       for (Word x = b[w]; x; x &= x - 1) out.push_back(w * 64 + static_cast<std::uint32_t>(std::countr_zero(x)));
   }
 
+  // The clock is read at every node: a node costs O(n · words) at least (O(n · q · words) for
+  // the colouring), so on large graphs a node can take seconds and checking only every 32nd
+  // let a 5 s limit run for half an hour (7 692-vertex ring graph).
   bool should_stop() {
     if (stopped_) return true;
     if (opt_.node_limit && nodes_ >= *opt_.node_limit) stopped_ = true;
-    if (!stopped_ && (nodes_ & 31) == 0) {
-      if (interrupted())
-        stopped_ = by_signal_ = true;
-      else if (seconds_since(t0_) > opt_.time_limit)
-        stopped_ = true;
-    }
+    return stopped_ || time_up();
+  }
+  bool time_up() {
+    if (interrupted())
+      stopped_ = by_signal_ = true;
+    else if (seconds_since(t0_) > opt_.time_limit)
+      stopped_ = true;
     return stopped_;
   }
 
@@ -314,7 +318,15 @@ class BranchAndBound {
     order_ = cand_;
     std::stable_sort(order_.begin(), order_.end(), [&](auto a, auto b) { return m_[a] < m_[b]; });
     std::uint32_t q = 0;
+    std::uint32_t coloured = 0;
     for (std::uint32_t v : order_) {
+      // Polled inside the colouring too (O(n · q · words) on a large graph): stopped here,
+      // the node stays open with LB1, a valid bound, and search() records it without branching.
+      if ((++coloured & 255) == 0 && time_up()) {
+        out.lb = out.lb1;
+        out.open = true;
+        return out;
+      }
       std::uint32_t c = 0;
       while (c < q && !disjoint(row(v), classes_.data() + static_cast<std::size_t>(c) * words_)) ++c;
       if (c == q) {
@@ -368,7 +380,9 @@ class BranchAndBound {
       if (i + 1 < r) break;  // fewer than r candidates left
       std::uint64_t lb = std::max(o.lb1, sum_smallest_counted(L.count, r));
       if (miss_s + lb >= thr_) break;
-      if (stopped_) {
+      // Before each child, not only at open nodes: on a large graph most nodes are pruned
+      // by evaluate() itself and never reach the check in search().
+      if (should_stop()) {
         open_lb_ = std::min(open_lb_, miss_s + lb);
         return;
       }
