@@ -7,12 +7,8 @@ T=${2:-60}
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 echo "# $(date -u +%FT%TZ) load: $(uptime | sed 's/.*load average: //')"
-"$R" gen setcover --elements 12 --sets 12 --max-cost 3 --seed 5 -o "$D/sc12.txt" >/dev/null
-"$R" reduce setcover "$D/sc12.txt" -o "$D/sc12.libsvm" >/dev/null
-"$R" gen graph --vertices 12 --p 0.4 --seed 5 -o "$D/g12.clq" >/dev/null
-"$R" reduce dks "$D/g12.clq" --kappa 4 -o "$D/dks12.libsvm" >/dev/null
-"$R" gen 3sat --vars 3 --clauses 6 --seed 5 -o "$D/f3.cnf" >/dev/null
-"$R" reduce sat1 "$D/f3.cnf" -o "$D/sat3.libsvm" >/dev/null
+. "$(dirname "$0")/exact_sets.sh"
+exact_sets "$R" "$D" 12
 for set in sc12 dks12 sat3; do
   for qp in native clp; do
     out=$("$R" train "$D/$set.libsvm" --units 1 --algo exact --time-limit "$T" --seed 1 --exact-qp "$qp" \

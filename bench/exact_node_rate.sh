@@ -19,14 +19,8 @@ shift 2 || true
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 R=$1
-for n in 12 16 20; do
-  "$R" gen setcover --elements $n --sets $n --max-cost 3 --seed 5 -o "$D/sc$n.txt" >/dev/null
-  "$R" reduce setcover "$D/sc$n.txt" -o "$D/sc$n.libsvm" >/dev/null
-  "$R" gen graph --vertices $n --p 0.4 --seed 5 -o "$D/g$n.clq" >/dev/null
-  "$R" reduce dks "$D/g$n.clq" --kappa 4 -o "$D/dks$n.libsvm" >/dev/null
-done
-"$R" gen 3sat --vars 3 --clauses 6 --seed 5 -o "$D/f3.cnf" >/dev/null
-"$R" reduce sat1 "$D/f3.cnf" -o "$D/sat3.libsvm" >/dev/null
+. "$(dirname "$0")/exact_sets.sh"
+exact_sets "$R" "$D"
 cat >"$D/summary.py" <<'PY'
 import json, sys
 set_, bin_ = sys.argv[1], sys.argv[2]

@@ -12,6 +12,7 @@
 #include "instances/io/io.hpp"
 #include "instances/io/io_internal.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/io_fixtures.hpp"
 
 using namespace relugap;
 
@@ -31,14 +32,7 @@ TrainingSet sample_set(std::uint32_t rows, std::uint32_t dim) {
   return d;
 }
 
-void check_same(const TrainingSet& a, const TrainingSet& b) {
-  CHECK(a.dim == b.dim);
-  CHECK(a.row_ptr == b.row_ptr);
-  CHECK(a.col == b.col);
-  CHECK(a.val == b.val);
-  CHECK(a.y == b.y);
-  CHECK(a.c == b.c);
-}
+using test::check_same;
 
 bool have_scipy() { return std::system("/usr/bin/python3 -c 'import scipy.sparse' >/dev/null 2>&1") == 0; }
 
