@@ -14,14 +14,14 @@
 // Method: primal active set over "pieces". Every sample is on its left piece, its right
 // piece, or held in the working set W at a breakpoint / domain bound (z_i = v_i). Each
 // iteration minimises the current quadratic model on {x_iᵀp = v_i − z_i, i ∈ W} (null-space
-// method: Householder QR of the W rows, pivoted LDLᵀ of the reduced Hessian, which is only
-// semidefinite), steps to the first breakpoint or bound it meets (ratio test), and adds
-// that sample to W; at a model minimum the W multipliers decide which sample to release
-// and to which side. A start point that violates one domain bound (the branched sample
-// after a warm start from the parent) enters W with its target, and the other
-// constraints stay feasible while it is pulled there. w is equilibrated (w = D·v,
-// D_jj = (Σ_i c_i x_ij²)^(−1/2)), so weights spanning 10^18 leave a unit-diagonal Hessian
-// when the heavy samples are coordinate-aligned (the set cover and DkS anchors are).
+// method: a QR factorisation of the W rows, updated by one Householder reflection of the
+// null-space basis when a sample enters W and refactored when samples leave it, pivoted LDLᵀ
+// of the reduced Hessian, which is only semidefinite), steps to the first breakpoint or bound it meets (ratio test),
+// and adds that sample to W; at a model minimum the W multipliers decide which sample to release and to which side. A
+// start point that violates one domain bound (the branched sample after a warm start from the parent) enters W with its
+// target, and the other constraints stay feasible while it is pulled there. w is equilibrated (w = D·v, D_jj = (Σ_i c_i
+// x_ij²)^(−1/2)), so weights spanning 10^18 leave a unit-diagonal Hessian when the heavy samples are coordinate-aligned
+// (the set cover and DkS anchors are).
 //
 // Output: w, the node value Σ g_i (long double accumulation), and multipliers λ with
 // Σ_i λ_i x_i ≈ 0 and λ_i ∈ ∂g_i(z_i) (+ normal cone): the dual point that
@@ -82,17 +82,52 @@ class NodeQp {
   struct Fn {
     double b, K0, s, lo, hi;
   };
-  [[nodiscard]] Fn fn(std::size_t i) const;
+  [[nodiscard]] Fn fn(std::size_t i) const {
+    const auto ii = static_cast<Eigen::Index>(i);
+    const double y = y_(ii), c = c_(ii);
+    if (xnorm_(ii) == 0) return {kInfinity, c * y * y, 0.0, -kInfinity, kInfinity};  // z ≡ 0: the constant c·y²
+    if (y <= 0) return {0.0, c * y * y, 0.0, -kInfinity, kInfinity};
+    switch (state_[i]) {
+      case 1:
+        return {-kInfinity, 0.0, 0.0, 0.0, kInfinity};
+      case -1:
+        return {kInfinity, c * y * y, 0.0, -kInfinity, 0.0};
+      default:
+        return env_[i];
+    }
+  }
   bool run(int max_iter);
   void compute_z();
   void finish_values();
+  /// ⟨x_i, v⟩ over the stored nonzeros of row i of Xs_.
+  [[nodiscard]] double row_dot(std::size_t i, const Eigen::VectorXd& v) const;
+  /// out += a·x_i (sparse row).
+  void row_axpy(std::size_t i, double a, Eigen::VectorXd& out) const;
+  /// out = Xs_·v (sparse rows).
+  void mul_rows(const Eigen::VectorXd& v, Eigen::VectorXd& out) const;
+  /// out.row(r) = a·x_iᵀ·Q.rightCols(n2) (sparse row times the null-space basis).
+  void row_times_q2(std::size_t i, double a, Eigen::Index n2,
+                    Eigen::Ref<Eigen::RowVectorXd, 0, Eigen::InnerStride<>> out) const;
+  // The working set's factorisation A_Wᵀ = Q.leftCols(k)·R (k = |W|, R upper triangular, Q
+  // orthogonal d × d; its last d − k columns span the null space of the W rows).
+  void w_clear();
+  bool w_add(std::size_t i, double target);  ///< false when x_i depends on the W rows
+  void w_refactor();                         ///< from scratch, in W's order (members may drop out)
 
   std::size_t m_, d_;
   Eigen::MatrixXd Xs_;  ///< X·D (equilibrated columns), m × d
   Eigen::VectorXd D_, y_, c_, xnorm_, offset_;
-  Eigen::VectorXd sc_;  ///< √(2c_i)
-  Eigen::MatrixXd S_;   ///< scratch: the rows √(2c_i)·x_i of the right-piece samples
-  Eigen::MatrixXd U_;   ///< scratch: the same rows normalised to unit length
+  Eigen::VectorXd sc_;                 ///< √(2c_i)
+  std::vector<Eigen::Index> rp_, cj_;  ///< the nonzeros of Xs_ by rows (CSR)
+  std::vector<double> cv_;
+  Eigen::MatrixXd Q_, R_;  ///< the working set's factorisation (see w_add)
+  // Workspaces (sized once: no allocation per iteration where avoidable).
+  std::vector<std::size_t> rows_;  ///< the free right-piece samples of an iteration
+  std::vector<std::size_t> wkeep_;
+  Eigen::MatrixXd SQ_, UQ_, Hz_, G_;
+  Eigen::VectorXd g_, glin_, p_, dz_, rhs_, nu_, qa_, gz_, pz_, q_, sp_, grad_, hwork_, ess_;
+  Eigen::LDLT<Eigen::MatrixXd> ldlt_;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es_;
   std::vector<std::int8_t> state_;
   std::vector<Fn> env_;  ///< the undecided function of each sample (set_interval)
   Eigen::VectorXd v_, w_, z_, lambda_;
