@@ -39,6 +39,7 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   UQ_.resize(m, d);
   Hz_.resize(d, d);
   G_.resize(d, d);
+  Li_.resize(d, d);
   for (Eigen::VectorXd* v : {&g_, &glin_, &p_, &rhs_, &nu_, &qa_, &gz_, &pz_, &q_, &grad_, &hwork_, &ess_})
     v->resize(d);
   dz_.resize(m);
@@ -364,17 +365,31 @@ bool NodeQp::run(int max_iter) {
           }
           auto Gm = G_.topLeftCorner(n2, n2);
           Gm.noalias() = UQ.transpose() * UQ;
-          es_.compute(Gm);
-          const Eigen::VectorXd& ev = es_.eigenvalues();  // ascending
-          const double emax = std::max(ev(ev.size() - 1), 1e-300);
-          Eigen::Index nz = 0;
-          while (nz < ev.size() && ev(nz) <= 1e-12 * emax) ++nz;
-          if (nz > 0) {
-            const auto Z = es_.eigenvectors().leftCols(nz);
-            pz.noalias() = Z * (Z.transpose() * q);
-            if (pz.norm() > 1e-12 * glin_scale) {
-              ray = true;
-              pz = -pz;
+          // Well conditioned (trace(G)·trace(G⁻¹) ≥ λmax/λmin below 1e10): no eigenvalue near
+          // the cut, so no null space and no ray, and the eigensolver is not needed.
+          bool well = false;
+          if (nr >= n2) {
+            llt_.compute(Gm);
+            if (llt_.info() == Eigen::Success) {
+              auto Li = Li_.topLeftCorner(n2, n2);
+              Li.setIdentity();
+              llt_.matrixL().solveInPlace(Li);  // trace(G⁻¹) = ‖L⁻¹‖_F²
+              well = Gm.trace() * Li.squaredNorm() < 1e10;
+            }
+          }
+          if (!well) {
+            es_.compute(Gm);
+            const Eigen::VectorXd& ev = es_.eigenvalues();  // ascending
+            const double emax = std::max(ev(ev.size() - 1), 1e-300);
+            Eigen::Index nz = 0;
+            while (nz < ev.size() && ev(nz) <= 1e-12 * emax) ++nz;
+            if (nz > 0) {
+              const auto Z = es_.eigenvectors().leftCols(nz);
+              pz.noalias() = Z * (Z.transpose() * q);
+              if (pz.norm() > 1e-12 * glin_scale) {
+                ray = true;
+                pz = -pz;
+              }
             }
           }
         } else if (q.norm() > 1e-12 * glin_scale) {

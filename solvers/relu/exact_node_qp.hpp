@@ -124,10 +124,11 @@ class NodeQp {
   // Workspaces (sized once: no allocation per iteration where avoidable).
   std::vector<std::size_t> rows_;  ///< the free right-piece samples of an iteration
   std::vector<std::size_t> wkeep_;
-  Eigen::MatrixXd SQ_, UQ_, Hz_, G_;
+  Eigen::MatrixXd SQ_, UQ_, Hz_, G_, Li_;
   Eigen::VectorXd g_, glin_, p_, dz_, rhs_, nu_, qa_, gz_, pz_, q_, sp_, grad_, hwork_, ess_;
   Eigen::LDLT<Eigen::MatrixXd> ldlt_;
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es_;
+  Eigen::LLT<Eigen::MatrixXd> llt_;
   std::vector<std::int8_t> state_;
   std::vector<Fn> env_;  ///< the undecided function of each sample (set_interval)
   Eigen::VectorXd v_, w_, z_, lambda_;
