@@ -45,6 +45,7 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   dz_.resize(m);
   sp_.resize(m);
   rows_.reserve(m_);
+  fns_.resize(m_);
   offset_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
   state_.assign(m_, 0);
   v_ = Eigen::VectorXd::Zero(d);
@@ -251,6 +252,8 @@ bool NodeQp::run(int max_iter) {
   const auto d = static_cast<Eigen::Index>(d_);
   compute_z();
   w_clear();
+  // The sample functions do not change during a run.
+  for (std::size_t i = 0; i < m_; ++i) fns_[i] = fn(i);
   auto try_add = [&](std::size_t i, double target) { return w_add(i, target); };
   // Drops the W members whose inW_ flag was cleared and refactors the rest from scratch, in
   // W's order. (Not a Givens downdate: the null-space basis decides which of several optimal
@@ -266,7 +269,7 @@ bool NodeQp::run(int max_iter) {
   for (std::size_t i = 0; i < m_; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
     if (xnorm_(ii) == 0) continue;
-    const Fn f = fn(i);
+    const Fn& f = fns_[i];
     const double z = z_(ii), tol = 1e-11 * xnorm_(ii) * (vn + 1);
     if (z < f.lo - tol) try_add(i, f.lo);
     if (z > f.hi + tol) try_add(i, f.hi);
@@ -274,7 +277,7 @@ bool NodeQp::run(int max_iter) {
   for (std::size_t i = 0; i < m_; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
     if (xnorm_(ii) == 0 || inW_[i]) continue;
-    const Fn f = fn(i);
+    const Fn& f = fns_[i];
     const double z = z_(ii), tol = 1e-11 * xnorm_(ii) * (vn + 1);
     bool held = false;
     for (double at : {f.lo, f.hi, f.b})
@@ -308,7 +311,7 @@ bool NodeQp::run(int max_iter) {
       const auto ii = static_cast<Eigen::Index>(i);
       if (xnorm_(ii) == 0) continue;
       if (piece_[i] != kRight) {
-        const double sl = fn(i).s;  // the left piece's slope
+        const double sl = fns_[i].s;  // the left piece's slope
         if (sl != 0) {
           row_axpy(i, sl, glin);
           glin_scale += std::abs(sl) * xnorm_(ii);
@@ -455,7 +458,7 @@ bool NodeQp::run(int max_iter) {
       for (Eigen::Index r = 0; r < k; ++r) {
         const std::size_t i = W_[static_cast<std::size_t>(r)];
         const auto ii = static_cast<Eigen::Index>(i);
-        const Fn f = fn(i);
+        const Fn& f = fns_[i];
         const double v = target_[i];
         const double dp = v >= f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
         const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
@@ -493,7 +496,7 @@ bool NodeQp::run(int max_iter) {
       after_multi = release_.size() > 1;
       for (const auto& [r, go_up] : release_) {
         const std::size_t i = W_[static_cast<std::size_t>(r)];
-        const Fn f = fn(i);
+        const Fn& f = fns_[i];
         const double v = target_[i];
         piece_[i] = go_up ? (v >= f.b ? kRight : kLeft) : (v > f.b ? kRight : kLeft);
         inW_[i] = 0;
@@ -512,7 +515,7 @@ bool NodeQp::run(int max_iter) {
       const auto ii = static_cast<Eigen::Index>(i);
       const double s = dz(ii);
       if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
-      const Fn f = fn(i);
+      const Fn& f = fns_[i];
       const double z = z_(ii);
       if (s < 0 && std::isfinite(f.lo)) keep_first((z - f.lo) / -s, f.lo, i, alpha, block, block_at);
       if (s > 0 && std::isfinite(f.hi)) keep_first((f.hi - z) / s, f.hi, i, alpha, block, block_at);
@@ -538,7 +541,7 @@ bool NodeQp::run(int max_iter) {
         const auto ii = static_cast<Eigen::Index>(i);
         if (xnorm_(ii) == 0) continue;
         const double s = dz(ii), z = z_(ii);
-        const Fn f = fn(i);
+        const Fn& f = fns_[i];
         if (piece_[i] == kRight) {
           d0 += static_cast<long double>(2 * c_(ii) * (z - y_(ii))) * s;
           curv += static_cast<long double>(2 * c_(ii) * s) * s;
@@ -575,7 +578,7 @@ bool NodeQp::run(int max_iter) {
           at = a;
           const auto ii = static_cast<Eigen::Index>(i);
           const double s = dz(ii);
-          const Fn f = fn(i);
+          const Fn& f = fns_[i];
           const long double r = static_cast<long double>(2 * c_(ii) * (f.b - y_(ii))) * s,
                             l = static_cast<long double>(f.s) * s;
           const long double jump = std::max(piece_[i] == kRight ? l - r : r - l, 0.0L);
@@ -612,7 +615,7 @@ bool NodeQp::run(int max_iter) {
     for (auto i : crossed_) piece_[i] = piece_[i] == kRight ? kLeft : kRight;
     if (block >= 0) {
       const auto i = static_cast<std::size_t>(block);
-      if (!try_add(i, block_at) && block_at == fn(i).b) {
+      if (!try_add(i, block_at) && block_at == fns_[i].b) {
         // Dependent on W at a breakpoint: cross it (no feasibility at stake).
         piece_[i] = piece_[i] == kRight ? kLeft : kRight;
       } else if (!inW_[i]) {
@@ -624,12 +627,12 @@ bool NodeQp::run(int max_iter) {
           const auto jj = static_cast<Eigen::Index>(j);
           if (!(std::abs(target_[j] - z_(jj)) > 1e-11 * xnorm_(jj) * vn1)) {
             inW_[j] = 0;
-            piece_[j] = target_[j] >= fn(j).b ? kRight : kLeft;
+            piece_[j] = target_[j] >= fns_[j].b ? kRight : kLeft;
           }
         }
         drop_cleared();
         if (!try_add(i, block_at)) {
-          const Fn f = fn(i);
+          const Fn& f = fns_[i];
           if (block_at == f.b) {
             piece_[i] = piece_[i] == kRight ? kLeft : kRight;
           } else {
@@ -643,7 +646,7 @@ bool NodeQp::run(int max_iter) {
   // Multipliers: derivatives of the free samples, W multipliers for the held ones.
   for (std::size_t i = 0; i < m_; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
-    lambda_(ii) = inW_[i] ? 0.0 : piece_[i] == kRight ? 2 * c_(ii) * (z_(ii) - y_(ii)) : fn(i).s;
+    lambda_(ii) = inW_[i] ? 0.0 : piece_[i] == kRight ? 2 * c_(ii) * (z_(ii) - y_(ii)) : fns_[i].s;
   }
   if (nu_size == static_cast<Eigen::Index>(W_.size()))
     for (std::size_t r = 0; r < W_.size(); ++r)
