@@ -33,10 +33,10 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
     rp_.push_back(static_cast<Eigen::Index>(cj_.size()));
   }
   const auto m = static_cast<Eigen::Index>(m_);
-  Q_ = Eigen::MatrixXd::Identity(d, d);
+  Qt_ = Eigen::MatrixXd::Identity(d, d);
   R_ = Eigen::MatrixXd::Zero(d, d);
-  SQ_.resize(m, d);
-  UQ_.resize(m, d);
+  SQt_.resize(d, m);
+  UQt_.resize(d, m);
   Hz_.resize(d, d);
   G_.resize(d, d);
   Li_.resize(d, d);
@@ -45,6 +45,7 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   dz_.resize(m);
   sp_.resize(m);
   rows_.reserve(m_);
+  ymax_ = m > 0 ? y_.cwiseAbs().maxCoeff() : 0.0;
   fns_.resize(m_);
   offset_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
   state_.assign(m_, 0);
@@ -123,17 +124,16 @@ void NodeQp::mul_rows(const Eigen::VectorXd& v, Eigen::VectorXd& out) const {
   for (std::size_t i = 0; i < m_; ++i) out(static_cast<Eigen::Index>(i)) = row_dot(i, v);
 }
 
-void NodeQp::row_times_q2(std::size_t i, double a, Eigen::Index n2,
-                          Eigen::Ref<Eigen::RowVectorXd, 0, Eigen::InnerStride<>> out) const {
+void NodeQp::row_times_q2(std::size_t i, double a, Eigen::Index n2, Eigen::Ref<Eigen::VectorXd> out) const {
   out.setZero();
   for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
-    out.noalias() += (a * cv_[static_cast<std::size_t>(p)]) * Q_.row(cj_[static_cast<std::size_t>(p)]).tail(n2);
+    out.noalias() += (a * cv_[static_cast<std::size_t>(p)]) * Qt_.col(cj_[static_cast<std::size_t>(p)]).tail(n2);
 }
 
 void NodeQp::w_clear() {
   W_.clear();
   std::fill(inW_.begin(), inW_.end(), 0);
-  Q_.setIdentity();
+  Qt_.setIdentity();
 }
 
 bool NodeQp::w_add(std::size_t i, double target) {
@@ -144,15 +144,15 @@ bool NodeQp::w_add(std::size_t i, double target) {
   // the W rows; a Householder reflection H of the null-space basis maps u to β·e_1.
   qa_.setZero();
   for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
-    qa_.noalias() += cv_[static_cast<std::size_t>(p)] * Q_.row(cj_[static_cast<std::size_t>(p)]).transpose();
+    qa_.noalias() += cv_[static_cast<std::size_t>(p)] * Qt_.col(cj_[static_cast<std::size_t>(p)]);
   const Eigen::Index n2 = d - k;
   if (!(qa_.tail(n2).norm() > 1e-9 * xnorm_(ii))) return false;
   Eigen::VectorXd::SegmentReturnType u = qa_.tail(n2);
   double tau = 0, beta = 0;
   auto ess = ess_.head(n2 - 1);
   u.makeHouseholder(ess, tau, beta);
-  auto Q2 = Q_.rightCols(n2);
-  Q2.applyHouseholderOnTheRight(ess, tau, hwork_.data());
+  auto Q2t = Qt_.bottomRows(n2);  // Q2 ← Q2·H, i.e. Q2ᵀ ← H·Q2ᵀ
+  Q2t.applyHouseholderOnTheLeft(ess, tau, hwork_.data());
   R_.col(k).head(k) = qa_.head(k);
   R_(k, k) = beta;
   W_.push_back(i);
@@ -331,14 +331,14 @@ bool NodeQp::run(int max_iter) {
       rhs_(r) = target_[i] - z_(static_cast<Eigen::Index>(i));
       rhs_inf = std::max(rhs_inf, std::abs(rhs_(r)));
     }
-    const auto Q1 = Q_.leftCols(k);
-    const auto Q2 = Q_.rightCols(n2);
+    const auto Q1t = Qt_.topRows(k);
+    const auto Q2t = Qt_.bottomRows(n2);
     const auto R = R_.topLeftCorner(k, k);
     if (k > 0) {
       // A p = rhs, p = Q1 t: Rᵀ t = rhs.
       auto t = rhs_.head(k);
       R.transpose().triangularView<Eigen::Lower>().solveInPlace(t);
-      p.noalias() = Q1 * t;
+      p.noalias() = Q1t.transpose() * t;
     } else {
       p.setZero();
     }
@@ -352,7 +352,7 @@ bool NodeQp::run(int max_iter) {
       auto pz = pz_.head(n2);
       bool have_q = false;
       if (glin_scale > 0) {
-        q_.head(n2).noalias() = Q2.transpose() * glin;
+        q_.head(n2).noalias() = Q2t * glin;
         have_q = true;
       }
       // (No ray when the lines' gradient has no component off the working set's rows.)
@@ -361,13 +361,14 @@ bool NodeQp::run(int max_iter) {
         if (nr > 0) {
           // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
           // matrix with eigenvalues below 1e-12 of the largest (singular values below 1e-6).
-          auto UQ = UQ_.topLeftCorner(nr, n2);
+          auto UQt = UQt_.topLeftCorner(n2, nr);
           for (Eigen::Index r = 0; r < nr; ++r) {
             const std::size_t i = rows_[static_cast<std::size_t>(r)];
-            row_times_q2(i, 1 / xnorm_(static_cast<Eigen::Index>(i)), n2, UQ.row(r));
+            row_times_q2(i, 1 / xnorm_(static_cast<Eigen::Index>(i)), n2, UQt.col(r));
           }
           auto Gm = G_.topLeftCorner(n2, n2);
-          Gm.noalias() = UQ.transpose() * UQ;
+          Gm.setZero();  // (the lower triangle is all that LLT, the eigensolver and the trace read)
+          Gm.selfadjointView<Eigen::Lower>().rankUpdate(UQt);
           // Well conditioned (trace(G)·trace(G⁻¹) ≥ λmax/λmin below 1e10): no eigenvalue near
           // the cut, so no null space and no ray, and the eigensolver is not needed.
           bool well = false;
@@ -402,19 +403,20 @@ bool NodeQp::run(int max_iter) {
       }
       if (!ray) {
         auto gz = gz_.head(n2);
-        gz.noalias() = Q2.transpose() * g;
+        gz.noalias() = Q2t * g;
         auto Hz = Hz_.topLeftCorner(n2, n2);
         if (nr > 0) {
-          auto SQ = SQ_.topLeftCorner(nr, n2);
+          auto SQt = SQt_.topLeftCorner(n2, nr);
           auto Sp = sp_.head(nr);
           for (Eigen::Index r = 0; r < nr; ++r) {
             const std::size_t i = rows_[static_cast<std::size_t>(r)];
             const double sc = sc_(static_cast<Eigen::Index>(i));
-            row_times_q2(i, sc, n2, SQ.row(r));
+            row_times_q2(i, sc, n2, SQt.col(r));
             Sp(r) = sc * row_dot(i, p);
           }
-          Hz.noalias() = SQ.transpose() * SQ;
-          gz.noalias() += SQ.transpose() * Sp;
+          Hz.setZero();  // (LDLT reads the lower triangle)
+          Hz.selfadjointView<Eigen::Lower>().rankUpdate(SQt);
+          gz.noalias() += SQt * Sp;
         } else {
           Hz.setZero();
         }
@@ -422,13 +424,13 @@ bool NodeQp::run(int max_iter) {
         pz = -ldlt_.solve(gz);
       }
       if (!pz.allFinite()) pz.setZero();
-      p.noalias() += Q2 * pz;
+      p.noalias() += Q2t.transpose() * pz;
     }
     mul_rows(p, dz);
     // Converged on this working set when the step moves no z materially.
     // (Round-off moves of 1e-16 on a z of O(1) must count as still: the tolerance has
     // an absolute part on the scale of the largest |z| or |y|.)
-    const double zscale = std::max(z_.cwiseAbs().maxCoeff(), y_.cwiseAbs().maxCoeff());
+    const double zscale = std::max(z_.cwiseAbs().maxCoeff(), ymax_);
     bool still = !ray;
     for (std::size_t i = 0; i < m_ && still; ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
@@ -441,7 +443,7 @@ bool NodeQp::run(int max_iter) {
         grad_ = g;
         for (const std::size_t i : rows_) row_axpy(i, 2 * c_(static_cast<Eigen::Index>(i)) * row_dot(i, p), grad_);
         auto nu = nu_.head(k);
-        nu.noalias() = -(Q1.transpose() * grad_);
+        nu.noalias() = -(Q1t * grad_);
         R.triangularView<Eigen::Upper>().solveInPlace(nu);
       }
       // Release the W members whose move decreases the objective (all of them at once;

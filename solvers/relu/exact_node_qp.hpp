@@ -105,9 +105,8 @@ class NodeQp {
   void row_axpy(std::size_t i, double a, Eigen::VectorXd& out) const;
   /// out = Xs_·v (sparse rows).
   void mul_rows(const Eigen::VectorXd& v, Eigen::VectorXd& out) const;
-  /// out.row(r) = a·x_iᵀ·Q.rightCols(n2) (sparse row times the null-space basis).
-  void row_times_q2(std::size_t i, double a, Eigen::Index n2,
-                    Eigen::Ref<Eigen::RowVectorXd, 0, Eigen::InnerStride<>> out) const;
+  /// out = a·Q.rightCols(n2)ᵀ·x_i (the null-space coordinates of a sparse row).
+  void row_times_q2(std::size_t i, double a, Eigen::Index n2, Eigen::Ref<Eigen::VectorXd> out) const;
   // The working set's factorisation A_Wᵀ = Q.leftCols(k)·R (k = |W|, R upper triangular, Q
   // orthogonal d × d; its last d − k columns span the null space of the W rows).
   void w_clear();
@@ -118,14 +117,15 @@ class NodeQp {
   Eigen::MatrixXd Xs_;  ///< X·D (equilibrated columns), m × d
   Eigen::VectorXd D_, y_, c_, xnorm_, offset_;
   Eigen::VectorXd sc_;                 ///< √(2c_i)
+  double ymax_ = 0;                    ///< max |y_i|
   std::vector<Eigen::Index> rp_, cj_;  ///< the nonzeros of Xs_ by rows (CSR)
   std::vector<double> cv_;
-  Eigen::MatrixXd Q_, R_;  ///< the working set's factorisation (see w_add)
+  Eigen::MatrixXd Qt_, R_;  ///< the working set's factorisation (Qt_ = Qᵀ, see w_add)
   // Workspaces (sized once: no allocation per iteration where avoidable).
   std::vector<std::size_t> rows_;  ///< the free right-piece samples of an iteration
   std::vector<std::size_t> wkeep_;
-  std::vector<Fn> fns_;  ///< fn(i) of every sample during a run
-  Eigen::MatrixXd SQ_, UQ_, Hz_, G_, Li_;
+  std::vector<Fn> fns_;                      ///< fn(i) of every sample during a run
+  Eigen::MatrixXd SQt_, UQt_, Hz_, G_, Li_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
   Eigen::VectorXd g_, glin_, p_, dz_, rhs_, nu_, qa_, gz_, pz_, q_, sp_, grad_, hwork_, ess_;
   Eigen::LDLT<Eigen::MatrixXd> ldlt_;
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es_;
