@@ -405,3 +405,36 @@ TEST_CASE("node QP with interval envelopes (sloped left pieces): no grid point o
   }
   CHECK(compared == 120);
 }
+
+TEST_CASE("node QP: a solve cut off by its iteration cap falls back to a cold single-release run") {
+  // With a cap of one iteration the warm and cold runs stop unconverged on every node that
+  // needs more; the fallback (default cap, one release at a time) still solves it, to the
+  // value of an uncapped solve.
+  Rng rng(11);
+  int fell_back = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const bool spread = trial % 2 == 1;
+    const std::size_t d = 2 + static_cast<std::size_t>(trial % 3),
+                      m = (spread ? d : 0) + 4 + static_cast<std::size_t>(trial % 3);
+    Node n = random_node(rng, m, d, spread);
+    CAPTURE(trial);
+    NodeQp capped(n.X, n.y, n.c), free_run(n.X, n.y, n.c);
+    for (std::size_t i = 0; i < m; ++i) {
+      capped.set_state(i, n.state[i]);
+      free_run.set_state(i, n.state[i]);
+    }
+    Eigen::VectorXd w0(static_cast<Eigen::Index>(d));
+    for (Eigen::Index j = 0; j < w0.size(); ++j) w0(j) = 2 * rng.uniform01() - 1;
+    capped.set_start(w0);
+    free_run.set_start(w0);
+    const bool ok_free = free_run.solve();
+    const std::uint64_t before = capped.fallbacks();
+    const bool ok_capped = capped.solve(1);
+    CHECK(ok_free);
+    CHECK(ok_capped);
+    if (capped.fallbacks() > before) ++fell_back;
+    const double scale = std::max(1.0, std::abs(free_run.value()));
+    CHECK(capped.value() == doctest::Approx(free_run.value()).epsilon(1e-7).scale(scale));
+  }
+  CHECK(fell_back > 20);
+}

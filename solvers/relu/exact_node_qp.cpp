@@ -184,7 +184,8 @@ void NodeQp::finish_values() {
 
 bool NodeQp::solve(int max_iter) {
   stopped_ = false;
-  if (max_iter < 0) max_iter = static_cast<int>(20 * (m_ + d_) + 50);
+  const int default_cap = static_cast<int>(20 * (m_ + d_) + 50);
+  if (max_iter < 0) max_iter = default_cap;
   // A start violating more than one domain bound is replaced by w = 0 (feasible for
   // every node); a run that gets stuck is retried once from w = 0.
   compute_z();
@@ -231,9 +232,18 @@ bool NodeQp::solve(int max_iter) {
   // A warm start that has not converged after 2(m + d) + 20 iterations is cycling through
   // degenerate samples: restarting from w = 0 is cheaper than running to the cap.
   if (run(from_zero ? max_iter : std::min(max_iter, static_cast<int>(2 * (m_ + d_) + 20)))) return true;
-  if (from_zero || stopped_) return false;
+  if (stopped_) return false;
+  if (!from_zero) {
+    v_.setZero();
+    if (run(max_iter)) return true;
+    if (stopped_) return false;
+  }
+  // Fallback: a cold start releasing one working-set member at a time (the classic
+  // active-set step, no joint releases) with the default cap, so that a node whose solve
+  // ran into the cap (cycling through degenerate samples) is still solved.
+  ++fallbacks_;
   v_.setZero();
-  return run(max_iter);
+  return run(std::max(max_iter, default_cap), true);
 }
 
 namespace {
@@ -248,7 +258,7 @@ inline void keep_first(double a, double at, std::size_t i, double& best, std::in
 }
 }  // namespace
 
-bool NodeQp::run(int max_iter) {
+bool NodeQp::run(int max_iter, bool single) {
   const auto d = static_cast<Eigen::Index>(d_);
   compute_z();
   w_clear();
@@ -285,7 +295,7 @@ bool NodeQp::run(int max_iter) {
     if (!held) piece_[i] = z >= f.b ? kRight : kLeft;
   }
 
-  bool multi = true, after_multi = false;
+  bool multi = !single, after_multi = false;
   // The model's Hessian is H = SᵀS (S the rows √(2c_i)·x_i of the free right-piece samples);
   // it is never formed: the reduced Hessian is (S·Q2)ᵀ(S·Q2) and H·p = Sᵀ(S·p).
   Eigen::VectorXd& g = g_;

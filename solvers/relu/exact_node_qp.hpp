@@ -61,9 +61,14 @@ class NodeQp {
   [[nodiscard]] bool stopped() const { return stopped_; }
   /// Start point of the next solve (original coordinates).
   void set_start(const Eigen::VectorXd& w);
-  /// Runs the active-set method from the start point. False when it did not converge in
-  /// `max_iter` iterations (w, value and λ are then those of the last iterate).
+  /// Runs the active-set method from the start point (then from w = 0 when a warm start
+  /// does not converge). When that does not converge within `max_iter` iterations (default
+  /// 20(m + d) + 50), a fallback runs from w = 0 releasing one working-set member at a time,
+  /// with at least the default cap. False when the fallback did not converge either (w,
+  /// value and λ are then those of the last iterate).
   bool solve(int max_iter = -1);
+  /// Solves that needed the fallback (see solve()).
+  [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_; }
 
   [[nodiscard]] const Eigen::VectorXd& w() const { return w_; }
   [[nodiscard]] const Eigen::VectorXd& z() const { return z_; }
@@ -96,7 +101,7 @@ class NodeQp {
         return env_[i];
     }
   }
-  bool run(int max_iter);
+  bool run(int max_iter, bool single = false);  ///< single: one release at a time throughout
   void compute_z();
   void finish_values();
   /// ⟨x_i, v⟩ over the stored nonzeros of row i of Xs_.
@@ -134,7 +139,7 @@ class NodeQp {
   std::vector<Fn> env_;  ///< the undecided function of each sample (set_interval)
   Eigen::VectorXd v_, w_, z_, lambda_;
   double value_ = 0;
-  std::uint64_t iters_ = 0;
+  std::uint64_t iters_ = 0, fallbacks_ = 0;
   std::function<bool()> stop_;
   bool stopped_ = false;
   // working set
