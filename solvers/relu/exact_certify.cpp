@@ -327,20 +327,22 @@ bool Certifier::set_upper(const Rational& U) {
   return true;
 }
 
-void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const {
+void Certifier::residual_dy(const Eigen::VectorXd& lambda, std::vector<Dyadic>& r) const {
   // r_j = Σ_i λ_i·x_ij exactly, without a rational operation a term: every product of two
-  // doubles is exactly hi + lo (the fma residual; checked, else that term is added in
-  // rationals), every double is an integer mant·2^e, and each coordinate's terms are
-  // summed as integers on the smallest exponent among them.
+  // doubles is exactly hi + lo (the fma residual; checked, else that term is the product of
+  // the two dyadic numbers), every double is an integer mant·2^e, and each coordinate's
+  // terms are summed as integers on the smallest exponent among them.
   struct Term {
     std::int64_t mant;
     int exp;
     std::size_t col;
   };
   thread_local std::vector<Term> terms;
+  thread_local std::vector<std::pair<std::size_t, Dy>> extra;
+  thread_local std::vector<int> emin;
   terms.clear();
-  std::vector<int> emin(d_, std::numeric_limits<int>::max());
-  r.assign(d_, Rational(0));
+  extra.clear();
+  emin.assign(d_, std::numeric_limits<int>::max());
   auto push = [&](double v, std::size_t j) {
     if (v == 0) return;
     int e = 0;
@@ -360,27 +362,37 @@ void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r
         push(hi, j);
         push(lo, j);
       } else {
-        r[j] += Rational(li) * xq_[p];
+        Dy a, b;
+        dy_set(a, li);
+        dy_set(b, data_.val[p]);
+        extra.emplace_back(j, Dy{});
+        dy_mul(extra.back().second, a, b);
       }
     }
   }
-  mpz_class acc, t;
-  std::vector<mpz_class> sum(d_);
+  r.resize(d_);
+  for (std::size_t j = 0; j < d_; ++j) {
+    r[j].m = 0;
+    r[j].e = emin[j] == std::numeric_limits<int>::max() ? 0 : emin[j];
+  }
+  mpz_class t;
   for (const Term& tm : terms) {
     t = static_cast<long>(tm.mant);
     mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(tm.exp - emin[tm.col]));
-    sum[tm.col] += t;
+    r[tm.col].m += t;
   }
-  Rational q;
-  for (std::size_t j = 0; j < d_; ++j) {
-    if (sum[j] == 0) continue;
-    mpq_set_z(q.get_mpq_t(), sum[j].get_mpz_t());
-    if (emin[j] < 0)
-      mpq_div_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(-emin[j]));
-    else
-      mpq_mul_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(emin[j]));
-    r[j] += q;
+  Dy sum;
+  for (const auto& [j, v] : extra) {
+    dy_add(sum, r[j], v, 1);
+    std::swap(r[j], sum);
   }
+}
+
+void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const {
+  thread_local std::vector<Dyadic> rd;
+  residual_dy(lambda, rd);
+  r.resize(d_);
+  for (std::size_t j = 0; j < d_; ++j) dy_to_q(rd[j], r[j]);
 }
 
 template <class T>
@@ -519,18 +531,27 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
 Rational Certifier::bound_on(Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
                              bool reference) const {
   repair(lambda);
-  thread_local std::vector<Rational> r;
-  residual(lambda, r);
-  Rational total = 0;
-  for (std::size_t j = 0; j < d_; ++j) total -= R_[j] * abs(r[j]);
-  if (reference) {
-    Rational psi;
-    if (!psi_rational(lambda, lo, hi, psi)) return Rational(std::numeric_limits<double>::max());
-    return total + psi;
+  // Σ_j R_j·|r_j| with the exact residual and the box's doubles rounded up (a box one ulp
+  // wider still holds every optimum, and the node intervals already use it): all dyadic.
+  thread_local std::vector<Dyadic> r;
+  residual_dy(lambda, r);
+  thread_local Dyadic acc, tmp, Rj, prod;
+  acc.m = 0;
+  acc.e = 0;
+  for (std::size_t j = 0; j < d_; ++j) {
+    if (sgn(r[j].m) == 0) continue;
+    dy_set(Rj, R_d_[j]);
+    dy_mul(prod, Rj, r[j]);
+    mpz_abs(prod.m.get_mpz_t(), prod.m.get_mpz_t());
+    dy_add(tmp, acc, prod, 1);
+    std::swap(acc, tmp);
   }
+  Rational penalty;
+  dy_to_q(acc, penalty);
   Rational psi;
-  if (!psi_dyadic(lambda, lo, hi, psi)) return Rational(std::numeric_limits<double>::max());
-  return total + psi;
+  if (!(reference ? psi_rational(lambda, lo, hi, psi) : psi_dyadic(lambda, lo, hi, psi)))
+    return Rational(std::numeric_limits<double>::max());
+  return psi - penalty;
 }
 
 bool Certifier::psi_rational(const Eigen::VectorXd& lambda, const std::vector<double>& lo,

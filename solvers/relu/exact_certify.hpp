@@ -10,8 +10,10 @@
 // every point of B ∩ {optimal w} satisfies (computed in doubles rounded outward, which only
 // widens it). The float multipliers are first "repaired" (λ += −C·X·(XᵀCX)⁻¹·r for the
 // residual r = Xᵀλ in double-double, twice) so that the residual term is negligible; the
-// bound itself, with the exact residual, is evaluated in GMP rationals from the data's
-// exact values (every double is a rational) and rounded down. Neumaier–Shcherbina's
+// bound itself, with the exact residual, is evaluated in GMP from the data's exact values
+// (every double is a dyadic rational m·2^e: the arithmetic is on such numbers, exact but for
+// one vertex value rounded up; the box's R_j enter rounded up to doubles, a box one ulp
+// wider) and rounded down. Neumaier–Shcherbina's
 // safe-bound technique, with the box doing the work of the Hessian's missing curvature.
 //
 // The box (derived once per run from an upper bound U ≥ OPT, e.g. an incumbent's
@@ -92,6 +94,8 @@ class Certifier {
                             std::vector<Rational>& hi) const;
   /// r = Xᵀλ exactly (integer sums of the doubles' mantissas, no rational operation a term).
   void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;
+  /// The same as dyadic numbers (what bound() uses).
+  void residual_dy(const Eigen::VectorXd& lambda, std::vector<Dyadic>& r) const;
   /// The partner of sample i in a mirrored pair (x, y, c), (−x, y, c) with y > 0, or −1.
   [[nodiscard]] std::int64_t partner(std::size_t i) const { return partner_[i]; }
 
