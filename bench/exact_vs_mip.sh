@@ -13,6 +13,7 @@
 # sc8..16: set cover n = m, --max-cost 3 --seed 5; sat3: sat1 on 3 vars, 6 clauses, seed 5),
 # and planted one-ReLU sets r25, r50, r100, r200 (exact_vs_mip gen: samples 25/50/100/200,
 # d = 5/6/8/10, noise 0.1, seed 11).
+# MIP_ARGS (environment) is passed to `exact_vs_mip solve`, e.g. MIP_ARGS="--binaries positive".
 # Output: one raw JSON line per run (kind "exact" or "mip") in $OUT/runs.jsonl (OUT defaults
 # to a temporary directory, kept), then the markdown table of bench/exact_vs_mip_table.py.
 set -euo pipefail
@@ -57,7 +58,8 @@ print(json.dumps({"kind": "exact", "set": s, "rep": int(rep), "status": j["statu
                   "bound": j.get("lower_bound"), "nodes": j["stats"]["nodes"], "wall_seconds": j["seconds"],
                   "cpu_seconds": float(u) + float(sy), "load": load}))
 EOF
-    "$MIP" solve "$D/$s.libsvm" --time-limit "$T" --seed 1 2>"$OUT/mip.err" | sed -n 's/^RESULT //p' |
+    # shellcheck disable=SC2086
+    "$MIP" solve "$D/$s.libsvm" --time-limit "$T" --seed 1 ${MIP_ARGS:-} 2>"$OUT/mip.err" | sed -n 's/^RESULT //p' |
       python3 -c '
 import json, sys
 j = json.loads(sys.stdin.read())

@@ -4,7 +4,9 @@ Per set: the median over the repeats of wall and CPU seconds (min–max in brack
 status / nodes / values of the first repeat (every repeat is deterministic up to the time
 limit), and the agreement of the optima: |ours − MIP| / ours, where ours is the exact
 trainer's loss and MIP the Bonmin objective ("obj") and the true loss of the MIP's w
-("w"); shown only where both sides report optimal.
+("w"); shown only where both sides report optimal. "consistent": the MIP's bound is at most
+our loss and the true loss of the MIP's w is at least our lower bound (relative slack 1e-6 for
+Ipopt's tolerances), on every repeat.
 Usage: python3 bench/exact_vs_mip_table.py RUNS.jsonl
 """
 
@@ -32,9 +34,9 @@ def main():
         by.setdefault(key, []).append(r)
     print(
         "| set | samples | d | exact: status | wall s | CPU s | nodes | loss "
-        "| MIP: status | wall s | CPU s | nodes | objective | bound | rel. diff (obj / w) |"
+        "| MIP: status | wall s | CPU s | nodes | objective | bound | rel. diff (obj / w) | consistent |"
     )
-    print("|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|")
     for s in order:
         e = by.get((s, "exact"), [])
         m = by.get((s, "mip"), [])
@@ -47,13 +49,20 @@ def main():
             d_obj = abs(ours - m0["objective"]) / max(abs(ours), 1e-300)
             d_w = abs(ours - m0.get("w_loss", float("nan"))) / max(abs(ours), 1e-300)
             agree = f"{d_obj:.1e} / {d_w:.1e}"
+        ok = True
+        for r in m:
+            ours_hi = min(x["loss"] for x in e)
+            ours_lo = max(x["bound"] for x in e if x.get("bound") is not None)
+            ok = ok and r["bound"] <= ours_hi * (1 + 1e-6)
+            if "w_loss" in r:
+                ok = ok and r["w_loss"] >= ours_lo * (1 - 1e-6)
         estat = sorted({r["status"] for r in e})
         mstat = sorted({r["status"] for r in m})
         print(
             f"| {s} | {m0['samples']} | {m0['dim']} | {', '.join(estat)} | {spread([r['wall_seconds'] for r in e])} "
-            f"| {spread([r['cpu_seconds'] for r in e])} | {e0['nodes']} | {e0['loss']:.10g} "
+            f"| {spread([r['cpu_seconds'] for r in e])} | {e0['nodes']} | {e0['loss']:.12g} "
             f"| {', '.join(mstat)} | {spread([r['wall_seconds'] for r in m])} | {spread([r['cpu_seconds'] for r in m])} "
-            f"| {m0['nodes']} | {m0['objective']:.10g} | {m0['bound']:.10g} | {agree} |"
+            f"| {m0['nodes']} | {m0['objective']:.12g} | {m0['bound']:.10g} | {agree} | {'yes' if ok else 'NO'} |"
         )
 
 
