@@ -168,3 +168,23 @@ TEST_CASE("an interrupt request (SIGINT/SIGTERM flag) stops CBC in a valid state
   // Afterwards, a normal solve is unaffected.
   CHECK(solve_set_cover_cbc(inst.value()).status == SolveStatus::kOptimal);
 }
+
+TEST_CASE("a wall-clock time limit stops CBC on an instance it cannot solve within it") {
+  // Random unit-cost set cover, 400 elements, 400 sets of about 10 elements: the LP
+  // bound is far below the optimum and CBC's search runs for minutes. With a 1 s
+  // limit it must stop and say so (the limit counts wall seconds, checked by event
+  // handlers in CBC and in CLP's simplex; before, CPU seconds at CBC's own points).
+  Rng rng(20);
+  const SetCoverInstance inst = test::random_set_cover(rng, 400, 400, 1, 0.025);
+  CbcOptions opt;
+  opt.time_limit = 1.0;
+  const auto cbc = solve_set_cover_cbc(inst, opt);
+  INFO("status " << to_string(cbc.status) << ": " << cbc.message << ", " << cbc.seconds << " s");
+  CHECK((cbc.status == SolveStatus::kFeasible || cbc.status == SolveStatus::kTimeLimit));
+  CHECK(cbc.message == "time limit reached");
+  if (cbc.has_cover) {
+    CHECK(inst.is_cover(cbc.cover));
+    if (cbc.lower_bound) CHECK(*cbc.lower_bound <= cbc.cost);
+  }
+  MESSAGE("CBC with a 1 s limit: " << to_string(cbc.status) << ", " << cbc.message << ", " << cbc.seconds << " s");
+}

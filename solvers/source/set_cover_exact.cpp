@@ -3,9 +3,11 @@
 #include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
+#include <ClpEventHandler.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -56,12 +58,45 @@ SetCoverSolution infeasible(const std::string& solver) {
   return sol;
 }
 
-/// Stops CBC's search when SIGINT/SIGTERM arrived (instances/core/interrupt.hpp).
-class InterruptEvents : public CbcEventHandler {
+/// A wall-clock deadline shared by CBC's and CLP's event handlers (and their clones).
+/// CBC's `-sec` and CLP's limit count CPU seconds by default and are checked only at
+/// some points; on a loaded machine a 10 s limit ran 33 s of wall time. The handlers
+/// compare std::chrono::steady_clock against the deadline instead.
+struct Deadline {
+  Clock::time_point at = Clock::time_point::max();
+  std::atomic<bool> hit{false};
+  [[nodiscard]] bool passed() {
+    if (at != Clock::time_point::max() && Clock::now() >= at) hit = true;
+    return hit;
+  }
+};
+
+/// Stops CBC's search when SIGINT/SIGTERM arrived (instances/core/interrupt.hpp) or
+/// the deadline passed (checked at every CBC event: nodes, solutions, heuristics).
+class StopEvents : public CbcEventHandler {
  public:
-  using CbcEventHandler::CbcEventHandler;
-  CbcAction event(CbcEvent) override { return interrupted() ? stop : noAction; }
-  CbcEventHandler* clone() const override { return new InterruptEvents(*this); }
+  explicit StopEvents(Deadline* d) : deadline_(d) {}
+  CbcAction event(CbcEvent) override { return interrupted() || deadline_->passed() ? stop : noAction; }
+  CbcEventHandler* clone() const override { return new StopEvents(*this); }
+
+ private:
+  Deadline* deadline_;
+};
+
+/// Stops a CLP solve (the root LP, and the LPs of CBC's heuristics on cloned
+/// solvers) at the end of a simplex iteration once the deadline passed or a
+/// signal arrived: CBC's own checks do not run inside the root LP.
+class LpStopEvents : public ClpEventHandler {
+ public:
+  explicit LpStopEvents(Deadline* d) : deadline_(d) {}
+  int event(Event e) override {
+    if (e != endOfIteration) return -1;
+    return interrupted() || deadline_->passed() ? 0 : -1;  // >= 0: stop
+  }
+  ClpEventHandler* clone() const override { return new LpStopEvents(*this); }
+
+ private:
+  Deadline* deadline_;
 };
 
 int no_callback(CbcModel*, int) { return 0; }
@@ -100,11 +135,22 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
     obj[static_cast<std::size_t>(j)] = static_cast<double>(inst.costs[SetId(static_cast<std::uint32_t>(j))]);
   std::vector<double> row_lb(static_cast<std::size_t>(n), 1.0), row_ub(static_cast<std::size_t>(n), COIN_DBL_MAX);
 
+  // The limit counts from the call (building the matrix included), in wall seconds.
+  Deadline deadline;
+  double left = 0;
+  if (opt.time_limit > 0) {
+    deadline.at = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.time_limit));
+    left = std::max(0.01, opt.time_limit - since(t0));
+  }
   OsiClpSolverInterface lp;
   lp.messageHandler()->setLogLevel(0);
   // CBC's -sec is not checked inside the root LP (Idiot crossover, primal simplex): on a
-  // 20 000 × 200 000 instance that alone ran for minutes. CLP's own limit (CPU seconds) is.
-  if (opt.time_limit > 0) lp.getModelPtr()->setMaximumSeconds(opt.time_limit);
+  // 20 000 × 200 000 instance that alone ran for minutes. CLP's own limit is, and it is
+  // given in wall seconds (its default counts CPU seconds); the event handler stops the
+  // simplex at the deadline too.
+  if (opt.time_limit > 0) lp.getModelPtr()->setMaximumWallSeconds(left);
+  LpStopEvents lp_events(&deadline);
+  lp.getModelPtr()->passInEventHandler(&lp_events);
   lp.loadProblem(matrix, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
   for (int j = 0; j < m; ++j) lp.setInteger(j);
   lp.setObjSense(1.0);
@@ -112,7 +158,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   CbcModel model(lp);
   model.setLogLevel(opt.log_level);
   model.messageHandler()->setLogLevel(opt.log_level);
-  InterruptEvents events;
+  StopEvents events(&deadline);
   model.passInEventHandler(&events);
 
   CbcSolverUsefulData data;
@@ -122,9 +168,10 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   model.setLogLevel(opt.log_level);
   std::vector<std::string> args = {"relugap-cbc", "-log", std::to_string(opt.log_level)};
   if (opt.time_limit > 0) {
+    // Wall seconds ("elapsed"), not CBC's default CPU seconds; what is left of the limit.
     std::ostringstream t;
-    t << opt.time_limit;
-    args.insert(args.end(), {"-sec", t.str()});
+    t << std::max(0.01, opt.time_limit - since(t0));
+    args.insert(args.end(), {"-timeMode", "elapsed", "-sec", t.str()});
   }
   args.insert(args.end(), {"-solve", "-quit"});
   std::vector<const char*> argv;
@@ -165,8 +212,9 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
 
   // CBC reports "infeasible" when its time limit strikes during preprocessing,
   // so only a run that was not stopped early can be trusted on that.
-  const bool stopped_early =
-      model.isSecondsLimitReached() || interrupted() || (opt.time_limit > 0 && sol.seconds >= opt.time_limit);
+  const bool by_deadline =
+      deadline.hit || model.isSecondsLimitReached() || (opt.time_limit > 0 && sol.seconds >= opt.time_limit);
+  const bool stopped_early = by_deadline || interrupted();
   if (model.isProvenInfeasible() && !stopped_early) {
     // Cannot happen for a coverable instance: report it as a solver error.
     sol.status = SolveStatus::kError;
@@ -197,7 +245,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
     sol.status = by_signal ? SolveStatus::kInterrupted : SolveStatus::kTimeLimit;
   }
   if (sol.message.empty())
-    sol.message = by_signal ? "interrupted" : (model.isSecondsLimitReached() ? "time limit" : "stopped early");
+    sol.message = by_signal ? "interrupted" : (by_deadline ? "time limit reached" : "stopped early");
   return sol;
 }
 
