@@ -42,11 +42,14 @@ for r in $(seq 1 "$ROUNDS"); do
       rm -f "$out" "$out.json"
       # shellcheck disable=SC2086
       /usr/bin/time -f "%e %U %S" -o gen.t "$b" $args -o "$out" >/dev/null
-      /usr/bin/time -f "%e %U %S" -o info.t "$b" info "$out" >/dev/null
+      # `info` reads every format but Max-2Lin(2) ('p lin2', read by `reduce maxcut` only): "-" then.
+      /usr/bin/time -f "%e %U %S" -o info.t "$b" info "$out" >/dev/null 2>&1 || echo "- - -" >info.t
       bytes=$(stat -c %s "$out")
       awk -v r="$r" -v l="$(label "$b")" -v n="$name" -v b="$bytes" -v g="$(cat gen.t)" -v i="$(cat info.t)" \
         'BEGIN { split(g, G, " "); split(i, I, " "); gc = G[2] + G[3]; ic = I[2] + I[3];
-                 if (gc <= 0) gc = 0.01; if (ic <= 0) ic = 0.01;
+                 if (gc <= 0) gc = 0.01;
+                 if (I[1] == "-") { printf "%-6s %-6s %-15s %11d %8.2f %8.2f %9.0f %9s %9s %8s\n", r, l, n, b, G[1], gc, b / gc / 1e6, "-", "-", "-"; exit }
+                 if (ic <= 0) ic = 0.01;
                  printf "%-6s %-6s %-15s %11d %8.2f %8.2f %9.0f %9.2f %9.0f %8.2f\n", r, l, n, b, G[1], gc, b / gc / 1e6, ic, b / ic / 1e6, ic / gc }' | tee -a "$ROWS"
     done
     if [ -n "$OTHER" ] && [ "$r" = 1 ]; then

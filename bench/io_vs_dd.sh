@@ -6,7 +6,7 @@
 # Inputs (generated once, in WORK_DIR, SCALE = 1 is the issue-20 set cover):
 #   sc.txt     `gen setcover --elements 20000*SCALE --sets 200000 --p 0.0005`  (OR-Library text)
 #   g.dimacs   200000*SCALE vertices, edges {u, u+k} for k = 1..5 (about 1 M*SCALE edges), written by awk
-#              (`gen graph` draws n^2/2 coins: too slow at this size)
+#              (a fixed, regular input; `gen graph` is measured by bench/gen_vs_reader.sh)
 #   sc.libsvm  `reduce setcover sc.txt` (about 2.8 M*SCALE nonzeros)
 #   w.libsvm   `reduce setcover` of `gen setcover --elements 90000*SCALE ...` (about 10^7*SCALE nonzeros):
 #              the writers' input
