@@ -253,3 +253,19 @@ TEST_CASE("greedy (lazy heap) picks exactly the sets a full scan per pick picks"
     CHECK(gr.cover == greedy_by_scan(inst));
   }
 }
+
+TEST_CASE("a large instance under a time limit is stopped inside the root LP") {
+  // 2·10⁵ incidences: the root LP is solved first by dual simplex, whose iterations check
+  // the deadline (CbcMain1's own initial solve does not). 50 ms cannot solve it.
+  Rng rng(21);
+  const SetCoverInstance inst = test::random_set_cover(rng, 2000, 20000, 3, 0.005);
+  REQUIRE(inst.nnz() >= (std::size_t{1} << 17));
+  CbcOptions opt;
+  opt.time_limit = 0.05;
+  const auto cbc = solve_set_cover_cbc(inst, opt);
+  INFO("status " << to_string(cbc.status) << ": " << cbc.message << ", " << cbc.seconds << " s");
+  CHECK((cbc.status == SolveStatus::kTimeLimit || cbc.status == SolveStatus::kFeasible));
+  CHECK(cbc.message.starts_with("time limit reached"));
+  if (cbc.has_cover) CHECK(inst.is_cover(cbc.cover));
+  if (cbc.lower_bound && cbc.has_cover) CHECK(*cbc.lower_bound <= cbc.cost);
+}

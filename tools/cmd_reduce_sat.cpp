@@ -96,7 +96,9 @@ void run(const SatOptions& o) {
       // NO lower bounds (τ ∈ {0, 1}); upper: the zero network's loss Σ c_i y_i² (any
       // network's loss bounds the optimum from above). Trivial, and said so.
       const LossBounds yes = red->bounds(Rational(1)), no = red->bounds(Rational(0));
-      if (yes.loss_lower && no.loss_lower) b.loss_lower = std::min(*yes.loss_lower, *no.loss_lower);
+      // A side without a stated lower bound (satk's NO side) has 0: the square loss is >= 0.
+      const Rational y_low = yes.loss_lower.value_or(Rational(0)), n_low = no.loss_lower.value_or(Rational(0));
+      b.loss_lower = std::min(y_low, n_low);
       const ExactTrainingSet& d = red->data();
       Rational zero_loss = 0;
       for (std::size_t i = 0; i < d.samples(); ++i) {

@@ -4,6 +4,7 @@
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
 #include <ClpEventHandler.hpp>
+#include <ClpSimplex.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 #include <algorithm>
@@ -22,6 +23,9 @@ namespace relugap {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// From this many incidences on, a time-limited solve runs the root LP itself (below).
+constexpr CoinBigIndex kRootLpFirstNnz = CoinBigIndex{1} << 17;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -155,6 +159,27 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   for (int j = 0; j < m; ++j) lp.setInteger(j);
   lp.setObjSense(1.0);
 
+  // A large instance under a time limit: the root LP is solved here first, by CLP's dual
+  // simplex, which calls the event handler at every iteration. CbcMain1's own initial solve
+  // (presolve, then the Idiot crash and a crossover for a model this size) reads neither the
+  // wall clock nor the event handler: at 2·10⁵ sets it ran 20 s past a 10 s limit under
+  // load. Stopped here, CBC is not started: no incumbent and no bound (the caller falls back
+  // to greedy). Solved, its optimum is a proved lower bound (rounded up: integer costs),
+  // kept if CBC stops before its first node.
+  std::optional<std::int64_t> root_bound;
+  if (opt.time_limit > 0 && start.back() >= kRootLpFirstNnz) {
+    ClpSimplex* root = lp.getModelPtr();
+    root->dual();
+    if (deadline.hit || interrupted() || root->status() != 0) {
+      sol.seconds = since(t0);
+      sol.status = interrupted() ? SolveStatus::kInterrupted : SolveStatus::kTimeLimit;
+      sol.message = interrupted() ? "interrupted" : "time limit reached (in the root LP)";
+      return sol;
+    }
+    const double lb = root->objectiveValue();
+    if (std::isfinite(lb)) root_bound = static_cast<std::int64_t>(std::ceil(lb - 1e-6));
+  }
+
   CbcModel model(lp);
   model.setLogLevel(opt.log_level);
   model.messageHandler()->setLogLevel(opt.log_level);
@@ -238,6 +263,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   // the root LP may not have been solved: its objective is then no bound, and none is given.
   const bool by_signal = interrupted();
   if (model.getNodeCount() > 0 || !stopped_early) sol.lower_bound = proved_bound();
+  if (root_bound && (!sol.lower_bound || *sol.lower_bound < *root_bound)) sol.lower_bound = root_bound;
   if (x != nullptr) {
     finish(sol, inst, std::move(cover), by_signal ? SolveStatus::kInterrupted : SolveStatus::kFeasible);
     if (sol.lower_bound && sol.has_cover && *sol.lower_bound > sol.cost) sol.lower_bound = sol.cost;
