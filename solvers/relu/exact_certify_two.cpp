@@ -283,7 +283,8 @@ Rational TwoCertifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int
   for (std::size_t i = 0; i < m_; ++i) {
     for (std::size_t j = 0; j < 2; ++j) {
       S = 0;
-      for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p) S += R[j * d_ + data_.col[p].idx()] * abs(xq_[p]);
+      for (std::size_t p = data_.row_ptr[i]; p < data_.row_ptr[i + 1]; ++p)
+        S += R[j * d_ + data_.col[p].idx()] * abs(xq_[p]);
       lo[j] = -S;
       hi[j] = S;
       bool hl = false, hh = false;

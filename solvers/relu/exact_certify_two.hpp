@@ -83,7 +83,7 @@ class TwoCertifier {
   std::size_t m_, d_;
   const TrainingSet& data_;
   int s_[2];
-  std::vector<Rational> xq_;  ///< nonzero values, CSR as data_
+  std::vector<Rational> xq_;             ///< nonzero values, CSR as data_
   std::vector<Rational> y_, c_, slack_;  ///< slack_i ≥ √(U/c_i)
   Rational U_;
   bool has_upper_ = false;

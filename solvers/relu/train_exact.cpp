@@ -870,15 +870,23 @@ class TwoUnits : public ClpNode<TwoUnits> {
     const double* duals = model_.dualRowSolution();
     lam_.resize(static_cast<Eigen::Index>(2 * m_));
     for (std::size_t k = 0; k < 2 * m_; ++k) lam_(static_cast<Eigen::Index>(k)) = duals[k];
-    if (R != nullptr) return cert_.bound_down(lam_, state_, *R);
-    // No box (a direction of the node keeps the loss, e.g. w_1 = w_2 = tu with s_1 ≠ s_2):
-    // the exact dual of the node QP, θ_i = 2c_i e_i at CLP's optimum.
-    ++duals_;
-    const double* x = model_.primalColumnSolution();
-    Eigen::VectorXd theta(static_cast<Eigen::Index>(m_));
-    for (std::size_t i = 0; i < m_; ++i)
-      theta(static_cast<Eigen::Index>(i)) = 2 * e_.c[static_cast<Eigen::Index>(i)] * x[2 * d_ + 2 * m_ + i];
-    if (const auto q = cert_.dual_bound(theta, lam_, state_)) return *q <= 0 ? 0.0 : q->get_d();
+    double b = -kInfD;
+    if (R != nullptr) {
+      Eigen::VectorXd lam = lam_;  // repaired in place
+      b = cert_.bound_down(lam, state_, *R);
+    }
+    // No box (a direction of the node keeps the loss, e.g. w_1 = w_2 = tu with s_1 ≠ s_2),
+    // or a box too loose for the bound to reach the node's value: the exact dual of the
+    // node QP, θ_i = 2c_i e_i at CLP's optimum.
+    if (R == nullptr || b < float_bound_ - 1e-10 * std::max(std::abs(float_bound_), 1.0)) {
+      ++duals_;
+      const double* x = model_.primalColumnSolution();
+      Eigen::VectorXd theta(static_cast<Eigen::Index>(m_));
+      for (std::size_t i = 0; i < m_; ++i)
+        theta(static_cast<Eigen::Index>(i)) = 2 * e_.c[static_cast<Eigen::Index>(i)] * x[2 * d_ + 2 * m_ + i];
+      if (const auto q = cert_.dual_bound(theta, lam_, state_)) b = std::max(b, *q <= 0 ? 0.0 : q->get_d());
+    }
+    if (b > -kInfD) return b;
     if (depth < items_.size()) return -kInfD;
     ++uncertified_;
     return float_bound_;
@@ -1199,7 +1207,7 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       (native || two_cert
            ? (certified ? "; lower bound certified in rational arithmetic" : "; float bounds only (" + cert_note + ")")
            : "; float bounds (CLP)") +
-      (two_cert ? " (" + std::to_string(two_boxes) + " boxes, " + std::to_string(two_duals) + " box-free dual bounds)"
+      (two_cert ? " (" + std::to_string(two_boxes) + " boxes, " + std::to_string(two_duals) + " exact dual bounds)"
                 : "");
   TrainProgress p;
   p.phase = "exact";
