@@ -30,8 +30,8 @@ PY
 "$R" gen 3sat --vars 3 --clauses 1 --seed 5 -o "$D/f3.cnf" >/dev/null
 "$R" reduce sat2 "$D/f3.cnf" -o "$D/sat2.libsvm" >/dev/null
 echo "# $(date -u +%FT%TZ) load before: $(uptime | sed 's/.*load average: //')  time limit $T s, $N run(s)"
-echo "| set | path | status | nodes | CPU s | loss | lower bound | certificates |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| set | path | status | nodes | CPU s | loss | lower bound | certificates | boxes / exact duals |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for set in mirror rand8d2 rand10d2 rand10d3 rand12d3 sat2; do
   for qp in clp native; do
     cpus=""
@@ -41,12 +41,14 @@ for set in mirror rand8d2 rand10d2 rand10d3 rand12d3 sat2; do
       cpus="$cpus $(tail -1 "$D/time" | awk '{printf "%.2f", $1 + $2}')"
     done
     python3 - "$set" "$qp" "$out" "$cpus" <<'PY'
-import json, sys
+import json, re, sys
 s, qp, o, cpus = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4].split()
+bx = re.search(r"\((\d+) boxes, (\d+) exact dual bounds\)", o["message"])
+bx = f"{bx.group(1)} / {bx.group(2)}" if bx else "-"
 st = o["stats"]
 path = "float (clp)" if qp == "clp" else "certified"
 print(f"| {s} | {path} | {o['status_text']} | {st['nodes']} | {', '.join(cpus)} | {o['loss']:.10g} | "
-      f"{o['lower_bound']:.10g} | {st.get('certificates', '-')} |")
+      f"{o['lower_bound']:.10g} | {st.get('certificates', '-')} | {bx} |")
 PY
   done
 done

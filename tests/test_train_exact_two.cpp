@@ -145,14 +145,15 @@ TEST_CASE("TwoCertifier: the bound holds at random points and fails with a wrong
     theta(static_cast<Eigen::Index>(i)) =
         lam(k) != 0 ? lam(k) * s1 : (lam(k + 1) != 0 ? lam(k + 1) * s2 : -2 * data.c[i] * data.y[i]);
   }
-  const auto q = cert.dual_bound(theta, lam, st);
-  REQUIRE(q);
-  CHECK(*q <= opt);
-  CHECK(q->get_d() >= opt.get_d() - 1e-9);
+  const Rational q = cert.dual_bound(theta, lam, st);
+  CHECK(q <= opt);
+  CHECK(q.get_d() >= opt.get_d() - 1e-9);
   Eigen::VectorXd wrong = theta;
   wrong(0) += 0.5;
-  const auto qw = cert.dual_bound(wrong, lam, st);
-  CHECK((!qw || qw->get_d() < opt.get_d() - 1e-6));
+  CHECK(cert.dual_bound(wrong, lam, st).get_d() < opt.get_d() - 1e-6);
+  // Whatever the multipliers (here all flipped), the bound stays ≤ the leaf's optimum.
+  Eigen::VectorXd flip = -theta;
+  CHECK(cert.dual_bound(flip, lam, st) <= opt);
   // Validity at random points: for random multipliers and random v of the leaf inside the
   // box with loss ≤ U, the bound is ≤ the node objective (here the loss) at v.
   Rng rng(8);
@@ -174,6 +175,9 @@ TEST_CASE("TwoCertifier: the bound holds at random points and fails with a wrong
     Eigen::VectorXd rl(static_cast<Eigen::Index>(2 * m));
     for (auto& x : rl) x = 2 * rng.uniform01() - 1;
     CHECK(cert.bound(rl, st, R) <= cert.loss(v.data()));
+    Eigen::VectorXd rt(static_cast<Eigen::Index>(m));
+    for (auto& x : rt) x = 2 * rng.uniform01() - 1;
+    CHECK(cert.dual_bound(rt, rl, st) <= cert.loss(v.data()));
   }
   CHECK(tried > 10);
 }

@@ -327,8 +327,8 @@ Rational TwoCertifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int
   return total;
 }
 
-std::optional<Rational> TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::VectorXd& lambda,
-                                                 const std::vector<std::int8_t>& state) const {
+Rational TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::VectorXd& lambda,
+                                  const std::vector<std::int8_t>& state, const std::vector<Rational>* R) const {
   const std::size_t n = 2 * d_;
   // Columns of the stationarity system: θ_i (fully decided, a ≠ 0) and the clearly positive ν_ij.
   struct Var {
@@ -386,21 +386,28 @@ std::optional<Rational> TwoCertifier::dual_bound(const Eigen::VectorXd& theta, c
     // M δ = −res over the movable variables, by exact Gauss–Jordan elimination with full
     // pivoting (pivots chosen by their double magnitude); free variables stay put.
     const std::size_t K = adj.size();
-    if (K == 0) return std::nullopt;
+    if (K == 0 && R == nullptr) return total;  // θ = ν = 0: the decided samples with a = 0 only
     std::vector<std::vector<Rational>> A(n, std::vector<Rational>(K + 1, Rational(0)));
     for (std::size_t k = 0; k < K; ++k)
       column(vars[static_cast<std::size_t>(adj[k])],
              [&](std::size_t t, int coef, std::size_t p) { A[t][k] += coef * xq_[p]; });
     for (std::size_t t = 0; t < n; ++t) A[t][K] = -res[t];
+    // Pivots below 1e-9 of the largest entry are treated as zero: a near-dependent pivot
+    // would fit the rounding residual with a huge, useless δ.
+    double big = 0;
+    for (std::size_t t = 0; t < n; ++t)
+      for (std::size_t k = 0; k < K; ++k) big = std::max(big, std::abs(A[t][k].get_d()));
+    const double tiny = 1e-9 * big;
     std::vector<std::uint8_t> row_used(n, 0), col_used(K, 0);
     std::vector<std::pair<std::size_t, std::size_t>> pivots;  // (row, column)
+    bool consistent = true;
     for (;;) {
       std::size_t br = n, bk = K;
       double bv = 0;
       for (std::size_t t = 0; t < n; ++t) {
         if (row_used[t]) continue;
         for (std::size_t k = 0; k < K; ++k)
-          if (!col_used[k] && sgn(A[t][k]) != 0) {
+          if (!col_used[k] && sgn(A[t][k]) != 0 && std::abs(A[t][k].get_d()) > tiny) {
             const double v = std::abs(A[t][k].get_d());
             if (br == n || v > bv) {
               bv = v;
@@ -421,13 +428,23 @@ std::optional<Rational> TwoCertifier::dual_bound(const Eigen::VectorXd& theta, c
       }
     }
     for (std::size_t t = 0; t < n; ++t)
-      if (!row_used[t] && sgn(A[t][K]) != 0) return std::nullopt;  // −res is not in the span
+      if (!row_used[t] && sgn(A[t][K]) != 0) consistent = false;
     for (const auto& [t, k] : pivots) vars[static_cast<std::size_t>(adj[k])].value += A[t][K] / A[t][k];
+    if (!consistent) {
+      // A residual is left (rounding along near-dependent directions): with a box it costs
+      // Σ R_t |r_t|; without one, θ = ν = 0.
+      if (R == nullptr) return total;
+      std::fill(res.begin(), res.end(), Rational(0));
+      for (const Var& v : vars)
+        column(v, [&](std::size_t t, int coef, std::size_t p) { res[t] += coef * v.value * xq_[p]; });
+      for (std::size_t t = 0; t < n; ++t) total -= (*R)[t] * abs(res[t]);
+    }
   }
   for (const Var& v : vars)
-    if (v.j != 2 && sgn(v.value) < 0) return std::nullopt;
+    if (v.j != 2 && sgn(v.value) < 0) return total;
   for (const Var& v : vars)
     if (v.j == 2) total += -v.value * v.value / (4 * c_[v.i]) - v.value * y_[v.i];
+
   return total;
 }
 

@@ -68,9 +68,13 @@ class TwoCertifier {
   /// clearly positive ν are moved by an exact rational solve until
   /// Σ_i (θ_i a_ij − σ_ij ν_ij) x_i = 0 for both units; then every v of the node has
   /// objective ≥ Σ_i (−θ_i²/(4c_i) − θ_i y_i) (+ c_i y_i² for decided samples with a_i = 0).
-  /// Empty when the solve is inconsistent or a ν would turn negative.
-  [[nodiscard]] std::optional<Rational> dual_bound(const Eigen::VectorXd& theta, const Eigen::VectorXd& lambda,
-                                                   const std::vector<std::int8_t>& state) const;
+  /// When the solve is inconsistent or a ν would turn negative, the bound of θ = ν = 0 (the
+  /// decided samples with a_i = 0 alone: Σ c_i y_i², valid whatever the node's geometry).
+  /// Pivots below 1e-9 of the largest entry count as zero; with a box R (may be null) the
+  /// residual such a solve leaves costs −Σ_t R_t |r_t| instead of the fallback.
+  [[nodiscard]] Rational dual_bound(const Eigen::VectorXd& theta, const Eigen::VectorXd& lambda,
+                                    const std::vector<std::int8_t>& state,
+                                    const std::vector<Rational>* R = nullptr) const;
   /// bound() as a double rounded down, clamped at 0.
   double bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
                     const std::vector<Rational>& R) const;

@@ -839,15 +839,14 @@ class TwoUnits : public ClpNode<TwoUnits> {
     }
   }
   [[nodiscard]] bool certifying() const { return upper_ != nullptr; }
-  /// Leaves closed with a float bound because no box was found (then the run is not certified).
-  [[nodiscard]] std::uint64_t uncertified() const { return uncertified_; }
   [[nodiscard]] std::uint64_t certificates() const { return certificates_; }
   [[nodiscard]] std::uint64_t boxes() const { return boxes_built_; }
   [[nodiscard]] std::uint64_t dual_certificates() const { return duals_; }
 
-  /// The certified bound of the node just solved (same state as its solve_node): −inf when
-  /// no box is found at a node that can still branch (its children try again); at a leaf
-  /// without a box, the float bound, and the run is no longer certified.
+  /// The certified bound of the node just solved (same state as its solve_node): the box
+  /// bound, or the exact dual of the node QP where no box exists or the box bound falls
+  /// short of CLP's value (the better of the two). A bound short of the incumbent lets the
+  /// node branch instead of being pruned.
   double certify() {
     ++certificates_;
     cert_.set_upper(*upper_);
@@ -878,18 +877,16 @@ class TwoUnits : public ClpNode<TwoUnits> {
     // No box (a direction of the node keeps the loss, e.g. w_1 = w_2 = tu with s_1 ≠ s_2),
     // or a box too loose for the bound to reach the node's value: the exact dual of the
     // node QP, θ_i = 2c_i e_i at CLP's optimum.
-    if (R == nullptr || b < float_bound_ - 1e-10 * std::max(std::abs(float_bound_), 1.0)) {
+    if (R == nullptr || b < float_bound_ - 1e-12 * std::abs(float_bound_)) {
       ++duals_;
       const double* x = model_.primalColumnSolution();
       Eigen::VectorXd theta(static_cast<Eigen::Index>(m_));
       for (std::size_t i = 0; i < m_; ++i)
         theta(static_cast<Eigen::Index>(i)) = 2 * e_.c[static_cast<Eigen::Index>(i)] * x[2 * d_ + 2 * m_ + i];
-      if (const auto q = cert_.dual_bound(theta, lam_, state_)) b = std::max(b, *q <= 0 ? 0.0 : q->get_d());
+      const Rational q = cert_.dual_bound(theta, lam_, state_, R);
+      b = std::max(b, q <= 0 ? 0.0 : q.get_d());
     }
-    if (b > -kInfD) return b;
-    if (depth < items_.size()) return -kInfD;
-    ++uncertified_;
-    return float_bound_;
+    return b;
   }
 
   NodeOutcome solve_node() {
@@ -973,7 +970,7 @@ class TwoUnits : public ClpNode<TwoUnits> {
   std::vector<std::optional<std::vector<Rational>>> boxes_;  ///< by depth: the box found at that ancestor
   Eigen::VectorXd lam_;
   double float_bound_ = 0;
-  std::uint64_t certificates_ = 0, boxes_built_ = 0, uncertified_ = 0, duals_ = 0;
+  std::uint64_t certificates_ = 0, boxes_built_ = 0, duals_ = 0;
 };
 
 }  // namespace
@@ -1167,20 +1164,15 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
     res.stats.exact_search_seconds = clock.seconds() - search_start;
     res.stats.exact_search_cpu_seconds = static_cast<double>(std::clock() - search_cpu_start) / CLOCKS_PER_SEC;
   }
-  std::uint64_t two_uncertified = 0, two_boxes = 0, two_duals = 0;
+  std::uint64_t two_boxes = 0, two_duals = 0;
   if (two_cert) {
     std::uint64_t certs = 0;
     for (const auto& t : two) {
       certs += t->certificates();
       two_boxes += t->boxes();
       two_duals += t->dual_certificates();
-      two_uncertified += t->uncertified();
     }
     res.stats.exact_certificates = certs;
-    if (two_uncertified > 0) {
-      certified = false;
-      cert_note = "no box at " + std::to_string(two_uncertified) + " leaves";
-    }
   }
   const double tol = prune_tol(res.loss, floor, opts.exact.rel_gap);
   bool gap_closed = res.loss - lower <= tol + 1e-11 * res.loss;
