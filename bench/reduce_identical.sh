@@ -23,6 +23,7 @@ ring 7692 big_dks.dimacs
 ring 5000 big_maxcut.dimacs
 "$NEW" gen 3sat --vars 769 --clauses 3076 --seed 1 -o big_sat.cnf >/dev/null
 "$NEW" gen 3sat --vars 178 --clauses 712 --seed 1 -o big_satk.cnf >/dev/null
+"$NEW" gen 3sat --vars 3 --clauses 4 --seed 1 -o tiny.cnf >/dev/null  # --robust enumerates 2^19 assignments
 "$NEW" gen setcover --elements 6666 --sets 6666 --p 0.0015 --seed 1 -o big_sc.txt >/dev/null
 strip_json() {
   python3 -c '
@@ -77,7 +78,9 @@ for form in "" --unweighted --unit-ball; do
   # shellcheck disable=SC2086
   run_case solve dks "$DATA/graph/hamming6-2.clq" libsvm --kappa 4 --solve --time-limit 5 $form
   for fam in sat1 sat2 satk; do run_case solve "$fam" "$DATA/sat/uf20-01.cnf" libsvm --solve $form; done
-  run_case solve sat2 "$DATA/sat/uf20-01.cnf" libsvm --solve --robust $form
+  run_case solve sat2 tiny.cnf libsvm --solve --robust $form
+  run_case solve sat2 tiny.cnf npz --robust $form
+  run_case solve setcover "$DATA/setcover/scp41.txt" libsvm --solve --time-limit 10 $form
 done
 echo "# $n cases, $( [ "$bad" = 0 ] && echo 'all the same' || echo 'SOME DIFFER')"
 exit "$bad"
