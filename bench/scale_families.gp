@@ -27,7 +27,7 @@ do for [i = 1:words(families)] {
   stats sel(f) using ($3 >= 50000 && $3 <= 150000000 ? log($3) : NaN):(log($6)) nooutput
   mem_slope[i] = exists("STATS_slope") ? STATS_slope : NaN
 }
-set xrange [5e3:2e8]  # after the stats: stats honours the range
+set xrange [5e3:5e8]  # after the stats: stats honours the range
 set multiplot layout 1,2
 set ylabel "CPU seconds (user + sys)"
 set title "reduce: CPU time"
