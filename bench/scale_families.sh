@@ -87,7 +87,7 @@ for fam in $FAMILIES; do
       ob=$(stat -c %s "$out")
       line=$(awk -v f="$fam" -v fm="$form" -v s="$secs" -v c="$(awk -v a="$usr" -v b="$sys" 'BEGIN { print a + b }')" \
         -v k="$kb" -v z="$nnz" -v sk="$src_kb" -v ib="$ib" -v ob="$ob" -v l="$load" \
-        'BEGIN { printf "%-8s %-10s %-11d %9.2f %9.2f %9.1f %8.1f %9.1f %9.1f %12d %12d %5s", f, fm, z, s, c, k / 1024,
+        'BEGIN { printf "%-8s %-10s %-11.0f %9.2f %9.2f %9.1f %8.1f %9.1f %9.1f %12.0f %12.0f %5s", f, fm, z, s, c, k / 1024,
           k * 1024 / z, sk / 1024, (k - sk) * 1024 / z, ib, ob, l }')
       echo "$line"
       rows+=("$line")
