@@ -259,6 +259,29 @@ TEST_CASE("spectral upper bound and local search bracket the exact optimum") {
   }
 }
 
+TEST_CASE("local search and max2lin_solve respect a time limit and still return valid bounds") {
+  Lin2GenParams p;
+  p.vertices = 200;
+  p.degree = 5;
+  auto g = generate_lin2(p, 3);
+  REQUIRE(g.ok());
+  const auto& inst = g.value().inst;
+  // A spent limit: one restart runs to its end (a valid σ), no other starts, no eigenvalue bound.
+  auto ls = max2lin_local_search(inst, 3, 64, 0.0);
+  CHECK(ls.method.find("1 of 64 restarts before the time limit") != std::string::npos);
+  CHECK(inst.satisfied(ls.sigma) == ls.lower);
+  auto full = max2lin_local_search(inst, 3);
+  CHECK(full.method.find("time limit") == std::string::npos);
+  CHECK(full.lower >= ls.lower);  // restart 1 is the same descent in both
+  auto r = max2lin_solve(inst, 3, 24, 0.0);
+  CHECK(r.upper == inst.cons.size());
+  CHECK(r.method.find("time limit reached before the eigenvalue bound") != std::string::npos);
+  CHECK(inst.satisfied(r.sigma) == r.lower);
+  auto unlimited = max2lin_solve(inst, 3, 24);
+  CHECK(unlimited.upper < inst.cons.size());  // the eigenvalue bound ran
+  CHECK(unlimited.upper >= unlimited.lower);
+}
+
 TEST_CASE("generators: regular, deterministic, planted value as promised") {
   for (bool cut : {false, true}) {
     Lin2GenParams p;

@@ -125,7 +125,7 @@ void run(const MaxCutCliOptions& o) {
     fp.exact_max_n = o.exact_max_n;
     fp.solver_seed = o.seed;
     SolveLimits lim;
-    if (chain) lim.time_limit = o.time_limit;
+    lim.time_limit = o.time_limit;  // CaDiCaL on a CNF; the local search (and the eigenvalue bound) otherwise
     SourceSolution sol = fam.solve(source, fp, lim);
     if (!sol.lower && !sol.upper) fail("reduce.solver", o.input, 0, "source solver: " + sol.status_text);
     std::string status = sol.status_text;
@@ -219,7 +219,9 @@ const CommandRegistrar kReduceMaxcutRegistrar([](CLI::App& root) {
   app->add_option("--s", o->s_text, "NO threshold: SAT* <= s*M (unit_ball.no_lower)");
   app->add_option("--d-keep", o->d_keep,
                   "CNF input: vertices of degree <= this stay whole, others become hypercube clouds (default: auto)");
-  app->add_option("--time-limit", o->time_limit, "CNF input with --solve: SAT solver seconds (default 60)");
+  app->add_option("--time-limit", o->time_limit,
+                  "with --solve: wall seconds for the source solver (CaDiCaL on a CNF, else the local search and the "
+                  "eigenvalue bound; default 60)");
   app->add_option("--degree-bound", o->degree_bound,
                   "degree bound D >= max degree (rounded up to a perfect square; default: the max degree)");
   app->callback([o] { guarded([&] { run(*o); }); });

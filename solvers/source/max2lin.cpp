@@ -73,21 +73,26 @@ Max2LinResult max2lin_exact(const Lin2Instance& inst, std::uint32_t max_n) {
   return r;
 }
 
-Max2LinResult max2lin_local_search(const Lin2Instance& inst, std::uint64_t seed, std::uint32_t restarts) {
+Max2LinResult max2lin_local_search(const Lin2Instance& inst, std::uint64_t seed, std::uint32_t restarts,
+                                   double time_limit) {
   const auto t0 = Clock::now();
+  const auto out_of_time = [&] { return std::isfinite(time_limit) && since(t0) >= time_limit; };
+  std::uint32_t ran = 0;
   Rng rng(seed);
   const auto inc = incidence(inst);
   Max2LinResult r;
   r.method = "local search (" + std::to_string(restarts) + " restarts, single flips)";
   std::int64_t best = -1;
   for (std::uint32_t it = 0; it < std::max<std::uint32_t>(restarts, 1); ++it) {
+    if (it > 0 && out_of_time()) break;
+    ++ran;
     std::vector<int> s(inst.n);
     for (auto& x : s) x = rng.bernoulli(0.5) ? 1 : -1;
     auto g = gains(inc, s);
     std::vector<bool> sb(inst.n);
     for (std::uint32_t v = 0; v < inst.n; ++v) sb[v] = s[v] > 0;
     auto sat = static_cast<std::int64_t>(inst.satisfied(sb));
-    for (bool improved = true; improved;) {
+    for (bool improved = true; improved && !(it > 0 && out_of_time());) {
       improved = false;
       for (std::uint32_t v = 0; v < inst.n; ++v)
         if (g[v] > 0) {
@@ -104,6 +109,9 @@ Max2LinResult max2lin_local_search(const Lin2Instance& inst, std::uint64_t seed,
       for (std::uint32_t v = 0; v < inst.n; ++v) r.sigma[v] = s[v] > 0;
     }
   }
+  if (ran < std::max<std::uint32_t>(restarts, 1))
+    r.method = "local search (" + std::to_string(ran) + " of " + std::to_string(restarts) +
+               " restarts before the time limit, single flips)";
   r.lower = static_cast<std::uint64_t>(best);
   r.upper = inst.cons.size();
   r.status = r.lower == r.upper ? SolveStatus::kOptimal : SolveStatus::kFeasible;
@@ -129,11 +137,14 @@ std::uint64_t max2lin_spectral_upper(const Lin2Instance& inst) {
   return f.get_ui() < m ? f.get_ui() : m;
 }
 
-Max2LinResult max2lin_solve(const Lin2Instance& inst, std::uint64_t seed, std::uint32_t exact_max_n) {
+Max2LinResult max2lin_solve(const Lin2Instance& inst, std::uint64_t seed, std::uint32_t exact_max_n,
+                            double time_limit) {
   if (inst.n <= exact_max_n) return max2lin_exact(inst, exact_max_n);
   const auto t0 = Clock::now();
-  Max2LinResult r = max2lin_local_search(inst, seed);
-  if (inst.n <= 4000) {
+  Max2LinResult r = max2lin_local_search(inst, seed, 64, time_limit);
+  if (std::isfinite(time_limit) && since(t0) >= time_limit) {
+    r.method += "; upper = M (time limit reached before the eigenvalue bound)";
+  } else if (inst.n <= 4000) {
     r.upper = std::min<std::uint64_t>(r.upper, max2lin_spectral_upper(inst));
     r.method = "local search (lower) + certified eigenvalue bound (upper)";
   } else {

@@ -203,7 +203,7 @@ class MaxCutFamily final : public ReductionFamily {
         s.proved_by = ProofKind::kCheckedModel;
       } else if (r.status == SolveStatus::kInfeasible) {
         // The lift of the best assignment a local search finds; the upper side is CaDiCaL's word.
-        const Max2LinResult ls = max2lin_local_search(inst, p.solver_seed);
+        const Max2LinResult ls = max2lin_local_search(inst, p.solver_seed, 64, lim.time_limit);
         s.lower = s.certificate_value = to_rational(ls.lower);
         s.certificate = ls.sigma;
         if (M3 > 0) s.upper = to_rational(off + 2 * (M3 - 1));
@@ -212,7 +212,7 @@ class MaxCutFamily final : public ReductionFamily {
       return s;
     }
     const Lin2Instance inst = instance_of(src, p);
-    const Max2LinResult r = max2lin_solve(inst, p.solver_seed, p.exact_max_n);
+    const Max2LinResult r = max2lin_solve(inst, p.solver_seed, p.exact_max_n, lim.time_limit);
     s.status = r.status;
     s.solver = r.method;
     s.seconds = r.seconds;
@@ -221,8 +221,9 @@ class MaxCutFamily final : public ReductionFamily {
     s.certificate = r.sigma;
     s.proved = true;  // a found σ below; enumeration or the certified eigenvalue bound above
     s.proved_by = inst.n <= p.exact_max_n ? ProofKind::kEnumeration : ProofKind::kSpectral;
-    s.status_text = r.status == SolveStatus::kOptimal
-                        ? "optimal (" + r.method + ")"
+    s.status_text = r.status == SolveStatus::kOptimal ? "optimal (" + r.method + ")"
+                    : r.method.find("time limit") != std::string::npos
+                        ? "bounds (time limit reached): " + r.method
                         : "bounds: lower from local search, upper from the certified eigenvalue bound";
     s.info = {{"problem", problem(src)},
               {"vertices", inst.n},
