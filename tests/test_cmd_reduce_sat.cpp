@@ -188,3 +188,25 @@ TEST_CASE("reduce sat2 --robust: V_min by enumeration and the robust NO bound re
   CHECK(r.err.find("--robust-max-vars") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(out));
 }
+
+TEST_CASE("reduce sat1 --solve stopped by its time limit states the bounds that hold whatever tau is") {
+  // Random 3SAT at the threshold ratio, 600 variables: CaDiCaL does not decide it in 0.2 s.
+  TempDir t;
+  const std::string cnf = t.file("hard.cnf"), out = t.file("hard.libsvm");
+  REQUIRE(run_cli("gen 3sat --vars 600 --clauses 2556 --seed 3 -o " + q(cnf)).exit_code == 0);
+  auto r = run_cli("reduce sat1 " + q(cnf) + " -o " + q(out) + " --solve --time-limit 0.2");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const json j = sidecar(out);
+  const std::string status = j["bounds"]["source_status"];
+  REQUIRE(status.find("limit reached") != std::string::npos);
+  CHECK(status.find("tau unknown: trivial loss bounds") != std::string::npos);
+  CHECK(r.out.find("trivial loss bounds") != std::string::npos);
+  CHECK(j["bounds"]["source_optimum"].is_null());
+  // Lower: the YES loss N + R (below the NO threshold); upper: the zero network's loss.
+  const Cnf f = load(cnf);
+  Sat1Reduction red(f);
+  CHECK(j["bounds"]["exact"]["loss_lower"] == to_string(red.yes_loss()));
+  CHECK(j["bounds"]["exact"]["loss_upper"] == to_string(exact_loss(red.data(), ExactNetwork(1, red.data().dim))));
+  CHECK(j["certificate"].is_null());
+}

@@ -516,3 +516,29 @@ TEST_CASE("set cover parameter validation") {
   CHECK(
       generate_set_cover({.elements = 5, .sets = 4, .max_cost = std::numeric_limits<std::int64_t>::max() / 4}, 1).ok());
 }
+
+TEST_CASE("G(n, p) below p = 0.01: geometric skipping, the same distribution in time proportional to the edges") {
+  // 4000 vertices, p = 0.002: 15 996 edges expected (sd 126).
+  const GnpParams gp{.vertices = 4000, .p = 0.002};
+  const auto g = generate_graph(gp, 5).value();
+  CHECK(g.record.params["sampler"] == "geometric");
+  const auto m = static_cast<double>(g.graph.num_edges());
+  CHECK(m > 15996 - 6 * 126);
+  CHECK(m < 15996 + 6 * 126);
+  // Rows are drawn independently: the lower half of the vertices holds 3/4 of the pairs (u < v, u < n/2).
+  std::size_t low = 0;
+  for (auto [u, v] : g.graph.edges()) low += u.value() < 2000 ? 1 : 0;
+  const double frac = static_cast<double>(low) / m;
+  CHECK(frac > 0.73);
+  CHECK(frac < 0.77);
+  // Deterministic, and seed-dependent.
+  CHECK(canon(generate_graph(gp, 5).value()) == canon(g));
+  CHECK(canon(generate_graph(gp, 6).value()) != canon(g));
+  // A planted clique survives the skipping (its rows use one coin per pair).
+  const auto c = generate_graph({.vertices = 3000, .p = 0.001, .plant = GraphPlant::kClique, .k = 30}, 2).value();
+  REQUIRE(c.planted.has_value());
+  for (std::size_t i = 0; i < c.planted->size(); ++i)
+    for (std::size_t j = i + 1; j < c.planted->size(); ++j) CHECK(c.graph.has_edge((*c.planted)[i], (*c.planted)[j]));
+  // Coin flips (and no "sampler" entry) from p = 0.01 up: the golden files above stay.
+  CHECK_FALSE(generate_graph({.vertices = 50, .p = 0.01}, 1).value().record.params.contains("sampler"));
+}

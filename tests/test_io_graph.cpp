@@ -138,3 +138,34 @@ TEST_CASE("edge-list vertex beyond the cap is an error, not an allocation") {
   Error e = parse_err("1 2\n2 99999999999\n");
   CHECK(e.id == "graph.vertex_range");
 }
+
+TEST_CASE("DIMACS: the in-place fast path and the general tokenizer read the same graph and errors") {
+  // "e U V\n" lines take the fast path; any other spacing, CRLF, a last line without a
+  // newline or leading zeros must give the same graph, and errors the same ids and lines.
+  const Edges want = edges({{0, 1}, {0, 3}, {1, 2}, {2, 3}});
+  for (const std::string text :
+       {"p edge 4 4\ne 1 2\ne 1 4\ne 2 3\ne 3 4\n", "p edge 4 4\r\ne 1 2\r\ne 1 4\r\ne 2 3\r\ne 3 4\r\n",
+        "p edge 4 4\ne 1 2\nc between\n\ne\t1 4\ne  2 3 \ne 3 4", "p edge 4 4\ne 01 002\ne 1 4\n  e 2 3\ne 3 4\r"}) {
+    INFO(text);
+    CHECK(parse_ok(text).edges() == want);
+  }
+  Error range = parse_err("p edge 3 2\nc x\ne 1 2\r\ne\t1  4\n");
+  CHECK(range.id == "graph.vertex_range");
+  CHECK(range.line == 4);
+  Error range_fast = parse_err("p edge 3 2\nc x\ne 1 2\ne 1 4\n");
+  CHECK(range_fast.id == "graph.vertex_range");
+  CHECK(range_fast.line == 4);
+  CHECK(parse_err("p edge 3 1\ne 0 1\n").id == "graph.vertex_range");
+  Error huge = parse_err("p edge 3 1\ne 1 12345678901234567890123\n");  // beyond the fast path's 18 digits
+  CHECK(huge.id == "graph.vertex_range");
+  CHECK(huge.line == 2);
+  CHECK(parse_err("p edge 3 1\ne 1 2x\n").id == "graph.vertex");
+  CHECK(parse_err("p edge 3 1\ne 1 \n").id == "graph.edge");
+  CHECK(parse_err("p edge 3 1\ne 1 2 3\n").id == "graph.edge");
+  Error more = parse_err("p edge 3 1\ne 1 2\ne 2 3\n");
+  CHECK(more.id == "graph.edge_count");
+  CHECK(more.line == 3);
+  Error dup = parse_err("p edge 3 3\ne 1 2\nc\ne 2 3\ne 2 1\n");
+  CHECK(dup.line == 5);
+  CHECK(dup.reason == "duplicate edge 2 1 (the same undirected edge is on line 2)");
+}

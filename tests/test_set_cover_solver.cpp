@@ -168,3 +168,104 @@ TEST_CASE("an interrupt request (SIGINT/SIGTERM flag) stops CBC in a valid state
   // Afterwards, a normal solve is unaffected.
   CHECK(solve_set_cover_cbc(inst.value()).status == SolveStatus::kOptimal);
 }
+
+TEST_CASE("a wall-clock time limit stops CBC on an instance it cannot solve within it") {
+  // Random unit-cost set cover, 400 elements, 400 sets of about 10 elements: the LP
+  // bound is far below the optimum and CBC's search runs for minutes. With a 1 s
+  // limit it must stop and say so (the limit counts wall seconds, checked by event
+  // handlers in CBC and in CLP's simplex; before, CPU seconds at CBC's own points).
+  Rng rng(20);
+  const SetCoverInstance inst = test::random_set_cover(rng, 400, 400, 1, 0.025);
+  CbcOptions opt;
+  opt.time_limit = 1.0;
+  const auto cbc = solve_set_cover_cbc(inst, opt);
+  INFO("status " << to_string(cbc.status) << ": " << cbc.message << ", " << cbc.seconds << " s");
+  CHECK((cbc.status == SolveStatus::kFeasible || cbc.status == SolveStatus::kTimeLimit));
+  CHECK(cbc.message == "time limit reached");
+  if (cbc.has_cover) {
+    CHECK(inst.is_cover(cbc.cover));
+    if (cbc.lower_bound) CHECK(*cbc.lower_bound <= cbc.cost);
+  }
+  MESSAGE("CBC with a 1 s limit: " << to_string(cbc.status) << ", " << cbc.message << ", " << cbc.seconds << " s");
+}
+
+namespace {
+/// The greedy choice by a full scan per pick (the definition the lazy heap must reproduce):
+/// least cost/gain, exact, lowest index on ties; then the same redundancy elimination.
+std::vector<SetId> greedy_by_scan(const SetCoverInstance& inst) {
+  const std::size_t m = inst.num_sets();
+  std::vector<std::uint8_t> covered(inst.num_elements, 0), chosen(m, 0);
+  std::size_t left = inst.num_elements;
+  while (left > 0) {
+    std::int64_t best = -1, best_gain = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+      if (chosen[j] != 0) continue;
+      std::int64_t g = 0;
+      for (Element u : inst.sets[SetId(static_cast<std::uint32_t>(j))]) g += covered[u.idx()] == 0 ? 1 : 0;
+      if (g == 0) continue;
+      const std::int64_t c = inst.costs[SetId(static_cast<std::uint32_t>(j))];
+      if (best < 0 || c * best_gain < inst.costs[SetId(static_cast<std::uint32_t>(best))] * g) {
+        best = static_cast<std::int64_t>(j);
+        best_gain = g;
+      }
+    }
+    REQUIRE(best >= 0);
+    chosen[static_cast<std::size_t>(best)] = 1;
+    for (Element u : inst.sets[SetId(static_cast<std::uint32_t>(best))])
+      if (covered[u.idx()] == 0) {
+        covered[u.idx()] = 1;
+        --left;
+      }
+  }
+  std::vector<int> times(inst.num_elements, 0);
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t j = 0; j < m; ++j)
+    if (chosen[j] != 0) {
+      order.push_back(j);
+      for (Element u : inst.sets[SetId(j)]) ++times[u.idx()];
+    }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return inst.costs[SetId(a)] > inst.costs[SetId(b)]; });
+  for (std::uint32_t j : order) {
+    bool redundant = true;
+    for (Element u : inst.sets[SetId(j)]) redundant = redundant && times[u.idx()] >= 2;
+    if (!redundant) continue;
+    chosen[j] = 0;
+    for (Element u : inst.sets[SetId(j)]) --times[u.idx()];
+  }
+  std::vector<SetId> cover;
+  for (std::uint32_t j = 0; j < m; ++j)
+    if (chosen[j] != 0) cover.emplace_back(j);
+  return cover;
+}
+}  // namespace
+
+TEST_CASE("greedy (lazy heap) picks exactly the sets a full scan per pick picks") {
+  // Small costs make ties frequent, so the lowest-index rule is exercised.
+  Rng rng(77);
+  for (int trial = 0; trial < 200; ++trial) {
+    CAPTURE(trial);
+    const auto n = static_cast<std::uint32_t>(rng.between(1, 40));
+    const auto m = static_cast<std::uint32_t>(rng.between(1, 60));
+    const SetCoverInstance inst = test::random_set_cover(rng, n, m, trial % 2 == 0 ? 1 : 4, 0.15);
+    const auto gr = solve_set_cover_greedy(inst);
+    REQUIRE(gr.status == SolveStatus::kFeasible);
+    CHECK(gr.cover == greedy_by_scan(inst));
+  }
+}
+
+TEST_CASE("a large instance under a time limit is stopped inside the root LP") {
+  // 2·10⁵ incidences: the root LP is solved first by dual simplex, whose iterations check
+  // the deadline (CbcMain1's own initial solve does not). 50 ms cannot solve it.
+  Rng rng(21);
+  const SetCoverInstance inst = test::random_set_cover(rng, 2000, 20000, 3, 0.005);
+  REQUIRE(inst.nnz() >= (std::size_t{1} << 17));
+  CbcOptions opt;
+  opt.time_limit = 0.05;
+  const auto cbc = solve_set_cover_cbc(inst, opt);
+  INFO("status " << to_string(cbc.status) << ": " << cbc.message << ", " << cbc.seconds << " s");
+  CHECK((cbc.status == SolveStatus::kTimeLimit || cbc.status == SolveStatus::kFeasible));
+  CHECK(cbc.message.starts_with("time limit reached"));
+  if (cbc.has_cover) CHECK(inst.is_cover(cbc.cover));
+  if (cbc.lower_bound && cbc.has_cover) CHECK(*cbc.lower_bound <= cbc.cost);
+}

@@ -1,14 +1,18 @@
 // `relugap gen maxcut --vertices N --degree D (--planted --c C | --random) [--cut] --seed S -o FILE`:
 // bounded-degree Max-2Lin(2) instances ("p lin2" format) or, with --cut, Max-Cut graphs
 // (DIMACS), for the ε-efficient reduction (instances/gen/gen_maxcut.hpp).
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "instances/core/error.hpp"
 #include "instances/gen/gen_maxcut.hpp"
+#include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
+#include "instances/io/text_reader.hpp"
 #include "instances/problems/lin2.hpp"
 #include "tools/command.hpp"
 
@@ -24,6 +28,21 @@ struct GenMaxCutOptions {
   CLI::Option* seed_opt = nullptr;
   CLI::Option* c_opt = nullptr;
 };
+
+/// The DIMACS file write_dimacs_graph writes for a Graph with these edges (same bytes),
+/// straight from the constraint list: no Graph, and no duplicate check per edge (the
+/// generator's graph is simple).
+void write_cut_graph(const std::string& path, const Lin2Instance& inst, const std::string& comment) {
+  std::ostringstream head;
+  write_comment_lines(head, comment);
+  write_text_atomic(path, [&](TextSink& os) {
+    os.put(head.str()).put("p edge ").put_u64(inst.n).put(' ').put_u64(inst.cons.size()).put('\n');
+    for (const auto& c : inst.cons) {
+      const std::uint64_t u = c.t.value(), v = c.h.value();
+      os.put("e ").put_u64(std::min(u, v) + 1).put(' ').put_u64(std::max(u, v) + 1).put('\n');
+    }
+  });
+}
 
 void run(const GenMaxCutOptions& o) {
   const std::string where = "gen maxcut";
@@ -50,9 +69,7 @@ void run(const GenMaxCutOptions& o) {
   const GeneratedLin2& g = r.value();
   const std::string comment = provenance_comment(g);
   if (o.cut) {
-    Graph graph(g.inst.n);
-    for (const auto& c : g.inst.cons) graph.add_edge(c.t, c.h);
-    write_dimacs_graph(o.out, graph, comment);
+    write_cut_graph(o.out, g.inst, comment);
   } else {
     write_lin2(o.out, g.inst, comment);
   }

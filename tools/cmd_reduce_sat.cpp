@@ -61,6 +61,17 @@ void run(const SatOptions& o) {
 
   const Cnf cnf = take(read_cnf(o.input));
   const SourceInstance source(cnf);
+  // The solver runs on the source before the set is built: its memory is freed before
+  // the set's is taken, and the time limit is not spent after minutes of building.
+  std::optional<SourceSolution> solved;
+  if (o.solve) {
+    // The one source-solving path (verifier/family.hpp): CaDiCaL, model checked.
+    SolveLimits lim;
+    if (o.time_limit > 0) lim.time_limit = o.time_limit;
+    solved = fam.solve(source, fp, lim);
+    if (solved->status == SolveStatus::kError)
+      fail("reduce.solver", o.input, 0, "SAT solver failed: " + solved->info.value("detail", std::string()));
+  }
   const std::unique_ptr<Reduction> built = fam.build(source, fp);
   const auto* red = dynamic_cast<const SatReduction*>(built.get());
   if (red == nullptr)
@@ -75,16 +86,30 @@ void run(const SatOptions& o) {
   std::optional<ExactNetwork> cert;
   std::string status_line = "not solved";
   LossBounds b = red->bounds(std::nullopt);
-  if (o.solve) {
-    // The one source-solving path (verifier/family.hpp): CaDiCaL, model checked.
-    SolveLimits lim;
-    if (o.time_limit > 0) lim.time_limit = o.time_limit;
-    const SourceSolution sol = fam.solve(source, fp, lim);
-    if (sol.status == SolveStatus::kError)
-      fail("reduce.solver", o.input, 0, "SAT solver failed: " + sol.info.value("detail", std::string()));
+  if (solved) {
+    const SourceSolution& sol = *solved;
     sc.bounds.source_status = sol.status_text;
     status_line = sol.status_text;
     b = fam.bounds(*red, sol);
+    if (!sol.optimum() && (sol.status == SolveStatus::kTimeLimit || sol.status == SolveStatus::kInterrupted)) {
+      // τ unknown: the bounds that hold whatever τ is. Lower: the smaller of the YES and
+      // NO lower bounds (τ ∈ {0, 1}); upper: the zero network's loss Σ c_i y_i² (any
+      // network's loss bounds the optimum from above). Trivial, and said so.
+      const LossBounds yes = red->bounds(Rational(1)), no = red->bounds(Rational(0));
+      // A side without a stated lower bound (satk's NO side) has 0: the square loss is >= 0.
+      const Rational y_low = yes.loss_lower.value_or(Rational(0)), n_low = no.loss_lower.value_or(Rational(0));
+      b.loss_lower = std::min(y_low, n_low);
+      const ExactTrainingSet& d = red->data();
+      Rational zero_loss = 0;
+      for (std::size_t i = 0; i < d.samples(); ++i) {
+        const Rational y = d.y[i];
+        zero_loss += Rational(d.c[i]) * y * y;
+      }
+      b.loss_upper = zero_loss;
+      sc.bounds.source_status = sol.status_text + "; tau unknown: trivial loss bounds (lower: min of the YES and NO " +
+                                "lower bounds; upper: the zero network's loss)";
+      status_line = *sc.bounds.source_status;
+    }
     cert = fam.lift(*red, sol.certificate);
     params["solver"] = sol.info.value("detail", std::string());
   }

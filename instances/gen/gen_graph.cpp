@@ -1,5 +1,6 @@
 // G(n, p) with an optional planted clique or dense subgraph (see generators.hpp).
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "instances/core/rng.hpp"
@@ -8,6 +9,9 @@
 namespace relugap {
 
 namespace {
+
+/// Probabilities below this draw a row's edges by geometric skipping (docs/manual/gen.md).
+constexpr double kGeometricBelow = 0.01;
 
 bool is_probability(double x) { return x >= 0 && x <= 1; }  // false for NaN
 
@@ -59,11 +63,41 @@ void build(GeneratedGraph& g, const GnpParams& p, std::uint64_t seed) {
     g.planted = std::move(s);
   }
   const double q_in = p.plant == GraphPlant::kClique ? 1.0 : p.plant == GraphPlant::kDense ? p.q : p.p;
-  g.graph = Graph(n);
-  // One draw per pair, pairs in lexicographic order (u < v).
-  for (Vertex u : g.graph.vertices())
-    for (Vertex v : IndexRange<VertexTag>(u.value() + 1, n))
-      if (rng.bernoulli(inside[u] && inside[v] ? q_in : p.p)) g.graph.add_new_edge(u, v);
+  // Edges in lexicographic order (u < v), collected first and built in one step.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+  const double p_out = p.p;
+  if (p_out > 0 && p_out < kGeometricBelow) {
+    // Geometric skipping: in a row u outside the planted set every pair (u, v), v > u, has
+    // probability p, and the gaps between its edges are drawn instead of one coin per pair:
+    // gap = ⌊ln(1 − U) / ln(1 − p)⌋, one uniform01 per edge plus one per row; time in
+    // proportion to the edges instead of n²/2. A row u inside the set keeps one coin per
+    // pair (q inside, p outside). A different stream from the coins, recorded as "sampler".
+    g.record.params["sampler"] = "geometric";
+    const double log_q = std::log1p(-p_out);  // < 0
+    const double expected = p_out * 0.5 * static_cast<double>(n) * static_cast<double>(n);
+    edges.reserve(static_cast<std::size_t>(std::min(1.1 * expected + 16, double{1 << 24})));
+    for (std::uint32_t u = 0; u < n; ++u) {
+      if (inside[Vertex(u)]) {
+        for (std::uint32_t v = u + 1; v < n; ++v)
+          if (rng.bernoulli(inside[Vertex(v)] ? q_in : p_out)) edges.emplace_back(u, v);
+        continue;
+      }
+      std::uint64_t v = std::uint64_t{u} + 1;
+      while (true) {
+        const double gap = std::floor(std::log1p(-rng.uniform01()) / log_q);  // uniform01 < 1: finite
+        if (gap >= static_cast<double>(n - v)) break;                         // past the row's end
+        v += static_cast<std::uint64_t>(gap);
+        edges.emplace_back(u, static_cast<std::uint32_t>(v));
+        ++v;
+      }
+    }
+  } else {
+    // One draw per pair, pairs in lexicographic order (u < v).
+    for (std::uint32_t u = 0; u < n; ++u)
+      for (std::uint32_t v = u + 1; v < n; ++v)
+        if (rng.bernoulli(inside[Vertex(u)] && inside[Vertex(v)] ? q_in : p_out)) edges.emplace_back(u, v);
+  }
+  g.graph = Graph::from_new_edges(n, edges);
 }
 
 }  // namespace

@@ -35,7 +35,13 @@ FileKind sniff(const std::string& text, const std::string& path, SniffedFile* pa
     auto toks = split_ws(t);
     if (toks[0] == "p" && toks.size() >= 2) {
       if (toks[1] == "cnf") return FileKind::kCnf;
-      if (toks[1] == "edge" || toks[1] == "col" || toks[1] == "edges") return FileKind::kGraph;
+      if (toks[1] == "edge" || toks[1] == "col" || toks[1] == "edges") {
+        // Parsed here when the caller keeps it: the text is read once (a reader error is
+        // reported by the caller's own read).
+        if (parsed != nullptr)
+          if (auto g = parse_graph(text, path)) parsed->graph = std::move(g).value();
+        return FileKind::kGraph;
+      }
       return FileKind::kUnknown;
     }
     if (t.starts_with("%%MatrixMarket")) return FileKind::kGraph;

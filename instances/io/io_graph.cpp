@@ -19,6 +19,7 @@
 // vertices are not backed by any data, at most kMaxIsolated of them are allowed.
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <sstream>
 #include <unordered_set>
 
@@ -218,23 +219,63 @@ Graph parse_dimacs(LineReader& lines, std::string_view first, const std::string&
   EdgeCollector edges(file, n);
   // An edge line takes at least 6 characters ("e 1 2\n"), and more than m edges is an error.
   edges.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(m, lines.rest().size() / 6 + 1)));
-  std::string_view line;
-  while (lines.next(line)) {
-    // Hot loop: tokens as views, no vector or string per line.
+  // One pass over the text. Fast path: a line "e U V" with single blanks and plain digits
+  // (as every DIMACS writer produces), parsed in place; any other line (comments, other
+  // spacing, errors) goes through the general tokenizer below, which gives the messages.
+  const std::string_view text = lines.rest();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  std::uint64_t ln = header_line;
+  auto digits = [end](const char*& q, std::uint64_t& v) {
+    const char* const start = q;
+    v = 0;
+    while (q < end && q - start < 18) {
+      const auto d = static_cast<unsigned>(static_cast<unsigned char>(*q) - '0');
+      if (d > 9) break;
+      v = 10 * v + d;
+      ++q;
+    }
+    return q > start && (q == end || static_cast<unsigned>(static_cast<unsigned char>(*q) - '0') > 9);
+  };
+  while (p < end) {
+    ++ln;
+    if (end - p > 2 && p[0] == 'e' && p[1] == ' ') {
+      const char* q = p + 2;
+      std::uint64_t u = 0, v = 0;
+      if (digits(q, u) && q < end && *q == ' ' && digits(++q, v)) {
+        const char* next = nullptr;
+        if (q == end)
+          next = end;
+        else if (*q == '\n')
+          next = q + 1;
+        else if (*q == '\r' && (q + 1 == end || q[1] == '\n'))
+          next = std::min(q + 2, end);
+        if (next != nullptr) {
+          if (edges.size() >= m) too_many(m, header_line, "edges", file, ln);
+          edges.add(u, v, ln);
+          p = next;
+          continue;
+        }
+      }
+    }
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+    std::string_view line(p, static_cast<std::size_t>((nl != nullptr ? nl : end) - p));
+    p = nl != nullptr ? nl + 1 : end;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // General path: tokens as views, no vector or string per line.
     LineTokens toks(line);
     std::string_view t0, t1, t2, t3;
     if (!toks.next(t0) || t0.front() == 'c') continue;
-    const bool one_char = t0.size() == 1;  // single-character tests: no memcmp call per line
+    const bool one_char = t0.size() == 1;
     if (one_char && t0[0] == 'p')
-      fail("graph.header", file, lines.line(),
+      fail("graph.header", file, ln,
            "second 'p' header line (the first is on line " + std::to_string(header_line) + ")");
     if (!one_char || t0[0] != 'e')
-      fail("graph.line", file, lines.line(),
-           "unexpected line " + quoted(trim(line)) + ": expected 'e U V' or a 'c' comment");
+      fail("graph.line", file, ln, "unexpected line " + quoted(trim(line)) + ": expected 'e U V' or a 'c' comment");
     if (!toks.next(t1) || !toks.next(t2) || toks.next(t3))
-      fail("graph.edge", file, lines.line(), "malformed edge line " + quoted(trim(line)) + ": expected 'e U V'");
-    if (edges.size() >= m) too_many(m, header_line, "edges", file, lines.line());
-    edges.add(vertex_token(t1, file, lines.line()), vertex_token(t2, file, lines.line()), lines.line());
+      fail("graph.edge", file, ln, "malformed edge line " + quoted(trim(line)) + ": expected 'e U V'");
+    if (edges.size() >= m) too_many(m, header_line, "edges", file, ln);
+    edges.add(vertex_token(t1, file, ln), vertex_token(t2, file, ln), ln);
   }
   check_count(m, edges.size(), header_line, "edges", file);
   return edges.build(header_line);

@@ -3,9 +3,12 @@
 #include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
+#include <ClpEventHandler.hpp>
+#include <ClpSimplex.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -20,6 +23,9 @@ namespace relugap {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// From this many incidences on, a time-limited solve runs the root LP itself (below).
+constexpr CoinBigIndex kRootLpFirstNnz = CoinBigIndex{1} << 17;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -56,12 +62,45 @@ SetCoverSolution infeasible(const std::string& solver) {
   return sol;
 }
 
-/// Stops CBC's search when SIGINT/SIGTERM arrived (instances/core/interrupt.hpp).
-class InterruptEvents : public CbcEventHandler {
+/// A wall-clock deadline shared by CBC's and CLP's event handlers (and their clones).
+/// CBC's `-sec` and CLP's limit count CPU seconds by default and are checked only at
+/// some points; on a loaded machine a 10 s limit ran 33 s of wall time. The handlers
+/// compare std::chrono::steady_clock against the deadline instead.
+struct Deadline {
+  Clock::time_point at = Clock::time_point::max();
+  std::atomic<bool> hit{false};
+  [[nodiscard]] bool passed() {
+    if (at != Clock::time_point::max() && Clock::now() >= at) hit = true;
+    return hit;
+  }
+};
+
+/// Stops CBC's search when SIGINT/SIGTERM arrived (instances/core/interrupt.hpp) or
+/// the deadline passed (checked at every CBC event: nodes, solutions, heuristics).
+class StopEvents : public CbcEventHandler {
  public:
-  using CbcEventHandler::CbcEventHandler;
-  CbcAction event(CbcEvent) override { return interrupted() ? stop : noAction; }
-  CbcEventHandler* clone() const override { return new InterruptEvents(*this); }
+  explicit StopEvents(Deadline* d) : deadline_(d) {}
+  CbcAction event(CbcEvent) override { return interrupted() || deadline_->passed() ? stop : noAction; }
+  CbcEventHandler* clone() const override { return new StopEvents(*this); }
+
+ private:
+  Deadline* deadline_;
+};
+
+/// Stops a CLP solve (the root LP, and the LPs of CBC's heuristics on cloned
+/// solvers) at the end of a simplex iteration once the deadline passed or a
+/// signal arrived: CBC's own checks do not run inside the root LP.
+class LpStopEvents : public ClpEventHandler {
+ public:
+  explicit LpStopEvents(Deadline* d) : deadline_(d) {}
+  int event(Event e) override {
+    if (e != endOfIteration) return -1;
+    return interrupted() || deadline_->passed() ? 0 : -1;  // >= 0: stop
+  }
+  ClpEventHandler* clone() const override { return new LpStopEvents(*this); }
+
+ private:
+  Deadline* deadline_;
 };
 
 int no_callback(CbcModel*, int) { return 0; }
@@ -100,19 +139,51 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
     obj[static_cast<std::size_t>(j)] = static_cast<double>(inst.costs[SetId(static_cast<std::uint32_t>(j))]);
   std::vector<double> row_lb(static_cast<std::size_t>(n), 1.0), row_ub(static_cast<std::size_t>(n), COIN_DBL_MAX);
 
+  // The limit counts from the call (building the matrix included), in wall seconds.
+  Deadline deadline;
+  double left = 0;
+  if (opt.time_limit > 0) {
+    deadline.at = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.time_limit));
+    left = std::max(0.01, opt.time_limit - since(t0));
+  }
   OsiClpSolverInterface lp;
   lp.messageHandler()->setLogLevel(0);
   // CBC's -sec is not checked inside the root LP (Idiot crossover, primal simplex): on a
-  // 20 000 × 200 000 instance that alone ran for minutes. CLP's own limit (CPU seconds) is.
-  if (opt.time_limit > 0) lp.getModelPtr()->setMaximumSeconds(opt.time_limit);
+  // 20 000 × 200 000 instance that alone ran for minutes. CLP's own limit is, and it is
+  // given in wall seconds (its default counts CPU seconds); the event handler stops the
+  // simplex at the deadline too.
+  if (opt.time_limit > 0) lp.getModelPtr()->setMaximumWallSeconds(left);
+  LpStopEvents lp_events(&deadline);
+  lp.getModelPtr()->passInEventHandler(&lp_events);
   lp.loadProblem(matrix, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
   for (int j = 0; j < m; ++j) lp.setInteger(j);
   lp.setObjSense(1.0);
 
+  // A large instance under a time limit: the root LP is solved here first, by CLP's dual
+  // simplex, which calls the event handler at every iteration. CbcMain1's own initial solve
+  // (presolve, then the Idiot crash and a crossover for a model this size) reads neither the
+  // wall clock nor the event handler: at 2·10⁵ sets it ran 20 s past a 10 s limit under
+  // load. Stopped here, CBC is not started: no incumbent and no bound (the caller falls back
+  // to greedy). Solved, its optimum is a proved lower bound (rounded up: integer costs),
+  // kept if CBC stops before its first node.
+  std::optional<std::int64_t> root_bound;
+  if (opt.time_limit > 0 && start.back() >= kRootLpFirstNnz) {
+    ClpSimplex* root = lp.getModelPtr();
+    root->dual();
+    if (deadline.hit || interrupted() || root->status() != 0) {
+      sol.seconds = since(t0);
+      sol.status = interrupted() ? SolveStatus::kInterrupted : SolveStatus::kTimeLimit;
+      sol.message = interrupted() ? "interrupted" : "time limit reached (in the root LP)";
+      return sol;
+    }
+    const double lb = root->objectiveValue();
+    if (std::isfinite(lb)) root_bound = static_cast<std::int64_t>(std::ceil(lb - 1e-6));
+  }
+
   CbcModel model(lp);
   model.setLogLevel(opt.log_level);
   model.messageHandler()->setLogLevel(opt.log_level);
-  InterruptEvents events;
+  StopEvents events(&deadline);
   model.passInEventHandler(&events);
 
   CbcSolverUsefulData data;
@@ -122,9 +193,10 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   model.setLogLevel(opt.log_level);
   std::vector<std::string> args = {"relugap-cbc", "-log", std::to_string(opt.log_level)};
   if (opt.time_limit > 0) {
+    // Wall seconds ("elapsed"), not CBC's default CPU seconds; what is left of the limit.
     std::ostringstream t;
-    t << opt.time_limit;
-    args.insert(args.end(), {"-sec", t.str()});
+    t << std::max(0.01, opt.time_limit - since(t0));
+    args.insert(args.end(), {"-timeMode", "elapsed", "-sec", t.str()});
   }
   args.insert(args.end(), {"-solve", "-quit"});
   std::vector<const char*> argv;
@@ -165,8 +237,9 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
 
   // CBC reports "infeasible" when its time limit strikes during preprocessing,
   // so only a run that was not stopped early can be trusted on that.
-  const bool stopped_early =
-      model.isSecondsLimitReached() || interrupted() || (opt.time_limit > 0 && sol.seconds >= opt.time_limit);
+  const bool by_deadline =
+      deadline.hit || model.isSecondsLimitReached() || (opt.time_limit > 0 && sol.seconds >= opt.time_limit);
+  const bool stopped_early = by_deadline || interrupted();
   if (model.isProvenInfeasible() && !stopped_early) {
     // Cannot happen for a coverable instance: report it as a solver error.
     sol.status = SolveStatus::kError;
@@ -190,6 +263,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   // the root LP may not have been solved: its objective is then no bound, and none is given.
   const bool by_signal = interrupted();
   if (model.getNodeCount() > 0 || !stopped_early) sol.lower_bound = proved_bound();
+  if (root_bound && (!sol.lower_bound || *sol.lower_bound < *root_bound)) sol.lower_bound = root_bound;
   if (x != nullptr) {
     finish(sol, inst, std::move(cover), by_signal ? SolveStatus::kInterrupted : SolveStatus::kFeasible);
     if (sol.lower_bound && sol.has_cover && *sol.lower_bound > sol.cost) sol.lower_bound = sol.cost;
@@ -197,7 +271,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
     sol.status = by_signal ? SolveStatus::kInterrupted : SolveStatus::kTimeLimit;
   }
   if (sol.message.empty())
-    sol.message = by_signal ? "interrupted" : (model.isSecondsLimitReached() ? "time limit" : "stopped early");
+    sol.message = by_signal ? "interrupted" : (by_deadline ? "time limit reached" : "stopped early");
   return sol;
 }
 
@@ -217,21 +291,40 @@ SetCoverSolution solve_set_cover_greedy(const SetCoverInstance& inst) {
   StrongVector<SetTag, std::int64_t> gain(m);
   for (SetId j : inst.sets.indices()) gain[j] = static_cast<std::int64_t>(inst.sets[j].size());
   const auto sets_of = inst.sets_of_elements();
-  while (left > 0) {
-    // Best set: least cost/gain, compared exactly as c_a·g_b < c_b·g_a.
-    std::optional<SetId> best;
-    for (SetId j : inst.sets.indices()) {
-      if (chosen[j] != 0 || gain[j] == 0) continue;
-      if (!best) {
-        best = j;
-        continue;
-      }
-      __extension__ using i128 = __int128;
-      if (static_cast<i128>(inst.costs[j]) * gain[*best] < static_cast<i128>(inst.costs[*best]) * gain[j]) best = j;
+  // Best set: least cost/gain, compared exactly as c_a·g_b < c_b·g_a, lowest index on ties.
+  // Lazy evaluation: gains only fall, so a heap entry's key (cost over the gain it was
+  // pushed with) is at most the set's true key; an entry popped with its current gain is
+  // the true minimum (ties included: a lower index with an equal true key has an entry
+  // that is no larger, so it pops first). The same choices as a full scan per pick,
+  // which took O(m) per chosen set (seconds at 2·10⁵ sets).
+  struct Entry {
+    std::int64_t cost, gain;
+    SetId set;
+  };
+  auto later = [](const Entry& a, const Entry& b) {  // heap order: true iff a comes after b
+    __extension__ using i128 = __int128;
+    const i128 l = static_cast<i128>(a.cost) * b.gain, r = static_cast<i128>(b.cost) * a.gain;
+    return l != r ? l > r : a.set > b.set;
+  };
+  std::vector<Entry> heap;
+  heap.reserve(m);
+  for (SetId j : inst.sets.indices())
+    if (gain[j] > 0) heap.push_back({inst.costs[j], gain[j], j});
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (left > 0 && !heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Entry e = heap.back();
+    heap.pop_back();
+    if (gain[e.set] == 0) continue;
+    if (gain[e.set] != e.gain) {  // stale: push back with the current gain
+      e.gain = gain[e.set];
+      heap.push_back(e);
+      std::push_heap(heap.begin(), heap.end(), later);
+      continue;
     }
-    if (!best) break;  // unreachable: every element is in some set
-    chosen[*best] = 1;
-    for (Element u : inst.sets[*best]) {
+    const SetId best = e.set;
+    chosen[best] = 1;
+    for (Element u : inst.sets[best]) {
       if (covered[u] != 0) continue;
       covered[u] = 1;
       --left;
