@@ -24,8 +24,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-/// From this many incidences on, a time-limited solve runs the root LP itself (below).
+/// A time-limited solve runs the root LP itself (below) from this many incidences on, and
+/// when the limit is below kRootLpSecondsPerNnz seconds per incidence (20 s per 10⁶): where
+/// CbcMain1's initial solve (about 1 µs of CPU per incidence on an idle core, ten times that
+/// in wall time under load) could take a large part of the limit. Dual simplex is much slower
+/// on these LPs (not solved in 60 s at 1.8·10⁵ incidences), so it is not used above that.
 constexpr CoinBigIndex kRootLpFirstNnz = CoinBigIndex{1} << 17;
+constexpr double kRootLpSecondsPerNnz = 2e-5;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -159,7 +164,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   for (int j = 0; j < m; ++j) lp.setInteger(j);
   lp.setObjSense(1.0);
 
-  // A large instance under a time limit: the root LP is solved here first, by CLP's dual
+  // A large instance under a short time limit: the root LP is solved here first, by CLP's dual
   // simplex, which calls the event handler at every iteration. CbcMain1's own initial solve
   // (presolve, then the Idiot crash and a crossover for a model this size) reads neither the
   // wall clock nor the event handler: at 2·10⁵ sets it ran 20 s past a 10 s limit under
@@ -167,7 +172,8 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   // to greedy). Solved, its optimum is a proved lower bound (rounded up: integer costs),
   // kept if CBC stops before its first node.
   std::optional<std::int64_t> root_bound;
-  if (opt.time_limit > 0 && start.back() >= kRootLpFirstNnz) {
+  const auto nnz = static_cast<double>(start.back());
+  if (opt.time_limit > 0 && start.back() >= kRootLpFirstNnz && opt.time_limit < kRootLpSecondsPerNnz * nnz) {
     ClpSimplex* root = lp.getModelPtr();
     root->dual();
     if (deadline.hit || interrupted() || root->status() != 0) {
