@@ -171,7 +171,7 @@ double true_minimum(const Node& n) {
 
 TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, tight lower bound") {
   Rng rng(7);
-  int checked = 0;
+  int checked = 0, dyadic_compared = 0;
   for (int trial = 0; trial < 300; ++trial) {
     const bool spread = trial % 3 == 2;
     const std::size_t d = 1 + static_cast<std::size_t>(trial % 3),
@@ -205,6 +205,17 @@ TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, ti
     if (cert.set_upper(exact_from_double(100 * (zero_loss + 1)))) {
       Eigen::VectorXd lam = qp.lambda();
       const Rational lb = cert.bound(lam, n.state);
+      // The dyadic ψ (one rounding, downwards) against the plain rational reference on the
+      // same intervals: never above it, and equal to ~36 digits.
+      std::vector<double> ilo, ihi;
+      if (cert.node_intervals(n.state, ilo, ihi)) {
+        Eigen::VectorXd l1 = qp.lambda(), l2 = qp.lambda();
+        const Rational fast = cert.bound_on(l1, ilo, ihi), ref_q = cert.bound_on(l2, ilo, ihi, true);
+        CHECK(fast == lb);
+        CHECK(fast <= ref_q);
+        CHECK(ref_q - fast <= (abs(ref_q) + 1) * Rational(mpz_class(1), mpz_class(mpz_class(1) << 110)));
+        ++dyadic_compared;
+      }
       // The bound is over the node ∩ the box (which holds every optimum of the whole
       // problem, not necessarily this node's): compare where the node's argmin is inside.
       bool inside = true;
@@ -228,6 +239,7 @@ TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, ti
     }
   }
   CHECK(checked > 50);
+  CHECK(dyadic_compared > 50);
 }
 
 TEST_CASE("certificate: the outward-rounded double node intervals contain the exact rational ones") {
@@ -392,4 +404,37 @@ TEST_CASE("node QP with interval envelopes (sloped left pieces): no grid point o
     ++compared;
   }
   CHECK(compared == 120);
+}
+
+TEST_CASE("node QP: a solve cut off by its iteration cap falls back to a cold single-release run") {
+  // With a cap of one iteration the warm and cold runs stop unconverged on every node that
+  // needs more; the fallback (default cap, one release at a time) still solves it, to the
+  // value of an uncapped solve.
+  Rng rng(11);
+  int fell_back = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const bool spread = trial % 2 == 1;
+    const std::size_t d = 2 + static_cast<std::size_t>(trial % 3),
+                      m = (spread ? d : 0) + 4 + static_cast<std::size_t>(trial % 3);
+    Node n = random_node(rng, m, d, spread);
+    CAPTURE(trial);
+    NodeQp capped(n.X, n.y, n.c), free_run(n.X, n.y, n.c);
+    for (std::size_t i = 0; i < m; ++i) {
+      capped.set_state(i, n.state[i]);
+      free_run.set_state(i, n.state[i]);
+    }
+    Eigen::VectorXd w0(static_cast<Eigen::Index>(d));
+    for (Eigen::Index j = 0; j < w0.size(); ++j) w0(j) = 2 * rng.uniform01() - 1;
+    capped.set_start(w0);
+    free_run.set_start(w0);
+    const bool ok_free = free_run.solve();
+    const std::uint64_t before = capped.fallbacks();
+    const bool ok_capped = capped.solve(1);
+    CHECK(ok_free);
+    CHECK(ok_capped);
+    if (capped.fallbacks() > before) ++fell_back;
+    const double scale = std::max(1.0, std::abs(free_run.value()));
+    CHECK(capped.value() == doctest::Approx(free_run.value()).epsilon(1e-7).scale(scale));
+  }
+  CHECK(fell_back > 20);
 }

@@ -2,6 +2,7 @@
 #include "solvers/relu/exact_certify.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
@@ -27,8 +28,16 @@ enum class Edge : std::uint8_t { kNone, kLeftOnly, kRightOnly, kBoth };
 // or up is a rigorous lower or upper bound of the exact value. Rationals are exact.
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 constexpr double kPosInf = std::numeric_limits<double>::infinity();
-inline double round_dn(double x) { return std::nextafter(x, kNegInf); }
-inline double round_up(double x) { return std::nextafter(x, kPosInf); }
+// (std::nextafter without the library call: a finite nonzero double's neighbour is one step
+// of its bit pattern; zero, infinities and NaN take the library's way.)
+inline double step_bits(double x, bool up) {
+  if (x == 0 || !std::isfinite(x)) return std::nextafter(x, up ? kPosInf : kNegInf);
+  auto b = std::bit_cast<std::int64_t>(x);
+  b += (x > 0) == up ? 1 : -1;
+  return std::bit_cast<double>(b);
+}
+inline double round_dn(double x) { return step_bits(x, false); }
+inline double round_up(double x) { return step_bits(x, true); }
 inline const Rational& round_dn(const Rational& x) { return x; }
 inline const Rational& round_up(const Rational& x) { return x; }
 
@@ -48,6 +57,85 @@ struct DD {
   [[nodiscard]] double value() const { return hi + lo; }
 };
 
+// Dyadic rationals m·2^e (GMP integers, no gcd): every double is one, and so are sums,
+// differences and products of them, exactly.
+using Dy = Dyadic;
+
+void dy_set(Dy& r, double v) {
+  if (v == 0) {
+    r.m = 0;
+    r.e = 0;
+    return;
+  }
+  int x = 0;
+  const double f = std::frexp(v, &x);
+  r.m = static_cast<long>(std::ldexp(f, 53));
+  r.e = x - 53;
+}
+
+// r = a + s·b (s = ±1); r may not alias a or b.
+void dy_add(Dy& r, const Dy& a, const Dy& b, int s) {
+  if (sgn(b.m) == 0) {
+    r.m = a.m;
+    r.e = a.e;
+    return;
+  }
+  if (sgn(a.m) == 0) {
+    r.m = s > 0 ? b.m : mpz_class(-b.m);
+    r.e = b.e;
+    return;
+  }
+  if (a.e <= b.e) {
+    mpz_mul_2exp(r.m.get_mpz_t(), b.m.get_mpz_t(), static_cast<mp_bitcnt_t>(b.e - a.e));
+    if (s > 0)
+      mpz_add(r.m.get_mpz_t(), a.m.get_mpz_t(), r.m.get_mpz_t());
+    else
+      mpz_sub(r.m.get_mpz_t(), a.m.get_mpz_t(), r.m.get_mpz_t());
+    r.e = a.e;
+  } else {
+    mpz_mul_2exp(r.m.get_mpz_t(), a.m.get_mpz_t(), static_cast<mp_bitcnt_t>(a.e - b.e));
+    if (s > 0)
+      mpz_add(r.m.get_mpz_t(), r.m.get_mpz_t(), b.m.get_mpz_t());
+    else
+      mpz_sub(r.m.get_mpz_t(), r.m.get_mpz_t(), b.m.get_mpz_t());
+    r.e = b.e;
+  }
+}
+
+void dy_mul(Dy& r, const Dy& a, const Dy& b) {
+  mpz_mul(r.m.get_mpz_t(), a.m.get_mpz_t(), b.m.get_mpz_t());
+  r.e = a.e + b.e;
+}
+
+// sign of a − b.
+int dy_cmp(const Dy& a, const Dy& b, Dy& tmp) {
+  dy_add(tmp, a, b, -1);
+  return sgn(tmp.m);
+}
+
+void dy_to_q(const Dy& a, Rational& q) {
+  mpq_set_z(q.get_mpq_t(), a.m.get_mpz_t());
+  if (a.e < 0)
+    mpq_div_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(-a.e));
+  else
+    mpq_mul_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(a.e));
+}
+
+// r ≥ a/b (b > 0, a ≥ 0), a dyadic within a relative 2^−119 of it: a·2^s / b rounded up
+// to an integer, with s making that quotient at least 120 bits long.
+void dy_div_up(Dy& r, const Dy& a, const Dy& b) {
+  if (sgn(a.m) == 0) {
+    r.m = 0;
+    r.e = 0;
+    return;
+  }
+  const long s = std::max(0L, 120 + static_cast<long>(mpz_sizeinbase(b.m.get_mpz_t(), 2)) -
+                                  static_cast<long>(mpz_sizeinbase(a.m.get_mpz_t(), 2)));
+  mpz_mul_2exp(r.m.get_mpz_t(), a.m.get_mpz_t(), static_cast<mp_bitcnt_t>(s));
+  mpz_cdiv_q(r.m.get_mpz_t(), r.m.get_mpz_t(), b.m.get_mpz_t());
+  r.e = a.e - b.e - s;
+}
+
 }  // namespace
 
 Certifier::Certifier(const TrainingSet& data, int sign) : m_(data.samples()), d_(data.dim), data_(data), sign_(sign) {
@@ -57,6 +145,25 @@ Certifier::Certifier(const TrainingSet& data, int sign) : m_(data.samples()), d_
     y_.push_back(exact_from_double(sign * data.y[i]));
     c_.push_back(exact_from_double(data.c[i]));
     cyy_.push_back(c_.back() * y_.back() * y_.back());
+  }
+  dy_y_.resize(m_);
+  dy_ny_.resize(m_);
+  dy_c_.resize(m_);
+  dy_c2_.resize(m_);
+  dy_c4_.resize(m_);
+  dy_cyy_.resize(m_);
+  for (std::size_t i = 0; i < m_; ++i) {
+    const double yi = sign * data.y[i], ci = data.c[i];
+    dy_set(dy_y_[i], yi);
+    dy_set(dy_ny_[i], -yi);
+    dy_set(dy_c_[i], ci);
+    dy_c2_[i] = dy_c_[i];
+    dy_c2_[i].e += 1;
+    dy_c4_[i] = dy_c_[i];
+    dy_c4_[i].e += 2;
+    Dy t;
+    dy_mul(t, dy_c_[i], dy_y_[i]);
+    dy_mul(dy_cyy_[i], t, dy_y_[i]);
   }
   // Gram matrix XᵀCX, equilibrated, for the multiplier repair.
   const auto d = static_cast<Eigen::Index>(d_);
@@ -220,20 +327,22 @@ bool Certifier::set_upper(const Rational& U) {
   return true;
 }
 
-void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const {
+void Certifier::residual_dy(const Eigen::VectorXd& lambda, std::vector<Dyadic>& r) const {
   // r_j = Σ_i λ_i·x_ij exactly, without a rational operation a term: every product of two
-  // doubles is exactly hi + lo (the fma residual; checked, else that term is added in
-  // rationals), every double is an integer mant·2^e, and each coordinate's terms are
-  // summed as integers on the smallest exponent among them.
+  // doubles is exactly hi + lo (the fma residual; checked, else that term is the product of
+  // the two dyadic numbers), every double is an integer mant·2^e, and each coordinate's
+  // terms are summed as integers on the smallest exponent among them.
   struct Term {
     std::int64_t mant;
     int exp;
     std::size_t col;
   };
   thread_local std::vector<Term> terms;
+  thread_local std::vector<std::pair<std::size_t, Dy>> extra;
+  thread_local std::vector<int> emin;
   terms.clear();
-  std::vector<int> emin(d_, std::numeric_limits<int>::max());
-  r.assign(d_, Rational(0));
+  extra.clear();
+  emin.assign(d_, std::numeric_limits<int>::max());
   auto push = [&](double v, std::size_t j) {
     if (v == 0) return;
     int e = 0;
@@ -253,27 +362,37 @@ void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r
         push(hi, j);
         push(lo, j);
       } else {
-        r[j] += Rational(li) * xq_[p];
+        Dy a, b;
+        dy_set(a, li);
+        dy_set(b, data_.val[p]);
+        extra.emplace_back(j, Dy{});
+        dy_mul(extra.back().second, a, b);
       }
     }
   }
-  mpz_class acc, t;
-  std::vector<mpz_class> sum(d_);
+  r.resize(d_);
+  for (std::size_t j = 0; j < d_; ++j) {
+    r[j].m = 0;
+    r[j].e = emin[j] == std::numeric_limits<int>::max() ? 0 : emin[j];
+  }
+  mpz_class t;
   for (const Term& tm : terms) {
     t = static_cast<long>(tm.mant);
     mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(tm.exp - emin[tm.col]));
-    sum[tm.col] += t;
+    r[tm.col].m += t;
   }
-  Rational q;
-  for (std::size_t j = 0; j < d_; ++j) {
-    if (sum[j] == 0) continue;
-    mpq_set_z(q.get_mpq_t(), sum[j].get_mpz_t());
-    if (emin[j] < 0)
-      mpq_div_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(-emin[j]));
-    else
-      mpq_mul_2exp(q.get_mpq_t(), q.get_mpq_t(), static_cast<mp_bitcnt_t>(emin[j]));
-    r[j] += q;
+  Dy sum;
+  for (const auto& [j, v] : extra) {
+    dy_add(sum, r[j], v, 1);
+    std::swap(r[j], sum);
   }
+}
+
+void Certifier::residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const {
+  thread_local std::vector<Dyadic> rd;
+  residual_dy(lambda, rd);
+  r.resize(d_);
+  for (std::size_t j = 0; j < d_; ++j) dy_to_q(rd[j], r[j]);
 }
 
 template <class T>
@@ -368,8 +487,7 @@ bool Certifier::node_intervals(const std::vector<std::int8_t>& state, std::vecto
   return propagate(state, zlo_d_, zhi_d_, plo_d_, phi_d_, R_d_, data_.val, lo, hi);
 }
 
-Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
-                          const std::vector<std::uint8_t>* /*half*/) const {
+void Certifier::repair(Eigen::VectorXd& lambda) const {
   const auto d = static_cast<Eigen::Index>(d_);
   // The repair works on the residual Xᵀλ in double-double (exact products, compensated
   // sums): accurate enough to steer λ; only the final residual below is exact.
@@ -395,16 +513,50 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
       lambda(static_cast<Eigen::Index>(i)) -= data_.c[i] * xt;
     }
   }
-  const Rational empty(std::numeric_limits<double>::max());  // the node holds no w with loss ≤ U
+}
+
+Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
+                          const std::vector<std::uint8_t>* /*half*/) const {
   // The node intervals in doubles rounded outward (each one contains the exact rational
-  // interval, so the bound below stays valid and only gets weaker by an ulp), taken as
-  // exact rationals: dyadic numbers, cheap for GMP, where the rational propagation divided.
-  std::vector<double> lo, hi;
-  if (!node_intervals(state, lo, hi)) return empty;
-  std::vector<Rational> r;
-  residual(lambda, r);
-  Rational total = 0;
-  for (std::size_t j = 0; j < d_; ++j) total -= R_[j] * abs(r[j]);
+  // interval, so the bound stays valid and only gets weaker by an ulp), taken as exact
+  // rationals: dyadic numbers, cheap for GMP, where the rational propagation divided.
+  thread_local std::vector<double> lo, hi;
+  if (!node_intervals(state, lo, hi)) {
+    repair(lambda);
+    return Rational(std::numeric_limits<double>::max());  // the node holds no w with loss ≤ U
+  }
+  return bound_on(lambda, lo, hi);
+}
+
+Rational Certifier::bound_on(Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+                             bool reference) const {
+  repair(lambda);
+  // Σ_j R_j·|r_j| with the exact residual and the box's doubles rounded up (a box one ulp
+  // wider still holds every optimum, and the node intervals already use it): all dyadic.
+  thread_local std::vector<Dyadic> r;
+  residual_dy(lambda, r);
+  thread_local Dyadic acc, tmp, Rj, prod;
+  acc.m = 0;
+  acc.e = 0;
+  for (std::size_t j = 0; j < d_; ++j) {
+    if (sgn(r[j].m) == 0) continue;
+    dy_set(Rj, R_d_[j]);
+    dy_mul(prod, Rj, r[j]);
+    mpz_abs(prod.m.get_mpz_t(), prod.m.get_mpz_t());
+    dy_add(tmp, acc, prod, 1);
+    std::swap(acc, tmp);
+  }
+  Rational penalty;
+  dy_to_q(acc, penalty);
+  Rational psi;
+  if (!(reference ? psi_rational(lambda, lo, hi, psi) : psi_dyadic(lambda, lo, hi, psi)))
+    return Rational(std::numeric_limits<double>::max());
+  return psi - penalty;
+}
+
+bool Certifier::psi_rational(const Eigen::VectorXd& lambda, const std::vector<double>& lo,
+                             const std::vector<double>& hi, Rational& total) const {
+  total = 0;
   // ψ_i(λ_i) = min over z ∈ D_i of f_i(z) − λ_i·z with the true loss f_i(z) = c(ReLU(z) − y)²
   // (the node's state is in D_i); a mirrored pair (z_j = −z_i) jointly, with μ = λ_i − λ_j.
   // The interval ends are doubles (exact dyadic rationals); no division but the vertex value.
@@ -464,10 +616,101 @@ Rational Certifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t
       line(lo[i], std::min(hi[i], 0.0), cyy_[i]);
       parabola(std::max(lo[i], 0.0), hi[i], zero, c, y);
     }
-    if (!have) return empty;
+    if (!have) return false;
     total += best;
   }
-  return total;
+  return true;
+}
+
+bool Certifier::psi_dyadic(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+                           Rational& out) const {
+  // The same minima as psi_rational, in dyadic arithmetic (no gcd): exact but for the
+  // vertex value μ²/(4c), rounded up (so ψ and the bound only get smaller, by a relative
+  // 2^−120 at most).
+  struct Work {
+    Dy total, mu, best, val, z, t, t2, u, from, to, lamj, cmp;
+  };
+  thread_local Work W;
+  Dy& total = W.total;
+  Dy& mu = W.mu;
+  Dy& best = W.best;
+  Dy& val = W.val;
+  Dy& z = W.z;
+  Dy& t = W.t;
+  Dy& t2 = W.t2;
+  Dy& u = W.u;
+  Dy& cmp = W.cmp;
+  total.m = 0;
+  total.e = 0;
+  bool have = false;
+  auto keep = [&] {
+    if (!have || dy_cmp(val, best, cmp) < 0) std::swap(best, val);
+    have = true;
+  };
+  // min over [from, to] of K − μz.
+  auto line = [&](double from, double to, const Dy& K) {
+    if (!(from <= to)) return;
+    dy_set(z, sgn(mu.m) > 0 ? to : from);
+    dy_mul(t, mu, z);
+    dy_add(val, K, t, -1);
+    keep();
+  };
+  // min over [from, to] of K + c(z − centre)² − μz (c > 0): the vertex centre + μ/(2c), value
+  // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
+  auto parabola = [&](double from, double to, const Dy& K, const Dy& c2, const Dy& c4, const Dy& c, const Dy& centre) {
+    if (!(from <= to)) return;
+    bool inside = false;
+    dy_set(z, from);
+    dy_add(u, z, centre, -1);
+    dy_mul(t, c2, u);  // 2c(from − centre)
+    if (dy_cmp(mu, t, cmp) > 0) {
+      dy_set(z, to);
+      dy_add(u, z, centre, -1);
+      dy_mul(t, c2, u);
+      inside = dy_cmp(mu, t, cmp) < 0;
+    }
+    if (inside) {
+      dy_mul(t, mu, mu);
+      dy_div_up(t2, t, c4);  // ≥ μ²/(4c)
+      dy_mul(t, mu, centre);
+      dy_add(u, K, t, -1);
+      dy_add(val, u, t2, -1);
+    } else {
+      dy_add(u, z, centre, -1);  // z − centre
+      dy_mul(t, u, u);
+      dy_mul(t2, c, t);
+      dy_add(t, K, t2, 1);
+      dy_mul(u, mu, z);
+      dy_add(val, t, u, -1);
+    }
+    keep();
+  };
+  for (std::size_t i = 0; i < m_; ++i) {
+    const std::int64_t j = partner_[i];
+    if (j >= 0 && static_cast<std::size_t>(j) < i) continue;  // done with its partner
+    const Dy& y = dy_y_[i];
+    have = false;
+    if (j >= 0) {
+      const auto jj = static_cast<std::size_t>(j);
+      dy_set(t, lambda(static_cast<Eigen::Index>(i)));
+      dy_set(u, lambda(static_cast<Eigen::Index>(jj)));
+      dy_add(mu, t, u, -1);  // exact: λ_i − λ_j
+      const double a = std::max(lo[i], -hi[jj]), b = std::min(hi[i], -lo[jj]);
+      // z ≥ 0: c·y² + c(z − y)² − μz; z ≤ 0: c·y² + c(z + y)² − μz.
+      parabola(std::max(a, 0.0), b, dy_cyy_[i], dy_c2_[i], dy_c4_[i], dy_c_[i], y);
+      parabola(a, std::min(b, 0.0), dy_cyy_[i], dy_c2_[i], dy_c4_[i], dy_c_[i], dy_ny_[i]);
+    } else {
+      dy_set(mu, lambda(static_cast<Eigen::Index>(i)));
+      // z ≤ 0: c·y² − λz; z ≥ 0: c(z − y)² − λz.
+      line(lo[i], std::min(hi[i], 0.0), dy_cyy_[i]);
+      parabola(std::max(lo[i], 0.0), hi[i], dy_zero_, dy_c2_[i], dy_c4_[i], dy_c_[i], y);
+    }
+    if (!have) return false;
+    dy_add(t, total, best, 1);
+    std::swap(total, t);
+  }
+  dy_to_q(total, out);
+  return true;
 }
 
 double Certifier::bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
@@ -475,6 +718,13 @@ double Certifier::bound_down(Eigen::VectorXd& lambda, const std::vector<std::int
   const Rational q = bound(lambda, state, half);
   if (q <= 0) return 0.0;
   return q.get_d();  // truncation toward zero: ≤ q for q > 0
+}
+
+double Certifier::bound_down_on(Eigen::VectorXd& lambda, const std::vector<double>& lo,
+                                const std::vector<double>& hi) const {
+  const Rational q = bound_on(lambda, lo, hi);
+  if (q <= 0) return 0.0;
+  return q.get_d();
 }
 
 }  // namespace relugap::exact_detail

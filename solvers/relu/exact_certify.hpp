@@ -10,8 +10,10 @@
 // every point of B ∩ {optimal w} satisfies (computed in doubles rounded outward, which only
 // widens it). The float multipliers are first "repaired" (λ += −C·X·(XᵀCX)⁻¹·r for the
 // residual r = Xᵀλ in double-double, twice) so that the residual term is negligible; the
-// bound itself, with the exact residual, is evaluated in GMP rationals from the data's
-// exact values (every double is a rational) and rounded down. Neumaier–Shcherbina's
+// bound itself, with the exact residual, is evaluated in GMP from the data's exact values
+// (every double is a dyadic rational m·2^e: the arithmetic is on such numbers, exact but for
+// one vertex value rounded up; the box's R_j enter rounded up to doubles, a box one ulp
+// wider) and rounded down. Neumaier–Shcherbina's
 // safe-bound technique, with the box doing the work of the Hessian's missing curvature.
 //
 // The box (derived once per run from an upper bound U ≥ OPT, e.g. an incumbent's
@@ -43,6 +45,12 @@
 
 namespace relugap::exact_detail {
 
+/// A dyadic rational m·2^e (the certificate's gcd-free arithmetic; see exact_certify.cpp).
+struct Dyadic {
+  mpz_class m;
+  long e = 0;
+};
+
 class Certifier {
  public:
   /// The class with output sign `sign`: labels are sign·y.
@@ -62,9 +70,18 @@ class Certifier {
   /// `half` (optional) marks samples whose g carries the mirrored-pair constant c·y²/2.
   Rational bound(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
                  const std::vector<std::uint8_t>* half = nullptr) const;
+  /// bound() on intervals the caller already has: lo/hi must hold node_intervals(state) of
+  /// the node (nonempty) or intervals containing them. `reference` evaluates ψ in plain
+  /// rationals (slow; the test's reference) instead of the dyadic arithmetic, whose only
+  /// rounding (a vertex value μ²/(4c), rounded up) makes the bound smaller by a relative
+  /// 2^−119 at most.
+  Rational bound_on(Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+                    bool reference = false) const;
   /// bound() as a double rounded down (and clamped at 0: a loss is never negative).
   double bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
                     const std::vector<std::uint8_t>* half = nullptr) const;
+  /// bound_on() as a double rounded down (clamped at 0).
+  double bound_down_on(Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi) const;
 
   /// The node intervals D_i ∋ z_i of every w in the node with loss ≤ U (a guide for the node
   /// QP, and the domains of bound()). False when some interval is empty (the node holds no
@@ -77,10 +94,19 @@ class Certifier {
                             std::vector<Rational>& hi) const;
   /// r = Xᵀλ exactly (integer sums of the doubles' mantissas, no rational operation a term).
   void residual(const Eigen::VectorXd& lambda, std::vector<Rational>& r) const;
+  /// The same as dyadic numbers (what bound() uses).
+  void residual_dy(const Eigen::VectorXd& lambda, std::vector<Dyadic>& r) const;
   /// The partner of sample i in a mirrored pair (x, y, c), (−x, y, c) with y > 0, or −1.
   [[nodiscard]] std::int64_t partner(std::size_t i) const { return partner_[i]; }
 
  private:
+  /// The multiplier repair (see the file comment): λ += −C·X·(XᵀCX)⁻¹·r, twice.
+  void repair(Eigen::VectorXd& lambda) const;
+  /// Σ_i ψ_i(λ_i) on the intervals; false when some ψ_i has an empty domain.
+  bool psi_rational(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+                    Rational& total) const;
+  bool psi_dyadic(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+                  Rational& total) const;
   /// The interval of sample i from its own loss and state, before propagation.
   template <class T>
   void own_interval(std::size_t i, int state, const std::vector<T>& zlo, const std::vector<T>& zhi,
@@ -94,6 +120,8 @@ class Certifier {
   int sign_;
   std::vector<Rational> xq_;  ///< nonzero values, CSR as data_
   std::vector<Rational> y_, c_, cyy_;
+  std::vector<Dyadic> dy_y_, dy_ny_, dy_c_, dy_c2_, dy_c4_, dy_cyy_;  ///< y, −y, c, 2c, 4c, c·y²
+  Dyadic dy_zero_;
   std::vector<Rational> R_, zlo_, zhi_;
   std::vector<std::uint8_t> has_lo_;
   std::vector<std::int64_t> partner_;

@@ -23,8 +23,30 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   Xs_ = X * D_.asDiagonal();
   xnorm_ = Xs_.rowwise().norm();
   sc_ = (2 * c_).cwiseSqrt();
-  S_.resize(static_cast<Eigen::Index>(m_), d);
-  U_.resize(static_cast<Eigen::Index>(m_), d);
+  rp_.assign(1, 0);
+  for (Eigen::Index i = 0; i < Xs_.rows(); ++i) {
+    for (Eigen::Index j = 0; j < d; ++j)
+      if (Xs_(i, j) != 0) {
+        cj_.push_back(j);
+        cv_.push_back(Xs_(i, j));
+      }
+    rp_.push_back(static_cast<Eigen::Index>(cj_.size()));
+  }
+  const auto m = static_cast<Eigen::Index>(m_);
+  Qt_ = Eigen::MatrixXd::Identity(d, d);
+  R_ = Eigen::MatrixXd::Zero(d, d);
+  SQt_.resize(d, m);
+  UQt_.resize(d, m);
+  Hz_.resize(d, d);
+  G_.resize(d, d);
+  Li_.resize(d, d);
+  for (Eigen::VectorXd* v : {&g_, &glin_, &p_, &rhs_, &nu_, &qa_, &gz_, &pz_, &q_, &grad_, &hwork_, &ess_})
+    v->resize(d);
+  dz_.resize(m);
+  sp_.resize(m);
+  rows_.reserve(m_);
+  ymax_ = m > 0 ? y_.cwiseAbs().maxCoeff() : 0.0;
+  fns_.resize(m_);
   offset_ = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(m_));
   state_.assign(m_, 0);
   v_ = Eigen::VectorXd::Zero(d);
@@ -82,24 +104,68 @@ double NodeQp::g(std::size_t i, double z) const {
   return z < f.b ? f.K0 + f.s * z : c_(ii) * (z - y_(ii)) * (z - y_(ii));
 }
 
-NodeQp::Fn NodeQp::fn(std::size_t i) const {
-  const auto ii = static_cast<Eigen::Index>(i);
-  const double y = y_(ii), c = c_(ii);
-  if (xnorm_(ii) == 0) return {kInf, c * y * y, 0.0, -kInf, kInf};  // z ≡ 0: the loss is the constant c·y²
-  if (y <= 0) return {0.0, c * y * y, 0.0, -kInf, kInf};
-  switch (state_[i]) {
-    case 1:
-      return {-kInf, 0.0, 0.0, 0.0, kInf};
-    case -1:
-      return {kInf, c * y * y, 0.0, -kInf, 0.0};
-    default:
-      return env_[i];
-  }
-}
-
 void NodeQp::set_start(const Eigen::VectorXd& w) { v_ = w.cwiseQuotient(D_); }
 
-void NodeQp::compute_z() { z_ = Xs_ * v_; }
+void NodeQp::compute_z() { mul_rows(v_, z_); }
+
+double NodeQp::row_dot(std::size_t i, const Eigen::VectorXd& v) const {
+  double s = 0;
+  for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
+    s += cv_[static_cast<std::size_t>(p)] * v(cj_[static_cast<std::size_t>(p)]);
+  return s;
+}
+
+void NodeQp::row_axpy(std::size_t i, double a, Eigen::VectorXd& out) const {
+  for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
+    out(cj_[static_cast<std::size_t>(p)]) += a * cv_[static_cast<std::size_t>(p)];
+}
+
+void NodeQp::mul_rows(const Eigen::VectorXd& v, Eigen::VectorXd& out) const {
+  for (std::size_t i = 0; i < m_; ++i) out(static_cast<Eigen::Index>(i)) = row_dot(i, v);
+}
+
+void NodeQp::row_times_q2(std::size_t i, double a, Eigen::Index n2, Eigen::Ref<Eigen::VectorXd> out) const {
+  out.setZero();
+  for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
+    out.noalias() += (a * cv_[static_cast<std::size_t>(p)]) * Qt_.col(cj_[static_cast<std::size_t>(p)]).tail(n2);
+}
+
+void NodeQp::w_clear() {
+  W_.clear();
+  std::fill(inW_.begin(), inW_.end(), 0);
+  Qt_.setIdentity();
+}
+
+bool NodeQp::w_add(std::size_t i, double target) {
+  const auto d = static_cast<Eigen::Index>(d_), k = static_cast<Eigen::Index>(W_.size());
+  const auto ii = static_cast<Eigen::Index>(i);
+  if (k >= d) return false;
+  // Qᵀx_i: its first k entries are R's new column, the rest (u) is x_i's component off
+  // the W rows; a Householder reflection H of the null-space basis maps u to β·e_1.
+  qa_.setZero();
+  for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
+    qa_.noalias() += cv_[static_cast<std::size_t>(p)] * Qt_.col(cj_[static_cast<std::size_t>(p)]);
+  const Eigen::Index n2 = d - k;
+  if (!(qa_.tail(n2).norm() > 1e-9 * xnorm_(ii))) return false;
+  Eigen::VectorXd::SegmentReturnType u = qa_.tail(n2);
+  double tau = 0, beta = 0;
+  auto ess = ess_.head(n2 - 1);
+  u.makeHouseholder(ess, tau, beta);
+  auto Q2t = Qt_.bottomRows(n2);  // Q2 ← Q2·H, i.e. Q2ᵀ ← H·Q2ᵀ
+  Q2t.applyHouseholderOnTheLeft(ess, tau, hwork_.data());
+  R_.col(k).head(k) = qa_.head(k);
+  R_(k, k) = beta;
+  W_.push_back(i);
+  inW_[i] = 1;
+  target_[i] = target;
+  return true;
+}
+
+void NodeQp::w_refactor() {
+  wkeep_ = W_;
+  w_clear();
+  for (auto i : wkeep_) w_add(i, target_[i]);
+}
 
 void NodeQp::finish_values() {
   w_ = v_.cwiseProduct(D_);
@@ -118,7 +184,8 @@ void NodeQp::finish_values() {
 
 bool NodeQp::solve(int max_iter) {
   stopped_ = false;
-  if (max_iter < 0) max_iter = static_cast<int>(20 * (m_ + d_) + 50);
+  const int default_cap = static_cast<int>(20 * (m_ + d_) + 50);
+  if (max_iter < 0) max_iter = default_cap;
   // A start violating more than one domain bound is replaced by w = 0 (feasible for
   // every node); a run that gets stuck is retried once from w = 0.
   compute_z();
@@ -165,35 +232,46 @@ bool NodeQp::solve(int max_iter) {
   // A warm start that has not converged after 2(m + d) + 20 iterations is cycling through
   // degenerate samples: restarting from w = 0 is cheaper than running to the cap.
   if (run(from_zero ? max_iter : std::min(max_iter, static_cast<int>(2 * (m_ + d_) + 20)))) return true;
-  if (from_zero || stopped_) return false;
+  if (stopped_) return false;
+  if (!from_zero) {
+    v_.setZero();
+    if (run(max_iter)) return true;
+    if (stopped_) return false;
+  }
+  // Fallback: a cold start releasing one working-set member at a time (the classic
+  // active-set step, no joint releases) with the default cap, so that a node whose solve
+  // ran into the cap (cycling through degenerate samples) is still solved.
+  ++fallbacks_;
   v_.setZero();
-  return run(max_iter);
+  return run(std::max(max_iter, default_cap), true);
 }
 
-bool NodeQp::run(int max_iter) {
+namespace {
+// Keeps the smallest step a ≥ 0 of a ratio test (with the sample and the value it stops at).
+inline void keep_first(double a, double at, std::size_t i, double& best, std::int64_t& who, double& who_at) {
+  a = std::max(a, 0.0);
+  if (a < best) {
+    best = a;
+    who = static_cast<std::int64_t>(i);
+    who_at = at;
+  }
+}
+}  // namespace
+
+bool NodeQp::run(int max_iter, bool single) {
   const auto d = static_cast<Eigen::Index>(d_);
   compute_z();
-  W_.clear();
-  std::fill(inW_.begin(), inW_.end(), 0);
-  Eigen::MatrixXd basis(d, 0);  // orthonormal basis of the W rows
-  auto try_add = [&](std::size_t i, double target) {
-    Eigen::VectorXd r = Xs_.row(static_cast<Eigen::Index>(i)).transpose();
-    for (int pass = 0; pass < 2 && basis.cols() > 0; ++pass) r -= basis * (basis.transpose() * r);
-    const double nr = r.norm();
-    if (!(nr > 1e-9 * xnorm_(static_cast<Eigen::Index>(i)))) return false;
-    basis.conservativeResize(d, basis.cols() + 1);
-    basis.col(basis.cols() - 1) = r / nr;
-    W_.push_back(i);
-    inW_[i] = 1;
-    target_[i] = target;
-    return true;
-  };
-  auto rebuild = [&] {
-    std::vector<std::size_t> keep = W_;
-    W_.clear();
-    std::fill(inW_.begin(), inW_.end(), 0);
-    basis.resize(d, 0);
-    for (auto i : keep) try_add(i, target_[i]);
+  w_clear();
+  // The sample functions do not change during a run.
+  for (std::size_t i = 0; i < m_; ++i) fns_[i] = fn(i);
+  auto try_add = [&](std::size_t i, double target) { return w_add(i, target); };
+  // Drops the W members whose inW_ flag was cleared and refactors the rest from scratch, in
+  // W's order. (Not a Givens downdate: the null-space basis decides which of several optimal
+  // points a semidefinite model's LDLᵀ solve picks, and the basis a downdate leaves differs
+  // from the one of a fresh factorisation: sat1 on 3 variables took 187 nodes instead of 3.)
+  auto drop_cleared = [&] {
+    W_.erase(std::remove_if(W_.begin(), W_.end(), [&](std::size_t i) { return inW_[i] == 0; }), W_.end());
+    w_refactor();
   };
   const double vn = v_.norm();
   // Violated domain bounds first (a warm start after branching), then samples sitting at a
@@ -201,7 +279,7 @@ bool NodeQp::run(int max_iter) {
   for (std::size_t i = 0; i < m_; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
     if (xnorm_(ii) == 0) continue;
-    const Fn f = fn(i);
+    const Fn& f = fns_[i];
     const double z = z_(ii), tol = 1e-11 * xnorm_(ii) * (vn + 1);
     if (z < f.lo - tol) try_add(i, f.lo);
     if (z > f.hi + tol) try_add(i, f.hi);
@@ -209,7 +287,7 @@ bool NodeQp::run(int max_iter) {
   for (std::size_t i = 0; i < m_; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
     if (xnorm_(ii) == 0 || inW_[i]) continue;
-    const Fn f = fn(i);
+    const Fn& f = fns_[i];
     const double z = z_(ii), tol = 1e-11 * xnorm_(ii) * (vn + 1);
     bool held = false;
     for (double at : {f.lo, f.hi, f.b})
@@ -217,16 +295,14 @@ bool NodeQp::run(int max_iter) {
     if (!held) piece_[i] = z >= f.b ? kRight : kLeft;
   }
 
-  bool multi = true, after_multi = false;
+  bool multi = !single, after_multi = false;
   // The model's Hessian is H = SᵀS (S the rows √(2c_i)·x_i of the free right-piece samples);
   // it is never formed: the reduced Hessian is (S·Q2)ᵀ(S·Q2) and H·p = Sᵀ(S·p).
-  Eigen::MatrixXd SQ, UQ;
-  Eigen::VectorXd g(d), glin(d), p(d), nu, Sp;
-  auto Hp = [&](const Eigen::VectorXd& v, Eigen::Index nr) -> Eigen::VectorXd {
-    if (nr == 0) return Eigen::VectorXd::Zero(d);
-    Sp.noalias() = S_.topRows(nr) * v;
-    return S_.topRows(nr).transpose() * Sp;
-  };
+  Eigen::VectorXd& g = g_;
+  Eigen::VectorXd& glin = glin_;
+  Eigen::VectorXd& p = p_;
+  Eigen::VectorXd& dz = dz_;
+  Eigen::Index nu_size = 0;  // nu_ holds the W multipliers of the last model minimum
   bool converged = false;
   for (int it = 0; it < max_iter; ++it) {
     ++iters_;
@@ -236,50 +312,44 @@ bool NodeQp::run(int max_iter) {
     }
     compute_z();
     // Model: Σ over free samples on their right piece of c(z − y)².
-    // H = SᵀS with S the rows √(2c_i)·x_i (one product instead of a rank-1 update a sample).
     g.setZero();
     glin.setZero();
     double glin_scale = 0;
-    Eigen::Index nr = 0;
+    rows_.clear();
     for (std::size_t i = 0; i < m_; ++i) {
       if (inW_[i]) continue;
       const auto ii = static_cast<Eigen::Index>(i);
       if (xnorm_(ii) == 0) continue;
       if (piece_[i] != kRight) {
-        const double sl = fn(i).s;  // the left piece's slope
+        const double sl = fns_[i].s;  // the left piece's slope
         if (sl != 0) {
-          glin.noalias() += sl * Xs_.row(ii).transpose();
+          row_axpy(i, sl, glin);
           glin_scale += std::abs(sl) * xnorm_(ii);
         }
         continue;
       }
-      const double c2 = 2 * c_(ii);
-      const auto xi = Xs_.row(ii);
-      U_.row(nr) = xi / xnorm_(ii);
-      S_.row(nr++) = sc_(ii) * xi;
-      g.noalias() += (c2 * (z_(ii) - y_(ii))) * xi.transpose();
+      rows_.push_back(i);
+      row_axpy(i, 2 * c_(ii) * (z_(ii) - y_(ii)), g);
     }
     g += glin;
+    const auto nr = static_cast<Eigen::Index>(rows_.size());
     const auto k = static_cast<Eigen::Index>(W_.size());
-    Eigen::VectorXd rhs(k);
-    Eigen::MatrixXd A(k, d);
+    const Eigen::Index n2 = d - k;
+    double rhs_inf = 0;
     for (Eigen::Index r = 0; r < k; ++r) {
       const std::size_t i = W_[static_cast<std::size_t>(r)];
-      A.row(r) = Xs_.row(static_cast<Eigen::Index>(i));
-      rhs(r) = target_[i] - z_(static_cast<Eigen::Index>(i));
+      rhs_(r) = target_[i] - z_(static_cast<Eigen::Index>(i));
+      rhs_inf = std::max(rhs_inf, std::abs(rhs_(r)));
     }
-    Eigen::MatrixXd Q1, Q2, R;
+    const auto Q1t = Qt_.topRows(k);
+    const auto Q2t = Qt_.bottomRows(n2);
+    const auto R = R_.topLeftCorner(k, k);
     if (k > 0) {
-      Eigen::HouseholderQR<Eigen::MatrixXd> qr(A.transpose());
-      Eigen::MatrixXd Q = qr.householderQ() * Eigen::MatrixXd::Identity(d, d);
-      Q1 = Q.leftCols(k);
-      Q2 = Q.rightCols(d - k);
-      R = qr.matrixQR().topLeftCorner(k, k).triangularView<Eigen::Upper>();
       // A p = rhs, p = Q1 t: Rᵀ t = rhs.
-      Eigen::VectorXd t = R.transpose().triangularView<Eigen::Lower>().solve(rhs);
-      p = Q1 * t;
+      auto t = rhs_.head(k);
+      R.transpose().triangularView<Eigen::Lower>().solveInPlace(t);
+      p.noalias() = Q1t.transpose() * t;
     } else {
-      Q2 = Eigen::MatrixXd::Identity(d, d);
       p.setZero();
     }
     // A ray: the reduced model is linear along the directions no free right-piece sample
@@ -288,66 +358,103 @@ bool NodeQp::run(int max_iter) {
     // first breakpoint or bound (one exists: every g_i is bounded below). The right pieces'
     // gradients lie in their rows' span, so only the left pieces' part is projected.
     bool ray = false;
-    if (Q2.cols() > 0) {
-      Eigen::VectorXd pz;
-      const Eigen::VectorXd q = glin_scale > 0 ? Eigen::VectorXd(Q2.transpose() * glin) : Eigen::VectorXd();
+    if (n2 > 0) {
+      auto pz = pz_.head(n2);
+      bool have_q = false;
+      if (glin_scale > 0) {
+        q_.head(n2).noalias() = Q2t * glin;
+        have_q = true;
+      }
       // (No ray when the lines' gradient has no component off the working set's rows.)
-      if (glin_scale > 0 && q.norm() > 1e-12 * glin_scale) {
-        Eigen::MatrixXd Z;
+      if (have_q && q_.head(n2).norm() > 1e-12 * glin_scale) {
+        const auto q = q_.head(n2);
         if (nr > 0) {
           // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
           // matrix with eigenvalues below 1e-12 of the largest (singular values below 1e-6).
-          UQ.noalias() = U_.topRows(nr) * Q2;
-          const Eigen::MatrixXd G = UQ.transpose() * UQ;
-          Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(G);
-          const Eigen::VectorXd& ev = es.eigenvalues();  // ascending
-          const double emax = std::max(ev(ev.size() - 1), 1e-300);
-          Eigen::Index nz = 0;
-          while (nz < ev.size() && ev(nz) <= 1e-12 * emax) ++nz;
-          Z = es.eigenvectors().leftCols(nz);
-        } else {
-          Z = Eigen::MatrixXd::Identity(Q2.cols(), Q2.cols());
-        }
-        if (Z.cols() > 0) {
-          const Eigen::VectorXd gn = Z * (Z.transpose() * q);
-          if (gn.norm() > 1e-12 * glin_scale) {
-            ray = true;
-            pz = -gn;
+          auto UQt = UQt_.topLeftCorner(n2, nr);
+          for (Eigen::Index r = 0; r < nr; ++r) {
+            const std::size_t i = rows_[static_cast<std::size_t>(r)];
+            row_times_q2(i, 1 / xnorm_(static_cast<Eigen::Index>(i)), n2, UQt.col(r));
           }
+          auto Gm = G_.topLeftCorner(n2, n2);
+          Gm.setZero();  // (the lower triangle is all that LLT, the eigensolver and the trace read)
+          Gm.selfadjointView<Eigen::Lower>().rankUpdate(UQt);
+          // Well conditioned (trace(G)·trace(G⁻¹) ≥ λmax/λmin below 1e10): no eigenvalue near
+          // the cut, so no null space and no ray, and the eigensolver is not needed.
+          bool well = false;
+          if (nr >= n2) {
+            llt_.compute(Gm);
+            if (llt_.info() == Eigen::Success) {
+              auto Li = Li_.topLeftCorner(n2, n2);
+              Li.setIdentity();
+              llt_.matrixL().solveInPlace(Li);  // trace(G⁻¹) = ‖L⁻¹‖_F²
+              well = Gm.trace() * Li.squaredNorm() < 1e10;
+            }
+          }
+          if (!well) {
+            es_.compute(Gm);
+            const Eigen::VectorXd& ev = es_.eigenvalues();  // ascending
+            const double emax = std::max(ev(ev.size() - 1), 1e-300);
+            Eigen::Index nz = 0;
+            while (nz < ev.size() && ev(nz) <= 1e-12 * emax) ++nz;
+            if (nz > 0) {
+              const auto Z = es_.eigenvectors().leftCols(nz);
+              pz.noalias() = Z * (Z.transpose() * q);
+              if (pz.norm() > 1e-12 * glin_scale) {
+                ray = true;
+                pz = -pz;
+              }
+            }
+          }
+        } else if (q.norm() > 1e-12 * glin_scale) {
+          ray = true;
+          pz = -q;
         }
       }
       if (!ray) {
-        Eigen::MatrixXd Hz;
-        Eigen::VectorXd gz = Q2.transpose() * g;
+        auto gz = gz_.head(n2);
+        gz.noalias() = Q2t * g;
+        auto Hz = Hz_.topLeftCorner(n2, n2);
         if (nr > 0) {
-          SQ.noalias() = S_.topRows(nr) * Q2;
-          Hz.noalias() = SQ.transpose() * SQ;
-          Sp.noalias() = S_.topRows(nr) * p;
-          gz.noalias() += SQ.transpose() * Sp;
+          auto SQt = SQt_.topLeftCorner(n2, nr);
+          auto Sp = sp_.head(nr);
+          for (Eigen::Index r = 0; r < nr; ++r) {
+            const std::size_t i = rows_[static_cast<std::size_t>(r)];
+            const double sc = sc_(static_cast<Eigen::Index>(i));
+            row_times_q2(i, sc, n2, SQt.col(r));
+            Sp(r) = sc * row_dot(i, p);
+          }
+          Hz.setZero();  // (LDLT reads the lower triangle)
+          Hz.selfadjointView<Eigen::Lower>().rankUpdate(SQt);
+          gz.noalias() += SQt * Sp;
         } else {
-          Hz.setZero(Q2.cols(), Q2.cols());
+          Hz.setZero();
         }
-        Eigen::LDLT<Eigen::MatrixXd> ldlt(Hz);
-        pz = -ldlt.solve(gz);
+        ldlt_.compute(Hz);
+        pz = -ldlt_.solve(gz);
       }
       if (!pz.allFinite()) pz.setZero();
-      p += Q2 * pz;
+      p.noalias() += Q2t.transpose() * pz;
     }
-    const Eigen::VectorXd dz = Xs_ * p;
+    mul_rows(p, dz);
     // Converged on this working set when the step moves no z materially.
     // (Round-off moves of 1e-16 on a z of O(1) must count as still: the tolerance has
     // an absolute part on the scale of the largest |z| or |y|.)
-    const double zscale = std::max(z_.cwiseAbs().maxCoeff(), y_.cwiseAbs().maxCoeff());
+    const double zscale = std::max(z_.cwiseAbs().maxCoeff(), ymax_);
     bool still = !ray;
     for (std::size_t i = 0; i < m_ && still; ++i) {
       const auto ii = static_cast<Eigen::Index>(i);
       if (std::abs(dz(ii)) > 1e-12 * (std::abs(z_(ii)) + std::abs(y_(ii))) + 1e-13 * zscale) still = false;
     }
     if (still) {
-      nu = Eigen::VectorXd::Zero(k);
+      nu_size = k;
       if (k > 0) {
-        const Eigen::VectorXd grad = g + Hp(p, nr);
-        nu = R.triangularView<Eigen::Upper>().solve(Eigen::VectorXd(-(Q1.transpose() * grad)));
+        // grad = g + H·p, H·p = Σ 2c_i x_i ⟨x_i, p⟩ over the free right-piece samples.
+        grad_ = g;
+        for (const std::size_t i : rows_) row_axpy(i, 2 * c_(static_cast<Eigen::Index>(i)) * row_dot(i, p), grad_);
+        auto nu = nu_.head(k);
+        nu.noalias() = -(Q1t * grad_);
+        R.triangularView<Eigen::Upper>().solveInPlace(nu);
       }
       // Release the W members whose move decreases the objective (all of them at once;
       // after a joint release whose next step is blocked at once, only the best one, as a
@@ -363,12 +470,12 @@ bool NodeQp::run(int max_iter) {
       for (Eigen::Index r = 0; r < k; ++r) {
         const std::size_t i = W_[static_cast<std::size_t>(r)];
         const auto ii = static_cast<Eigen::Index>(i);
-        const Fn f = fn(i);
+        const Fn& f = fns_[i];
         const double v = target_[i];
         const double dp = v >= f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
         const double dm = v > f.b ? 2 * c_(ii) * (v - y_(ii)) : f.s;
-        const double up = -nu(r) + dp, down = nu(r) - dm;
-        const double tol = 1e-9 * (std::abs(nu(r)) + std::abs(dp)) + 1e-13 * Gs;
+        const double up = -nu_(r) + dp, down = nu_(r) - dm;
+        const double tol = 1e-9 * (std::abs(nu_(r)) + std::abs(dp)) + 1e-13 * Gs;
         double score = 0;
         bool go_up = false;
         if (v < f.hi && up < -tol && up / xnorm_(ii) < score) {
@@ -401,19 +508,18 @@ bool NodeQp::run(int max_iter) {
       after_multi = release_.size() > 1;
       for (const auto& [r, go_up] : release_) {
         const std::size_t i = W_[static_cast<std::size_t>(r)];
-        const Fn f = fn(i);
+        const Fn& f = fns_[i];
         const double v = target_[i];
         piece_[i] = go_up ? (v >= f.b ? kRight : kLeft) : (v > f.b ? kRight : kLeft);
         inW_[i] = 0;
       }
-      W_.erase(std::remove_if(W_.begin(), W_.end(), [&](std::size_t i) { return inW_[i] == 0; }), W_.end());
-      rebuild();
+      drop_cleared();
       continue;
     }
     // Ratio test.
     const double pn = p.norm();
     // (A ray while W is still being pulled to its targets takes the unit step: no overshoot.)
-    double alpha = ray && rhs.lpNorm<Eigen::Infinity>() == 0 ? kInf : 1;
+    double alpha = ray && rhs_inf == 0 ? kInf : 1;
     std::int64_t block = -1;
     double block_at = 0;
     for (std::size_t i = 0; i < m_; ++i) {
@@ -421,21 +527,13 @@ bool NodeQp::run(int max_iter) {
       const auto ii = static_cast<Eigen::Index>(i);
       const double s = dz(ii);
       if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
-      const Fn f = fn(i);
+      const Fn& f = fns_[i];
       const double z = z_(ii);
-      auto consider = [&](double a, double at) {
-        a = std::max(a, 0.0);
-        if (a < alpha) {
-          alpha = a;
-          block = static_cast<std::int64_t>(i);
-          block_at = at;
-        }
-      };
-      if (s < 0 && std::isfinite(f.lo)) consider((z - f.lo) / -s, f.lo);
-      if (s > 0 && std::isfinite(f.hi)) consider((f.hi - z) / s, f.hi);
+      if (s < 0 && std::isfinite(f.lo)) keep_first((z - f.lo) / -s, f.lo, i, alpha, block, block_at);
+      if (s > 0 && std::isfinite(f.hi)) keep_first((f.hi - z) / s, f.hi, i, alpha, block, block_at);
       if (std::isfinite(f.b)) {
-        if (piece_[i] == kRight && s < 0) consider((z - f.b) / -s, f.b);
-        if (piece_[i] == kLeft && s > 0) consider((f.b - z) / s, f.b);
+        if (piece_[i] == kRight && s < 0) keep_first((z - f.b) / -s, f.b, i, alpha, block, block_at);
+        if (piece_[i] == kLeft && s > 0) keep_first((f.b - z) / s, f.b, i, alpha, block, block_at);
       }
     }
     // Past breakpoints. The test above stops at the first breakpoint and holds that sample
@@ -445,7 +543,7 @@ bool NodeQp::run(int max_iter) {
     // p: inside a piece, at a breakpoint whose slope jump makes the slope ≥ 0 (that sample is
     // held), or at the first domain bound. The samples crossed on the way change pieces.
     crossed_.clear();
-    if (rhs.lpNorm<Eigen::Infinity>() == 0) {
+    if (rhs_inf == 0) {
       long double d0 = 0, curv = 0;
       double hard = kInf, hard_at = 0;
       std::int64_t hard_i = -1;
@@ -455,7 +553,7 @@ bool NodeQp::run(int max_iter) {
         const auto ii = static_cast<Eigen::Index>(i);
         if (xnorm_(ii) == 0) continue;
         const double s = dz(ii), z = z_(ii);
-        const Fn f = fn(i);
+        const Fn& f = fns_[i];
         if (piece_[i] == kRight) {
           d0 += static_cast<long double>(2 * c_(ii) * (z - y_(ii))) * s;
           curv += static_cast<long double>(2 * c_(ii) * s) * s;
@@ -463,16 +561,8 @@ bool NodeQp::run(int max_iter) {
           d0 += static_cast<long double>(f.s) * s;
         }
         if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
-        auto hit = [&](double a, double at) {
-          a = std::max(a, 0.0);
-          if (a < hard) {
-            hard = a;
-            hard_i = static_cast<std::int64_t>(i);
-            hard_at = at;
-          }
-        };
-        if (s < 0 && std::isfinite(f.lo)) hit((z - f.lo) / -s, f.lo);
-        if (s > 0 && std::isfinite(f.hi)) hit((f.hi - z) / s, f.hi);
+        if (s < 0 && std::isfinite(f.lo)) keep_first((z - f.lo) / -s, f.lo, i, hard, hard_i, hard_at);
+        if (s > 0 && std::isfinite(f.hi)) keep_first((f.hi - z) / s, f.hi, i, hard, hard_i, hard_at);
         if (std::isfinite(f.b)) {
           if (piece_[i] == kRight && s < 0) kinks_.emplace_back(std::max((z - f.b) / -s, 0.0), i);
           if (piece_[i] == kLeft && s > 0) kinks_.emplace_back(std::max((f.b - z) / s, 0.0), i);
@@ -500,7 +590,7 @@ bool NodeQp::run(int max_iter) {
           at = a;
           const auto ii = static_cast<Eigen::Index>(i);
           const double s = dz(ii);
-          const Fn f = fn(i);
+          const Fn& f = fns_[i];
           const long double r = static_cast<long double>(2 * c_(ii) * (f.b - y_(ii))) * s,
                             l = static_cast<long double>(f.s) * s;
           const long double jump = std::max(piece_[i] == kRight ? l - r : r - l, 0.0L);
@@ -537,27 +627,24 @@ bool NodeQp::run(int max_iter) {
     for (auto i : crossed_) piece_[i] = piece_[i] == kRight ? kLeft : kRight;
     if (block >= 0) {
       const auto i = static_cast<std::size_t>(block);
-      if (!try_add(i, block_at) && block_at == fn(i).b) {
+      if (!try_add(i, block_at) && block_at == fns_[i].b) {
         // Dependent on W at a breakpoint: cross it (no feasibility at stake).
         piece_[i] = piece_[i] == kRight ? kLeft : kRight;
       } else if (!inW_[i]) {
         // Numerically dependent on W (or W is full): free the members already at their
         // value (those still being pulled to a bound stay), then retry.
         compute_z();
-        std::vector<std::size_t> keep;
+        const double vn1 = v_.norm() + 1;
         for (auto j : W_) {
           const auto jj = static_cast<Eigen::Index>(j);
-          if (std::abs(target_[j] - z_(jj)) > 1e-11 * xnorm_(jj) * (v_.norm() + 1)) {
-            keep.push_back(j);
-          } else {
+          if (!(std::abs(target_[j] - z_(jj)) > 1e-11 * xnorm_(jj) * vn1)) {
             inW_[j] = 0;
-            piece_[j] = target_[j] >= fn(j).b ? kRight : kLeft;
+            piece_[j] = target_[j] >= fns_[j].b ? kRight : kLeft;
           }
         }
-        W_ = keep;
-        rebuild();
+        drop_cleared();
         if (!try_add(i, block_at)) {
-          const Fn f = fn(i);
+          const Fn& f = fns_[i];
           if (block_at == f.b) {
             piece_[i] = piece_[i] == kRight ? kLeft : kRight;
           } else {
@@ -571,11 +658,11 @@ bool NodeQp::run(int max_iter) {
   // Multipliers: derivatives of the free samples, W multipliers for the held ones.
   for (std::size_t i = 0; i < m_; ++i) {
     const auto ii = static_cast<Eigen::Index>(i);
-    lambda_(ii) = inW_[i] ? 0.0 : piece_[i] == kRight ? 2 * c_(ii) * (z_(ii) - y_(ii)) : fn(i).s;
+    lambda_(ii) = inW_[i] ? 0.0 : piece_[i] == kRight ? 2 * c_(ii) * (z_(ii) - y_(ii)) : fns_[i].s;
   }
-  if (nu.size() == static_cast<Eigen::Index>(W_.size()))
+  if (nu_size == static_cast<Eigen::Index>(W_.size()))
     for (std::size_t r = 0; r < W_.size(); ++r)
-      lambda_(static_cast<Eigen::Index>(W_[r])) = nu(static_cast<Eigen::Index>(r));
+      lambda_(static_cast<Eigen::Index>(W_[r])) = nu_(static_cast<Eigen::Index>(r));
   return converged;
 }
 

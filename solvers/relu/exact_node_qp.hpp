@@ -14,14 +14,14 @@
 // Method: primal active set over "pieces". Every sample is on its left piece, its right
 // piece, or held in the working set W at a breakpoint / domain bound (z_i = v_i). Each
 // iteration minimises the current quadratic model on {x_iᵀp = v_i − z_i, i ∈ W} (null-space
-// method: Householder QR of the W rows, pivoted LDLᵀ of the reduced Hessian, which is only
-// semidefinite), steps to the first breakpoint or bound it meets (ratio test), and adds
-// that sample to W; at a model minimum the W multipliers decide which sample to release
-// and to which side. A start point that violates one domain bound (the branched sample
-// after a warm start from the parent) enters W with its target, and the other
-// constraints stay feasible while it is pulled there. w is equilibrated (w = D·v,
-// D_jj = (Σ_i c_i x_ij²)^(−1/2)), so weights spanning 10^18 leave a unit-diagonal Hessian
-// when the heavy samples are coordinate-aligned (the set cover and DkS anchors are).
+// method: a QR factorisation of the W rows, updated by one Householder reflection of the
+// null-space basis when a sample enters W and refactored when samples leave it, pivoted LDLᵀ
+// of the reduced Hessian, which is only semidefinite), steps to the first breakpoint or bound it meets (ratio test),
+// and adds that sample to W; at a model minimum the W multipliers decide which sample to release and to which side. A
+// start point that violates one domain bound (the branched sample after a warm start from the parent) enters W with its
+// target, and the other constraints stay feasible while it is pulled there. w is equilibrated (w = D·v, D_jj = (Σ_i c_i
+// x_ij²)^(−1/2)), so weights spanning 10^18 leave a unit-diagonal Hessian when the heavy samples are coordinate-aligned
+// (the set cover and DkS anchors are).
 //
 // Output: w, the node value Σ g_i (long double accumulation), and multipliers λ with
 // Σ_i λ_i x_i ≈ 0 and λ_i ∈ ∂g_i(z_i) (+ normal cone): the dual point that
@@ -61,9 +61,14 @@ class NodeQp {
   [[nodiscard]] bool stopped() const { return stopped_; }
   /// Start point of the next solve (original coordinates).
   void set_start(const Eigen::VectorXd& w);
-  /// Runs the active-set method from the start point. False when it did not converge in
-  /// `max_iter` iterations (w, value and λ are then those of the last iterate).
+  /// Runs the active-set method from the start point (then from w = 0 when a warm start
+  /// does not converge). When that does not converge within `max_iter` iterations (default
+  /// 20(m + d) + 50), a fallback runs from w = 0 releasing one working-set member at a time,
+  /// with at least the default cap. False when the fallback did not converge either (w,
+  /// value and λ are then those of the last iterate).
   bool solve(int max_iter = -1);
+  /// Solves that needed the fallback (see solve()).
+  [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_; }
 
   [[nodiscard]] const Eigen::VectorXd& w() const { return w_; }
   [[nodiscard]] const Eigen::VectorXd& z() const { return z_; }
@@ -82,22 +87,59 @@ class NodeQp {
   struct Fn {
     double b, K0, s, lo, hi;
   };
-  [[nodiscard]] Fn fn(std::size_t i) const;
-  bool run(int max_iter);
+  [[nodiscard]] Fn fn(std::size_t i) const {
+    const auto ii = static_cast<Eigen::Index>(i);
+    const double y = y_(ii), c = c_(ii);
+    if (xnorm_(ii) == 0) return {kInfinity, c * y * y, 0.0, -kInfinity, kInfinity};  // z ≡ 0: the constant c·y²
+    if (y <= 0) return {0.0, c * y * y, 0.0, -kInfinity, kInfinity};
+    switch (state_[i]) {
+      case 1:
+        return {-kInfinity, 0.0, 0.0, 0.0, kInfinity};
+      case -1:
+        return {kInfinity, c * y * y, 0.0, -kInfinity, 0.0};
+      default:
+        return env_[i];
+    }
+  }
+  bool run(int max_iter, bool single = false);  ///< single: one release at a time throughout
   void compute_z();
   void finish_values();
+  /// ⟨x_i, v⟩ over the stored nonzeros of row i of Xs_.
+  [[nodiscard]] double row_dot(std::size_t i, const Eigen::VectorXd& v) const;
+  /// out += a·x_i (sparse row).
+  void row_axpy(std::size_t i, double a, Eigen::VectorXd& out) const;
+  /// out = Xs_·v (sparse rows).
+  void mul_rows(const Eigen::VectorXd& v, Eigen::VectorXd& out) const;
+  /// out = a·Q.rightCols(n2)ᵀ·x_i (the null-space coordinates of a sparse row).
+  void row_times_q2(std::size_t i, double a, Eigen::Index n2, Eigen::Ref<Eigen::VectorXd> out) const;
+  // The working set's factorisation A_Wᵀ = Q.leftCols(k)·R (k = |W|, R upper triangular, Q
+  // orthogonal d × d; its last d − k columns span the null space of the W rows).
+  void w_clear();
+  bool w_add(std::size_t i, double target);  ///< false when x_i depends on the W rows
+  void w_refactor();                         ///< from scratch, in W's order (members may drop out)
 
   std::size_t m_, d_;
   Eigen::MatrixXd Xs_;  ///< X·D (equilibrated columns), m × d
   Eigen::VectorXd D_, y_, c_, xnorm_, offset_;
-  Eigen::VectorXd sc_;  ///< √(2c_i)
-  Eigen::MatrixXd S_;   ///< scratch: the rows √(2c_i)·x_i of the right-piece samples
-  Eigen::MatrixXd U_;   ///< scratch: the same rows normalised to unit length
+  Eigen::VectorXd sc_;                 ///< √(2c_i)
+  double ymax_ = 0;                    ///< max |y_i|
+  std::vector<Eigen::Index> rp_, cj_;  ///< the nonzeros of Xs_ by rows (CSR)
+  std::vector<double> cv_;
+  Eigen::MatrixXd Qt_, R_;  ///< the working set's factorisation (Qt_ = Qᵀ, see w_add)
+  // Workspaces (sized once: no allocation per iteration where avoidable).
+  std::vector<std::size_t> rows_;  ///< the free right-piece samples of an iteration
+  std::vector<std::size_t> wkeep_;
+  std::vector<Fn> fns_;                      ///< fn(i) of every sample during a run
+  Eigen::MatrixXd SQt_, UQt_, Hz_, G_, Li_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
+  Eigen::VectorXd g_, glin_, p_, dz_, rhs_, nu_, qa_, gz_, pz_, q_, sp_, grad_, hwork_, ess_;
+  Eigen::LDLT<Eigen::MatrixXd> ldlt_;
+  Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es_;
+  Eigen::LLT<Eigen::MatrixXd> llt_;
   std::vector<std::int8_t> state_;
   std::vector<Fn> env_;  ///< the undecided function of each sample (set_interval)
   Eigen::VectorXd v_, w_, z_, lambda_;
   double value_ = 0;
-  std::uint64_t iters_ = 0;
+  std::uint64_t iters_ = 0, fallbacks_ = 0;
   std::function<bool()> stop_;
   bool stopped_ = false;
   // working set

@@ -577,7 +577,8 @@ class NativeOneUnit {
   double certify() {
     ++certificates_;
     lam_ = qp_.lambda();
-    return cert_.bound_down(lam_, state_, &half_);
+    // The node intervals of solve_node (same states) when they were nonempty.
+    return have_intervals_ ? cert_.bound_down_on(lam_, ilo_, ihi_) : cert_.bound_down(lam_, state_, &half_);
   }
   [[nodiscard]] const std::vector<double>& best_w() const { return best_w_; }
 
@@ -616,8 +617,10 @@ class NativeOneUnit {
       seen_.lo.assign(m_, -kInfD);
       seen_.hi.assign(m_, kInfD);
     }
+    have_intervals_ = false;
     if (certified_) {
       empty = !cert_.node_intervals(state_, ilo_, ihi_);
+      have_intervals_ = !empty;
       for (std::size_t i = 0; i < m_; ++i)
         if (branch_[i] && state_[i] == 0 && !half_[i]) {
           if (empty) {
@@ -722,6 +725,7 @@ class NativeOneUnit {
   std::vector<double> y_;
   void set_state(std::size_t i, std::int8_t s) {
     if (fixed_.size() == m_ && fixed_[i]) return;
+    have_intervals_ = false;
     state_[i] = s;
     qp_.set_state(i, s);
     refresh_half(i);
@@ -742,6 +746,7 @@ class NativeOneUnit {
   std::vector<double> ilo_, ihi_;
   Eigen::VectorXd lam_;
   bool certified_ = false, any_positive_ = false;
+  bool have_intervals_ = false;  ///< ilo_/ihi_ are the current node's (nonempty) intervals
   std::uint64_t certificates_ = 0;
   Rational trivial_;
   std::vector<double> best_w_;
