@@ -217,6 +217,8 @@ void run_train(const TrainCli& c) {
     meta["stats"]["certificates"] = *r.stats.exact_certificates;
     meta["stats"]["search_seconds"] = *r.stats.exact_search_seconds;
     meta["stats"]["search_cpu_seconds"] = *r.stats.exact_search_cpu_seconds;
+  } else if (r.stats.exact_certificates) {
+    meta["stats"]["certificates"] = *r.stats.exact_certificates;  // exact, k = 2
   }
   if (r.stats.epsilon_realizable) {
     meta["epsilon_realizable"] = *r.stats.epsilon_realizable;

@@ -18,6 +18,7 @@
 #include "instances/core/error.hpp"
 #include "instances/problems/loss.hpp"
 #include "solvers/relu/exact_certify.hpp"
+#include "solvers/relu/exact_certify_two.hpp"
 #include "solvers/relu/exact_node_qp.hpp"
 #include "solvers/relu/train_common.hpp"
 
@@ -770,8 +771,19 @@ class TwoUnits : public ClpNode<TwoUnits> {
   friend class ClpNode<TwoUnits>;
 
  public:
-  TwoUnits(const EigenData& e, int s1, int s2, bool break_symmetry, const Clock& clock, double time_limit)
-      : ClpNode(clock, time_limit), e_(e), m_(e.m), d_(e.d), s_{s1, s2}, symmetric_(break_symmetry && s1 == s2) {
+  /// `upper` (shared by the classes; null: float bounds only) is an exact U ≥ OPT, lowered
+  /// as incumbents improve; with it every pruning and closing bound is certified
+  /// (exact_detail::TwoCertifier).
+  TwoUnits(const TrainingSet& data, const EigenData& e, int s1, int s2, bool break_symmetry, Rational* upper,
+           const Clock& clock, double time_limit)
+      : ClpNode(clock, time_limit),
+        e_(e),
+        m_(e.m),
+        d_(e.d),
+        s_{s1, s2},
+        symmetric_(break_symmetry && s1 == s2),
+        upper_(upper),
+        cert_(data, s1, s2) {
     // Columns: w1 (d), w2 (d), u_ij (2m, index 2d + 2i + j), e_i (m, index 2d + 2m + i).
     // Rows: r_ij = u_ij − ⟨w_j, x_i⟩ (index 2i + j); R_i = e_i − s1 u_i1 − s2 u_i2 (index 2m + i).
     const std::size_t nc = 2 * d_ + 3 * m_;
@@ -824,8 +836,68 @@ class TwoUnits : public ClpNode<TwoUnits> {
     return true;
   }
 
+  void take_incumbent() {
+    ClpNode::take_incumbent();
+    if (upper_ != nullptr) {
+      const Rational l = cert_.loss(w_.data());
+      if (l < *upper_) *upper_ = l;
+    }
+  }
+  [[nodiscard]] bool certifying() const { return upper_ != nullptr; }
+  [[nodiscard]] std::uint64_t certificates() const { return certificates_; }
+  [[nodiscard]] std::uint64_t boxes() const { return boxes_built_; }
+  [[nodiscard]] std::uint64_t dual_certificates() const { return duals_; }
+
+  /// The certified bound of the node just solved (same state as its solve_node): the box
+  /// bound, or the exact dual of the node QP where no box exists or the box bound falls
+  /// short of CLP's value (the better of the two). A bound short of the incumbent lets the
+  /// node branch instead of being pruned.
+  double certify() {
+    ++certificates_;
+    cert_.set_upper(*upper_);
+    const std::size_t depth = path_.size();
+    const std::vector<Rational>* R = nullptr;
+    for (std::size_t k = std::min(boxes_.size(), depth + 1); k-- > 0;)
+      if (boxes_[k]) {
+        R = &*boxes_[k];
+        break;
+      }
+    if (R == nullptr) {
+      boxes_.resize(depth + 1);
+      std::vector<Rational> b;
+      if (cert_.box(state_, b)) {
+        ++boxes_built_;
+        boxes_[depth] = std::move(b);
+        R = &*boxes_[depth];
+      }
+    }
+    const double* duals = model_.dualRowSolution();
+    lam_.resize(static_cast<Eigen::Index>(2 * m_));
+    for (std::size_t k = 0; k < 2 * m_; ++k) lam_(static_cast<Eigen::Index>(k)) = duals[k];
+    double b = -kInfD;
+    if (R != nullptr) {
+      Eigen::VectorXd lam = lam_;  // repaired in place
+      b = cert_.bound_down(lam, state_, *R);
+    }
+    // No box (a direction of the node keeps the loss, e.g. w_1 = w_2 = tu with s_1 ≠ s_2),
+    // or a box too loose for the bound to reach the node's value: the exact dual of the
+    // node QP, θ_i = 2c_i e_i at CLP's optimum.
+    if (R == nullptr || b < float_bound_ - 1e-12 * std::abs(float_bound_)) {
+      ++duals_;
+      const double* x = model_.primalColumnSolution();
+      Eigen::VectorXd theta(static_cast<Eigen::Index>(m_));
+      for (std::size_t i = 0; i < m_; ++i)
+        theta(static_cast<Eigen::Index>(i)) = 2 * e_.c[static_cast<Eigen::Index>(i)] * x[2 * d_ + 2 * m_ + i];
+      const Rational q = cert_.dual_bound(theta, lam_, state_, R);
+      b = std::max(b, q <= 0 ? 0.0 : q.get_d());
+    }
+    return b;
+  }
+
   NodeOutcome solve_node() {
     NodeOutcome o;
+    // Boxes at this depth and below belonged to nodes already left.
+    if (boxes_.size() > path_.size()) boxes_.resize(path_.size());
     const std::optional<bool> solved = solve_relaxation(2 * d_);
     if (!solved) {
       o.stopped = true;
@@ -854,6 +926,16 @@ class TwoUnits : public ClpNode<TwoUnits> {
       o.first_side = 1;
     }
     if (ok && true_loss <= o.bound + 1e-13 * std::max(true_loss, 1e-300)) o.closed = true;
+    if (upper_ != nullptr && ok) {
+      float_bound_ = o.bound;
+      if (o.closed) {
+        o.bound = certify();
+        // A certificate short of the node's value: branch instead (at a leaf it stands).
+        if (o.bound < true_loss - 1e-9 * std::max(std::abs(true_loss), 1.0) && o.branch_item >= 0) o.closed = false;
+      } else {
+        o.lazy = true;
+      }
+    }
     return o;
   }
 
@@ -888,6 +970,12 @@ class TwoUnits : public ClpNode<TwoUnits> {
   int s_[2];
   bool symmetric_;
   std::vector<std::uint32_t> items_;
+  Rational* upper_;
+  exact_detail::TwoCertifier cert_;
+  std::vector<std::optional<std::vector<Rational>>> boxes_;  ///< by depth: the box found at that ancestor
+  Eigen::VectorXd lam_;
+  double float_bound_ = 0;
+  std::uint64_t certificates_ = 0, boxes_built_ = 0, duals_ = 0;
 };
 
 }  // namespace
@@ -946,13 +1034,15 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       sign_sets = {opts.constraints.output_signs};
   }
   const bool native = opts.units == 1 && opts.exact.qp == ExactQp::kNative;
+  // k = 2: certified bounds unless the former float path is asked for (--exact-qp clp).
+  const bool two_cert = opts.units == 2 && opts.exact.qp == ExactQp::kNative;
   std::optional<Rational> upper;
   std::optional<ExactTrainingSet> exact_data;
-  if (native) {
+  if (native || two_cert) {
     // The incumbent's exact loss bounds OPT from above: it fixes the certificate box.
     exact_data = to_exact(data);
     Network un = inc.net;
-    if (un.units() == 1 && un.a[0] != 0) {
+    if (un.units() == opts.units && (opts.units == 2 || un.a[0] != 0)) {
       upper = exact_loss(*exact_data, to_exact(un));
     } else {
       Rational t = 0;
@@ -961,7 +1051,7 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       upper = t;  // the zero network
     }
   }
-  bool certified = native;
+  bool certified = native || two_cert;
   std::string cert_note;
   const double search_start = clock.seconds();
   const std::clock_t search_cpu_start = std::clock();
@@ -992,13 +1082,19 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       one.push_back(std::make_unique<OneUnit>(e, sign_sets[si][0], clock, opts.time_limit));
       roots[si] = one.back()->solve_node();
     } else {
-      two.push_back(std::make_unique<TwoUnits>(e, sign_sets[si][0], sign_sets[si][1], opts.exact.break_symmetry, clock,
-                                               opts.time_limit));
+      two.push_back(std::make_unique<TwoUnits>(data, e, sign_sets[si][0], sign_sets[si][1], opts.exact.break_symmetry,
+                                               two_cert ? &*upper : nullptr, clock, opts.time_limit));
       roots[si] = two.back()->solve_node();
+      if (roots[si].lazy && !roots[si].stopped) {
+        // A root bound may stand for its whole class: certified, or 0 when no box exists.
+        roots[si].bound = two.back()->certify();
+        roots[si].lazy = false;
+        if (!std::isfinite(roots[si].bound)) roots[si].bound = 0;
+      }
     }
     if (roots[si].solved && !roots[si].stopped) class_lb[si] = roots[si].bound;
   }
-  if (certified && !native) certified = false;
+  if (certified && !native && !two_cert) certified = false;
   if (native && !certified) {
     // Some class has no box: its bounds are float; so are the others' for a uniform report.
     // (Rebuilt without certificates so that every bound is the float node optimum.)
@@ -1073,6 +1169,16 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
     res.stats.exact_search_seconds = clock.seconds() - search_start;
     res.stats.exact_search_cpu_seconds = static_cast<double>(std::clock() - search_cpu_start) / CLOCKS_PER_SEC;
   }
+  std::uint64_t two_boxes = 0, two_duals = 0;
+  if (two_cert) {
+    std::uint64_t certs = 0;
+    for (const auto& t : two) {
+      certs += t->certificates();
+      two_boxes += t->boxes();
+      two_duals += t->dual_certificates();
+    }
+    res.stats.exact_certificates = certs;
+  }
   const double tol = prune_tol(res.loss, floor, opts.exact.rel_gap);
   bool gap_closed = res.loss - lower <= tol + 1e-11 * res.loss;
   if (certified) {
@@ -1095,9 +1201,11 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") +
       (S.excluded > 0 ? " (unit symmetry: " + std::to_string(S.excluded) + " mirrored subtrees skipped)" : "") +
       (S.unproven ? " (a node QP failed: no proof)" : "") +
-      (native
+      (native || two_cert
            ? (certified ? "; lower bound certified in rational arithmetic" : "; float bounds only (" + cert_note + ")")
-           : "; float bounds (CLP)");
+           : "; float bounds (CLP)") +
+      (two_cert ? " (" + std::to_string(two_boxes) + " boxes, " + std::to_string(two_duals) + " exact dual bounds)"
+                : "");
   TrainProgress p;
   p.phase = "exact";
   p.fraction = 1;

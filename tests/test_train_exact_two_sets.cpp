@@ -1,0 +1,46 @@
+// exact with two units on the sets of bench/exact_symmetry.sh: `optimal (certified)` with the
+// optimum of the float path (--exact-qp clp), and the certified lower bound is ≤ the
+// returned network's exact loss in rationals.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "instances/problems/loss.hpp"
+#include "solvers/relu/train_exact.hpp"
+#include "solvers/relu/trainer.hpp"
+#include "train_two_sets.hpp"
+
+using namespace relugap;
+using namespace relugap::test::two;
+
+namespace {
+
+void check_certified_like_float(const TrainingSet& data) {
+  const TrainResult fl = run(data, ExactQp::kClp);
+  const TrainResult ce = run(data, ExactQp::kNative);
+  CHECK(fl.status == SolveStatus::kOptimal);
+  CHECK_FALSE(fl.certified);
+  CHECK(ce.status == SolveStatus::kOptimal);
+  CHECK(ce.certified);
+  CHECK(status_text(ce, TrainAlgo::kExact) == "optimal (certified)");
+  CHECK(ce.loss == doctest::Approx(fl.loss).epsilon(1e-9).scale(1.0));
+  REQUIRE(ce.lower_bound);
+  // The certified lower bound (a double ≤ the rational bound) is ≤ the network's exact loss.
+  const Rational lq = exact_loss(to_exact(data), to_exact(ce.net));
+  CHECK(exact_from_double(*ce.lower_bound) <= lq);
+  CHECK(*ce.lower_bound >= ce.loss - 1e-9 * std::max(ce.loss, 1.0));
+  REQUIRE(ce.stats.exact_certificates);
+  CHECK(*ce.stats.exact_certificates > 0);
+}
+
+}  // namespace
+
+TEST_CASE("exact (k = 2) is certified on the bench sets with the float path's optimum") {
+  SUBCASE("mirrored") { check_certified_like_float(mirrored()); }
+  for (const auto& r : kRandom) {
+    CAPTURE(r.name);
+    check_certified_like_float(parse_rows(r.text, r.d));
+  }
+  SUBCASE("sat2") { check_certified_like_float(sat2_set()); }
+}
