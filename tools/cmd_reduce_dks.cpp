@@ -48,7 +48,7 @@ void run(const DksCliOptions& o) {
   DksOptions ro;
   ro.unweighted = o.unweighted || o.unit_ball;
   ro.unit_ball = o.unit_ball;
-  const DksReduction red(std::move(source), kappa, ro);  // the reduction keeps the only copy of the graph
+  DksReduction red(std::move(source), kappa, ro);  // the reduction keeps the only copy of the graph
   const Graph& g = red.graph();
   check_dense_size(red.data().samples(), red.data().dim, format, o.out, o.max_dense_bytes);  // before solving
 
@@ -134,9 +134,12 @@ void run(const DksCliOptions& o) {
         "some values are rationals that are not doubles; the file holds the nearest doubles, the exact set is "
         "rebuilt by running this command again";
 
-  write_training_set(o.out, to_double(data), format, sc, o.max_dense_bytes);
-  std::cout << "wrote " << o.out << " (" << format_name(format) << "): dks, " << data.samples() << " samples, dim "
-            << data.dim << ", n = " << g.num_vertices() << ", |E| = " << g.num_edges() << ", kappa = " << kappa
+  const std::size_t samples = data.samples(), dim = data.dim;
+  // The exact set is done with: the float64 copy takes its coordinates and
+  // row pointers, and the exact values are released as soon as converted.
+  write_training_set(o.out, to_double(red.release_data()), format, sc, o.max_dense_bytes);
+  std::cout << "wrote " << o.out << " (" << format_name(format) << "): dks, " << samples << " samples, dim " << dim
+            << ", n = " << g.num_vertices() << ", |E| = " << g.num_edges() << ", kappa = " << kappa
             << "; source: " << status_line;
   if (b.loss_lower || b.loss_upper)
     std::cout << "; OPT in [" << (b.loss_lower ? to_string(*b.loss_lower) : std::string("?")) << ", "

@@ -82,7 +82,7 @@ void run(const MaxCutCliOptions& o) {
 
   std::optional<std::uint32_t> db;
   if (o.degree_bound > 0) db = o.degree_bound;
-  const MaxCutReduction red(inst, db);
+  MaxCutReduction red(inst, db);
   check_dense_size(red.data().samples(), red.data().dim, format, o.out, o.max_dense_bytes);  // before solving
 
   Sidecar sc = make_sidecar();
@@ -186,10 +186,12 @@ void run(const MaxCutCliOptions& o) {
       {"mean_loss_lower", b.loss_lower ? nlohmann::json(Rational(*b.loss_lower / m2).get_d()) : nullptr}};
   sc.extra["unit_ball"] = ubj;
 
-  write_training_set(o.out, to_double(red.data()), format, sc, o.max_dense_bytes);
+  const std::size_t samples = red.data().samples(), dim = red.data().dim;
+  // The float64 copy takes the exact set's rows and releases its values as converted.
+  write_training_set(o.out, to_double(red.release_data()), format, sc, o.max_dense_bytes);
   std::cout << "wrote " << o.out << " (" << format_name(format) << "): " << problem << ", n = " << inst.n
             << ", constraints = " << inst.cons.size() << ", max degree " << red.max_degree() << ", D = " << red.D()
-            << "; m = " << red.data().samples() << ", d = " << red.data().dim << "; source: " << status_line;
+            << "; m = " << samples << ", d = " << dim << "; source: " << status_line;
   if (b.loss_lower || b.loss_upper)
     std::cout << "; mean OPT in ["
               << (b.loss_lower ? std::to_string(Rational(*b.loss_lower / m2).get_d()) : std::string("?")) << ", "

@@ -73,7 +73,8 @@ void run(const SatOptions& o) {
       fail("reduce.solver", o.input, 0, "SAT solver failed: " + solved->info.value("detail", std::string()));
   }
   const std::unique_ptr<Reduction> built = fam.build(source, fp);
-  const auto* red = dynamic_cast<const SatReduction*>(built.get());
+  auto* built_mut = dynamic_cast<SatReduction*>(built.get());
+  const SatReduction* red = built_mut;
   if (red == nullptr)
     fail("internal.contract", where, 0, "internal error: family '" + o.kind + "' is not a 3SAT family");
 
@@ -116,23 +117,7 @@ void run(const SatOptions& o) {
   sc.reduction = Sidecar::Reduction{red->name(), params};
 
   store_bounds(b, sc);
-  std::optional<ExactTrainingSet> folded;  // no copy of the set unless it is folded
-  if (o.unweighted) folded.emplace(fold_weights(red->data()));
-  const ExactTrainingSet& data = folded ? *folded : red->data();
-  check_dense_size(data.samples(), data.dim, format, o.out, o.max_dense_bytes);
-  if (cert) {
-    // The certificate must reach the stated loss exactly, and decode back to a solution.
-    const Rational l = exact_loss(data, *cert);
-    if (!b.loss_upper || l != *b.loss_upper)
-      fail("reduce.certificate", o.input, 0,
-           "internal error: certificate loss " + to_string(l) + " differs from the stated " +
-               (b.loss_upper ? to_string(*b.loss_upper) : std::string("(none)")));
-    if (!cnf.satisfied_by(red->decode(*cert)))
-      fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to a solution");
-    sc.certificate_exact = cert;
-    sc.certificate = to_double(*cert);
-    sc.bounds.exact["certificate_loss"] = l;
-  }
+  check_dense_size(red->data().samples(), red->data().dim, format, o.out, o.max_dense_bytes);
   if (o.unit_ball) sc.extra["unit_ball"] = to_json(sat_unit_ball(*red, cert));
   if (o.robust) {
     // The robust NO bound needs V_min, the fewest target clauses any assignment
@@ -156,6 +141,23 @@ void run(const SatOptions& o) {
         "assignment violates (docs/reductions/eps-efficient.md section 2)";
     sc.extra["robust"] = rb;
   }
+  // Everything that reads the reduction's set is done: take it, fold it in
+  // place (one exact set at a time, not the weighted and the folded one).
+  ExactTrainingSet data = built_mut->release_data();
+  if (o.unweighted) fold_weights_in_place(data);
+  if (cert) {
+    // The certificate must reach the stated loss exactly, and decode back to a solution.
+    const Rational l = exact_loss(data, *cert);
+    if (!b.loss_upper || l != *b.loss_upper)
+      fail("reduce.certificate", o.input, 0,
+           "internal error: certificate loss " + to_string(l) + " differs from the stated " +
+               (b.loss_upper ? to_string(*b.loss_upper) : std::string("(none)")));
+    if (!cnf.satisfied_by(red->decode(*cert)))
+      fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to a solution");
+    sc.certificate_exact = cert;
+    sc.certificate = to_double(*cert);
+    sc.bounds.exact["certificate_loss"] = l;
+  }
   const bool exact = exact_in_double(data);
   sc.reduction->params["exact_in_double"] = exact;
   if (!exact)
@@ -164,10 +166,10 @@ void run(const SatOptions& o) {
         "holds the nearest doubles, "
         "the exact set is rebuilt by running this command again";
 
-  write_training_set(o.out, to_double(data), format, sc, o.max_dense_bytes);
-  std::cout << "wrote " << o.out << " (" << format_name(format) << "): " << red->name() << ", " << data.samples()
-            << " samples, dim " << data.dim << ", N = " << red->N() << ", M = " << red->M()
-            << "; source: " << status_line;
+  const std::size_t samples = data.samples(), dim = data.dim;
+  write_training_set(o.out, to_double(std::move(data)), format, sc, o.max_dense_bytes);
+  std::cout << "wrote " << o.out << " (" << format_name(format) << "): " << red->name() << ", " << samples
+            << " samples, dim " << dim << ", N = " << red->N() << ", M = " << red->M() << "; source: " << status_line;
   if (b.loss_lower || b.loss_upper)
     std::cout << "; OPT in [" << (b.loss_lower ? to_string(*b.loss_lower) : std::string("?")) << ", "
               << (b.loss_upper ? to_string(*b.loss_upper) : std::string("inf")) << "]";

@@ -44,27 +44,51 @@ ExactNetwork to_exact(const Network& n) {
   return convert_net<Rational>(n, [](double x) { return exact_from_double(x); });
 }
 
-ExactTrainingSet fold_weights(const ExactTrainingSet& s) {
-  ExactTrainingSet out(s.dim);
-  out.row_ptr = s.row_ptr;
-  out.col = s.col;
-  out.val.resize(s.val.size());
-  out.y.reserve(s.samples());
-  out.c.reserve(s.samples());
+TrainingSet to_double(ExactTrainingSet&& s) {
+  TrainingSet out(s.dim);
+  out.row_ptr = std::move(s.row_ptr);
+  out.col = std::move(s.col);
+  out.val.reserve(s.val.size());
+  for (const auto& v : s.val) out.val.push_back(v.get_d());
+  std::vector<CompactRational>().swap(s.val);  // the exact values go before the labels are copied
+  out.y.reserve(s.y.size());
+  out.c.reserve(s.c.size());
+  for (const auto& v : s.y) out.y.push_back(v.get_d());
+  for (const auto& v : s.c) out.c.push_back(v.get_d());
+  s = ExactTrainingSet();
+  return out;
+}
+
+Rational weight_root(const CompactRational& weight, std::size_t sample) {
+  const Rational c = weight.q();
+  mpz_class rn, rd;
+  mpz_sqrt(rn.get_mpz_t(), c.get_num_mpz_t());
+  mpz_sqrt(rd.get_mpz_t(), c.get_den_mpz_t());
+  RELUGAP_ASSERT(!(rn * rn != c.get_num() || rd * rd != c.get_den()),
+                 "fold_weights: weight of sample " + std::to_string(sample + 1) + " (" + to_string(c) +
+                     ") is not the square of a rational");
+  Rational q(rn, rd);
+  q.canonicalize();
+  return q;
+}
+
+void fold_weights_in_place(ExactTrainingSet& s) {
+  Rational q;
+  CompactRational last_c;
   for (std::size_t i = 0; i < s.samples(); ++i) {
-    const Rational c = s.c[i].q();
-    mpz_class rn, rd;
-    mpz_sqrt(rn.get_mpz_t(), c.get_num_mpz_t());
-    mpz_sqrt(rd.get_mpz_t(), c.get_den_mpz_t());
-    RELUGAP_ASSERT(!(rn * rn != c.get_num() || rd * rd != c.get_den()),
-                   "fold_weights: weight of sample " + std::to_string(i + 1) + " (" + to_string(c) +
-                       ") is not the square of a rational");
-    Rational q(rn, rd);
-    q.canonicalize();
-    for (std::size_t t = s.row_ptr[i]; t < s.row_ptr[i + 1]; ++t) out.val[t] = out.interner_(CompactRational(s.val[t] * q));
-    out.y.push_back(out.interner_(CompactRational(s.y[i] * q)));
-    out.c.emplace_back(1);
+    if (i == 0 || !(s.c[i] == last_c)) {  // weights repeat: one square root per run of equal weights
+      q = weight_root(s.c[i], i);
+      last_c = s.c[i];
+    }
+    for (std::size_t t = s.row_ptr[i]; t < s.row_ptr[i + 1]; ++t) s.val[t] = s.interner_(CompactRational(s.val[t] * q));
+    s.y[i] = s.interner_(CompactRational(s.y[i] * q));
+    s.c[i] = CompactRational(1);
   }
+}
+
+ExactTrainingSet fold_weights(const ExactTrainingSet& s) {
+  ExactTrainingSet out = s;
+  fold_weights_in_place(out);
   return out;
 }
 

@@ -125,9 +125,7 @@ struct BasicTrainingSet {
   /// Multiplies every value (x and y, not the weights) by f exactly: (x, y) ->
   /// (f·x, f·y), e.g. f = 1/X for the unit ball. Equal results share their
   /// GMP node. Exact sets only.
-  void scale_values(const Rational& fx, const Rational& fy)
-    requires std::is_same_v<S, CompactRational>
-  {
+  void scale_values(const Rational& fx, const Rational& fy) requires std::is_same_v<S, CompactRational> {
     auto scale = [this](std::vector<S>& v, const Rational& f) {
       S last_in, last_out;
       bool have = false;
@@ -158,11 +156,24 @@ using ExactTrainingSet = BasicTrainingSet<CompactRational>;
 
 /// Nearest-double copy of an exact set.
 TrainingSet to_double(const ExactTrainingSet& s);
+/// The same, consuming `s` (left empty): its row pointers and coordinates move
+/// into the result and its values are released before the labels are
+/// converted, so the two sets overlap by the values only (8 bytes a nonzero
+/// fewer than the copy).
+TrainingSet to_double(ExactTrainingSet&& s);
 /// Exact copy of a double set (every double is a rational).
 ExactTrainingSet to_exact(const TrainingSet& s);
 /// Homogeneity (docs/reductions/README.md §1.2): a sample of weight q² equals the unweighted
 /// sample (q·x, q·y). Every weight must be the square of a rational; throws
 /// a contract violation (RELUGAP_ASSERT) naming the first sample whose weight is not.
 ExactTrainingSet fold_weights(const ExactTrainingSet& s);
+/// fold_weights without a second set: `s` becomes its unweighted form (the
+/// same values as fold_weights(s)). On a weight that is not a square, `s` is
+/// left partly folded.
+void fold_weights_in_place(ExactTrainingSet& s);
+/// The exact square root q of sample `sample`'s weight (q² = weight, q > 0);
+/// RELUGAP_ASSERT names the sample (1-based) if the weight is not the square
+/// of a rational. fold_weights multiplies the sample's x and y by q.
+Rational weight_root(const CompactRational& weight, std::size_t sample);
 
 }  // namespace relugap

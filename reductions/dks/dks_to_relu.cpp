@@ -131,48 +131,46 @@ DksReduction::DksReduction(Graph graph, std::uint32_t kappa, DksOptions opt)
   // ---- samples (weighted) ------------------------------------------------
   const Rational half(1, 2);
   using Row = std::vector<std::pair<std::uint32_t, Rational>>;
-  weighted_ = ExactTrainingSet(n + 1);
-  weighted_.reserve(2 + 2 * std::size_t{n} + edges.size(), 2 + 3 * std::size_t{n} + 2 * edges.size());
+  data_ = ExactTrainingSet(n + 1);  // built weighted; the unweighted forms fold it in place
+  data_.reserve(2 + 2 * std::size_t{n} + edges.size(), 2 + 3 * std::size_t{n} + 2 * edges.size());
   const mpz_class anchor_w = opt_.unsound_anchor_weight ? *opt_.unsound_anchor_weight : k_.A;
-  weighted_.add(Row{{0u, Rational(1)}}, half, Rational(anchor_w));  // 1. anchor
-  for (std::uint32_t v = 0; v < n; ++v)                             // 2. double wells
-    weighted_.add_mirrored(Row{{v + 1, Rational(1)}}, half, Rational(k_.lambda));
+  data_.add(Row{{0u, Rational(1)}}, half, Rational(anchor_w));  // 1. anchor
+  for (std::uint32_t v = 0; v < n; ++v)                         // 2. double wells
+    data_.add_mirrored(Row{{v + 1, Rational(1)}}, half, Rational(k_.lambda));
   {  // 3. cardinality
     Row row{{0u, Rational(nz)}};
     for (std::uint32_t v = 0; v < n; ++v) row.emplace_back(v + 1, Rational(1));
-    weighted_.add(std::move(row), Rational(to_mpz(kappa_)), Rational(k_.W));
+    data_.add(std::move(row), Rational(to_mpz(kappa_)), Rational(k_.W));
   }
   for (auto [u, v] : edges)  // 4. edges
-    weighted_.add(Row{{u.value() + 1, Rational(1)}, {v.value() + 1, Rational(1)}}, Rational(1), Rational(1));
+    data_.add(Row{{u.value() + 1, Rational(1)}, {v.value() + 1, Rational(1)}}, Rational(1), Rational(1));
 
   // ---- the form of data() -----------------------------------------------
-  if (!opt_.unweighted) {
-    data_ = std::move(weighted_);  // one copy of the set, not two: weighted() is data_ in this form
-    weighted_ = ExactTrainingSet(n + 1);
-  } else if (!opt_.unit_ball) {
-    data_ = fold_weights(weighted_);
-  } else {
-    ub_ = unit_ball_figures();
-    data_ = fold_weights(weighted_);
-    data_.scale_values(1 / ub_->X, 1 / ub_->Y);
-  }
+  // One set at a time: the unit-ball figures are read off the weighted set,
+  // then it is folded and scaled in place (no second exact set).
+  if (opt_.unit_ball) ub_ = unit_ball_figures();
+  if (opt_.unweighted) fold_weights_in_place(data_);
+  if (opt_.unit_ball) data_.scale_values(1 / ub_->X, 1 / ub_->Y);
 }
 
 DksUnitBall DksReduction::unit_ball_figures() const {
-  const ExactTrainingSet folded = opt_.unweighted ? fold_weights(weighted()) : [&] {
-    RELUGAP_ASSERT(opt_.square_weights, "dks reduction: unit-ball figures need square weights");
-    return fold_weights(weighted());
-  }();
+  if (ub_) return *ub_;  // data_ is already scaled
+  RELUGAP_ASSERT(opt_.unweighted || opt_.square_weights, "dks reduction: unit-ball figures need square weights");
+  // The unweighted set's sample i is (q_i x_i, q_i y_i) with q_i² = c_i, so its
+  // squared norms are c_i ‖x_i‖² and c_i y_i², exactly (c_i = 1 once folded):
+  // no folded copy is needed.
+  const ExactTrainingSet& s = data_;
   DksUnitBall f;
-  f.samples = folded.samples();
-  f.dim = folded.dim;
+  f.samples = s.samples();
+  f.dim = s.dim;
   f.X2 = 0;
   f.Y2 = 0;
-  for (std::size_t i = 0; i < folded.samples(); ++i) {
+  for (std::size_t i = 0; i < s.samples(); ++i) {
+    (void)weight_root(s.c[i], i);  // contract: every weight is a square
     Rational norm2 = 0;
-    for (const auto& x : folded.row_vals(SampleId(static_cast<std::uint32_t>(i)))) norm2 += x * x;
-    f.X2 = std::max(f.X2, norm2);
-    f.Y2 = std::max(f.Y2, Rational(folded.y[i] * folded.y[i]));
+    for (const auto& x : s.row_vals(SampleId(static_cast<std::uint32_t>(i)))) norm2 += x * x;
+    f.X2 = std::max(f.X2, Rational(norm2 * s.c[i]));
+    f.Y2 = std::max(f.Y2, Rational(s.y[i] * s.y[i] * s.c[i]));
   }
   f.X = rational_sqrt_upper(f.X2, f.x_exact);
   f.Y = rational_sqrt_upper(f.Y2, f.y_exact);

@@ -33,6 +33,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "instances/core/rational.hpp"
@@ -90,6 +91,9 @@ class DksReduction final : public Reduction {
   [[nodiscard]] std::string name() const override { return "dks"; }
   [[nodiscard]] std::size_t units() const override { return 1; }
   [[nodiscard]] const ExactTrainingSet& data() const override { return data_; }
+  /// Moves the set out (data() is an empty set of the same dimension afterwards): for a command that is
+  /// done with everything that reads data() and writes the set last.
+  [[nodiscard]] ExactTrainingSet release_data() { return std::exchange(data_, ExactTrainingSet(data_.dim)); }
   /// Sizes, form, and every constant as a "p/q" string.
   [[nodiscard]] nlohmann::json params() const override;
   /// With τ = source_optimum: lower (K + |E| − τ − σ)·s, upper (K + |E| − τ)·s,
@@ -146,9 +150,6 @@ class DksReduction final : public Reduction {
   std::uint32_t kappa_;
   DksOptions opt_;
   DksConstants k_;
-  /// The weighted set: data_ in the weighted form, else weighted_.
-  [[nodiscard]] const ExactTrainingSet& weighted() const { return opt_.unweighted ? weighted_ : data_; }
-  ExactTrainingSet weighted_;  ///< the weighted set for the unweighted forms (empty in the weighted form)
   ExactTrainingSet data_;
   std::optional<DksUnitBall> ub_;
   AdjacencyLists adj_;

@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "instances/core/rational.hpp"
@@ -50,6 +51,9 @@ class MaxCutReduction final : public Reduction {
   [[nodiscard]] std::string name() const override { return "maxcut"; }
   [[nodiscard]] std::size_t units() const override { return 1; }
   [[nodiscard]] const ExactTrainingSet& data() const override { return data_; }
+  /// Moves the set out (data() is an empty set of the same dimension
+  /// afterwards): for a command that writes the set last.
+  [[nodiscard]] ExactTrainingSet release_data() { return std::exchange(data_, ExactTrainingSet(data_.dim)); }
   [[nodiscard]] nlohmann::json params() const override;
   /// source_optimum = SAT* (contract: an integer in [0, M]):
   /// lower = rational <= 2n − 4√(SAT*/D) + 4SAT*/(Dn), upper = rational >= min(2n, 2n − 4√(SAT*/D) + P_max).

@@ -199,13 +199,19 @@ LemmaFloor SatReduction::lemma_floor(const Rational& value, std::size_t units) c
 
 SatUnitBall sat_unit_ball(const SatReduction& r, const std::optional<ExactNetwork>& certificate) {
   SatUnitBall u;
-  const ExactTrainingSet folded = fold_weights(r.data());
-  u.m = folded.samples();
-  for (std::size_t i = 0; i < folded.samples(); ++i) {
+  // The figures of the folded set, read off the weighted one: sample i folds to
+  // (q_i x_i, q_i y_i) with q_i² = c_i, so its squared norm is c_i ‖x_i‖² and its
+  // label |y_i| q_i, exactly (no folded copy of the set).
+  const ExactTrainingSet& s = r.data();
+  u.m = s.samples();
+  Rational q;
+  for (std::size_t i = 0; i < s.samples(); ++i) {
+    if (i == 0 || !(s.c[i] == s.c[i - 1])) q = weight_root(s.c[i], i);
     Rational n2 = 0;
-    for (std::size_t t = folded.row_ptr[i]; t < folded.row_ptr[i + 1]; ++t) n2 += folded.val[t] * folded.val[t];
+    for (std::size_t t = s.row_ptr[i]; t < s.row_ptr[i + 1]; ++t) n2 += s.val[t] * s.val[t];
+    n2 *= s.c[i].q();
     if (n2 > u.X2) u.X2 = n2;
-    Rational ay = abs(folded.y[i].q());
+    Rational ay = abs(s.y[i].q()) * q;
     if (ay > u.Y) u.Y = ay;
   }
   const ExactNetwork net = certificate ? *certificate : r.lift_target(Assignment(r.N(), false));

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "instances/core/rational.hpp"
@@ -78,6 +79,10 @@ class SatChain {
 class SatReduction : public Reduction {
  public:
   [[nodiscard]] const ExactTrainingSet& data() const override { return data_; }
+  /// Moves the set out (data() is an empty set of the same dimension afterwards): for a command that is
+  /// done with everything that reads data() (bounds, lift, unit-ball figures)
+  /// and folds or writes the set last. decode() reads only data().dim.
+  [[nodiscard]] ExactTrainingSet release_data() { return std::exchange(data_, ExactTrainingSet(data_.dim)); }
   [[nodiscard]] const SatChain& chain() const { return chain_; }
   /// N and M of the target 1-in-3 formula.
   [[nodiscard]] std::uint32_t N() const { return chain_.target().num_vars; }
