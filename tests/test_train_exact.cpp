@@ -284,6 +284,40 @@ TEST_CASE("exact proves a planted single ReLU optimal (loss 0) on a larger set")
   CHECK(*r.lower_bound <= r.loss + 1e-12);
 }
 
+TEST_CASE("exact (k = 1): an output-sign class whose label floor exceeds the incumbent is closed, certified") {
+  // Noisy planted ReLU: nearly all labels are positive, so the class a < 0 pays Σ c·y² over
+  // them (more than the incumbent's loss) and has no certificate box (nothing bounds w from
+  // below there). Closing it by its floor leaves a certified optimum, equal to enumeration.
+  Rng rng(41);
+  int closed = 0;
+  for (int trial = 0; trial < 6; ++trial) {
+    const std::size_t d = 2 + static_cast<std::size_t>(trial % 2), m = 8 + static_cast<std::size_t>(trial % 3);
+    auto truth = relugap::test::planted_net(rng, 1, d, 1.0);
+    truth.a[0] = 1.0;
+    auto data = relugap::test::planted_set(rng, m, d, truth, 0.1);
+    TrainOptions o;
+    o.units = 1;
+    o.seed = static_cast<std::uint64_t>(trial);
+    o.exact.gd_starts = 2;
+    auto r = train_exact(data, o);
+    CAPTURE(trial);
+    CAPTURE(r.message);
+    const bool floored = r.message.find("closed by its label floor") != std::string::npos;
+    closed += floored;
+    CHECK(r.status == SolveStatus::kOptimal);
+    REQUIRE(r.lower_bound);
+    const double ref = reference_opt(data, 1);
+    CHECK(r.loss == doctest::Approx(ref).epsilon(1e-7));
+    CHECK(*r.lower_bound <= ref * (1 + 1e-9) + 1e-12);
+    if (floored) {
+      CHECK(r.certified);
+      // The proof: the exact loss of the returned network minus the certified bound.
+      CHECK(exact_loss(to_exact(data), to_exact(r.net)) >= exact_from_double(*r.lower_bound));
+    }
+  }
+  CHECK(closed >= 4);
+}
+
 TEST_CASE("exact on noisy data: bounds bracket, node limit gives a feasible answer, deterministic") {
   Rng rng(25);
   auto truth = relugap::test::planted_net(rng, 1, 4, 1.0);

@@ -1051,6 +1051,34 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       upper = t;  // the zero network
     }
   }
+  // A sign class whose label floor exceeds U needs no search: with output sign s every w pays
+  // c_i·y_i² on each sample with s·y_i < 0 (its prediction s·ReLU(z) has the other sign or is 0),
+  // so the class's minimum is at least that floor ≥ U ≥ OPT. Such a class (typically the one
+  // that has no certificate box) is closed by the floor, exactly, instead of leaving the whole
+  // run with float bounds.
+  double floor_closed = kInfD;
+  std::size_t classes_floored = 0;
+  if (native || two_cert) {
+    std::vector<std::vector<int>> kept;
+    for (const auto& signs : sign_sets) {
+      // Only a class whose units all share one output sign s has a floor (s·Σ ReLU has sign s).
+      if (std::any_of(signs.begin(), signs.end(), [&](int t) { return t != signs[0]; })) {
+        kept.push_back(signs);
+        continue;
+      }
+      Rational f = 0;
+      for (std::size_t i = 0; i < data.samples(); ++i)
+        if (signs[0] * data.y[i] < 0)
+          f += exact_from_double(data.c[i]) * exact_from_double(data.y[i]) * exact_from_double(data.y[i]);
+      if (f >= *upper) {
+        floor_closed = std::min(floor_closed, f.get_d());  // get_d truncates: ≤ f (f ≥ 0)
+        ++classes_floored;
+      } else {
+        kept.push_back(signs);
+      }
+    }
+    sign_sets = std::move(kept);
+  }
   bool certified = native || two_cert;
   std::string cert_note;
   const double search_start = clock.seconds();
@@ -1151,6 +1179,7 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       res.net.a[j] = aj > 0 ? share : -share;
     }
   }
+  lb = std::min(lb, floor_closed);
   train_detail::finish(data, opts, clock, res);
   const bool complete = !S.stopped && !S.unproven;
   const double lower = std::max(std::min(lb, res.loss), 0.0);
@@ -1201,6 +1230,8 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
       std::to_string(S.nodes) + " nodes" + (S.stopped ? why : "") +
       (S.excluded > 0 ? " (unit symmetry: " + std::to_string(S.excluded) + " mirrored subtrees skipped)" : "") +
       (S.unproven ? " (a node QP failed: no proof)" : "") +
+      (classes_floored > 0 ? " (" + std::to_string(classes_floored) + " output-sign class closed by its label floor)"
+                           : "") +
       (native || two_cert
            ? (certified ? "; lower bound certified in rational arithmetic" : "; float bounds only (" + cert_note + ")")
            : "; float bounds (CLP)") +
