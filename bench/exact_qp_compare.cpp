@@ -348,35 +348,31 @@ void load_node(NodeQp& qp, const Problem& P) {
   }
 }
 
+/// The native node QP from `start` (loaded with P's node), timed.
+template <class Start>
+Outcome native_timed(const Problem& P, NodeQp& qp, const Start& start, double& sec, double min_s) {
+  load_node(qp, P);
+  return timed(
+      [&] {
+        Outcome o;
+        qp.set_start(start);
+        o.ok = qp.solve();
+        o.code = o.ok ? 0 : -1;  // -1: not converged in the iteration cap
+        o.w.assign(qp.w().data(), qp.w().data() + qp.w().size());
+        return o;
+      },
+      sec, min_s);
+}
+
 std::vector<Solver> solvers() {
   std::vector<Solver> v;
   v.push_back({"native (warm)", [](Problem& P, NodeQp& qp, double& sec, double min_s) {
-                 load_node(qp, P);
                  const Eigen::Map<const Eigen::VectorXd> s(P.start.data(), static_cast<Eigen::Index>(P.start.size()));
-                 return timed(
-                     [&] {
-                       Outcome o;
-                       qp.set_start(s);
-                       o.ok = qp.solve();
-                       o.code = o.ok ? 0 : -1;  // -1: not converged in the iteration cap
-                       o.w.assign(qp.w().data(), qp.w().data() + qp.w().size());
-                       return o;
-                     },
-                     sec, min_s);
+                 return native_timed(P, qp, s, sec, min_s);
                }});
   v.push_back({"native (cold)", [](Problem& P, NodeQp& qp, double& sec, double min_s) {
-                 load_node(qp, P);
                  const Eigen::VectorXd zero = Eigen::VectorXd::Zero(P.X.cols());
-                 return timed(
-                     [&] {
-                       Outcome o;
-                       qp.set_start(zero);
-                       o.ok = qp.solve();
-                       o.code = o.ok ? 0 : -1;  // -1: not converged in the iteration cap
-                       o.w.assign(qp.w().data(), qp.w().data() + qp.w().size());
-                       return o;
-                     },
-                     sec, min_s);
+                 return native_timed(P, qp, zero, sec, min_s);
                }});
   const std::pair<const char*, Alg> algs[] = {{"ALGLIB QuickQP", Alg::kQuick},
                                               {"ALGLIB BLEIC", Alg::kBleic},

@@ -25,7 +25,7 @@ def body(name):
 def loop(b):  # instructions between the last label in the body and its backward jump
     return [x for x in b if not x.startswith('.')]
 for raw, typed in [('dot_raw', 'dot_typed'), ('sum_raw', 'sum_typed'), ('all_raw', 'all_typed'),
-                   ('inside_raw', 'inside_typed')]:
+                   ('inside_raw', 'inside_typed'), ('row_raw', 'row_typed'), ('signs_raw', 'signs_typed')]:
     a, b = loop(body(raw)), loop(body(typed))
     print(f"{raw:10s} {len(a):3d} instructions | {typed:12s} {len(b):3d} instructions | "
           + ("identical" if a == b else "differ (read both: " + "; ".join(b) + ")"))

@@ -146,36 +146,52 @@ json opt_lower_note(const ReductionFamily& fam, const SolvedSource& s, const Los
   return nullptr;
 }
 
+/// The family's class of networks (fam.constraints) on the file's scale: a unit (w, a)
+/// of the construction is (w·β/α, a) on the file, so R becomes R·β/α (B and the signs
+/// are unchanged). Computed once per item, for the manifest's class block and the net learner.
+struct FileClass {
+  TrainConstraints construction;       ///< the family's class on the construction
+  std::optional<Rational> unit_norm;   ///< R·β/α, exact (the manifest's figure)
+  std::optional<double> trainer_norm;  ///< R·β/α rounded up in double (the learner's), R itself when α = β
+};
+
+FileClass file_class(const ReductionFamily& fam, const Reduction& red, const Rational& alpha, const Rational& beta) {
+  FileClass c;
+  c.construction = fam.constraints(red);
+  if (const auto& r = c.construction.unit_norm) {
+    c.unit_norm = exact_from_double(*r) * beta / alpha;
+    c.trainer_norm = alpha != beta ? *r * Rational(beta / alpha).get_d() * (1 + 1e-12) : *r;
+  }
+  return c;
+}
+
 /// The class of networks over which the item's bounds and thresholds hold, on the
-/// file's scale (a unit (w, a) of the construction is (w·β/α, a) on the file), or
-/// null when they hold for every network. The Max-Cut family's soundness holds
-/// only for ‖w‖ ≤ 1 (docs/reductions/eps-efficient.md): an unrestricted trainer
-/// can go below its opt_lower, which is then no contradiction.
-json class_block(const ReductionFamily& fam, const Reduction& red, const Rational& alpha, const Rational& beta) {
-  const TrainConstraints fc = fam.constraints(red);
+/// file's scale, or null when they hold for every network. The Max-Cut family's
+/// soundness holds only for ‖w‖ ≤ 1 (docs/reductions/eps-efficient.md): an
+/// unrestricted trainer can go below its opt_lower, which is then no contradiction.
+json class_block(const FileClass& cls) {
+  const TrainConstraints& fc = cls.construction;
   if (!fc.unit_norm && !fc.output_l1 && fc.output_signs.empty()) return nullptr;
   json c = {{"meaning",
              "opt_lower, opt_upper, the certificate and the decision thresholds hold over the networks in this class "
              "only (every unit ||w_j||_2 <= unit_norm, ||a||_1 <= output_l1, sign(a_j) = output_signs[j] or a_j = "
              "0); a network outside it may have a smaller loss than opt_lower"}};
-  c["unit_norm"] =
-      fc.unit_norm ? rat(std::optional<Rational>(exact_from_double(*fc.unit_norm) * beta / alpha)) : json(nullptr);
+  c["unit_norm"] = cls.unit_norm ? rat(cls.unit_norm) : json(nullptr);
   c["output_l1"] = fc.output_l1 ? rat(std::optional<Rational>(exact_from_double(*fc.output_l1))) : json(nullptr);
   c["output_signs"] = fc.output_signs.empty() ? json(nullptr) : json(fc.output_signs);
   return c;
 }
 
-/// The net learner on an item's set as written, and its two checks (the manifest's "net" block).
-/// The family's class is stated for the construction: on the file a unit (w, a) is
-/// (w·β/α, a), so R becomes R·β/α (rounded up; B and the signs are unchanged).
-json run_net(const ExactTrainingSet& data, const ReductionFamily& fam, const Reduction& red, const Rational& alpha,
-             const Rational& beta, const std::optional<ExactNetwork>& cert, const LossBounds& b,
-             const DecisionThresholds& th, const std::string& source_answer, std::uint64_t seed, double work) {
-  TrainConstraints fc = fam.constraints(red);
-  if (fc.unit_norm && alpha != beta) fc.unit_norm = *fc.unit_norm * Rational(beta / alpha).get_d() * (1 + 1e-12);
+/// The net learner on an item's set as written, in the family's class on the file's
+/// scale (`cls`), and its two checks (the manifest's "net" block).
+json run_net(const ExactTrainingSet& data, const FileClass& cls, std::size_t units,
+             const std::optional<ExactNetwork>& cert, const LossBounds& b, const DecisionThresholds& th,
+             const std::string& source_answer, std::uint64_t seed, double work) {
+  TrainConstraints fc = cls.construction;
+  fc.unit_norm = cls.trainer_norm;
   const NetClass ncls = net_class_of(fc, cert);
   TrainOptions to;
-  to.units = red.units();
+  to.units = units;
   to.constraints = ncls.constraints;
   to.threads = 1;
   to.seed = seed;
@@ -462,7 +478,8 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                               "OPT <= yes_threshold whenever the answer is yes; OPT >= no_threshold whenever it is "
                               "no; epsilon = (no - yes) / sum of the sample weights"}};
       sc.extra["decision"] = decision;
-      const json network_class = class_block(fam, *red, alpha, beta);
+      const FileClass cls = file_class(fam, *red, alpha, beta);
+      const json network_class = class_block(cls);
       if (!network_class.is_null()) sc.extra["class"] = network_class;
       sc.extra["suite"] = {{"key", key},           {"seed", opt.seed},         {"scale", opt.scale},
                            {"attempt", s.attempt}, {"effective_seed", s.seed}, {"units", red->units()}};
@@ -478,7 +495,7 @@ json write_suite(const SuiteOptions& opt, const std::vector<SuiteItem>& plan, st
                {"message", "min(samples, dim) = " + std::to_string(std::min(data.samples(), data.dim)) + " > " +
                                std::to_string(opt.net_max_side) + ": its eigensolver alone would take seconds"}};
       } else if (opt.net_work > 0) {
-        net = run_net(data, fam, *red, alpha, beta, cert, b, th, s.answer.answer, s.seed, opt.net_work);
+        net = run_net(data, cls, red->units(), cert, b, th, s.answer.answer, s.seed, opt.net_work);
         check_interrupt(key);
       }
 

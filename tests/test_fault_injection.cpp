@@ -354,7 +354,7 @@ FaultSpec decode_invalid(const SourceInstance& src) {
               });
             } else if (auto* vs = std::get_if<std::vector<Vertex>>(&d.decoded)) {
               vs->pop_back();  // a (κ - 1)-set
-            } else if (auto* a = std::get_if<std::vector<bool>>(&d.decoded)) {
+            } else if (auto* a = std::get_if<VertexSigns>(&d.decoded)) {
               a->pop_back();  // one variable short
             } else if (auto* x = std::get_if<Assignment>(&d.decoded)) {
               x->resize(x->size() - 1);  // one variable short
@@ -374,7 +374,7 @@ FaultSpec decode_worse(const DecodedSolution& sol, const Rational& value) {
 FaultSpec decode_wrong_value() {
   return {"decode-value", {}, {}, [](DecodeCheck& d) {
             const bool assignment =
-                std::holds_alternative<std::vector<bool>>(d.decoded) || std::holds_alternative<Assignment>(d.decoded);
+                std::holds_alternative<VertexSigns>(d.decoded) || std::holds_alternative<Assignment>(d.decoded);
             d.source_value = assignment ? Rational(1 - d.source_value) : Rational(d.source_value - 1);
           }};
 }
@@ -839,7 +839,7 @@ TEST_CASE("source re-check: validity and value recomputed from the instance") {
   CHECK_FALSE(chk(s1, std::vector<SetId>{SetId(1)}).valid);                      // element 1 (1-based) uncovered
   CHECK_FALSE(chk(s1, std::vector<SetId>{SetId(0), SetId(0), SetId(2)}).valid);  // repeated set
   CHECK_FALSE(chk(s1, std::vector<SetId>{SetId(0), SetId(7)}).valid);            // out of range
-  auto wrong_kind = chk(s1, std::vector<bool>{true, false});
+  auto wrong_kind = chk(s1, VertexSigns(std::vector<bool>{true, false}));
   CHECK_FALSE(wrong_kind.provided);
   CHECK(wrong_kind.detail.find("an assignment for a set cover instance") != std::string::npos);
   CHECK_FALSE(chk(s1, DecodedSolution{}).provided);

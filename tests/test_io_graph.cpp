@@ -118,7 +118,7 @@ TEST_CASE("duplicates are found in sorted input and after the order breaks") {
 }
 
 TEST_CASE("Graph moves leave an empty graph; copies are deep") {
-  Graph a = Graph::from_new_edges(4, {{0, 1}, {2, 1}, {3, 0}});
+  Graph a = Graph::from_new_edges(4, {{Vertex(0), Vertex(1)}, {Vertex(2), Vertex(1)}, {Vertex(3), Vertex(0)}});
   Graph b = a;
   CHECK(b.add_edge(Vertex(2), Vertex(3)));
   CHECK(a.num_edges() == 3);

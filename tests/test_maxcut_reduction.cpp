@@ -34,9 +34,9 @@ Lin2Instance random_instance(Rng& rng, std::uint32_t n, std::uint32_t m) {
   return inst;
 }
 
-std::vector<bool> sigma_of(std::uint64_t code, std::uint32_t n) {
-  std::vector<bool> s(n);
-  for (std::uint32_t v = 0; v < n; ++v) s[v] = (code >> v) & 1U;
+VertexSigns sigma_of(std::uint64_t code, std::uint32_t n) {
+  VertexSigns s(n);
+  for (Vertex v : s.indices()) s[v] = (code >> v.value()) & 1U;
   return s;
 }
 
@@ -158,8 +158,7 @@ TEST_CASE("max over ||w|| <= 1 of Q equals 2 sqrt(SAT*/D): enumeration, exact") 
     ExactNetwork u(1, r.data().dim);
     for (std::size_t e = 0; e < inst.cons.size(); ++e) {
       const auto& c = inst.cons[e];
-      const int st = ex.sigma[c.t.idx()] ? 1 : -1, sh = ex.sigma[c.h.idx()] ? 1 : -1;
-      u.w[e] = exact_ratio(st + c.b * sh, r.k());
+      u.w[e] = exact_ratio(ex.sigma.sign(c.t) + c.b * ex.sigma.sign(c.h), r.k());
     }
     auto pu = r.loss_parts(u);
     CHECK(pu.norm2 == 4 * sat / r.D());

@@ -87,8 +87,8 @@ TEST_CASE("majority fixing never lowers sat; decoding inequality; SAT* upper sid
     const auto& inst = r.instance();
     const std::size_t best3 = max_sat_bruteforce(r);
     for (int k = 0; k < 30; ++k) {
-      std::vector<bool> sigma(inst.n);
-      for (std::uint32_t v = 0; v < inst.n; ++v) sigma[v] = rng.bernoulli(0.5);
+      VertexSigns sigma(inst.n);
+      for (Vertex v : sigma.indices()) sigma[v] = rng.bernoulli(0.5);
       const std::size_t s = inst.satisfied(sigma);
       CHECK(inst.satisfied(r.majority_fix(sigma)) >= s);
       const std::size_t s3 = r.sat_3cnf(r.decode_3cnf(sigma));

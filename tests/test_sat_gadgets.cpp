@@ -41,9 +41,9 @@ TEST_CASE("Schaefer reduction: layout, padding and deterministic lift") {
   CHECK(s.formula().num_vars == 3 + 12);
   CHECK(s.formula().num_clauses() == 9);
   // clause 0: R(-1, a, b), R(b, -2, c), R(c, d, -3) with a..d = vars 4..7 (DIMACS)
-  CHECK(s.formula().clauses[0] == OneInThreeClause{Lit(-1), Lit(4), Lit(5)});
-  CHECK(s.formula().clauses[1] == OneInThreeClause{Lit(5), Lit(-2), Lit(6)});
-  CHECK(s.formula().clauses[2] == OneInThreeClause{Lit(6), Lit(7), Lit(-3)});
+  CHECK(s.formula().clauses[ClauseId(0)] == OneInThreeClause{Lit(-1), Lit(4), Lit(5)});
+  CHECK(s.formula().clauses[ClauseId(1)] == OneInThreeClause{Lit(5), Lit(-2), Lit(6)});
+  CHECK(s.formula().clauses[ClauseId(2)] == OneInThreeClause{Lit(6), Lit(7), Lit(-3)});
   // (2) -> (2 ∨ 2 ∨ 2); (-1 ∨ -3) -> (-1 ∨ -3 ∨ -3)
   CHECK(s.padded()[1] == std::array<Lit, 3>{Lit(2), Lit(2), Lit(2)});
   CHECK(s.padded()[2] == std::array<Lit, 3>{Lit(-1), Lit(-3), Lit(-3)});

@@ -13,10 +13,17 @@
 #include "instances/core/strong_vector.hpp"
 #include "instances/problems/cnf.hpp"
 #include "instances/problems/graph.hpp"
+#include "instances/problems/lin2.hpp"
+#include "instances/problems/loss.hpp"
+#include "instances/problems/network.hpp"
 #include "instances/problems/set_cover.hpp"
 #include "instances/problems/training_set.hpp"
 #include "reductions/dks/dks_to_relu.hpp"
 #include "reductions/dks/dks_unit_ball.hpp"
+#include "reductions/maxcut/maxcut_to_relu.hpp"
+#include "reductions/maxcut/sat3_to_lin2.hpp"
+#include "reductions/sat/one_in_three.hpp"
+#include "reductions/setcover/setcover_to_relu.hpp"
 #include "solvers/source/dks_common.hpp"
 
 using namespace relugap;
@@ -104,6 +111,47 @@ static_assert(std::is_same_v<decltype(std::declval<const Cnf&>().clauses[ClauseI
 static_assert(!ConstIndexableBy<decltype(Cnf::clauses), std::size_t>);
 static_assert(!ConstIndexableBy<decltype(Cnf::clauses), Var> && !ConstIndexableBy<decltype(Cnf::clauses), Vertex>);
 static_assert(std::is_same_v<decltype(*std::declval<const Cnf&>().clauses.indices().begin()), ClauseId>);
+
+// Max-Cut / Max-2Lin(2) signs are their own type, indexed by Vertex: not a VertexSet, not a
+// plain bit string, not indexable by a position or a variable.
+static_assert(!std::is_same_v<VertexSigns, VertexSet>);
+static_assert(!std::is_convertible_v<VertexSet, VertexSigns> && !std::is_convertible_v<std::vector<bool>, VertexSigns>);
+static_assert(ConstIndexableBy<VertexSigns, Vertex> && !ConstIndexableBy<VertexSigns, std::size_t>);
+static_assert(!ConstIndexableBy<VertexSigns, Var> && !ConstIndexableBy<VertexSigns, Feature>);
+static_assert(std::is_invocable_v<decltype(&Lin2Instance::satisfied), const Lin2Instance&, const VertexSigns&>);
+static_assert(!std::is_invocable_v<decltype(&Lin2Instance::satisfied), const Lin2Instance&, const std::vector<bool>&>);
+static_assert(!std::is_invocable_v<decltype(&Lin2Instance::satisfied), const Lin2Instance&, const VertexSet&>);
+static_assert(std::is_same_v<decltype(std::declval<const MaxCutReduction&>().decode(Network{})), VertexSigns>);
+static_assert(std::is_same_v<decltype(std::declval<const Sat3ToLin2&>().lift(Assignment{})), VertexSigns>);
+
+// A unit's weights are indexed by Feature: not by a sample, a unit, a vertex or a position.
+using ExactRow = decltype(std::declval<const ExactNetwork&>().row(UnitId(0)));
+using Row = decltype(std::declval<Network&>().row(UnitId(0)));
+static_assert(std::is_same_v<Row, StrongSpan<FeatureTag, double>>);
+static_assert(ConstIndexableBy<ExactRow, Feature> && ConstIndexableBy<Row, Feature>);
+static_assert(!ConstIndexableBy<Row, SampleId> && !ConstIndexableBy<Row, UnitId> && !ConstIndexableBy<Row, Vertex>);
+static_assert(!ConstIndexableBy<Row, std::size_t> && !ConstIndexableBy<Row, int>);
+static_assert(std::is_same_v<decltype(std::declval<const ExactRow&>()[Feature(0)]), const Rational&>);
+static_assert(std::is_same_v<decltype(SetCoverReduction::set_coord(SetId(0))), Feature>);
+static_assert(std::is_same_v<decltype(DksReduction::vertex_coord(Vertex(0))), Feature>);
+
+// 1-in-3 clauses are indexed by ClauseId.
+static_assert(
+    std::is_same_v<decltype(std::declval<const OneInThreeFormula&>().clauses[ClauseId(0)]), const OneInThreeClause&>);
+static_assert(!ConstIndexableBy<decltype(OneInThreeFormula::clauses), std::size_t>);
+static_assert(!ConstIndexableBy<decltype(OneInThreeFormula::clauses), Var>);
+
+// The 3-SAT -> Max-2Lin(2) numbering: reference vertex, variable vertices, clause vertices.
+static_assert(std::is_invocable_r_v<Vertex, decltype(&Sat3ToLin2::var_vertex), Var>);
+static_assert(!std::is_invocable_v<decltype(&Sat3ToLin2::var_vertex), std::uint32_t>);
+static_assert(std::is_invocable_r_v<Vertex, decltype(&Sat3ToLin2::clause_vertex), const Sat3ToLin2&, ClauseId>);
+static_assert(!std::is_invocable_v<decltype(&Sat3ToLin2::clause_vertex), const Sat3ToLin2&, Var>);
+
+// The graph reader hands typed edge pairs to Graph::from_new_edges.
+static_assert(std::is_invocable_v<decltype(&Graph::from_new_edges), std::uint32_t,
+                                  const std::vector<std::pair<Vertex, Vertex>>&>);
+static_assert(!std::is_invocable_v<decltype(&Graph::from_new_edges), std::uint32_t,
+                                   const std::vector<std::pair<std::uint32_t, std::uint32_t>>&>);
 
 }  // namespace
 
@@ -215,4 +263,83 @@ TEST_CASE("VertexSet and AdjacencyLists: a mask and neighbour lists indexed by V
   CHECK(dks_edges_inside(g, {Vertex(2), Vertex(3)}) == 1);
   std::vector<Vertex> all(g.vertices().begin(), g.vertices().end());
   CHECK(all == std::vector<Vertex>{Vertex(0), Vertex(1), Vertex(2), Vertex(3)});
+}
+
+TEST_CASE("VertexSigns: a ±1 value per vertex, read with a Vertex") {
+  VertexSigns s(3, true);
+  s[Vertex(1)] = false;
+  CHECK(s.sign(Vertex(0)) == 1);
+  CHECK(s.sign(Vertex(1)) == -1);
+  CHECK(s.raw() == std::vector<bool>{true, false, true});
+  CHECK(VertexSigns(std::vector<bool>{true, false, true}) == s);
+  // Max-2Lin(2): σ_0 σ_1 = −1 holds, σ_1 σ_2 = +1 does not, σ_0 σ_2 = +1 holds.
+  Lin2Instance inst;
+  inst.n = 3;
+  inst.cons = {{Vertex(0), Vertex(1), -1}, {Vertex(1), Vertex(2), 1}, {Vertex(0), Vertex(2), 1}};
+  CHECK(inst.satisfied(s) == 2);
+  CHECK(inst.satisfied(VertexSigns(3, true)) == 2);
+}
+
+TEST_CASE("Network rows: one unit's weights indexed by Feature") {
+  Network net(2, 3);
+  auto r1 = net.row(UnitId(1));
+  CHECK(r1.size() == 3);
+  r1[Feature(2)] = 5.0;
+  CHECK(net.w[1 * 3 + 2] == 5.0);  // row-major: unit 1, coordinate 2
+  CHECK(net.weight(UnitId(1), Feature(2)) == 5.0);
+  const Network& cnet = net;
+  StrongSpan<FeatureTag, const double> c = cnet.row(UnitId(1));
+  CHECK(c[Feature(2)] == 5.0);
+  double sum = 0;
+  for (double x : cnet.row(UnitId(0))) sum += x;
+  CHECK(sum == 0.0);
+  std::vector<Feature> seen(c.indices().begin(), c.indices().end());
+  CHECK(seen == std::vector<Feature>{Feature(0), Feature(1), Feature(2)});
+  // predict() reads the row through the sample's Feature columns.
+  TrainingSet d(3);
+  d.add({{0, 1.0}, {2, 2.0}}, 0.0, 1.0);
+  net.a = {1.0, 1.0};
+  CHECK(predict(d, SampleId(0), net) == 10.0);  // unit 1: 5·2
+}
+
+TEST_CASE("3SAT -> Max-2Lin(2) numbering: r, then variables, then clauses; clouds hold a vertex's copies") {
+  Cnf f;
+  f.num_vars = 3;
+  f.clauses.push_back({Lit(1), Lit(-2), Lit(3)});
+  f.clauses.push_back({Lit(-1), Lit(2), Lit(3)});
+  const Sat3ToLin2 r(f);
+  const std::uint32_t N = r.split().formula().num_vars;
+  CHECK(Sat3ToLin2::reference_vertex() == Vertex(0));
+  CHECK(Sat3ToLin2::var_vertex(Var(2)) == Vertex(3));
+  CHECK(r.clause_vertex(ClauseId(1)) == Vertex(1 + N + 1));
+  CHECK(r.intermediate().n == 1 + N + r.clauses());
+  // The clouds partition the output vertices in order.
+  std::uint32_t next = 0;
+  for (Vertex v : index_range<VertexTag>(r.intermediate().n)) {
+    CHECK(r.cloud(v, 0) == Vertex(next));
+    next += r.cloud_size(v);
+  }
+  CHECK(next == r.instance().n);
+  // lift puts the reference vertex at +1 and a variable's cloud at its value.
+  Assignment a(3);
+  a[Var(1)] = true;
+  const VertexSigns sigma = r.lift(a);
+  const Vertex x1 = Sat3ToLin2::var_vertex(Var(1));
+  CHECK(sigma[r.cloud(Sat3ToLin2::reference_vertex(), 0)]);
+  for (std::uint32_t i = 0; i < r.cloud_size(x1); ++i) CHECK(sigma[r.cloud(x1, i)]);
+  CHECK(r.decode(sigma) == a);
+}
+
+TEST_CASE("1-in-3 clauses are read with a ClauseId") {
+  OneInThreeFormula f;
+  f.num_vars = 3;
+  const ClauseId c0 = f.clauses.push_back({Lit(1), Lit(2), Lit(3)});
+  const ClauseId c1 = f.clauses.push_back({Lit(-1), Lit(2), Lit(3)});
+  CHECK(c1 == ClauseId(1));
+  CHECK(f.clauses[c0][0] == Lit(1));
+  CHECK(to_string(f) == "R(1,2,3) R(-1,2,3)");
+  Assignment a(3);
+  a[Var(1)] = true;
+  CHECK(f.num_violated(a) == 1);  // R(¬1, 2, 3) has two true positions
+  CHECK_FALSE(f.satisfied_by(a));
 }

@@ -94,7 +94,7 @@ void run(const MaxCutCliOptions& o) {
     params["note"] = "entries are +-1/k with k = " + std::to_string(red.k()) +
                      ": the file holds the nearest doubles; the exact set is x_v[e] = +-1/k as described in layout";
 
-  std::optional<std::vector<bool>> best_sigma;
+  std::optional<VertexSigns> best_sigma;
   std::optional<std::uint64_t> sat_lo, sat_hi;
   std::string status_line = "not solved";
   if (planted) {
@@ -137,7 +137,7 @@ void run(const MaxCutCliOptions& o) {
       status = "bounds: lower from the planted assignment, upper from " + sol.solver;
     }
     b = fam.bounds(red, sol);
-    if (const auto* sigma = std::get_if<std::vector<bool>>(&sol.certificate)) best_sigma = *sigma;
+    if (const auto* sigma = std::get_if<VertexSigns>(&sol.certificate)) best_sigma = *sigma;
     sat_lo = sol.lower ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(sol.lower->get_d())) : std::nullopt;
     sat_hi = sol.upper ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(sol.upper->get_d())) : std::nullopt;
     sc.bounds.source_status = status;

@@ -31,9 +31,9 @@ double loss_and_grad(const TrainingSet& d, const Network& net, Network& g) {
     const auto vals = d.row_vals(SampleId(static_cast<std::uint32_t>(i)));
     double f = 0;
     for (std::size_t j = 0; j < k; ++j) {
-      const double* wr = net.w.data() + j * net.dim;
+      const auto wr = net.row(UnitId(static_cast<std::uint32_t>(j)));
       double s = 0;
-      for (std::size_t t = 0; t < cols.size(); ++t) s += wr[cols[t].idx()] * vals[t];
+      for (std::size_t t = 0; t < cols.size(); ++t) s += wr[cols[t]] * vals[t];
       z[j] = s;
       if (s > 0) f += net.a[j] * s;
     }
@@ -44,9 +44,9 @@ double loss_and_grad(const TrainingSet& d, const Network& net, Network& g) {
     for (std::size_t j = 0; j < k; ++j) {
       if (z[j] <= 0) continue;
       g.a[j] += gr * z[j];
-      double* gw = g.w.data() + j * net.dim;
+      const auto gw = g.row(UnitId(static_cast<std::uint32_t>(j)));
       const double s = gr * net.a[j];
-      for (std::size_t t = 0; t < cols.size(); ++t) gw[cols[t].idx()] += s * vals[t];
+      for (std::size_t t = 0; t < cols.size(); ++t) gw[cols[t]] += s * vals[t];
     }
   }
   return total;

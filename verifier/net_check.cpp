@@ -9,11 +9,7 @@ namespace relugap {
 
 namespace {
 
-std::string num(const Rational& q) {
-  std::ostringstream os;
-  os << std::setprecision(12) << q.get_d();
-  return os.str();
-}
+std::string num(const Rational& q) { return approx_string(q); }
 std::string num(double x) {
   std::ostringstream os;
   os << std::setprecision(6) << x;

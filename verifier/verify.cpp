@@ -2,7 +2,6 @@
 
 #include <cctype>
 #include <filesystem>
-#include <iomanip>
 #include <sstream>
 #include <variant>
 #include <vector>
@@ -14,11 +13,7 @@ namespace relugap {
 
 namespace {
 
-std::string num(const Rational& q) {
-  std::ostringstream os;
-  os << std::setprecision(12) << q.get_d();
-  return os.str();
-}
+std::string num(const Rational& q) { return approx_string(q); }
 
 std::string save_witness(const VerifyInput& in, const std::string& label, const Network& net) {
   if (in.witness_dir.empty()) return "";

@@ -54,3 +54,36 @@ unsigned long inside_typed(const StrongVector<VertexTag, std::vector<Vertex>>& a
         if (u > v && in[u]) ++e;
   return e;
 }
+// A unit's weights read through its row (predict / the adversarial gradient): a plain span
+// indexed by position against the Feature-indexed StrongSpan that BasicNetwork::row returns.
+double row_raw(std::span<const std::uint32_t> cols, std::span<const double> vals, std::span<const double> wr) {
+  double z = 0;
+  for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t]] * vals[t];
+  return z;
+}
+double row_typed(std::span<const Feature> cols, std::span<const double> vals, StrongSpan<FeatureTag, const double> wr) {
+  double z = 0;
+  for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t]] * vals[t];
+  return z;
+}
+// Max-2Lin(2) constraints satisfied by a sign vector (Lin2Instance::satisfied).
+struct RawCon {
+  std::uint32_t t, h;
+  int b;
+};
+struct TypedCon {
+  Vertex t, h;
+  int b;
+};
+unsigned long signs_raw(const std::vector<RawCon>& cons, const std::vector<bool>& sigma) {
+  unsigned long s = 0;
+  for (const auto& c : cons)
+    if ((sigma[c.t] == sigma[c.h]) == (c.b > 0)) ++s;
+  return s;
+}
+unsigned long signs_typed(const std::vector<TypedCon>& cons, const StrongVector<VertexTag, bool>& sigma) {
+  unsigned long s = 0;
+  for (const auto& c : cons)
+    if ((sigma[c.t] == sigma[c.h]) == (c.b > 0)) ++s;
+  return s;
+}

@@ -1,6 +1,8 @@
 #include "instances/core/rational.hpp"
 
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 #include <stdexcept>
 
 #include "instances/core/assert.hpp"
@@ -14,6 +16,12 @@ std::string to_string(const Rational& q) {
   c.canonicalize();
   if (c.get_den() == 1) return c.get_num().get_str();
   return c.get_num().get_str() + "/" + c.get_den().get_str();
+}
+
+std::string approx_string(const Rational& q, int digits) {
+  std::ostringstream os;
+  os << std::setprecision(digits) << q.get_d();
+  return os.str();
 }
 
 namespace {

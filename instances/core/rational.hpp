@@ -10,6 +10,8 @@ using Rational = mpq_class;
 
 /// "p/q" in lowest terms, or "p" when q = 1.
 std::string to_string(const Rational& q);
+/// The nearest double with `digits` significant digits (default 12), for messages: "0.333333333333".
+std::string approx_string(const Rational& q, int digits = 12);
 /// Parses "p", "p/q", or a finite decimal ("-1.25", "3e-2") exactly.
 /// Throws Failure (id "rational.parse") on bad text or q = 0.
 Rational parse_rational(const std::string& text);

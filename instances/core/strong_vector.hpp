@@ -15,7 +15,9 @@
 #include <cstdint>
 #include <initializer_list>
 #include <iterator>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -180,6 +182,41 @@ class StrongVector {
   }
 
   vector_type v_;
+};
+
+/// A view of contiguous elements indexed by Index<Tag> (e.g. one unit's weights, indexed by
+/// Feature, inside a network's flat units × dim array). Bounds-checked like StrongVector's
+/// operator[]; raw() is the plain std::span.
+template <class Tag, class T>
+class StrongSpan {
+ public:
+  using index_type = Index<Tag>;
+  using iterator = typename std::span<T>::iterator;
+
+  constexpr StrongSpan() = default;
+  constexpr StrongSpan(T* data, std::size_t n) : s_(data, n) {}
+  /// A read-only view of a writable one.
+  template <class U>
+  requires std::is_same_v<const U, T>
+  constexpr StrongSpan(StrongSpan<Tag, U> other) : s_(other.raw()) {}  // NOLINT(google-explicit-constructor)
+
+  [[nodiscard]] T& operator[](index_type i) const {
+#if RELUGAP_BOUNDS_CHECKS
+    RELUGAP_ASSERT(i.idx() < s_.size(), "StrongSpan: index " + std::to_string(i.value()) + " out of range (size " +
+                                            std::to_string(s_.size()) + ")");
+#endif
+    return s_[i.idx()];
+  }
+  [[nodiscard]] constexpr std::size_t size() const { return s_.size(); }
+  [[nodiscard]] constexpr bool empty() const { return s_.empty(); }
+  [[nodiscard]] IndexRange<Tag> indices() const { return IndexRange<Tag>(0, static_cast<std::uint32_t>(s_.size())); }
+  [[nodiscard]] constexpr iterator begin() const { return s_.begin(); }
+  [[nodiscard]] constexpr iterator end() const { return s_.end(); }
+  [[nodiscard]] constexpr T* data() const { return s_.data(); }
+  [[nodiscard]] constexpr std::span<T> raw() const { return s_; }
+
+ private:
+  std::span<T> s_;
 };
 
 /// Truth values of variables 0..size()-1, one byte each (std::vector<bool>'s bit proxies

@@ -64,7 +64,7 @@ void build(GeneratedGraph& g, const GnpParams& p, std::uint64_t seed) {
   }
   const double q_in = p.plant == GraphPlant::kClique ? 1.0 : p.plant == GraphPlant::kDense ? p.q : p.p;
   // Edges in lexicographic order (u < v), collected first and built in one step.
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+  std::vector<std::pair<Vertex, Vertex>> edges;
   const double p_out = p.p;
   if (p_out > 0 && p_out < kGeometricBelow) {
     // Geometric skipping: in a row u outside the planted set every pair (u, v), v > u, has
@@ -79,7 +79,7 @@ void build(GeneratedGraph& g, const GnpParams& p, std::uint64_t seed) {
     for (std::uint32_t u = 0; u < n; ++u) {
       if (inside[Vertex(u)]) {
         for (std::uint32_t v = u + 1; v < n; ++v)
-          if (rng.bernoulli(inside[Vertex(v)] ? q_in : p_out)) edges.emplace_back(u, v);
+          if (rng.bernoulli(inside[Vertex(v)] ? q_in : p_out)) edges.emplace_back(Vertex(u), Vertex(v));
         continue;
       }
       std::uint64_t v = std::uint64_t{u} + 1;
@@ -87,7 +87,7 @@ void build(GeneratedGraph& g, const GnpParams& p, std::uint64_t seed) {
         const double gap = std::floor(std::log1p(-rng.uniform01()) / log_q);  // uniform01 < 1: finite
         if (gap >= static_cast<double>(n - v)) break;                         // past the row's end
         v += static_cast<std::uint64_t>(gap);
-        edges.emplace_back(u, static_cast<std::uint32_t>(v));
+        edges.emplace_back(Vertex(u), Vertex(static_cast<std::uint32_t>(v)));
         ++v;
       }
     }
@@ -95,7 +95,8 @@ void build(GeneratedGraph& g, const GnpParams& p, std::uint64_t seed) {
     // One draw per pair, pairs in lexicographic order (u < v).
     for (std::uint32_t u = 0; u < n; ++u)
       for (std::uint32_t v = u + 1; v < n; ++v)
-        if (rng.bernoulli(inside[Vertex(u)] && inside[Vertex(v)] ? q_in : p_out)) edges.emplace_back(u, v);
+        if (rng.bernoulli(inside[Vertex(u)] && inside[Vertex(v)] ? q_in : p_out))
+          edges.emplace_back(Vertex(u), Vertex(v));
   }
   g.graph = Graph::from_new_edges(n, edges);
 }

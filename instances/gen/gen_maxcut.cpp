@@ -170,8 +170,8 @@ Result<GeneratedLin2> generate_lin2(const Lin2GenParams& p, std::uint64_t seed) 
       if (done < switches) fail("gen.stuck", kWhere, 0, "could not make enough edges uncut (try a smaller 1 − c)");
       std::sort(edges.begin(), edges.end());
       for (auto [u, v] : edges) g.inst.cons.push_back({Vertex(u), Vertex(v), -1});
-      g.planted = sigma;
-      g.planted_sat = g.inst.satisfied(sigma);
+      g.planted = VertexSigns(std::move(sigma));
+      g.planted_sat = g.inst.satisfied(*g.planted);
       g.record.params["switches"] = done;
       return g;
     }
@@ -194,8 +194,8 @@ Result<GeneratedLin2> generate_lin2(const Lin2GenParams& p, std::uint64_t seed) 
     const Rational flip_q = (1 - p.c) * Rational(static_cast<unsigned long>(m));
     const auto flips = static_cast<std::uint32_t>(mpz_class(flip_q.get_num() / flip_q.get_den()).get_ui());
     for (auto i : rng.sample(static_cast<std::uint32_t>(m), flips)) g.inst.cons[i].b = -g.inst.cons[i].b;
-    g.planted = sigma;
-    g.planted_sat = g.inst.satisfied(sigma);
+    g.planted = VertexSigns(std::move(sigma));
+    g.planted_sat = g.inst.satisfied(*g.planted);
     g.record.params["flipped"] = flips;
     return g;
   });
@@ -207,19 +207,20 @@ std::string provenance_comment(const GeneratedLin2& g) {
   if (g.planted) {
     s += "\nplanted sat " + std::to_string(g.planted_sat) + " of " + std::to_string(g.inst.num_constraints());
     s += "\nplanted sigma";
-    for (std::uint32_t v = 0; v < g.planted->size(); ++v)
-      s += ' ' + std::string((*g.planted)[v] ? "" : "-") + std::to_string(v + 1);
+    for (Vertex v : g.planted->indices())
+      s += ' ' + std::string((*g.planted)[v] ? "" : "-") + std::to_string(v.value() + 1);
   }
   return s;
 }
 
-std::optional<std::vector<bool>> read_planted_sigma(const std::string& text, const std::string& file, std::uint32_t n) {
+std::optional<VertexSigns> read_planted_sigma(const std::string& text, const std::string& file, std::uint32_t n) {
   LineReader lr(text);
   std::string_view line;
   while (lr.next(line)) {
     auto tok = split_ws(line);
     if (tok.size() < 3 || tok[0] != "c" || tok[1] != "planted" || tok[2] != "sigma") continue;
-    std::vector<bool> sigma(n, false), seen(n, false);
+    VertexSigns sigma(n, false);
+    std::vector<bool> seen(n, false);
     std::size_t count = 0;
     for (std::size_t i = 3; i < tok.size(); ++i) {
       auto v = parse_i64(tok[i]);
@@ -228,7 +229,7 @@ std::optional<std::vector<bool>> read_planted_sigma(const std::string& text, con
       auto idx = static_cast<std::uint32_t>((*v < 0 ? -*v : *v) - 1);
       if (seen[idx]) fail("lin2.planted", file, lr.line(), "vertex " + std::to_string(idx + 1) + " listed twice");
       seen[idx] = true;
-      sigma[idx] = *v > 0;
+      sigma[Vertex(idx)] = *v > 0;
       ++count;
     }
     if (count != n)

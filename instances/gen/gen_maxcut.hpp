@@ -37,8 +37,8 @@ struct Lin2GenParams {
 
 struct GeneratedLin2 {
   Lin2Instance inst;
-  std::optional<std::vector<bool>> planted;  ///< σ*, true = +1
-  std::size_t planted_sat = 0;               ///< sat(σ*) (planted only)
+  std::optional<VertexSigns> planted;  ///< σ*
+  std::size_t planted_sat = 0;         ///< sat(σ*) (planted only)
   GeneratorRecord record;
 };
 
@@ -52,6 +52,6 @@ std::string provenance_comment(const GeneratedLin2& g);
 /// Parses a "c planted sigma ..." line out of an instance file's text, if any.
 /// Throws Failure ("lin2.planted") naming `file` and the line if it is malformed
 /// or does not list each of the n vertices exactly once.
-std::optional<std::vector<bool>> read_planted_sigma(const std::string& text, const std::string& file, std::uint32_t n);
+std::optional<VertexSigns> read_planted_sigma(const std::string& text, const std::string& file, std::uint32_t n);
 
 }  // namespace relugap

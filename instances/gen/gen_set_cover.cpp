@@ -98,13 +98,13 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
     for (auto& s : inst.sets)
       if (s.empty()) s.emplace_back(static_cast<std::uint32_t>(rng.below(n)));
     // 4. Every element covered: an uncovered element joins a uniform set.
-    std::vector<bool> covered(n, false);
+    StrongVector<ElementTag, bool> covered(n, false);
     for (const auto& s : inst.sets)
-      for (Element u : s) covered[u.idx()] = true;
-    for (std::uint32_t u = 0; u < n; ++u)
+      for (Element u : s) covered[u] = true;
+    for (Element u : covered.indices())
       if (!covered[u]) {
         auto& s = inst.sets[SetId(static_cast<std::uint32_t>(rng.below(m)))];
-        s.insert(std::lower_bound(s.begin(), s.end(), Element(u)), Element(u));
+        s.insert(std::lower_bound(s.begin(), s.end(), u), u);
       }
     // 5. Costs, planted sets included: uniform in [1, C] (no draws for C = 1).
     inst.costs.assign(m, 1);

@@ -4,6 +4,7 @@
 // csv.ragged (a row with the wrong number of fields), csv.value (empty or not
 // a number), csv.nonfinite, csv.weight, csv.empty (no header).
 #include "instances/core/error.hpp"
+#include "instances/core/strong_vector.hpp"
 #include "instances/io/io_internal.hpp"
 #include "instances/io/text_reader.hpp"
 
@@ -79,14 +80,14 @@ TrainingSet parse_csv(std::string_view text, const std::string& file) {
 void write_csv(TextSink& os, const TrainingSet& data) {
   for (std::size_t k = 0; k < data.dim; ++k) os.put('x').put_u64(k).put(',');
   os.put("y,c\n");
-  std::vector<double> dense(data.dim);
+  StrongVector<FeatureTag, double> dense(data.dim);
   for (std::size_t i = 0; i < data.samples(); ++i) {
     SampleId s(static_cast<std::uint32_t>(i));
     auto cs = data.row_cols(s);
     auto vs = data.row_vals(s);
-    for (std::size_t k = 0; k < cs.size(); ++k) dense[cs[k].idx()] = vs[k];
+    for (std::size_t k = 0; k < cs.size(); ++k) dense[cs[k]] = vs[k];
     for (double v : dense) os.put_f64(v).put(',');
-    for (Feature j : cs) dense[j.idx()] = 0.0;
+    for (Feature j : cs) dense[j] = 0.0;
     os.put_f64(data.y[i]).put(',').put_f64(data.c[i]).put('\n');
   }
 }

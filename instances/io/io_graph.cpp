@@ -97,7 +97,7 @@ class EdgeCollector {
              "duplicate edge " + std::to_string(u) + " " + std::to_string(v) +
                  " (the same undirected edge is on line " + std::to_string(first) + ")");
     }
-    edges_.emplace_back(static_cast<std::uint32_t>(u - 1), static_cast<std::uint32_t>(v - 1));
+    edges_.emplace_back(Vertex(static_cast<std::uint32_t>(u - 1)), Vertex(static_cast<std::uint32_t>(v - 1)));
   }
   [[nodiscard]] std::size_t size() const { return edges_.size(); }
   /// Room for k edges (a bound from the text's size: no regrowth, no copies).
@@ -114,7 +114,7 @@ class EdgeCollector {
     std::uint64_t touched = 0;
     if (n_ > 2 * edges_.size() + kMaxIsolated) {
       // Too many isolated vertices for sure: count the touched ones without an n-sized array.
-      std::vector<std::uint32_t> ends;
+      std::vector<Vertex> ends;
       ends.reserve(2 * edges_.size());
       for (auto [u, v] : edges_) {
         ends.push_back(u);
@@ -123,9 +123,9 @@ class EdgeCollector {
       std::sort(ends.begin(), ends.end());
       touched = static_cast<std::uint64_t>(std::unique(ends.begin(), ends.end()) - ends.begin());
     } else {
-      std::vector<bool> on_edge(n_, false);  // n_ / 8 bytes <= (2 edges + 2^20) / 8: proportional to the data
+      VertexSet on_edge(n_, false);  // n_ / 8 bytes <= (2 edges + 2^20) / 8: proportional to the data
       for (auto [u, v] : edges_)
-        for (std::uint32_t x : {u, v})
+        for (Vertex x : {u, v})
           if (!on_edge[x]) {
             on_edge[x] = true;
             ++touched;
@@ -147,16 +147,16 @@ class EdgeCollector {
   void to_hash() {
     sorted_ = false;
     for (std::size_t i = 0; i < edges_.size(); ++i) {
-      auto [a, b] = edges_[i];
-      first_line_.insert((std::uint64_t{std::min(a, b) + 1} << 32) | (std::max(a, b) + 1), lines_[i]);
+      auto [a, b] = edges_[i];  // the key of add(): 1-based, smaller end first
+      first_line_.insert((std::uint64_t{std::min(a, b).value() + 1} << 32) | (std::max(a, b).value() + 1), lines_[i]);
     }
     lines_ = {};
   }
   const std::string& file_;
   std::uint64_t n_;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges_;
-  bool sorted_ = true;          // keys strictly increasing so far; then lines_ holds each edge's line
-  std::uint64_t last_key_ = 0;  // the last key in the sorted mode
+  std::vector<std::pair<Vertex, Vertex>> edges_;  ///< 0-based
+  bool sorted_ = true;                            // keys strictly increasing so far; then lines_ holds each edge's line
+  std::uint64_t last_key_ = 0;                    // the last key in the sorted mode
   std::vector<std::uint64_t> lines_;
   FirstLines first_line_;  // key -> line, once the order broke
 };

@@ -128,18 +128,18 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
   // Each set sized once (a counting pass), then filled through a write pointer
   // per set (8 bytes a set, not the vector's 24 and its bookkeeping): row order
   // keeps sets sorted.
-  std::vector<std::uint32_t> count(n, 0);
-  for (std::uint32_t col : cols) ++count[col];
+  StrongVector<SetTag, std::uint32_t> count(n, 0);
+  for (std::uint32_t col : cols) ++count[SetId(col)];
   s.sets.resize(n);
-  std::vector<Element*> next(n);
+  StrongVector<SetTag, Element*> next(n);
   for (SetId j : s.sets.indices()) {
-    s.sets[j].resize(count[j.idx()]);
-    next[j.idx()] = s.sets[j].data();
+    s.sets[j].resize(count[j]);
+    next[j] = s.sets[j].data();
   }
   count = {};
   std::size_t at = 0;
   for (std::uint32_t i = 0; i < m; ++i)
-    for (; at < row_end[i]; ++at) *next[cols[at]]++ = Element(i);
+    for (; at < row_end[i]; ++at) *next[SetId(cols[at])]++ = Element(i);
   s.num_elements = m;
   return s;
 }
@@ -164,9 +164,9 @@ void write_set_cover(const std::string& path, const SetCoverInstance& s) {
   for (std::uint32_t u = 0; u < m; ++u) start[u + 1] += start[u];
   std::vector<std::uint32_t> cols(start[m]);
   {
-    std::vector<std::size_t> at(start.begin(), start.end() - 1);
+    StrongVector<ElementTag, std::size_t> at(std::vector<std::size_t>(start.begin(), start.end() - 1));
     for (SetId j : s.sets.indices())
-      for (Element u : s.sets[j]) cols[at[u.idx()]++] = j.value() + 1;
+      for (Element u : s.sets[j]) cols[at[u]++] = j.value() + 1;
   }
   write_text_atomic(path, [&](TextSink& os) {
     os.put_u64(m).put(' ').put_u64(s.num_sets()).put('\n');

@@ -17,17 +17,17 @@ void Graph::add_new_edge(Vertex u, Vertex v) {
   boost::add_edge(u.value(), v.value(), *g_);
 }
 
-Graph Graph::from_new_edges(std::uint32_t n, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges) {
-  std::vector<std::uint32_t> degree(n, 0);
+Graph Graph::from_new_edges(std::uint32_t n, const std::vector<std::pair<Vertex, Vertex>>& edges) {
+  StrongVector<VertexTag, std::uint32_t> degree(n, 0);
   for (auto [u, v] : edges) {
-    assert(u != v && u < n && v < n);
+    assert(u != v && u.value() < n && v.value() < n);
     ++degree[u];
     ++degree[v];
   }
   Graph g(n);
   g.g_->m_edges.reserve(edges.size());
-  for (std::uint32_t v = 0; v < n; ++v) g.g_->out_edge_list(v).reserve(degree[v]);
-  for (auto [u, v] : edges) boost::add_edge(u, v, *g.g_);
+  for (Vertex v : degree.indices()) g.g_->out_edge_list(v.value()).reserve(degree[v]);
+  for (auto [u, v] : edges) boost::add_edge(u.value(), v.value(), *g.g_);
   return g;
 }
 

@@ -40,7 +40,7 @@ class Graph {
   /// The graph on n vertices with exactly these edges, built in one pass: each vertex's
   /// list and the edge list are sized first. Contract: every (u, v) has u ≠ v, both < n,
   /// and no edge is listed twice (in either orientation); readers check this first.
-  static Graph from_new_edges(std::uint32_t n, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges);
+  static Graph from_new_edges(std::uint32_t n, const std::vector<std::pair<Vertex, Vertex>>& edges);
   // The Boost graph lives behind a pointer: Boost 1.74's adjacency_list has no move
   // constructor, and its swap copies, so a Graph returned in a Result was copied edge by
   // edge (a third of reading a 10⁶-edge file). A move now moves the pointer and leaves an

@@ -8,10 +8,10 @@
 
 namespace relugap {
 
-std::size_t Lin2Instance::satisfied(const std::vector<bool>& sigma) const {
+std::size_t Lin2Instance::satisfied(const VertexSigns& sigma) const {
   std::size_t s = 0;
   for (const auto& c : cons) {
-    const bool equal = sigma[c.t.idx()] == sigma[c.h.idx()];
+    const bool equal = sigma[c.t] == sigma[c.h];
     if (equal == (c.b > 0)) ++s;
   }
   return s;

@@ -20,6 +20,17 @@
 
 namespace relugap {
 
+/// A ±1 value per vertex (a Max-2Lin(2) assignment, a cut): signs[v] = true means σ_v = +1.
+/// Its own type, not an alias of VertexSet (the same storage), so a cut cannot be passed
+/// where a vertex subset is meant; indexed by a Vertex only. raw() is the family-agnostic
+/// bit string (adversarial search), VertexSigns(std::vector<bool>) takes one back.
+class VertexSigns : public StrongVector<VertexTag, bool> {
+ public:
+  using StrongVector::StrongVector;
+  /// σ_v as +1 or −1.
+  [[nodiscard]] int sign(Vertex v) const { return (*this)[v] ? 1 : -1; }
+};
+
 struct Lin2Constraint {
   Vertex t, h;  ///< t != h
   int b = -1;   ///< +1 (equal) or -1 (different)
@@ -32,7 +43,7 @@ struct Lin2Instance {
   [[nodiscard]] std::size_t num_constraints() const { return cons.size(); }
   /// Number of constraints e with σ_t σ_h = b_e; sigma[v] = true means σ_v = +1.
   /// Contract: sigma.size() >= n.
-  [[nodiscard]] std::size_t satisfied(const std::vector<bool>& sigma) const;
+  [[nodiscard]] std::size_t satisfied(const VertexSigns& sigma) const;
   /// deg(v) = number of constraints containing v.
   [[nodiscard]] StrongVector<VertexTag, std::uint32_t> degrees() const;
   [[nodiscard]] std::uint32_t max_degree() const;

@@ -18,7 +18,7 @@ N predict(const BasicTrainingSet<S>& data, SampleId i, const BasicNetwork<N>& ne
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto wr = net.row(UnitId(static_cast<std::uint32_t>(j)));
     N z = 0;
-    for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t].idx()] * vals[t];
+    for (std::size_t t = 0; t < cols.size(); ++t) z += wr[cols[t]] * vals[t];
     if (z > 0) out += net.a[j] * z;
   }
   return out;

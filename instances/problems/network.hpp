@@ -7,13 +7,16 @@
 
 #include "instances/core/index.hpp"
 #include "instances/core/rational.hpp"
+#include "instances/core/strong_vector.hpp"
 
 namespace relugap {
 
 template <class S>
 struct BasicNetwork {
   std::size_t dim = 0;
-  std::vector<S> w;  ///< units() × dim, row-major: w[j*dim + t]
+  /// units() × dim, row-major: w[j*dim + t]. The flat storage, for whole-vector arithmetic
+  /// (norms, steps, IO); one weight is read through weight(j, t) or row(j)[t] with typed ids.
+  std::vector<S> w;
   std::vector<S> a;  ///< output weights, may be negative
 
   BasicNetwork() = default;
@@ -22,8 +25,9 @@ struct BasicNetwork {
   [[nodiscard]] std::size_t units() const { return a.size(); }
   [[nodiscard]] S& weight(UnitId j, Feature t) { return w[j.idx() * dim + t.idx()]; }
   [[nodiscard]] const S& weight(UnitId j, Feature t) const { return w[j.idx() * dim + t.idx()]; }
-  [[nodiscard]] std::span<S> row(UnitId j) { return {w.data() + j.idx() * dim, dim}; }
-  [[nodiscard]] std::span<const S> row(UnitId j) const { return {w.data() + j.idx() * dim, dim}; }
+  /// Unit j's weights, indexed by Feature (a sample index or a unit id cannot index them).
+  [[nodiscard]] StrongSpan<FeatureTag, S> row(UnitId j) { return {w.data() + j.idx() * dim, dim}; }
+  [[nodiscard]] StrongSpan<FeatureTag, const S> row(UnitId j) const { return {w.data() + j.idx() * dim, dim}; }
 };
 
 using Network = BasicNetwork<double>;

@@ -12,6 +12,7 @@
 
 #include "instances/core/index.hpp"
 #include "instances/core/strong_vector.hpp"
+#include "instances/problems/lin2.hpp"
 #include "instances/problems/network.hpp"
 #include "instances/problems/training_set.hpp"
 #include "reductions/common/loss_bounds.hpp"
@@ -20,10 +21,9 @@ namespace relugap {
 
 /// A decoded source solution in a form the verifier re-checks against the
 /// source instance on its own (verifier/source_check.hpp): a set cover (set
-/// ids), a κ-set (vertices), or an assignment of the source formula's
-/// variables. monostate: not provided.
-using DecodedSolution =
-    std::variant<std::monostate, std::vector<SetId>, std::vector<Vertex>, std::vector<bool>, Assignment>;
+/// ids), a κ-set (vertices), a Max-2Lin(2) / Max-Cut assignment (vertex signs), or an
+/// assignment of the source formula's variables. monostate: not provided.
+using DecodedSolution = std::variant<std::monostate, std::vector<SetId>, std::vector<Vertex>, VertexSigns, Assignment>;
 
 /// A network decoded to a source solution, and the decoding lemma checked on it.
 struct DecodeCheck {

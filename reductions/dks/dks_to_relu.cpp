@@ -259,9 +259,10 @@ ExactNetwork DksReduction::lift(const std::vector<Vertex>& set) const {
   }
   ExactNetwork net(1, n + 1);
   const Rational f = ub_ ? Rational(ub_->X / ub_->Y) : Rational(1);
-  net.w[0] = Rational(1, 2) * f;
-  for (Vertex v : g_.vertices()) net.w[v.value() + 1] = Rational(in[v] ? 1 : -1, 2) * f;
-  for (auto& w : net.w) w.canonicalize();
+  auto w = net.row(UnitId(0));
+  w[Feature(0)] = Rational(1, 2) * f;
+  for (Vertex v : g_.vertices()) w[vertex_coord(v)] = Rational(in[v] ? 1 : -1, 2) * f;
+  for (auto& x : net.w) x.canonicalize();
   net.a[0] = 1;
   return net;
 }
@@ -309,21 +310,18 @@ std::vector<Vertex> DksReduction::repair(std::vector<Vertex> set) const {
   return members(in);
 }
 
-std::vector<Vertex> DksReduction::decode(const ExactNetwork& net) const {
+template <class S>
+std::vector<Vertex> DksReduction::decode_any(const BasicNetwork<S>& net) const {
   check_one_relu(net, data_.dim, "dks");
+  const auto w = net.row(UnitId(0));
   std::vector<Vertex> s;
   for (Vertex v : g_.vertices())
-    if (net.w[v.value() + 1] > 0) s.push_back(v);
+    if (w[vertex_coord(v)] > 0) s.push_back(v);
   return repair(std::move(s));
 }
 
-std::vector<Vertex> DksReduction::decode(const Network& net) const {
-  check_one_relu(net, data_.dim, "dks");
-  std::vector<Vertex> s;
-  for (Vertex v : g_.vertices())
-    if (net.w[v.value() + 1] > 0) s.push_back(v);
-  return repair(std::move(s));
-}
+std::vector<Vertex> DksReduction::decode(const ExactNetwork& net) const { return decode_any(net); }
+std::vector<Vertex> DksReduction::decode(const Network& net) const { return decode_any(net); }
 
 DecodeCheck DksReduction::decode_check(const Network& net) const {
   check_one_relu(net, data_.dim, "dks");

@@ -140,8 +140,12 @@ class DksReduction final : public Reduction {
   /// |S| < κ add the vertex outside S with most neighbours in S; ties go to
   /// the lowest vertex id. Returns the κ-set, sorted.
   [[nodiscard]] std::vector<Vertex> repair(std::vector<Vertex> set) const;
+  /// The coordinate of vertex v (0 is the anchor).
+  [[nodiscard]] static Feature vertex_coord(Vertex v) { return Feature(v.value() + 1); }
 
  private:
+  template <class S>
+  [[nodiscard]] std::vector<Vertex> decode_any(const BasicNetwork<S>& net) const;
   Graph g_;
   std::uint32_t kappa_;
   DksOptions opt_;

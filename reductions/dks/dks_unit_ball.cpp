@@ -2,7 +2,6 @@
 #include "reductions/dks/dks_unit_ball.hpp"
 
 #include <algorithm>
-#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -22,14 +21,18 @@ std::uint64_t isqrt(std::uint64_t x) {
   return r.get_ui();
 }
 
-std::string dbl(const Rational& q) {
-  std::ostringstream os;
-  os << std::setprecision(12) << q.get_d();
-  return os.str();
-}
-
 // Vertex v is sample v.
 SampleId sample_of(Vertex v) { return SampleId(v.value()); }
+
+/// ⟨w, x_v⟩ for the single unit's weights w.
+template <class Set>
+Rational inner(const Set& data, Vertex v, StrongSpan<FeatureTag, const Rational> w) {
+  Rational z = 0;
+  auto cols = data.row_cols(sample_of(v));
+  auto vals = data.row_vals(sample_of(v));
+  for (std::size_t i = 0; i < cols.size(); ++i) z += w[cols[i]] * vals[i];
+  return z;
+}
 
 }  // namespace
 
@@ -136,12 +139,12 @@ Rational DksUnitBallReduction::phi(const VertexSet& chosen) const {
 }
 
 Rational DksUnitBallReduction::phi_from_vectors(const VertexSet& chosen) const {
-  std::vector<Rational> s(data_.dim);
+  StrongVector<FeatureTag, Rational> s(data_.dim);
   for (Vertex v : g_.vertices()) {
     if (!chosen[v]) continue;
     auto cols = data_.row_cols(sample_of(v));
     auto vals = data_.row_vals(sample_of(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) s[cols[i].idx()] += vals[i].q();
+    for (std::size_t i = 0; i < cols.size(); ++i) s[cols[i]] += vals[i].q();
   }
   Rational q = 0;
   for (const auto& x : s) q += x * x;
@@ -255,11 +258,12 @@ ExactNetwork DksUnitBallReduction::lift(const VertexSet& chosen) const {
   const Rational kk(static_cast<unsigned long>(k_));
   const Rational norm2 = ph / (kk * kk);
   const Rational r = (sqrt_bounds(ph).lo / kk) / norm2;
+  auto w = net.row(UnitId(0));
   for (Vertex v : g_.vertices()) {
     if (!chosen[v]) continue;
     auto cols = data_.row_cols(sample_of(v));
     auto vals = data_.row_vals(sample_of(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) net.w[cols[i].idx()] += r * vals[i];
+    for (std::size_t i = 0; i < cols.size(); ++i) w[cols[i]] += r * vals[i];
   }
   return net;
 }
@@ -267,11 +271,8 @@ ExactNetwork DksUnitBallReduction::lift(const VertexSet& chosen) const {
 DksBallLossParts DksUnitBallReduction::loss_parts(const ExactNetwork& net) const {
   check_one_relu(net, data_.dim, "dks-ball");
   DksBallLossParts p;
-  for (std::uint32_t v = 0; v < n(); ++v) {
-    Rational z = 0;
-    auto cols = data_.row_cols(SampleId(v));
-    auto vals = data_.row_vals(SampleId(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) z += net.w[cols[i].idx()] * vals[i];
+  for (Vertex v : g_.vertices()) {
+    const Rational z = inner(data_, v, net.row(UnitId(0)));
     if (z > 0) {
       p.Qp += z;
       p.Pp += z * z;
@@ -285,13 +286,7 @@ DksBallLossParts DksUnitBallReduction::loss_parts(const ExactNetwork& net) const
 VertexSet DksUnitBallReduction::decode_set(const ExactNetwork& net) const {
   check_one_relu(net, data_.dim, "dks-ball");
   VertexSet s(n());
-  for (Vertex v : g_.vertices()) {
-    Rational z = 0;
-    auto cols = data_.row_cols(sample_of(v));
-    auto vals = data_.row_vals(sample_of(v));
-    for (std::size_t i = 0; i < cols.size(); ++i) z += net.w[cols[i].idx()] * vals[i];
-    s[v] = z > 0;
-  }
+  for (Vertex v : g_.vertices()) s[v] = inner(data_, v, net.row(UnitId(0))) > 0;
   return s;
 }
 
@@ -340,8 +335,8 @@ DecodeCheck DksUnitBallReduction::decode_check(const ExactNetwork& net) const {
   dc.loss = exact_loss(data_, net);
   const bool first = kk * kk * parts.Qp * parts.Qp <= parts.norm2 * ph;
   std::ostringstream os;
-  os << "k^2 Q+^2 = " << dbl(kk * kk * parts.Qp * parts.Qp) << (first ? " <= " : " > ")
-     << "||w||^2 Phi(T) = " << dbl(parts.norm2 * ph) << " (|T| = " << set_size(T) << ")";
+  os << "k^2 Q+^2 = " << approx_string(kk * kk * parts.Qp * parts.Qp) << (first ? " <= " : " > ")
+     << "||w||^2 Phi(T) = " << approx_string(parts.norm2 * ph) << " (|T| = " << set_size(T) << ")";
   dc.lemma_holds = first;
   if (kappa_) {
     const auto S = to_kappa_set(T);
@@ -358,11 +353,11 @@ DecodeCheck DksUnitBallReduction::decode_check(const ExactNetwork& net) const {
     std::ostringstream sol;
     sol << "kappa-set with " << eS << " edges inside (from |T| = " << t << " with " << eT << " edges)";
     dc.solution = sol.str();
-    os << "; E(S) = " << eS << (second ? " >= " : " < ") << "E(T)*min(1, k(k-1)/(t(t-1))) = " << dbl(need);
+    os << "; E(S) = " << eS << (second ? " >= " : " < ") << "E(T)*min(1, k(k-1)/(t(t-1))) = " << approx_string(need);
   } else {
     dc.solution_valid = true;
     dc.source_value = ph;
-    dc.solution = "vertex set of size " + std::to_string(set_size(T)) + " with Phi = " + dbl(ph);
+    dc.solution = "vertex set of size " + std::to_string(set_size(T)) + " with Phi = " + approx_string(ph);
   }
   dc.inequality = os.str();
   return dc;

@@ -2,7 +2,6 @@
 #include "reductions/maxcut/maxcut_to_relu.hpp"
 
 #include <algorithm>
-#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -13,16 +12,6 @@
 #include "reductions/common/network_check.hpp"
 
 namespace relugap {
-
-namespace {
-
-std::string dbl(const Rational& q) {
-  std::ostringstream os;
-  os << std::setprecision(12) << q.get_d();
-  return os.str();
-}
-
-}  // namespace
 
 MaxCutReduction::MaxCutReduction(Lin2Instance instance, std::optional<std::uint32_t> degree_bound)
     : inst_(std::move(instance)) {
@@ -44,15 +33,15 @@ MaxCutReduction::MaxCutReduction(Lin2Instance instance, std::optional<std::uint3
   incident_.assign(inst_.n, {});
   for (std::uint32_t e = 0; e < inst_.cons.size(); ++e) {
     const auto& c = inst_.cons[e];
-    incident_[c.t].emplace_back(e, 1);
-    incident_[c.h].emplace_back(e, c.b);
+    incident_[c.t].emplace_back(Feature(e), 1);
+    incident_[c.h].emplace_back(Feature(e), c.b);
   }
   data_ = ExactTrainingSet(inst_.cons.size());
   data_.reserve(2 * std::size_t{inst_.n}, 4 * inst_.cons.size());
   const Rational inv_k(1, k_);
   for (Vertex v : incident_.indices()) {
     std::vector<std::pair<std::uint32_t, Rational>> x;
-    for (auto [e, s] : incident_[v]) x.emplace_back(e, s > 0 ? inv_k : Rational(-inv_k));
+    for (auto [e, s] : incident_[v]) x.emplace_back(e.value(), s > 0 ? inv_k : Rational(-inv_k));
     data_.add_mirrored(x, Rational(1), Rational(1));
   }
 }
@@ -113,47 +102,48 @@ LossBounds MaxCutReduction::bounds_between(const std::optional<Rational>& lo, co
   return b;
 }
 
-Rational MaxCutReduction::sigma_norm2(const std::vector<bool>& sigma) const {
+Rational MaxCutReduction::sigma_norm2(const VertexSigns& sigma) const {
   Rational s = 0;
   for (const auto& c : inst_.cons) {
-    const int st = sigma[c.t.idx()] ? 1 : -1, sh = sigma[c.h.idx()] ? 1 : -1;
-    const int u = st + c.b * sh;  // u[e]·k
+    const int u = sigma.sign(c.t) + c.b * sigma.sign(c.h);  // u[e]·k
     s += exact_ratio(u * u, D_);
   }
   return s;
 }
 
-ExactNetwork MaxCutReduction::lift(const std::vector<bool>& sigma) const {
+ExactNetwork MaxCutReduction::lift(const VertexSigns& sigma) const {
   ExactNetwork net(1, data_.dim);
   const auto sat = Rational(static_cast<unsigned long>(inst_.satisfied(sigma)));
   if (sat == 0) return net;             // w = 0
   const Rational norm2 = 4 * sat / D_;  // ‖u‖²
   const Rational r = q_lo(sat) / norm2;
+  auto w = net.row(UnitId(0));
   for (std::uint32_t e = 0; e < inst_.cons.size(); ++e) {
     const auto& c = inst_.cons[e];
-    const int st = sigma[c.t.idx()] ? 1 : -1, sh = sigma[c.h.idx()] ? 1 : -1;
-    net.w[e] = r * exact_ratio(st + c.b * sh, k_);
+    w[Feature(e)] = r * exact_ratio(sigma.sign(c.t) + c.b * sigma.sign(c.h), k_);
   }
   return net;
 }
 
-std::vector<bool> MaxCutReduction::decode(const ExactNetwork& net) const {
+Rational MaxCutReduction::margin(const ExactNetwork& net, Vertex v) const {
+  const auto w = net.row(UnitId(0));
+  Rational z = 0;
+  for (auto [e, s] : incident_[v]) z += s > 0 ? w[e] : Rational(-w[e]);
+  return z;
+}
+
+VertexSigns MaxCutReduction::decode(const ExactNetwork& net) const {
   check_one_relu(net, data_.dim, "maxcut");
-  std::vector<bool> sigma(inst_.n);
-  for (std::uint32_t v = 0; v < inst_.n; ++v) {
-    Rational z = 0;
-    for (auto [e, s] : incident_[Vertex(v)]) z += s > 0 ? net.w[e] : Rational(-net.w[e]);
-    sigma[v] = z >= 0;  // common factor 1/k does not change the sign
-  }
+  VertexSigns sigma(inst_.n);
+  for (Vertex v : sigma.indices()) sigma[v] = margin(net, v) >= 0;  // common factor 1/k does not change the sign
   return sigma;
 }
 
 MaxCutLossParts MaxCutReduction::loss_parts(const ExactNetwork& net) const {
   check_one_relu(net, data_.dim, "maxcut");
   MaxCutLossParts p;
-  for (std::uint32_t v = 0; v < inst_.n; ++v) {
-    Rational z = 0;
-    for (auto [e, s] : incident_[Vertex(v)]) z += s > 0 ? net.w[e] : Rational(-net.w[e]);
+  for (Vertex v : incident_.indices()) {
+    Rational z = margin(net, v);
     z /= k_;
     p.Q += abs(z);
     p.P += z * z;
@@ -184,8 +174,9 @@ DecodeCheck MaxCutReduction::decode_check(const ExactNetwork& net) const {
   if (parts.norm2 == 0) {
     os << "w = 0: Q = 0, lemma trivial (sat " << sat << " >= 0)";
   } else {
-    os << "sat " << sat << (dc.lemma_holds ? " >= " : " < ") << "D*Q^2/(4||w||^2) = " << dbl(rhs / (4 * parts.norm2))
-       << " (D = " << D_ << ", Q = " << dbl(parts.Q) << ", ||w||^2 = " << dbl(parts.norm2) << ")";
+    os << "sat " << sat << (dc.lemma_holds ? " >= " : " < ")
+       << "D*Q^2/(4||w||^2) = " << approx_string(rhs / (4 * parts.norm2)) << " (D = " << D_
+       << ", Q = " << approx_string(parts.Q) << ", ||w||^2 = " << approx_string(parts.norm2) << ")";
   }
   dc.inequality = os.str();
   return dc;

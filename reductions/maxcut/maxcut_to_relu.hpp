@@ -84,14 +84,14 @@ class MaxCutReduction final : public Reduction {
   /// rational lower bound of ‖u‖ = 2√(sat(σ)/D) used in total_upper(sat(σ)),
   /// so ‖w‖ <= 1 and T(w) <= total_upper(sat(σ)) (checked exactly by the tests). a = 1.
   /// w = 0 when sat(σ) = 0. Contract: sigma.size() >= n().
-  [[nodiscard]] ExactNetwork lift(const std::vector<bool>& sigma) const;
+  [[nodiscard]] ExactNetwork lift(const VertexSigns& sigma) const;
   /// σ_v = (⟨w, x_v⟩ >= 0) for the single unit's w.
-  [[nodiscard]] std::vector<bool> decode(const ExactNetwork& net) const;
-  [[nodiscard]] std::vector<bool> decode(const Network& net) const { return decode(to_exact(net)); }
+  [[nodiscard]] VertexSigns decode(const ExactNetwork& net) const;
+  [[nodiscard]] VertexSigns decode(const Network& net) const { return decode(to_exact(net)); }
   /// Q, P, ‖w‖² of the unit's w, and T = 2n − 2Q + P (equal to the loss when a = 1).
   [[nodiscard]] MaxCutLossParts loss_parts(const ExactNetwork& net) const;
   /// ‖Σ_v σ_v x_v‖² (exact; equals 4·sat(σ)/D).
-  [[nodiscard]] Rational sigma_norm2(const std::vector<bool>& sigma) const;
+  [[nodiscard]] Rational sigma_norm2(const VertexSigns& sigma) const;
 
   /// The unit-ball block for the promise "SAT* >= c·M (YES) vs SAT* <= s·M (NO)":
   /// yes_upper = total_upper(⌈cM⌉)/2n, no_lower = total_lower(⌊sM⌋)/2n (mean loss).
@@ -101,11 +101,13 @@ class MaxCutReduction final : public Reduction {
  private:
   [[nodiscard]] Rational q_hi(const Rational& sat) const;  ///< >= 2√(sat/D)
   [[nodiscard]] Rational q_lo(const Rational& sat) const;  ///< <= 2√(sat/D), nondecreasing in sat
+  /// k·⟨w, x_v⟩ for the single unit's w (decode's sign, loss_parts' z before the 1/k).
+  [[nodiscard]] Rational margin(const ExactNetwork& net, Vertex v) const;
   Lin2Instance inst_;
   std::uint32_t D_ = 1, k_ = 1, max_deg_ = 0;
   ExactTrainingSet data_;
-  StrongVector<VertexTag, std::vector<std::pair<std::uint32_t, int>>>
-      incident_;  ///< per vertex: (constraint, coefficient sign)
+  StrongVector<VertexTag, std::vector<std::pair<Feature, int>>>
+      incident_;  ///< per vertex: (constraint's coordinate, coefficient sign)
 };
 
 }  // namespace relugap

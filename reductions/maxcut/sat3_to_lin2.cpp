@@ -9,8 +9,8 @@ namespace relugap {
 namespace {
 
 struct SLit {
-  std::uint32_t v;  ///< vertex of the intermediate instance
-  int s;            ///< +1 positive, −1 negated
+  Vertex v;  ///< vertex of the intermediate instance
+  int s;     ///< +1 positive, −1 negated
 };
 
 std::uint32_t ceil_log2(std::uint64_t x) {
@@ -32,32 +32,33 @@ Sat3ToLin2::Sat3ToLin2(const Cnf& f, std::uint32_t d_keep) : split_(f) {
   const std::uint32_t N = g.num_vars;
   const auto M = static_cast<std::uint32_t>(g.num_clauses());
   mid_.n = 1 + N + M;
-  auto add = [&](std::uint32_t t, std::uint32_t h, int b) { mid_.cons.push_back({Vertex(t), Vertex(h), b}); };
+  const Vertex r = reference_vertex();
+  auto add = [&](Vertex t, Vertex h, int b) { mid_.cons.push_back({t, h, b}); };
   auto unit = [&](SLit l) {
-    add(0, l.v, l.s);
-    add(0, l.v, l.s);
+    add(r, l.v, l.s);
+    add(r, l.v, l.s);
   };
   auto pair = [&](SLit a, SLit b) {
     if (a.v == b.v) {
       if (a.s == b.s) {
         unit(a);
       } else {  // tautology: 4 constraints, exactly 2 satisfied
-        add(0, a.v, 1);
-        add(0, a.v, 1);
-        add(0, a.v, -1);
-        add(0, a.v, -1);
+        add(r, a.v, 1);
+        add(r, a.v, 1);
+        add(r, a.v, -1);
+        add(r, a.v, -1);
       }
       return;
     }
-    add(0, a.v, a.s);
-    add(0, b.v, b.s);
+    add(r, a.v, a.s);
+    add(r, b.v, b.s);
     add(a.v, b.v, -a.s * b.s);
   };
-  auto lit = [](Lit l) { return SLit{l.var().value() + 1, l.negated() ? -1 : 1}; };
+  auto lit = [](Lit l) { return SLit{var_vertex(l.var()), l.negated() ? -1 : 1}; };
   auto neg = [](SLit l) { return SLit{l.v, -l.s}; };
-  for (std::uint32_t i = 0; i < M; ++i) {
-    const auto p = padded(g.clauses[ClauseId(i)]);
-    const SLit a = lit(p[0]), b = lit(p[1]), c = lit(p[2]), d{1 + N + i, 1};
+  for (ClauseId i : g.clauses.indices()) {
+    const auto p = padded(g.clauses[i]);
+    const SLit a = lit(p[0]), b = lit(p[1]), c = lit(p[2]), d{clause_vertex(i), 1};
     unit(a);
     unit(b);
     unit(c);
@@ -77,37 +78,33 @@ Sat3ToLin2::Sat3ToLin2(const Cnf& f, std::uint32_t d_keep) : split_(f) {
     for (auto dv : deg) d_keep = std::max(d_keep, ceil_log2(dv) + 1);
   }
   d_keep_ = d_keep;
-  first_.assign(mid_.n, 0);
+  first_.assign(mid_.n, Vertex(0));
   logsize_.assign(mid_.n, 0);
   std::uint32_t next = 0;
-  for (std::uint32_t v = 0; v < mid_.n; ++v) {
-    first_[v] = next;
-    if (deg[Vertex(v)] > d_keep) {
-      logsize_[v] = ceil_log2(deg[Vertex(v)]);
+  for (Vertex v : index_range<VertexTag>(mid_.n)) {
+    first_[v] = Vertex(next);
+    if (deg[v] > d_keep) {
+      logsize_[v] = ceil_log2(deg[v]);
       next += std::uint32_t{1} << logsize_[v];
     } else {
       next += 1;
     }
   }
   out_.n = next;
-  std::vector<std::uint32_t> used(mid_.n, 0);
-  auto place = [&](Vertex v) {
-    const std::uint32_t u = v.value();
-    if (logsize_[u] == 0) return Vertex(first_[u]);
-    return Vertex(first_[u] + used[u]++);
-  };
+  StrongVector<VertexTag, std::uint32_t> used(mid_.n, 0);
+  auto place = [&](Vertex v) { return logsize_[v] == 0 ? first_[v] : cloud(v, used[v]++); };
   for (const auto& c : mid_.cons) {
     const Vertex t = place(c.t), h = place(c.h);
     out_.cons.push_back({t, h, c.b});
   }
-  for (std::uint32_t v = 0; v < mid_.n; ++v) {
+  for (Vertex v : first_.indices()) {
     const std::uint32_t k = logsize_[v];
     if (k == 0) continue;
     for (std::uint32_t i = 0; i < (std::uint32_t{1} << k); ++i)
       for (std::uint32_t bit = 0; bit < k; ++bit) {
         const std::uint32_t j = i ^ (std::uint32_t{1} << bit);
         if (i < j) {
-          out_.cons.push_back({Vertex(first_[v] + i), Vertex(first_[v] + j), 1});
+          out_.cons.push_back({cloud(v, i), cloud(v, j), 1});
           ++cube_edges_;
         }
       }
@@ -125,45 +122,42 @@ std::size_t Sat3ToLin2::sat_3cnf(const Assignment& b) const {
   return s;
 }
 
-std::vector<bool> Sat3ToLin2::lift(const Assignment& a) const {
+VertexSigns Sat3ToLin2::lift(const Assignment& a) const {
   const Cnf& g = split_.formula();
   const Assignment b = split_.lift(a);
-  const std::uint32_t N = g.num_vars;
-  std::vector<bool> mid(mid_.n, true);
-  for (std::uint32_t x = 0; x < N; ++x) mid[1 + x] = b[Var(x)];
-  for (std::uint32_t i = 0; i < g.num_clauses(); ++i) {
-    const auto p = padded(g.clauses[ClauseId(i)]);
+  VertexSigns mid(mid_.n, true);
+  for (Var x : index_range<VarTag>(g.num_vars)) mid[var_vertex(x)] = b[x];
+  for (ClauseId i : g.clauses.indices()) {
+    const auto p = padded(g.clauses[i]);
     unsigned k = 0;
     for (Lit l : p) k += l.eval(b) ? 1 : 0;
-    mid[1 + N + i] = k == 3;  // d false gives 6 + [k >= 1] for k <= 2, d true gives 7 for k = 3
+    mid[clause_vertex(i)] = k == 3;  // d false gives 6 + [k >= 1] for k <= 2, d true gives 7 for k = 3
   }
-  std::vector<bool> out(out_.n);
-  for (std::uint32_t v = 0; v < mid_.n; ++v) {
-    const std::uint32_t size = logsize_[v] == 0 ? 1 : (std::uint32_t{1} << logsize_[v]);
-    for (std::uint32_t i = 0; i < size; ++i) out[first_[v] + i] = mid[v];
-  }
+  VertexSigns out(out_.n);
+  for (Vertex v : mid.indices())
+    for (std::uint32_t i = 0; i < cloud_size(v); ++i) out[cloud(v, i)] = mid[v];
   return out;
 }
 
-std::vector<bool> Sat3ToLin2::majority_fix(const std::vector<bool>& sigma) const {
-  std::vector<bool> out = sigma;
-  for (std::uint32_t v = 0; v < mid_.n; ++v) {
+VertexSigns Sat3ToLin2::majority_fix(const VertexSigns& sigma) const {
+  VertexSigns out = sigma;
+  for (Vertex v : first_.indices()) {
     if (logsize_[v] == 0) continue;
-    const std::uint32_t size = std::uint32_t{1} << logsize_[v];
+    const std::uint32_t size = cloud_size(v);
     std::uint32_t plus = 0;
-    for (std::uint32_t i = 0; i < size; ++i) plus += sigma[first_[v] + i] ? 1 : 0;
+    for (std::uint32_t i = 0; i < size; ++i) plus += sigma[cloud(v, i)] ? 1 : 0;
     const bool val = 2 * plus >= size;
-    for (std::uint32_t i = 0; i < size; ++i) out[first_[v] + i] = val;
+    for (std::uint32_t i = 0; i < size; ++i) out[cloud(v, i)] = val;
   }
   return out;
 }
 
-Assignment Sat3ToLin2::decode_3cnf(const std::vector<bool>& sigma) const {
+Assignment Sat3ToLin2::decode_3cnf(const VertexSigns& sigma) const {
   const auto fixed = majority_fix(sigma);
   const std::uint32_t N = split_.formula().num_vars;
   Assignment b(N);
-  const bool r = fixed[first_[0]];
-  for (std::uint32_t x = 0; x < N; ++x) b[Var(x)] = fixed[first_[1 + x]] == r;
+  const bool r = fixed[first_[reference_vertex()]];
+  for (Var x : index_range<VarTag>(N)) b[x] = fixed[first_[var_vertex(x)]] == r;
   return b;
 }
 

@@ -41,16 +41,24 @@ class Sat3ToLin2 {
   [[nodiscard]] std::uint32_t d_keep() const { return d_keep_; }
   /// Vertices of the intermediate (reference-vertex) instance: 1 + N + M.
   [[nodiscard]] const Lin2Instance& intermediate() const { return mid_; }
+  /// The intermediate instance's numbering: the reference vertex r first, then one vertex per
+  /// 3-CNF variable, then one (the gadget's d) per 3-CNF clause.
+  [[nodiscard]] static Vertex reference_vertex() { return Vertex(0); }
+  [[nodiscard]] static Vertex var_vertex(Var x) { return Vertex(x.value() + 1); }
+  [[nodiscard]] Vertex clause_vertex(ClauseId i) const { return Vertex(1 + split_.formula().num_vars + i.value()); }
+  /// The output vertices of intermediate vertex v (its cloud): cloud(v, 0) .. cloud(v, cloud_size(v) − 1).
+  [[nodiscard]] std::uint32_t cloud_size(Vertex v) const { return std::uint32_t{1} << logsize_[v]; }
+  [[nodiscard]] Vertex cloud(Vertex v, std::uint32_t i) const { return Vertex(first_[v].value() + i); }
 
   /// Source (input CNF) assignment -> σ of the output: r = +1, variables as given, d
   /// per clause maximising the gadget, clouds constant. sat(lift(a)) = offset + 2·sat_3cnf(split.lift(a)).
-  [[nodiscard]] std::vector<bool> lift(const Assignment& source_assignment) const;
+  [[nodiscard]] VertexSigns lift(const Assignment& source_assignment) const;
   /// Majority per cloud (ties -> +1): never lowers the number of satisfied constraints.
-  [[nodiscard]] std::vector<bool> majority_fix(const std::vector<bool>& sigma) const;
+  [[nodiscard]] VertexSigns majority_fix(const VertexSigns& sigma) const;
   /// σ -> assignment of the 3-CNF's variables (majority per cloud, x = [σ_x = σ_r]).
-  [[nodiscard]] Assignment decode_3cnf(const std::vector<bool>& sigma) const;
+  [[nodiscard]] Assignment decode_3cnf(const VertexSigns& sigma) const;
   /// σ -> assignment of the input CNF.
-  [[nodiscard]] Assignment decode(const std::vector<bool>& sigma) const { return split_.decode(decode_3cnf(sigma)); }
+  [[nodiscard]] Assignment decode(const VertexSigns& sigma) const { return split_.decode(decode_3cnf(sigma)); }
   /// Number of satisfied clauses of the 3-CNF under b.
   [[nodiscard]] std::size_t sat_3cnf(const Assignment& b) const;
   [[nodiscard]] nlohmann::json sizes() const;
@@ -61,7 +69,8 @@ class Sat3ToLin2 {
   std::uint32_t d_keep_ = 0;
   std::uint64_t offset_ = 0, cube_edges_ = 0;
   /// per intermediate vertex: first output vertex and log2 of the cloud size (0 = kept whole).
-  std::vector<std::uint32_t> first_, logsize_;
+  StrongVector<VertexTag, Vertex> first_;
+  StrongVector<VertexTag, std::uint32_t> logsize_;
 };
 
 }  // namespace relugap

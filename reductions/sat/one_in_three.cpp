@@ -32,19 +32,19 @@ bool OneInThreeFormula::is_positive() const {
 }
 
 void OneInThreeFormula::validate() const {
-  for (std::size_t i = 0; i < clauses.size(); ++i)
+  for (ClauseId i : clauses.indices())
     for (Lit l : clauses[i])
       if (l.dimacs() == 0 || l.var().value() >= num_vars)
         fail("onein3.literal", "", 0,
-             "1-in-3 clause " + std::to_string(i + 1) + " has literal " + std::to_string(l.dimacs()) + " outside 1.." +
-                 std::to_string(num_vars));
+             "1-in-3 clause " + std::to_string(i.value() + 1) + " has literal " + std::to_string(l.dimacs()) +
+                 " outside 1.." + std::to_string(num_vars));
 }
 
 std::string to_string(const OneInThreeFormula& f) {
   std::ostringstream os;
-  for (std::size_t i = 0; i < f.clauses.size(); ++i) {
+  for (ClauseId i : f.clauses.indices()) {
     const auto& c = f.clauses[i];
-    os << (i ? " " : "") << "R(" << c[0].dimacs() << "," << c[1].dimacs() << "," << c[2].dimacs() << ")";
+    os << (i.value() ? " " : "") << "R(" << c[0].dimacs() << "," << c[1].dimacs() << "," << c[2].dimacs() << ")";
   }
   return os.str();
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "instances/core/strong_vector.hpp"
 #include "instances/problems/cnf.hpp"
 
 namespace relugap {
@@ -20,7 +21,7 @@ using OneInThreeClause = std::array<Lit, 3>;
 
 struct OneInThreeFormula {
   std::uint32_t num_vars = 0;
-  std::vector<OneInThreeClause> clauses;
+  StrongVector<ClauseTag, OneInThreeClause> clauses;  ///< read with a ClauseId
 
   [[nodiscard]] std::size_t num_clauses() const { return clauses.size(); }
   /// Number of true positions of `c` (0..3). Contract: a.size() >= num_vars.

@@ -31,14 +31,8 @@ nlohmann::json Sat1Reduction::params() const {
 }
 
 LossBounds Sat1Reduction::bounds(const std::optional<Rational>& so) const {
-  check_source_optimum(so);
-  LossBounds b;
-  b.source_optimum = so;
-  b.constants = {{"N", Rational(N())},
-                 {"M", Rational(static_cast<unsigned long>(M()))},
-                 {"R", Rational(R_)},
-                 {"yes_loss", yes_loss()},
-                 {"no_threshold", no_threshold()}};
+  LossBounds b = common_bounds(so);
+  b.constants.insert({{"R", Rational(R_)}, {"yes_loss", yes_loss()}, {"no_threshold", no_threshold()}});
   if (so && *so == 1) {
     b.loss_lower = yes_loss();
     b.loss_upper = yes_loss();
@@ -50,8 +44,9 @@ LossBounds Sat1Reduction::bounds(const std::optional<Rational>& so) const {
 
 ExactNetwork Sat1Reduction::lift_target(const Assignment& sigma) const {
   ExactNetwork net(1, data_.dim);
-  net.w[0] = 1;
-  for (std::uint32_t v = 0; v < N(); ++v) net.w[v + 1] = sigma[Var(v)] ? 1 : -1;
+  auto w = net.row(UnitId(0));
+  w[anchor_coord()] = 1;
+  for (Var v : index_range<VarTag>(N())) w[var_coord(v)] = sigma[v] ? 1 : -1;
   net.a[0] = 1;
   return net;
 }
@@ -70,7 +65,7 @@ std::vector<Assignment> Sat1Reduction::candidates(const ExactNetwork& net) const
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto w = net.row(UnitId(static_cast<std::uint32_t>(j)));
     Assignment s(N());
-    for (std::uint32_t v = 0; v < N(); ++v) s[Var(v)] = sgn(w[v + 1]) * sgn(w[0]) > 0;
+    for (Var v : index_range<VarTag>(N())) s[v] = sgn(w[var_coord(v)]) * sgn(w[anchor_coord()]) > 0;
     out.push_back(std::move(s));
   }
   return out;

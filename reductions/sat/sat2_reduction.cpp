@@ -33,14 +33,8 @@ nlohmann::json Sat2Reduction::params() const {
 }
 
 LossBounds Sat2Reduction::bounds(const std::optional<Rational>& so) const {
-  check_source_optimum(so);
-  LossBounds b;
-  b.source_optimum = so;
-  b.constants = {{"N", Rational(N())},
-                 {"M", Rational(static_cast<unsigned long>(M()))},
-                 {"R", Rational(R_)},
-                 {"tau", tau_},
-                 {"no_lower", *gap()}};
+  LossBounds b = common_bounds(so);
+  b.constants.insert({{"R", Rational(R_)}, {"tau", tau_}, {"no_lower", *gap()}});
   if (so && *so == 1) {
     b.loss_lower = Rational(0);
     b.loss_upper = Rational(0);
@@ -73,9 +67,9 @@ std::vector<Assignment> Sat2Reduction::candidates(const ExactNetwork& net) const
   std::vector<Assignment> out;
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto w = net.row(UnitId(static_cast<std::uint32_t>(j)));
-    if (sgn(w[0]) == 0) continue;
+    if (sgn(w[anchor_coord()]) == 0) continue;
     Assignment s(N());
-    for (std::uint32_t v = 0; v < N(); ++v) s[Var(v)] = sgn(w[v + 1]) * sgn(w[0]) > 0;
+    for (Var v : index_range<VarTag>(N())) s[v] = sgn(w[var_coord(v)]) * sgn(w[anchor_coord()]) > 0;
     out.push_back(std::move(s));
   }
   return out;

@@ -41,7 +41,8 @@ Sat2RobustCheck sat2_robust_check(const Sat2Reduction& r, const ExactNetwork& ne
   for (std::size_t j = 0; j < net.units(); ++j) {
     auto w = net.row(UnitId(static_cast<std::uint32_t>(j)));
     Assignment a(f.num_vars);
-    for (std::uint32_t v = 0; v < f.num_vars; ++v) a[Var(v)] = sgn(w[v + 1]) * sgn(w[0]) > 0;
+    for (Var v : index_range<VarTag>(f.num_vars))
+      a[v] = sgn(w[SatReduction::var_coord(v)]) * sgn(w[SatReduction::anchor_coord()]) > 0;
     const std::size_t V = f.num_violated(a);
     const Rational b = sat2_robust_bound(r.tau(), B, r.R(), V);
     out.violated.push_back(V);

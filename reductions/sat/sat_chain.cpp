@@ -122,6 +122,14 @@ std::vector<std::pair<std::uint32_t, Rational>> SatReduction::clause_point(const
   return e;
 }
 
+LossBounds SatReduction::common_bounds(const std::optional<Rational>& so) const {
+  check_source_optimum(so);
+  LossBounds b;
+  b.source_optimum = so;
+  b.constants = {{"N", Rational(N())}, {"M", Rational(static_cast<unsigned long>(M()))}};
+  return b;
+}
+
 nlohmann::json SatReduction::common_params() const {
   return {{"N", N()},
           {"M", M()},

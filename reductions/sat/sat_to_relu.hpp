@@ -125,6 +125,10 @@ class SatReduction : public Reduction {
   /// total loss, when one is proved (sat1: 1/16, sat2: τ²/18, satk: none).
   [[nodiscard]] virtual std::optional<Rational> gap() const = 0;
 
+  /// The sat1 / sat2 coordinates: 0 the anchor, 1 + v variable v.
+  [[nodiscard]] static Feature anchor_coord() { return Feature(0); }
+  [[nodiscard]] static Feature var_coord(Var v) { return Feature(v.value() + 1); }
+
  protected:
   explicit SatReduction(SatChain chain) : chain_(std::move(chain)) {}
   [[nodiscard]] virtual std::vector<Assignment> candidates(const ExactNetwork& net) const = 0;
@@ -144,6 +148,9 @@ class SatReduction : public Reduction {
   /// Contract (RELUGAP_ASSERT): source_optimum is empty, 0 or 1.
   static void check_source_optimum(const std::optional<Rational>& source_optimum);
   [[nodiscard]] nlohmann::json common_params() const;
+  /// The start of every bounds(): checks source_optimum (check_source_optimum), records it,
+  /// and the constants N and M; each reduction adds its own constants and bounds.
+  [[nodiscard]] LossBounds common_bounds(const std::optional<Rational>& source_optimum) const;
   /// R: `r` if it is a perfect square >= 1 (Failure "reduce.anchor" otherwise), else the smallest perfect square >=
   /// max(m, 1).
   static mpz_class anchor_weight_or_default(const std::optional<mpz_class>& r, std::size_t m);

@@ -77,13 +77,9 @@ nlohmann::json SatKReduction::params() const {
 }
 
 LossBounds SatKReduction::bounds(const std::optional<Rational>& so) const {
-  check_source_optimum(so);
-  LossBounds b;
-  b.source_optimum = so;
-  b.constants = {{"N", Rational(N())},
-                 {"M", Rational(static_cast<unsigned long>(M()))},
-                 {"K", Rational(static_cast<unsigned long>(k_))},
-                 {"Q", Rational(static_cast<unsigned long>(Q()))}};
+  LossBounds b = common_bounds(so);
+  b.constants.insert(
+      {{"K", Rational(static_cast<unsigned long>(k_))}, {"Q", Rational(static_cast<unsigned long>(Q()))}});
   if (so && *so == 1) {
     b.loss_lower = Rational(0);
     b.loss_upper = Rational(0);

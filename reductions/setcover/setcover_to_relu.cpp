@@ -144,7 +144,7 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
       if (weighted_f64_ && !exact_double(to_rational(c))) weighted_f64_ = false;
   }
   if (opt_.doubles_only) {
-    if (opt_.unweighted) throw std::invalid_argument("setcover reduction: doubles_only is for the weighted form");
+    RELUGAP_ASSERT(!opt_.unweighted, "setcover reduction: doubles_only is for the weighted form");
     doubles_ = build([](const Rational& q) { return q.get_d(); });  // as to_double()
     double_samples_ = doubles_.samples();
     data_ = ExactTrainingSet(m + 1);  // empty: only its dim is used (lift, decode)
@@ -287,11 +287,12 @@ ExactNetwork SetCoverReduction::lift(const std::vector<SetId>& chosen) const {
   Rational half(1, 2);
   half *= w_scale_;
   half.canonicalize();
-  net.w[0] = half;
-  for (std::size_t j = 0; j < inst_.num_sets(); ++j) net.w[j + 1] = -half;
+  auto w = net.row(UnitId(0));
+  w[Feature(0)] = half;
+  for (SetId j : inst_.sets.indices()) w[set_coord(j)] = -half;
   for (SetId j : chosen) {
     RELUGAP_ASSERT(inst_.sets.contains(j), "SetCoverReduction::lift: set id out of range");
-    net.w[j.idx() + 1] = half;
+    w[set_coord(j)] = half;
   }
   net.a[0] = 1;
   return net;
@@ -328,21 +329,19 @@ std::vector<SetId> SetCoverReduction::repair(std::vector<SetId> chosen) const {
   return out;
 }
 
-std::vector<SetId> SetCoverReduction::decode(const Network& net) const {
+template <class S>
+std::vector<SetId> SetCoverReduction::decode_any(const BasicNetwork<S>& net) const {
   check_one_relu(net, data_.dim, "setcover");
+  const auto w = net.row(UnitId(0));
+  const S& a = net.a[0];
   std::vector<SetId> c;
-  for (std::uint32_t j = 0; j < inst_.num_sets(); ++j)
-    if ((net.a[0] > 0 && net.w[j + 1] > 0) || (net.a[0] < 0 && net.w[j + 1] < 0)) c.emplace_back(j);
+  for (SetId j : inst_.sets.indices())
+    if ((a > 0 && w[set_coord(j)] > 0) || (a < 0 && w[set_coord(j)] < 0)) c.push_back(j);
   return repair(std::move(c));
 }
 
-std::vector<SetId> SetCoverReduction::decode(const ExactNetwork& net) const {
-  check_one_relu(net, data_.dim, "setcover");
-  std::vector<SetId> c;
-  for (std::uint32_t j = 0; j < inst_.num_sets(); ++j)
-    if (sgn(net.a[0]) * sgn(net.w[j + 1]) > 0) c.emplace_back(j);
-  return repair(std::move(c));
-}
+std::vector<SetId> SetCoverReduction::decode(const Network& net) const { return decode_any(net); }
+std::vector<SetId> SetCoverReduction::decode(const ExactNetwork& net) const { return decode_any(net); }
 
 DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
   const ExactTrainingSet& data = this->data();  // throws in the doubles_only mode

@@ -146,8 +146,12 @@ class SetCoverReduction final : public Reduction {
   /// The greedy repair alone: `chosen` plus the cheapest set for each element
   /// it leaves uncovered, as above.
   [[nodiscard]] std::vector<SetId> repair(std::vector<SetId> chosen) const;
+  /// The coordinate of set j (0 is the anchor).
+  [[nodiscard]] static Feature set_coord(SetId j) { return Feature(j.value() + 1); }
 
  private:
+  template <class S>
+  [[nodiscard]] std::vector<SetId> decode_any(const BasicNetwork<S>& net) const;
   SetCoverInstance inst_;
   SetCoverOptions opt_;
   SetCoverConstants k_;

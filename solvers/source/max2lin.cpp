@@ -45,7 +45,7 @@ Max2LinResult max2lin_exact(const Lin2Instance& inst, std::uint32_t max_n) {
   r.method = "gray-code enumeration";
   const auto inc = incidence(inst);
   std::vector<int> s(inst.n, 1);
-  std::int64_t sat = static_cast<std::int64_t>(inst.satisfied(std::vector<bool>(inst.n, true)));
+  std::int64_t sat = static_cast<std::int64_t>(inst.satisfied(VertexSigns(inst.n, true)));
   auto g = gains(inc, s);
   std::int64_t best = sat;
   std::uint64_t best_code = 0, code = 0;
@@ -66,7 +66,7 @@ Max2LinResult max2lin_exact(const Lin2Instance& inst, std::uint32_t max_n) {
   }
   r.sigma.assign(inst.n, true);
   for (std::uint32_t b = 0; b + 1 < inst.n; ++b)
-    if ((best_code >> b) & 1U) r.sigma[b + 1] = false;
+    if ((best_code >> b) & 1U) r.sigma[Vertex(b + 1)] = false;
   r.lower = r.upper = static_cast<std::uint64_t>(best);
   r.status = SolveStatus::kOptimal;
   r.seconds = since(t0);
@@ -89,8 +89,8 @@ Max2LinResult max2lin_local_search(const Lin2Instance& inst, std::uint64_t seed,
     std::vector<int> s(inst.n);
     for (auto& x : s) x = rng.bernoulli(0.5) ? 1 : -1;
     auto g = gains(inc, s);
-    std::vector<bool> sb(inst.n);
-    for (std::uint32_t v = 0; v < inst.n; ++v) sb[v] = s[v] > 0;
+    VertexSigns sb(inst.n);
+    for (std::uint32_t v = 0; v < inst.n; ++v) sb[Vertex(v)] = s[v] > 0;
     auto sat = static_cast<std::int64_t>(inst.satisfied(sb));
     for (bool improved = true; improved && !(it > 0 && out_of_time());) {
       improved = false;
@@ -106,7 +106,7 @@ Max2LinResult max2lin_local_search(const Lin2Instance& inst, std::uint64_t seed,
     if (sat > best) {
       best = sat;
       r.sigma.assign(inst.n, false);
-      for (std::uint32_t v = 0; v < inst.n; ++v) r.sigma[v] = s[v] > 0;
+      for (std::uint32_t v = 0; v < inst.n; ++v) r.sigma[Vertex(v)] = s[v] > 0;
     }
   }
   if (ran < std::max<std::uint32_t>(restarts, 1))

@@ -16,7 +16,7 @@ namespace relugap {
 
 struct Max2LinResult {
   SolveStatus status = SolveStatus::kError;  ///< kOptimal (lower == upper) or kFeasible
-  std::vector<bool> sigma;                   ///< an assignment with sat(sigma) = lower
+  VertexSigns sigma;                         ///< an assignment with sat(sigma) = lower
   std::uint64_t lower = 0;                   ///< proved: SAT* >= lower
   std::uint64_t upper = 0;                   ///< proved: SAT* <= upper
   std::string method;                        ///< "gray-code enumeration", "local search + spectral bound"

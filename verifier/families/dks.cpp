@@ -27,10 +27,7 @@ class DksFamily final : public ReductionFamily {
   }
   std::vector<std::string> forms() const override { return {"unweighted", "unit-ball"}; }
   /// The unit-ball form divides the samples by X and Y (rationals): written as (x/2^a, y/2^b).
-  ExactScale exact_scale(const Reduction& r) const override {
-    const auto& ub = static_cast<const DksReduction&>(r).unit_ball();
-    return ub ? unit_ball_exact_scale(ub->X, ub->Y) : ExactScale{};
-  }
+  ExactScale exact_scale(const Reduction& r) const override { return unit_ball_scale_of<DksReduction>(r); }
   std::string problem(const SourceInstance&) const override { return "dks"; }
   std::string size_meaning() const override { return "dks: vertices"; }
 
@@ -67,9 +64,7 @@ class DksFamily final : public ReductionFamily {
   }
 
   std::optional<ExactNetwork> lift(const Reduction& r, const DecodedSolution& sol) const override {
-    const auto* set = std::get_if<std::vector<Vertex>>(&sol);
-    if (set == nullptr) return std::nullopt;
-    return static_cast<const DksReduction&>(r).lift(*set);
+    return lift_solution<DksReduction, std::vector<Vertex>>(r, sol);
   }
 
   AdversarialFamily adversarial_candidates(const Reduction& r) const override {
@@ -153,11 +148,7 @@ class DksFamily final : public ReductionFamily {
     return c;
   }
   DecisionThresholds thresholds(const Reduction& red, const CellSource& cell) const override {
-    DecisionThresholds d;
-    d.total_weight = red.data().total_weight();
-    d.yes = red.bounds(to_rational(cell.threshold)).loss_upper;
-    d.no = red.bounds(to_rational(cell.threshold - 1)).loss_lower;
-    return d;
+    return optimum_thresholds(red, to_rational(cell.threshold), to_rational(cell.threshold - 1));  // tau >= t
   }
   /// A file's question: tau >= t with t the source optimum when it is proved (answer: yes).
   std::optional<CellSource> file_question(const SourceInstance& src, const FamilyParams& p,

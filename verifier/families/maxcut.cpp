@@ -115,20 +115,18 @@ class MaxCutFamily final : public ReductionFamily {
     AdversarialFamily f;
     f.bits = n;
     f.what = "2^" + std::to_string(n) + " assignments sigma of the Max-2Lin(2) variables";
-    f.lift = [red](const std::vector<bool>& b) { return red->lift(b); };
+    f.lift = [red](const std::vector<bool>& b) { return red->lift(VertexSigns(b)); };
     f.decode = [red](const Network& net) { return DecodedSolution(red->decode(net)); };
     return f;
   }
 
   std::optional<ExactNetwork> lift(const Reduction& r, const DecodedSolution& sol) const override {
-    const auto* sigma = std::get_if<std::vector<bool>>(&sol);
-    if (sigma == nullptr) return std::nullopt;
-    return static_cast<const MaxCutReduction&>(r).lift(*sigma);
+    return lift_solution<MaxCutReduction, VertexSigns>(r, sol);
   }
 
   SourceCheck recheck(const SourceInstance& src, const FamilyParams& p, const DecodedSolution& sol) const override {
     SourceCheck c;
-    const auto* sigma = std::get_if<std::vector<bool>>(&sol);
+    const auto* sigma = std::get_if<VertexSigns>(&sol);
     if (sigma == nullptr) {
       c.detail = "decode gave no assignment";
       return c;
@@ -142,7 +140,7 @@ class MaxCutFamily final : public ReductionFamily {
                    std::to_string(g->num_vertices());
         return c;
       }
-      for (auto [u, v] : g->edges()) sat += (*sigma)[u.idx()] != (*sigma)[v.idx()] ? 1 : 0;
+      for (auto [u, v] : g->edges()) sat += (*sigma)[u] != (*sigma)[v] ? 1 : 0;
       total = g->num_edges();
     } else {
       const Lin2Instance inst = instance_of(src, p);
@@ -151,10 +149,7 @@ class MaxCutFamily final : public ReductionFamily {
             "assignment of " + std::to_string(sigma->size()) + " vertices, the instance has " + std::to_string(inst.n);
         return c;
       }
-      for (const auto& e : inst.cons) {
-        const int st = (*sigma)[e.t.idx()] ? 1 : -1, sh = (*sigma)[e.h.idx()] ? 1 : -1;
-        sat += st * sh == e.b ? 1 : 0;
-      }
+      for (const auto& e : inst.cons) sat += sigma->sign(e.t) * sigma->sign(e.h) == e.b ? 1 : 0;
       total = inst.cons.size();
     }
     c.valid = true;

@@ -36,9 +36,7 @@ class SatFamilyBase : public ReductionFamily {
   }
 
   std::optional<ExactNetwork> lift(const Reduction& r, const DecodedSolution& sol) const override {
-    const auto* a = std::get_if<Assignment>(&sol);
-    if (a == nullptr) return std::nullopt;
-    return static_cast<const SatReduction&>(r).lift(*a);
+    return lift_solution<SatReduction, Assignment>(r, sol);
   }
 
   AdversarialFamily adversarial_candidates(const Reduction& r) const override {
@@ -157,11 +155,7 @@ class SatFamilyBase : public ReductionFamily {
     return c;
   }
   DecisionThresholds thresholds(const Reduction& red, const CellSource&) const override {
-    DecisionThresholds d;
-    d.total_weight = red.data().total_weight();
-    d.yes = red.bounds(Rational(1)).loss_upper;
-    d.no = red.bounds(Rational(0)).loss_lower;
-    return d;
+    return optimum_thresholds(red, Rational(1), Rational(0));  // satisfiable (1) or not (0)
   }
   DecisionAnswer answer(const SourceSolution& sol, const CellSource&) const override {
     const auto opt = sol.optimum();

@@ -25,10 +25,7 @@ class SetCoverFamily final : public ReductionFamily {
   std::string parameters() const override { return "forms: weighted (default), --unweighted, --unit-ball"; }
   std::vector<std::string> forms() const override { return {"unweighted", "unit-ball"}; }
   /// The unit-ball form divides the samples by X and Y (rationals): written as (x/2^a, y/2^b).
-  ExactScale exact_scale(const Reduction& r) const override {
-    const auto& ub = static_cast<const SetCoverReduction&>(r).unit_ball();
-    return ub ? unit_ball_exact_scale(ub->X, ub->Y) : ExactScale{};
-  }
+  ExactScale exact_scale(const Reduction& r) const override { return unit_ball_scale_of<SetCoverReduction>(r); }
   std::string problem(const SourceInstance&) const override { return "setcover"; }
   std::string size_meaning() const override { return "set cover: elements"; }
 
@@ -61,9 +58,7 @@ class SetCoverFamily final : public ReductionFamily {
   }
 
   std::optional<ExactNetwork> lift(const Reduction& r, const DecodedSolution& sol) const override {
-    const auto* cover = std::get_if<std::vector<SetId>>(&sol);
-    if (cover == nullptr) return std::nullopt;
-    return static_cast<const SetCoverReduction&>(r).lift(*cover);
+    return lift_solution<SetCoverReduction, std::vector<SetId>>(r, sol);
   }
 
   AdversarialFamily adversarial_candidates(const Reduction& r) const override {
@@ -167,11 +162,7 @@ class SetCoverFamily final : public ReductionFamily {
     return c;
   }
   DecisionThresholds thresholds(const Reduction& red, const CellSource& cell) const override {
-    DecisionThresholds d;
-    d.total_weight = red.data().total_weight();
-    d.yes = red.bounds(to_rational(cell.threshold)).loss_upper;
-    d.no = red.bounds(to_rational(cell.threshold + 1)).loss_lower;
-    return d;
+    return optimum_thresholds(red, to_rational(cell.threshold), to_rational(cell.threshold + 1));  // tau <= t
   }
   /// A file's question: tau <= t with t the source optimum when it is proved (answer: yes).
   std::optional<CellSource> file_question(const SourceInstance& src, const FamilyParams& p,
