@@ -8,19 +8,11 @@
 #include <coin/CoinPackedMatrix.hpp>
 #include <limits>
 
+#include "solvers/relu/exact_arith.hpp"
+
 namespace relugap::exact_detail {
 
 namespace {
-
-// s ≥ √(q), rational, checked by squaring.
-Rational sqrt_up(const Rational& q) {
-  if (q <= 0) return Rational(0);
-  double s = std::sqrt(q.get_d());
-  if (!std::isfinite(s)) s = std::numeric_limits<double>::max();
-  Rational r = exact_from_double(s * (1 + 1e-12) + 1e-300);
-  while (r * r < q) r *= Rational(1000001, 1000000);
-  return r;
-}
 
 enum class Edge : std::uint8_t { kNone, kLeftOnly, kRightOnly, kBoth };
 
@@ -40,22 +32,6 @@ inline double round_dn(double x) { return step_bits(x, false); }
 inline double round_up(double x) { return step_bits(x, true); }
 inline const Rational& round_dn(const Rational& x) { return x; }
 inline const Rational& round_up(const Rational& x) { return x; }
-
-// Error-free transformations (Knuth's two-sum, the fma product): a double-double sum.
-struct DD {
-  double hi = 0, lo = 0;
-  void add(double a) {
-    const double s = hi + a, bb = s - hi, e = (hi - (s - bb)) + (a - bb);
-    hi = s;
-    lo += e;
-  }
-  void add_product(double a, double b) {
-    const double p = a * b;
-    add(p);
-    lo += std::fma(a, b, -p);
-  }
-  [[nodiscard]] double value() const { return hi + lo; }
-};
 
 // Dyadic rationals m·2^e (GMP integers, no gcd): every double is one, and so are sums,
 // differences and products of them, exactly.

@@ -7,35 +7,11 @@
 #include <coin/CoinPackedMatrix.hpp>
 #include <limits>
 
+#include "solvers/relu/exact_arith.hpp"
+
 namespace relugap::exact_detail {
 
 namespace {
-
-// s ≥ √(q), rational, checked by squaring.
-Rational sqrt_above(const Rational& q) {
-  if (q <= 0) return Rational(0);
-  double s = std::sqrt(q.get_d());
-  if (!std::isfinite(s)) s = std::numeric_limits<double>::max();
-  Rational r = exact_from_double(s * (1 + 1e-12) + 1e-300);
-  while (r * r < q) r *= Rational(1000001, 1000000);
-  return r;
-}
-
-// Error-free transformations (two-sum, fma product): a double-double sum.
-struct DDSum {
-  double hi = 0, lo = 0;
-  void add(double a) {
-    const double s = hi + a, bb = s - hi, e = (hi - (s - bb)) + (a - bb);
-    hi = s;
-    lo += e;
-  }
-  void add_product(double a, double b) {
-    const double p = a * b;
-    add(p);
-    lo += std::fma(a, b, -p);
-  }
-  [[nodiscard]] double value() const { return hi + lo; }
-};
 
 // min over [from, to] of K − μz (from ≤ to).
 Rational line_min(const Rational& from, const Rational& to, const Rational& K, const Rational& mu) {
@@ -84,7 +60,7 @@ void TwoCertifier::set_upper(const Rational& U) {
   if (has_upper_ && U >= U_) return;
   U_ = U;
   has_upper_ = true;
-  for (std::size_t i = 0; i < m_; ++i) slack_[i] = sqrt_above(U_ / c_[i]);
+  for (std::size_t i = 0; i < m_; ++i) slack_[i] = sqrt_up(U_ / c_[i]);
 }
 
 Rational TwoCertifier::loss(const double* w) const {
@@ -247,7 +223,7 @@ Rational TwoCertifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int
   // Repair, per unit: λ_·j −= C·X·t with (XᵀCX) t = Σ_i λ_ij x_i (double-double residual).
   for (std::size_t j = 0; j < 2; ++j)
     for (int pass = 0; pass < 2; ++pass) {
-      std::vector<DDSum> acc(d_);
+      std::vector<DD> acc(d_);
       for (std::size_t i = 0; i < m_; ++i) {
         const double li = lambda(static_cast<Eigen::Index>(2 * i + j));
         if (li == 0) continue;
