@@ -142,15 +142,7 @@ Certifier::Certifier(const TrainingSet& data, int sign) : m_(data.samples()), d_
     dy_mul(dy_cyy_[i], t, dy_y_[i]);
   }
   // Gram matrix XᵀCX, equilibrated, for the multiplier repair.
-  const auto d = static_cast<Eigen::Index>(d_);
-  Eigen::MatrixXd G = Eigen::MatrixXd::Zero(d, d);
-  for (std::size_t i = 0; i < m_; ++i)
-    for (std::size_t p = data.row_ptr[i]; p < data.row_ptr[i + 1]; ++p)
-      for (std::size_t q = data.row_ptr[i]; q < data.row_ptr[i + 1]; ++q)
-        G(data.col[p].value(), data.col[q].value()) += data.c[i] * data.val[p] * data.val[q];
-  Dg_.resize(d);
-  for (Eigen::Index j = 0; j < d; ++j) Dg_(j) = G(j, j) > 0 ? 1 / std::sqrt(G(j, j)) : 1.0;
-  gram_.compute(Dg_.asDiagonal() * G * Dg_.asDiagonal());
+  gram_.compute(equilibrated_gram(data, Dg_));
 }
 
 bool Certifier::set_upper(const Rational& U) {
