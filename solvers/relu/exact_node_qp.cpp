@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace relugap::exact_detail {
@@ -213,7 +214,8 @@ bool NodeQp::solve(int max_iter) {
     // violated (a mirror image lands on its bound with its partner), kept when it violates
     // nothing afterwards. A feasible start avoids pulling a constraint through the others,
     // where degenerate samples cycle.
-    const Eigen::VectorXd keep = v_;
+    Eigen::VectorXd& keep = keep_;
+    keep = v_;
     for (int round = 0; round < 4 && violated > 0; ++round) {
       const auto ii = static_cast<Eigen::Index>(which);
       v_ -= ((z_(ii) - target) / (xnorm_(ii) * xnorm_(ii))) * Xs_.row(ii).transpose();
@@ -569,7 +571,11 @@ bool NodeQp::run(int max_iter, bool single) {
         }
       }
       if (d0 < 0) {  // a descent direction (else the first-blocker step above stands)
-        std::sort(kinks_.begin(), kinks_.end());
+        // The breakpoints in increasing (step, sample) order, popped from a min-heap: the walk
+        // usually stops after a few of them, so the rest is never sorted (the order is the
+        // one a full sort gives: the pairs are distinct).
+        std::make_heap(kinks_.begin(), kinks_.end(), std::greater<>());
+        auto heap_end = kinks_.end();
         double at = 0, walk = hard, walk_at = hard_at;
         std::int64_t walk_block = hard_i;
         bool done = false;
@@ -577,7 +583,11 @@ bool NodeQp::run(int max_iter, bool single) {
           const double a = curv > 0 ? static_cast<double>(at - d0 / curv) : at;
           return std::clamp(a, at, to);
         };
-        for (const auto& [a, i] : kinks_) {
+        while (heap_end != kinks_.begin()) {
+          std::pop_heap(kinks_.begin(), heap_end, std::greater<>());
+          --heap_end;
+          const double a = heap_end->first;
+          const std::size_t i = heap_end->second;
           if (a >= hard) break;
           const long double dphi = d0 + curv * (a - at);
           if (dphi >= 0) {
