@@ -524,21 +524,26 @@ bool NodeQp::run(int max_iter, bool single) {
     double alpha = ray && rhs_inf == 0 ? kInf : 1;
     std::int64_t block = -1;
     double block_at = 0;
-    for (std::size_t i = 0; i < m_; ++i) {
-      if (inW_[i]) continue;
-      const auto ii = static_cast<Eigen::Index>(i);
-      const double s = dz(ii);
-      if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
-      const Fn& f = fns_[i];
-      const double z = z_(ii);
-      if (s < 0 && std::isfinite(f.lo)) keep_first((z - f.lo) / -s, f.lo, i, alpha, block, block_at);
-      if (s > 0 && std::isfinite(f.hi)) keep_first((f.hi - z) / s, f.hi, i, alpha, block, block_at);
-      if (std::isfinite(f.b)) {
-        if (piece_[i] == kRight && s < 0) keep_first((z - f.b) / -s, f.b, i, alpha, block, block_at);
-        if (piece_[i] == kLeft && s > 0) keep_first((f.b - z) / s, f.b, i, alpha, block, block_at);
+    // The first breakpoint or bound along p (run only when the walk below does not decide
+    // the step: most steps are the walk's).
+    auto first_blocker = [&] {
+      for (std::size_t i = 0; i < m_; ++i) {
+        if (inW_[i]) continue;
+        const auto ii = static_cast<Eigen::Index>(i);
+        const double s = dz(ii);
+        if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
+        const Fn& f = fns_[i];
+        const double z = z_(ii);
+        if (s < 0 && std::isfinite(f.lo)) keep_first((z - f.lo) / -s, f.lo, i, alpha, block, block_at);
+        if (s > 0 && std::isfinite(f.hi)) keep_first((f.hi - z) / s, f.hi, i, alpha, block, block_at);
+        if (std::isfinite(f.b)) {
+          if (piece_[i] == kRight && s < 0) keep_first((z - f.b) / -s, f.b, i, alpha, block, block_at);
+          if (piece_[i] == kLeft && s > 0) keep_first((f.b - z) / s, f.b, i, alpha, block, block_at);
+        }
       }
-    }
-    // Past breakpoints. The test above stops at the first breakpoint and holds that sample
+    };
+    bool walked = false;
+    // Past breakpoints. first_blocker stops at the first breakpoint and holds that sample
     // in W: one iteration per breakpoint met, and another to release it. Along p the
     // objective is convex and piecewise quadratic (one breakpoint per sample), so when W sits
     // at its targets the step walks the breakpoints in order and stops at the minimum along
@@ -625,11 +630,13 @@ bool NodeQp::run(int max_iter, bool single) {
           alpha = walk;
           block = walk_block;
           block_at = walk_at;
+          walked = true;
         } else {
           crossed_.clear();
         }
       }
     }
+    if (!walked) first_blocker();
     if (!std::isfinite(alpha)) break;  // a ray nothing blocks: only round-off makes one
     if (after_multi && alpha == 0 && block >= 0) multi = false;
     after_multi = false;

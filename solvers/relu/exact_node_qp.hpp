@@ -136,7 +136,7 @@ class NodeQp {
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es_;
   Eigen::LLT<Eigen::MatrixXd> llt_;
   std::vector<std::int8_t> state_;
-  std::vector<Fn> env_;  ///< the undecided function of each sample (set_interval)
+  std::vector<Fn> env_;                        ///< the undecided function of each sample (set_interval)
   Eigen::VectorXd v_, w_, z_, lambda_, keep_;  ///< keep_: the start point while solve() projects it
   double value_ = 0;
   std::uint64_t iters_ = 0, fallbacks_ = 0;
