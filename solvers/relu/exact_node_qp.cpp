@@ -249,6 +249,23 @@ bool NodeQp::solve(int max_iter) {
 }
 
 namespace {
+// M.lower += A·Aᵀ for the small blocks of run() (n2 ≤ d ≤ 64 rows, a few dozen columns):
+// column by column, skipping zero entries. Eigen's rankUpdate packs the operands for a
+// blocked product first, which costs more than the product at these sizes; and right after
+// a refactorisation with an empty working set Q2 is the identity, so A's columns are the
+// sparse data rows.
+template <class M, class A>
+void lower_rank_update(M&& m, const A& a) {
+  const Eigen::Index n = a.rows();
+  for (Eigen::Index r = 0; r < a.cols(); ++r) {
+    const auto col = a.col(r);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double v = col(j);
+      if (v != 0) m.col(j).tail(n - j).noalias() += v * col.tail(n - j);
+    }
+  }
+}
+
 // Keeps the smallest step a ≥ 0 of a ratio test (with the sample and the value it stops at).
 inline void keep_first(double a, double at, std::size_t i, double& best, std::int64_t& who, double& who_at) {
   a = std::max(a, 0.0);
@@ -380,7 +397,7 @@ bool NodeQp::run(int max_iter, bool single) {
           }
           auto Gm = G_.topLeftCorner(n2, n2);
           Gm.setZero();  // (the lower triangle is all that LLT, the eigensolver and the trace read)
-          Gm.selfadjointView<Eigen::Lower>().rankUpdate(UQt);
+          lower_rank_update(Gm, UQt);
           // Well conditioned (trace(G)·trace(G⁻¹) ≥ λmax/λmin below 1e10): no eigenvalue near
           // the cut, so no null space and no ray, and the eigensolver is not needed.
           bool well = false;
@@ -427,7 +444,7 @@ bool NodeQp::run(int max_iter, bool single) {
             Sp(r) = sc * row_dot(i, p);
           }
           Hz.setZero();  // (LDLT reads the lower triangle)
-          Hz.selfadjointView<Eigen::Lower>().rankUpdate(SQt);
+          lower_rank_update(Hz, SQt);
           gz.noalias() += SQt * Sp;
         } else {
           Hz.setZero();
