@@ -40,7 +40,6 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   UQt_.resize(d, m);
   Hz_.resize(d, d);
   G_.resize(d, d);
-  Li_.resize(d, d);
   for (Eigen::VectorXd* v : {&g_, &glin_, &p_, &rhs_, &nu_, &qa_, &gz_, &pz_, &q_, &grad_, &hwork_, &ess_})
     v->resize(d);
   dz_.resize(m);
@@ -404,10 +403,21 @@ bool NodeQp::run(int max_iter, bool single) {
           if (nr >= n2) {
             llt_.compute(Gm);
             if (llt_.info() == Eigen::Success) {
-              auto Li = Li_.topLeftCorner(n2, n2);
-              Li.setIdentity();
-              llt_.matrixL().solveInPlace(Li);  // trace(G⁻¹) = ‖L⁻¹‖_F²
-              well = Gm.trace() * Li.squaredNorm() < 1e10;
+              // trace(G⁻¹) = ‖L⁻¹‖_F², column c of L⁻¹ by forward substitution (plain loops:
+              // the blocked triangular solve costs more at these sizes).
+              const auto& L = llt_.matrixLLT();
+              double inv = 0;
+              auto x = hwork_.head(n2);
+              for (Eigen::Index c = 0; c < n2; ++c) {
+                x.segment(c, n2 - c).setZero();
+                x(c) = 1;
+                for (Eigen::Index t = c; t < n2; ++t) {
+                  x(t) /= L(t, t);
+                  inv += x(t) * x(t);
+                  if (t + 1 < n2) x.tail(n2 - t - 1) -= x(t) * L.col(t).tail(n2 - t - 1);
+                }
+              }
+              well = Gm.trace() * inv < 1e10;
             }
           }
           if (!well) {

@@ -129,8 +129,8 @@ class NodeQp {
   // Workspaces (sized once: no allocation per iteration where avoidable).
   std::vector<std::size_t> rows_;  ///< the free right-piece samples of an iteration
   std::vector<std::size_t> wkeep_;
-  std::vector<Fn> fns_;                      ///< fn(i) of every sample during a run
-  Eigen::MatrixXd SQt_, UQt_, Hz_, G_, Li_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
+  std::vector<Fn> fns_;                 ///< fn(i) of every sample during a run
+  Eigen::MatrixXd SQt_, UQt_, Hz_, G_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
   Eigen::VectorXd g_, glin_, p_, dz_, rhs_, nu_, qa_, gz_, pz_, q_, sp_, grad_, hwork_, ess_;
   Eigen::LDLT<Eigen::MatrixXd> ldlt_;
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es_;
