@@ -131,6 +131,7 @@ void NodeQp::row_times_q2(std::size_t i, double a, Eigen::Index n2, Eigen::Ref<E
 }
 
 void NodeQp::w_clear() {
+  ++qver_;
   W_.clear();
   std::fill(inW_.begin(), inW_.end(), 0);
   Qt_.setIdentity();
@@ -155,6 +156,7 @@ bool NodeQp::w_add(std::size_t i, double target) {
   Q2t.applyHouseholderOnTheLeft(ess, tau, hwork_.data());
   R_.col(k).head(k) = qa_.head(k);
   R_(k, k) = beta;
+  ++qver_;
   W_.push_back(i);
   inW_[i] = 1;
   target_[i] = target;
@@ -376,15 +378,22 @@ bool NodeQp::run(int max_iter, bool single) {
     // first breakpoint or bound (one exists: every g_i is bounded below). The right pieces'
     // gradients lie in their rows' span, so only the left pieces' part is projected.
     bool ray = false;
+    // The same working set (the factorisation's version) and the same right-piece rows as the
+    // iteration whose reduced model was factorised last (typically the check after an interior
+    // step): Q2, the left pieces' gradient, the ray test's outcome (no ray), S·Q2 and the LDLᵀ
+    // of the reduced Hessian are all unchanged, so only the gradient terms are recomputed.
+    const bool repeat = model_ver_ == qver_ && rows_ == model_rows_;
     if (n2 > 0) {
       auto pz = pz_.head(n2);
       bool have_q = false;
-      if (glin_scale > 0) {
+      if (repeat) {
+        // (no ray: see model_ver_)
+      } else if (glin_scale > 0) {
         q_.head(n2).noalias() = Q2t * glin;
         have_q = true;
       }
       // (No ray when the lines' gradient has no component off the working set's rows.)
-      if (have_q && q_.head(n2).norm() > 1e-12 * glin_scale) {
+      if (!repeat && have_q && q_.head(n2).norm() > 1e-12 * glin_scale) {
         const auto q = q_.head(n2);
         if (nr > 0) {
           // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
@@ -450,16 +459,22 @@ bool NodeQp::run(int max_iter, bool single) {
           for (Eigen::Index r = 0; r < nr; ++r) {
             const std::size_t i = rows_[static_cast<std::size_t>(r)];
             const double sc = sc_(static_cast<Eigen::Index>(i));
-            row_times_q2(i, sc, n2, SQt.col(r));
+            if (!repeat) row_times_q2(i, sc, n2, SQt.col(r));
             Sp(r) = sc * row_dot(i, p);
           }
-          Hz.setZero();  // (LDLT reads the lower triangle)
-          lower_rank_update(Hz, SQt);
+          if (!repeat) {
+            Hz.setZero();  // (LDLT reads the lower triangle)
+            lower_rank_update(Hz, SQt);
+          }
           gz.noalias() += SQt * Sp;
-        } else {
+        } else if (!repeat) {
           Hz.setZero();
         }
-        ldlt_.compute(Hz);
+        if (!repeat) {
+          ldlt_.compute(Hz);
+          model_ver_ = qver_;
+          model_rows_ = rows_;
+        }
         pz = -ldlt_.solve(gz);
       }
       if (!pz.allFinite()) pz.setZero();

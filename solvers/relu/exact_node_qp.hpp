@@ -129,6 +129,10 @@ class NodeQp {
   // Workspaces (sized once: no allocation per iteration where avoidable).
   std::vector<std::size_t> rows_;  ///< the free right-piece samples of an iteration
   std::vector<std::size_t> wkeep_;
+  /// The factorisation's version (bumped whenever Qt_ or W changes) and that of the reduced
+  /// model last factorised by ldlt_ (with its right-piece rows; see run()).
+  std::uint64_t qver_ = 0, model_ver_ = ~std::uint64_t{0};
+  std::vector<std::size_t> model_rows_;
   std::vector<Fn> fns_;                 ///< fn(i) of every sample during a run
   Eigen::MatrixXd SQt_, UQt_, Hz_, G_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
   Eigen::VectorXd g_, glin_, p_, dz_, rhs_, nu_, qa_, gz_, pz_, q_, sp_, grad_, hwork_, ess_;
