@@ -382,7 +382,8 @@ bool NodeQp::run(int max_iter, bool single) {
     // iteration whose reduced model was factorised last (typically the check after an interior
     // step): Q2, the left pieces' gradient, the ray test's outcome (no ray), S·Q2 and the LDLᵀ
     // of the reduced Hessian are all unchanged, so only the gradient terms are recomputed.
-    const bool repeat = model_ver_ == qver_ && rows_ == model_rows_;
+    const bool repeat = reuse_model_ && model_ver_ == qver_ && rows_ == model_rows_;
+    if (repeat && n2 > 0) ++model_reuses_;
     if (n2 > 0) {
       auto pz = pz_.head(n2);
       bool have_q = false;

@@ -69,6 +69,11 @@ class NodeQp {
   bool solve(int max_iter = -1);
   /// Solves that needed the fallback (see solve()).
   [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_; }
+  /// Iterations that reused the factorised reduced model of an earlier iteration with the same
+  /// working set and right-piece rows (see run()); off: every iteration factorises (the
+  /// reference the test compares against: the steps must be the same).
+  [[nodiscard]] std::uint64_t model_reuses() const { return model_reuses_; }
+  void set_reuse_model(bool on) { reuse_model_ = on; }
 
   [[nodiscard]] const Eigen::VectorXd& w() const { return w_; }
   [[nodiscard]] const Eigen::VectorXd& z() const { return z_; }
@@ -131,7 +136,8 @@ class NodeQp {
   std::vector<std::size_t> wkeep_;
   /// The factorisation's version (bumped whenever Qt_ or W changes) and that of the reduced
   /// model last factorised by ldlt_ (with its right-piece rows; see run()).
-  std::uint64_t qver_ = 0, model_ver_ = ~std::uint64_t{0};
+  std::uint64_t qver_ = 0, model_ver_ = ~std::uint64_t{0}, model_reuses_ = 0;
+  bool reuse_model_ = true;
   std::vector<std::size_t> model_rows_;
   std::vector<Fn> fns_;                 ///< fn(i) of every sample during a run
   Eigen::MatrixXd SQt_, UQt_, Hz_, G_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
