@@ -16,7 +16,8 @@
 // iteration minimises the current quadratic model on {x_iᵀp = v_i − z_i, i ∈ W} (null-space
 // method: a QR factorisation of the W rows, updated by one Householder reflection of the
 // null-space basis when a sample enters W and refactored when samples leave it, pivoted LDLᵀ
-// of the reduced Hessian, which is only semidefinite), steps to the first breakpoint or bound it meets (ratio test),
+// of the reduced Hessian, which is only semidefinite, kept for the next iteration when neither the working set nor
+// the right-piece rows change), steps to the first breakpoint or bound it meets (ratio test),
 // and adds that sample to W; at a model minimum the W multipliers decide which sample to release and to which side. A
 // start point that violates one domain bound (the branched sample after a warm start from the parent) enters W with its
 // target, and the other constraints stay feasible while it is pulled there. w is equilibrated (w = D·v, D_jj = (Σ_i c_i
