@@ -376,7 +376,8 @@ Rational SetCoverReduction::exact_loss_of(const ExactNetwork& net) const {
   // The weighted form without its exact set (doubles_only): the samples generated again,
   // one at a time, in exact arithmetic; memory O(incidences) for the per-element lists.
   LossSink sink{ExactLossAccumulator(net)};
-  emit_weighted(inst_.sets_of_elements(), [](const Rational& q) { return q; }, sink);
+  emit_weighted(
+      inst_.sets_of_elements(), [](const Rational& q) { return q; }, sink);
   RELUGAP_ASSERT(sink.acc.samples() == double_samples_, "SetCoverReduction::exact_loss_of: sample count");
   return sink.acc.total();
 }

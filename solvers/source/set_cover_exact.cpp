@@ -1,5 +1,10 @@
 #include "solvers/source/set_cover_exact.hpp"
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
@@ -7,11 +12,6 @@
 #include <ClpSimplex.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -465,7 +465,8 @@ SetCoverSolution cbc_in_child(const SetCoverInstance& inst, const CbcOptions& op
     } else {
       // Stopped inside CBC (its initial solve, most likely): no incumbent and, unless the
       // root LP was solved first (below), no proved bound from CBC.
-      sol.message = interrupted() ? "interrupted" : "time limit reached (cbc had not returned at the deadline: stopped)";
+      sol.message =
+          interrupted() ? "interrupted" : "time limit reached (cbc had not returned at the deadline: stopped)";
       sol.lower_bound = root_bound;
     }
   }
