@@ -23,6 +23,7 @@
 # per output nonzero, plus the source"), the file sizes and the 1-minute load average
 # at the start of the run (the machine is shared: quote it with the figures).
 set -euo pipefail
+. "$(dirname "$0")/scale_sources.sh"  # ring, setcover_src
 BUILD=${1:-build}
 MAX=${2:-1000000}
 WORK=${3:-$(mktemp -d "${TMPDIR:-/tmp}/relugap-scalefam.XXXXXX")}
@@ -37,21 +38,6 @@ cd "$WORK"
 echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; uptime: $(uptime)"
 printf '%-8s %-10s %-11s %9s %9s %9s %8s %9s %9s %12s %12s %5s\n' family form nnz wall_s cpu_s rss_MB B_per_nnz src_MB \
   above_src in_bytes out_bytes load
-ring() {  # ring N FILE
-  awk -v n="$1" 'BEGIN { m = 0; for (k = 1; k <= 5; ++k) if (n > k) m += n - k; print "p edge " n " " m;
-    for (u = 1; u <= n; ++u) for (k = 1; k <= 5; ++k) if (u + k <= n) print "e " u " " u + k }' > "$2"
-}
-setcover_src() {  # setcover_src N FILE: n elements, n sets, each element in 10 sets
-  awk -v n="$1" -v m="$1" -v d=10 'BEGIN {
-    print n, m
-    for (j = 1; j <= m; ++j) printf "1%s", (j % 12 == 0 || j == m) ? "\n" : " "
-    step = int(m / d)
-    for (i = 0; i < n; ++i) {
-      print d
-      for (k = 0; k < d; ++k) printf "%d%s", ((i + k * step) % m) + 1, (k == d - 1) ? "\n" : " "
-    }
-  }' > "$2"
-}
 for fam in $FAMILIES; do
   for form in $FORMS; do
     form=${form#--}

@@ -11,6 +11,7 @@
 # (/usr/bin/time), bytes of RSS per nonzero, the source's own RSS (`info`), RSS
 # above the source per nonzero, CPU time (user + sys), and the file sizes. Figures are quoted with `uptime` (the machine is shared).
 set -euo pipefail
+. "$(dirname "$0")/scale_sources.sh"  # ring, setcover_src
 BUILD=${1:-build}
 MAX=${2:-10000000}
 WORK=${3:-$(mktemp -d "${TMPDIR:-/tmp}/relugap-scale.XXXXXX")}
@@ -18,7 +19,6 @@ read -r -a FLAGS <<< "${4:-}"
 BIN=$(cd "$BUILD" && pwd)/relugap
 mkdir -p "$WORK"
 cd "$WORK"
-D=10
 echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; uptime: $(uptime)"
 echo "# flags: ${FLAGS[*]:-none}"
 printf '%-11s %-10s %9s %9s %8s %9s %11s %11s %9s %9s\n' nnz n seconds rss_MB B_per_nnz src_MB in_bytes out_bytes above_src cpu_s
@@ -26,15 +26,7 @@ rows=()
 target=10000
 while [ "$target" -le "$MAX" ]; do
   n=$(( target / 15 ))
-  awk -v n="$n" -v m="$n" -v d="$D" 'BEGIN {
-    print n, m
-    for (j = 1; j <= m; ++j) printf "1%s", (j % 12 == 0 || j == m) ? "\n" : " "
-    step = int(m / d)
-    for (i = 0; i < n; ++i) {
-      print d
-      for (k = 0; k < d; ++k) printf "%d%s", ((i + k * step) % m) + 1, (k == d - 1) ? "\n" : " "
-    }
-  }' > "sc_$target.txt"
+  setcover_src "$n" "sc_$target.txt"
   /usr/bin/time -f "%M" -o src.time "$BIN" info "sc_$target.txt" >/dev/null
   /usr/bin/time -f "%e %M %U %S" -o red.time "$BIN" reduce setcover "sc_$target.txt" ${FLAGS[@]+"${FLAGS[@]}"} \
     -o "sc_$target.libsvm" >/dev/null

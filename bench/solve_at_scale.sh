@@ -16,6 +16,7 @@
 # the solver's own seconds where the sidecar records them, the source status, and the
 # sidecar's loss_lower / loss_upper (doubles; "-" when none is stated).
 set -euo pipefail
+. "$(dirname "$0")/scale_sources.sh"  # ring, setcover_src
 BUILD=${1:-build}
 TARGET=${2:-10000000}
 LIMIT=${3:-10}
@@ -25,21 +26,6 @@ BIN=$(cd "$BUILD" && pwd)/relugap
 mkdir -p "$WORK"
 cd "$WORK"
 echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg); --time-limit $LIMIT"
-ring() {  # ring N FILE
-  awk -v n="$1" 'BEGIN { m = 0; for (k = 1; k <= 5; ++k) if (n > k) m += n - k; print "p edge " n " " m;
-    for (u = 1; u <= n; ++u) for (k = 1; k <= 5; ++k) if (u + k <= n) print "e " u " " u + k }' > "$2"
-}
-setcover_src() {  # setcover_src N FILE: bench/scale_setcover.sh's source (element i in the sets i + k*floor(n/10), k < 10)
-  awk -v n="$1" -v m="$1" -v d=10 'BEGIN {
-    print n, m
-    for (j = 1; j <= m; ++j) printf "1%s", (j % 12 == 0 || j == m) ? "\n" : " "
-    step = int(m / d)
-    for (i = 0; i < n; ++i) {
-      print d
-      for (k = 0; k < d; ++k) printf "%d%s", ((i + k * step) % m) + 1, (k == d - 1) ? "\n" : " "
-    }
-  }' > "$2"
-}
 printf '%-12s %11s %8s %8s %8s %9s  %-14s %-14s %s\n' family nnz wall_s cpu_s peak_MB solver_s loss_lower loss_upper status
 for fam in $FAMILIES; do
   args=()

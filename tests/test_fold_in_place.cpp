@@ -13,6 +13,7 @@
 #include "reductions/dks/dks_to_relu.hpp"
 #include "reductions/sat/sat_to_relu.hpp"
 #include "tests/dks_test_util.hpp"
+#include "tests/io_fixtures.hpp"
 
 using namespace relugap;
 
@@ -53,14 +54,6 @@ Folded fold_by_hand(const ExactTrainingSet& s) {
   }
   return f;
 }
-void check_same(const TrainingSet& a, const TrainingSet& b) {
-  CHECK(a.dim == b.dim);
-  CHECK(a.row_ptr == b.row_ptr);
-  CHECK(a.col == b.col);
-  CHECK(a.val == b.val);
-  CHECK(a.y == b.y);
-  CHECK(a.c == b.c);
-}
 }  // namespace
 
 TEST_CASE("fold_weights_in_place gives the hand-folded values; fold_weights the same") {
@@ -79,7 +72,7 @@ TEST_CASE("fold_weights_in_place gives the hand-folded values; fold_weights the 
       CHECK(f.y[i] == want.y[i]);
       CHECK(f.c[i] == 1);
     }
-    check_same(to_double(fold_weights(s)), to_double(f));
+    test::check_same(to_double(fold_weights(s)), to_double(f));
   }
 }
 
@@ -97,7 +90,7 @@ TEST_CASE("to_double of a moved set equals the copy and empties the exact set") 
     ExactTrainingSet s = random_set(rng, 30, 7);
     const TrainingSet copy = to_double(s);
     const TrainingSet moved = to_double(std::move(s));
-    check_same(copy, moved);
+    test::check_same(copy, moved);
     CHECK(s.nnz() == 0);  // NOLINT(bugprone-use-after-move): the documented state after the move
     CHECK(s.samples() == 0);
   }
@@ -116,7 +109,7 @@ TEST_CASE("dks: unit-ball figures off the weighted set; the unweighted form fold
     const DksReduction weighted(g, kappa, sq), unweighted(g, kappa, uw);
     DksReduction ball(g, kappa, ub);
     // The unweighted form is the weighted set (square weights), folded.
-    check_same(to_double(unweighted.data()), to_double(fold_weights(weighted.data())));
+    test::check_same(to_double(unweighted.data()), to_double(fold_weights(weighted.data())));
     // The figures of the unweighted set, whatever the form they are read from.
     const DksUnitBall a = weighted.unit_ball_figures(), b = unweighted.unit_ball_figures();
     CHECK(a.X2 == b.X2);
@@ -127,7 +120,7 @@ TEST_CASE("dks: unit-ball figures off the weighted set; the unweighted form fold
     // release_data: the same set out, an empty set of the same dimension left.
     const TrainingSet before = to_double(ball.data());
     const ExactTrainingSet out = ball.release_data();
-    check_same(before, to_double(out));
+    test::check_same(before, to_double(out));
     CHECK(ball.data().samples() == 0);
     CHECK(ball.data().dim == out.dim);
   }

@@ -563,3 +563,46 @@ TEST_CASE("scp41: bounds around K + 429 and the lifted CBC cover attains K + 429
   MESSAGE("scp41: K = " << to_string(k.K) << ", sigma = " << k.sigma.get_d() << ", A = " << k.A.get_str()
                         << ", lambda = " << k.lambda.get_str());
 }
+
+TEST_CASE("exact_loss_of without the exact set (doubles_only): the loss on data(), and the same decode checks") {
+  // `reduce setcover --solve` checks its certificate in the doubles_only mode: the weighted
+  // samples are generated again one at a time and evaluated exactly. Same value as
+  // exact_loss on the exact set, for lifted covers and non-covers and for arbitrary networks
+  // (several units, negative output weights, rational weights that make some
+  // pre-activations exactly zero).
+  Rng rng(2020);
+  for (int trial = 0; trial < 25; ++trial) {
+    const auto n = static_cast<std::uint32_t>(rng.between(1, 9));
+    const auto m = static_cast<std::uint32_t>(rng.between(1, 8));
+    const SetCoverInstance inst = test::random_set_cover(rng, n, m, rng.bernoulli(0.5) ? 1 : 40);
+    const SetCoverReduction exact(inst);
+    SetCoverOptions o;
+    o.doubles_only = true;
+    const SetCoverReduction fast(inst, o);
+    for (int k = 0; k < 6; ++k) {
+      const std::vector<SetId> chosen = from_mask(rng.below(std::uint64_t{1} << m), m);
+      const ExactNetwork lifted = exact.lift(chosen);
+      CHECK(fast.exact_loss_of(lifted) == exact_loss(exact.data(), lifted));
+      CHECK(fast.exact_loss_of(lifted) == exact.selection_loss(chosen));
+      const DecodeCheck a = fast.decode_check(lifted), b = exact.decode_check(lifted);
+      CHECK(a.loss == b.loss);
+      CHECK(a.lemma_holds == b.lemma_holds);
+      CHECK(a.lemma_holds);
+      CHECK(a.decoded == b.decoded);
+      CHECK(a.inequality == b.inequality);
+
+      ExactNetwork net(static_cast<std::size_t>(rng.between(1, 3)), m + 1);
+      for (auto& w : net.w) w = Rational(rng.between(-4, 4), rng.between(1, 3));
+      for (auto& a_j : net.a) a_j = Rational(rng.between(-3, 3), 2);
+      const Rational want = exact_loss(exact.data(), net);
+      CHECK(fast.exact_loss_of(net) == want);
+      CHECK(exact.exact_loss_of(net) == want);
+      if (net.units() == 1) {
+        const DecodeCheck c = fast.decode_check(net), d = exact.decode_check(net);
+        CHECK(c.loss == d.loss);
+        CHECK(c.lemma_holds == d.lemma_holds);
+        CHECK(c.decoded == d.decoded);
+      }
+    }
+  }
+}

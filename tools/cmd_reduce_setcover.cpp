@@ -42,9 +42,11 @@ void run(const SetCoverCliOptions& o) {
   SetCoverOptions ro;
   ro.unweighted = o.unweighted || o.unit_ball;
   ro.unit_ball = o.unit_ball;
-  // Without --solve nothing needs the exact set: the weighted form is built
-  // straight into doubles (what the file holds), ~12 bytes per nonzero.
-  ro.doubles_only = !o.solve && !ro.unweighted;
+  // The weighted form is built straight into doubles (what the file holds), ~12 bytes
+  // per nonzero, also with --solve: the certificate's loss is then evaluated exactly on
+  // the samples generated again one at a time (SetCoverReduction::exact_loss_of). The
+  // folded forms build their exact set anyway (it is what they write).
+  ro.doubles_only = !ro.unweighted;
   std::optional<SetCoverReduction> red_holder;
   try {
     red_holder.emplace(std::move(inst), ro);  // the reduction keeps the only copy
@@ -107,16 +109,17 @@ void run(const SetCoverCliOptions& o) {
   store_bounds(b, sc);
 
   if (best_cover) {
-    const ExactTrainingSet& data = red.data();
     // The lifted cover must reach K + cost exactly (in data()'s scale) and decode to itself.
+    // decode_check evaluates the loss exactly (exact_loss_of: on data(), or on the weighted
+    // samples generated again), once for both checks.
     const ExactNetwork cert = red.lift(*best_cover);
-    const Rational l = exact_loss(data, cert);
+    const DecodeCheck dc = red.decode_check(cert);
+    const Rational& l = dc.loss;
     const Rational expected = (red.constants().K + to_rational(best_cost)) * red.loss_scale();
     if (!b.loss_upper || l != *b.loss_upper || l != expected)
       fail("reduce.certificate", o.input, 0,
            "internal error: certificate loss " + to_string(l) +
                " differs from (K + tau) * scale = " + to_string(expected));
-    const DecodeCheck dc = red.decode_check(cert);
     if (!dc.lemma_holds || red.decode(cert) != *best_cover)
       fail("reduce.certificate", o.input, 0, "internal error: the certificate does not decode to its cover");
     sc.certificate_exact = cert;

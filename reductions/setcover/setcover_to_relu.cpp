@@ -10,6 +10,7 @@
 #include "instances/core/error.hpp"
 #include "instances/core/rational_int.hpp"
 #include "instances/problems/loss.hpp"
+#include "instances/problems/loss_accumulator.hpp"
 #include "reductions/common/network_check.hpp"
 #include "reductions/maxcut/eps_common.hpp"
 #include "reductions/maxcut/square_weights.hpp"
@@ -73,6 +74,41 @@ std::string dbl(const Rational& q) {
 
 }  // namespace
 
+// The weighted samples, in order, into out.add / out.add_mirrored (a BasicTrainingSet, or
+// the exact loss evaluator of exact_loss_of): one construction for the exact set, its
+// float64 copy (doubles_only) and the streamed loss. `of` maps each exact constant to S;
+// the small integers of the rows (±1, 1 − deg, |.| <= m < 2^53) are exact in every S.
+template <class Of, class Out>
+void SetCoverReduction::emit_weighted(const StrongVector<ElementTag, std::vector<SetId>>& sets_of, Of of,
+                                      Out& out) const {
+  const std::size_t m = inst_.num_sets();
+  const Rational half(1, 2);
+  using S = std::decay_t<decltype(of(half))>;
+  auto small = [](std::int64_t v) {
+    if constexpr (std::is_same_v<S, double>) {
+      return static_cast<double>(v);
+    } else {
+      return S(v);
+    }
+  };
+  using Row = std::vector<std::pair<std::uint32_t, S>>;
+  const S one = small(1), zero = small(0), h = of(half), w_anchor = of(Rational(k_.A)),
+          w_well = of(Rational(k_.lambda)), w_cover = of(Rational(k_.b));
+  out.add(Row{{0u, one}}, h, w_anchor);  // 1. anchor
+  for (std::size_t j = 0; j < m; ++j)    // 2. double wells
+    out.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), one}}, h, w_well);
+  for (SetId j : inst_.costs.indices())  // 3. selection
+    out.add(Row{{0u, one}, {j.value() + 1, one}}, zero, of(to_rational(inst_.costs[j])));
+  for (Element u : sets_of.indices()) {  // 4. covering
+    Row row;
+    row.reserve(sets_of[u].size() + 1);
+    const auto deg = static_cast<std::int64_t>(sets_of[u].size());
+    row.emplace_back(0u, small(1 - deg));
+    for (SetId j : sets_of[u]) row.emplace_back(j.value() + 1, small(-1));
+    out.add(std::move(row), zero, w_cover);
+  }
+}
+
 SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions opt)
     : inst_(std::move(instance)), opt_(opt) {
   validate(inst_);
@@ -102,38 +138,12 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
   RELUGAP_ASSERT(k_.sigma <= Rational(1, 8), "setcover reduction: sigma = " + to_string(k_.sigma) + " exceeds 1/8");
 
   // ---- samples (weighted) ------------------------------------------------
-  // One construction for the exact set and for its float64 copy (doubles_only):
-  // `of` maps each exact constant to S; the small integers of the rows (±1,
-  // 1 − deg, |.| <= m < 2^53) are exact in both.
-  const Rational half(1, 2);
   const auto sets_of = inst_.sets_of_elements();
   auto build = [&](auto of) {
-    using S = std::decay_t<decltype(of(half))>;
-    auto small = [](std::int64_t v) {
-      if constexpr (std::is_same_v<S, double>) {
-        return static_cast<double>(v);
-      } else {
-        return S(v);
-      }
-    };
-    using Row = std::vector<std::pair<std::uint32_t, S>>;
-    const S one = small(1), zero = small(0), h = of(half), w_anchor = of(Rational(k_.A)),
-            w_well = of(Rational(k_.lambda)), w_cover = of(Rational(k_.b));
+    using S = std::decay_t<decltype(of(Rational(1, 2)))>;
     BasicTrainingSet<S> out(m + 1);
     out.reserve(1 + 3 * m + n, 1 + 4 * m + inst_.nnz() + n);
-    out.add(Row{{0u, one}}, h, w_anchor);  // 1. anchor
-    for (std::size_t j = 0; j < m; ++j)    // 2. double wells
-      out.add_mirrored(Row{{static_cast<std::uint32_t>(j + 1), one}}, h, w_well);
-    for (SetId j : inst_.costs.indices())  // 3. selection
-      out.add(Row{{0u, one}, {j.value() + 1, one}}, zero, of(to_rational(inst_.costs[j])));
-    for (Element u : sets_of.indices()) {  // 4. covering
-      Row row;
-      row.reserve(sets_of[u].size() + 1);
-      const auto deg = static_cast<std::int64_t>(sets_of[u].size());
-      row.emplace_back(0u, small(1 - deg));
-      for (SetId j : sets_of[u]) row.emplace_back(j.value() + 1, small(-1));
-      out.add(std::move(row), zero, w_cover);
-    }
+    emit_weighted(sets_of, of, out);
     return out;
   };
   {
@@ -343,15 +353,43 @@ std::vector<SetId> SetCoverReduction::decode_any(const BasicNetwork<S>& net) con
 std::vector<SetId> SetCoverReduction::decode(const Network& net) const { return decode_any(net); }
 std::vector<SetId> SetCoverReduction::decode(const ExactNetwork& net) const { return decode_any(net); }
 
+namespace {
+/// The sink of emit_weighted() for exact_loss_of(): each sample into the loss, then dropped.
+struct LossSink {
+  ExactLossAccumulator acc;
+  using Row = std::vector<std::pair<std::uint32_t, Rational>>;
+  void add(const Row& x, const Rational& y, const Rational& c) { acc.add(x, y, c); }
+  void add_mirrored(const Row& x, const Rational& y, const Rational& c) {
+    acc.add(x, y, c);
+    Row neg = x;
+    for (auto& e : neg) e.second = -e.second;
+    acc.add(neg, y, c);
+  }
+};
+}  // namespace
+
+Rational SetCoverReduction::exact_loss_of(const ExactNetwork& net) const {
+  RELUGAP_ASSERT(net.dim == data_.dim, "SetCoverReduction::exact_loss_of: network dimension " +
+                                           std::to_string(net.dim) + " does not match data dimension " +
+                                           std::to_string(data_.dim));
+  if (!opt_.doubles_only) return exact_loss(data_, net);
+  // The weighted form without its exact set (doubles_only): the samples generated again,
+  // one at a time, in exact arithmetic; memory O(incidences) for the per-element lists.
+  LossSink sink{ExactLossAccumulator(net)};
+  emit_weighted(
+      inst_.sets_of_elements(), [](const Rational& q) { return q; }, sink);
+  RELUGAP_ASSERT(sink.acc.samples() == double_samples_, "SetCoverReduction::exact_loss_of: sample count");
+  return sink.acc.total();
+}
+
 DecodeCheck SetCoverReduction::decode_check(const ExactNetwork& net) const {
-  const ExactTrainingSet& data = this->data();  // throws in the doubles_only mode
   auto cover = decode(net);
   DecodeCheck d;
   d.solution_valid = inst_.is_cover(cover);
   const std::int64_t cost = inst_.cost(cover);
   d.solution = describe_cover(cover, cost);
   d.source_value = to_rational(cost);
-  d.loss = exact_loss(data, net);
+  d.loss = exact_loss_of(net);
   Rational weighted_loss = d.loss / scale_;
   weighted_loss.canonicalize();
   Rational rhs = weighted_loss - k_.K + k_.sigma;

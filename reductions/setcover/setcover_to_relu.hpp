@@ -62,10 +62,12 @@ struct SetCoverOptions {
   /// The unweighted form may not have more samples (Failure "reduce.size").
   std::size_t max_samples = 50'000'000;
   /// Build only the float64 copy of the weighted set (double_data()), never
-  /// the exact one: 12 bytes per nonzero instead of ~100 (one GMP rational
-  /// each). For writers (`reduce setcover` without --solve). data(),
-  /// weighted_data() and decode_check() then throw std::logic_error; bounds,
-  /// lift, decode, params and the constants work as usual. Weighted form only.
+  /// the exact one: 12 bytes per nonzero instead of 8 more per value and the
+  /// rows again. For writers (`reduce setcover`, with or without --solve).
+  /// data() and weighted_data() then throw std::logic_error; exact_loss_of()
+  /// and decode_check() evaluate the loss exactly on the samples generated
+  /// again; bounds, lift, decode, params and the constants work as usual.
+  /// Weighted form only.
   bool doubles_only = false;
 };
 
@@ -107,10 +109,15 @@ class SetCoverReduction final : public Reduction {
   /// loss_scale(); constants (K, sigma, ..., weighted units) always.
   [[nodiscard]] LossBounds bounds(const std::optional<Rational>& source_optimum) const override;
   /// Decode + exact check of cost(Decode(net)) <= L(net)/s − K + σ, with
-  /// L(net) the exact loss on data() and s = loss_scale(). Contract: net.dim == data().dim; throws
-  /// Failure "reduce.network" unless net has one unit.
+  /// L(net) = exact_loss_of(net) and s = loss_scale(). Contract: net.dim == data().dim; throws
+  /// Failure "reduce.network" unless net has one unit. Works in the doubles_only mode too.
   [[nodiscard]] DecodeCheck decode_check(const Network& net) const override;
   [[nodiscard]] DecodeCheck decode_check(const ExactNetwork& net) const;
+
+  /// The exact loss of net on data(): exact_loss(data(), net); in the doubles_only mode
+  /// (no exact set built) the same sum over the weighted samples generated again one at a
+  /// time from the instance and dropped. Contract: net.dim == data().dim.
+  [[nodiscard]] Rational exact_loss_of(const ExactNetwork& net) const;
 
   /// Bounds when τ is only known to lie in [tau_lower, tau_upper] (e.g. a
   /// solver stopped by its time limit): lower (K + tau_lower − σ)·s, upper
@@ -152,6 +159,9 @@ class SetCoverReduction final : public Reduction {
  private:
   template <class S>
   [[nodiscard]] std::vector<SetId> decode_any(const BasicNetwork<S>& net) const;
+  /// The weighted samples in order into out.add / out.add_mirrored (setcover_to_relu.cpp).
+  template <class Of, class Out>
+  void emit_weighted(const StrongVector<ElementTag, std::vector<SetId>>& sets_of, Of of, Out& out) const;
   SetCoverInstance inst_;
   SetCoverOptions opt_;
   SetCoverConstants k_;

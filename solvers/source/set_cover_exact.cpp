@@ -1,5 +1,10 @@
 #include "solvers/source/set_cover_exact.hpp"
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
@@ -9,8 +14,10 @@
 #include <OsiClpSolverInterface.hpp>
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -112,13 +119,12 @@ int no_callback(CbcModel*, int) { return 0; }
 
 }  // namespace
 
-SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOptions& opt) {
-  const auto t0 = Clock::now();
-  if (has_uncoverable_element(inst)) {
-    auto sol = infeasible("cbc");
-    sol.seconds = since(t0);
-    return sol;
-  }
+namespace {
+
+/// CBC in this process. `root_lp_bound` (if set) is called with the root LP's bound as
+/// soon as the root LP is solved here (the child of solve_set_cover_cbc sends it on).
+SetCoverSolution cbc_in_process(const SetCoverInstance& inst, const CbcOptions& opt, Clock::time_point t0,
+                                void (*root_lp_bound)(std::int64_t, int), int fd) {
   SetCoverSolution sol;
   sol.solver = "cbc";
   const int m = static_cast<int>(inst.num_sets());
@@ -184,6 +190,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
     }
     const double lb = root->objectiveValue();
     if (std::isfinite(lb)) root_bound = static_cast<std::int64_t>(std::ceil(lb - 1e-6));
+    if (root_bound && root_lp_bound != nullptr) root_lp_bound(*root_bound, fd);
   }
 
   CbcModel model(lp);
@@ -279,6 +286,205 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
   if (sol.message.empty())
     sol.message = by_signal ? "interrupted" : (by_deadline ? "time limit reached" : "stopped early");
   return sol;
+}
+
+// ---- CBC in a child process, stopped at the deadline ----------------------------------
+// CBC's initial solve (CbcMain1: presolve, the Idiot crash, a crossover) reads neither the
+// wall clock nor the event handlers, and ran tens of seconds past a limit on instances with
+// 10⁶ incidences under load. Under a time limit CBC therefore runs in a forked child that
+// reports through a pipe; the parent waits until the deadline plus kCbcGrace and then stops
+// the child (SIGKILL). Records on the pipe: 'R' + int64 (the root LP bound, as soon as it
+// is proved), 'F' + the final solution (status, cover, bound, message).
+
+constexpr double kCbcGrace = 0.9;  ///< seconds past the deadline for CBC to return by itself
+
+void cbc_put_raw(std::string& b, const void* p, std::size_t n) { b.append(static_cast<const char*>(p), n); }
+template <class T>
+void cbc_put(std::string& b, T v) {
+  cbc_put_raw(b, &v, sizeof v);
+}
+template <class T>
+bool cbc_get(const std::string& b, std::size_t& at, T& v) {
+  if (b.size() - at < sizeof v) return false;
+  std::memcpy(&v, b.data() + at, sizeof v);
+  at += sizeof v;
+  return true;
+}
+
+bool cbc_write_all(int fd, const std::string& b) {
+  std::size_t done = 0;
+  while (done < b.size()) {
+    const ssize_t w = ::write(fd, b.data() + done, b.size() - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    done += static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+void send_root_bound(std::int64_t bound, int fd) {
+  std::string b;
+  cbc_put(b, 'R');
+  cbc_put(b, bound);
+  (void)cbc_write_all(fd, b);
+}
+
+std::string encode_final(const SetCoverSolution& sol) {
+  std::string b;
+  cbc_put(b, 'F');
+  cbc_put(b, static_cast<std::int32_t>(sol.status));
+  cbc_put(b, static_cast<std::uint8_t>(sol.has_cover));
+  cbc_put(b, sol.cost);
+  cbc_put(b, static_cast<std::uint8_t>(sol.lower_bound.has_value()));
+  cbc_put(b, sol.lower_bound.value_or(0));
+  cbc_put(b, static_cast<std::uint64_t>(sol.message.size()));
+  cbc_put_raw(b, sol.message.data(), sol.message.size());
+  cbc_put(b, static_cast<std::uint64_t>(sol.cover.size()));
+  for (SetId j : sol.cover) cbc_put(b, j.value());
+  return b;
+}
+
+/// Parses the records; false if a record is cut short (the child was stopped mid-write).
+bool decode_records(const std::string& b, std::optional<std::int64_t>& root_bound,
+                    std::optional<SetCoverSolution>& final_sol) {
+  std::size_t at = 0;
+  while (at < b.size()) {
+    char tag = 0;
+    if (!cbc_get(b, at, tag)) return false;
+    if (tag == 'R') {
+      std::int64_t v = 0;
+      if (!cbc_get(b, at, v)) return false;
+      root_bound = v;
+    } else if (tag == 'F') {
+      SetCoverSolution s;
+      s.solver = "cbc";
+      std::int32_t status = 0;
+      std::uint8_t has_cover = 0, has_lb = 0;
+      std::int64_t lb = 0;
+      std::uint64_t len = 0, k = 0;
+      if (!cbc_get(b, at, status) || !cbc_get(b, at, has_cover) || !cbc_get(b, at, s.cost) || !cbc_get(b, at, has_lb) ||
+          !cbc_get(b, at, lb) || !cbc_get(b, at, len) || b.size() - at < len)
+        return false;
+      s.status = static_cast<SolveStatus>(status);
+      s.has_cover = has_cover != 0;
+      if (has_lb != 0) s.lower_bound = lb;
+      s.message.assign(b.data() + at, len);
+      at += len;
+      if (!cbc_get(b, at, k) || (b.size() - at) / sizeof(std::uint32_t) < k) return false;
+      s.cover.reserve(k);
+      for (std::uint64_t i = 0; i < k; ++i) {
+        std::uint32_t j = 0;
+        (void)cbc_get(b, at, j);
+        s.cover.emplace_back(j);
+      }
+      final_sol = std::move(s);
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// CBC in a forked child, stopped at t0 + time_limit + kCbcGrace if it has not returned.
+SetCoverSolution cbc_in_child(const SetCoverInstance& inst, const CbcOptions& opt, Clock::time_point t0) {
+  int fds[2];
+  if (::pipe(fds) != 0) return cbc_in_process(inst, opt, t0, nullptr, -1);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return cbc_in_process(inst, opt, t0, nullptr, -1);
+  }
+  if (pid == 0) {  // child: solve, report, leave without running the parent's exit handlers
+    ::close(fds[0]);
+    std::string b;
+    try {
+      b = encode_final(cbc_in_process(inst, opt, t0, &send_root_bound, fds[1]));
+    } catch (...) {
+      SetCoverSolution e;
+      e.status = SolveStatus::kError;
+      e.message = "cbc threw an exception (in its process)";
+      b = encode_final(e);
+    }
+    ::_exit(cbc_write_all(fds[1], b) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  const auto stop_at =
+      t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opt.time_limit + kCbcGrace));
+  std::string buf;
+  bool eof = false, killed = false, forwarded = false;
+  char chunk[1 << 16];
+  while (!eof) {
+    if (interrupted() && !forwarded) {  // a signal sent to this process alone: the child stops too
+      ::kill(pid, SIGTERM);
+      forwarded = true;
+    }
+    const double left = std::chrono::duration<double>(stop_at - Clock::now()).count();
+    if (left <= 0) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int wait_ms = static_cast<int>(std::min(left * 1000.0 + 1.0, 100.0));  // re-check the flag every 0.1 s
+    const int r = ::poll(&p, 1, wait_ms);
+    if (r < 0 && errno != EINTR) break;
+    if (r <= 0) continue;
+    const ssize_t n = ::read(fds[0], chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      eof = true;
+      break;
+    }
+    buf.append(chunk, static_cast<std::size_t>(n));
+  }
+  if (killed) {  // whatever the child wrote before it was stopped
+    pollfd p{fds[0], POLLIN, 0};
+    while (::poll(&p, 1, 0) > 0) {
+      const ssize_t n = ::read(fds[0], chunk, sizeof chunk);
+      if (n <= 0) break;
+      buf.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(fds[0]);
+  int st = 0;
+  while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+  }
+  std::optional<std::int64_t> root_bound;
+  std::optional<SetCoverSolution> fin;
+  const bool complete = decode_records(buf, root_bound, fin);
+  SetCoverSolution sol;
+  if (fin && complete) {
+    sol = std::move(*fin);
+  } else {
+    sol.solver = "cbc";
+    sol.status = interrupted() ? SolveStatus::kInterrupted : SolveStatus::kTimeLimit;
+    if (!killed && !interrupted()) {
+      sol.status = SolveStatus::kError;
+      sol.message = "cbc's process ended without a result (status " + std::to_string(st) + ")";
+    } else {
+      // Stopped inside CBC (its initial solve, most likely): no incumbent and, unless the
+      // root LP was solved first (below), no proved bound from CBC.
+      sol.message =
+          interrupted() ? "interrupted" : "time limit reached (cbc had not returned at the deadline: stopped)";
+      sol.lower_bound = root_bound;
+    }
+  }
+  sol.seconds = since(t0);
+  return sol;
+}
+
+}  // namespace
+
+SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOptions& opt) {
+  const auto t0 = Clock::now();
+  if (has_uncoverable_element(inst)) {
+    auto sol = infeasible("cbc");
+    sol.seconds = since(t0);
+    return sol;
+  }
+  if (opt.time_limit > 0 && opt.separate_process) return cbc_in_child(inst, opt, t0);
+  return cbc_in_process(inst, opt, t0, nullptr, -1);
 }
 
 SetCoverSolution solve_set_cover_greedy(const SetCoverInstance& inst) {

@@ -37,6 +37,13 @@ struct SetCoverSolution {
 struct CbcOptions {
   /// Wall-clock limit in seconds; <= 0 means none.
   double time_limit = 0;
+  /// Under a time limit, run CBC in a forked child process that is stopped (SIGKILL) if it
+  /// has not returned 0.9 s after the deadline: CBC's initial solve reads no clock and ran
+  /// tens of seconds past the limit at 10⁶ incidences. Stopped there, the result is
+  /// kTimeLimit with no cover and no bound from CBC (the root LP bound if it was solved
+  /// first). false: CBC in this process (the deadline is then checked only at CBC's and
+  /// CLP's events). No effect without a time limit.
+  bool separate_process = true;
   /// 0 = silent (default); CBC's own log level otherwise (goes to stdout).
   int log_level = 0;
 };
@@ -44,7 +51,9 @@ struct CbcOptions {
 /// Exact: min Σ c_j x_j s.t. Σ_{j∋u} x_j >= 1 for every element u, x binary,
 /// solved with CBC's standard branch-and-cut (CbcMain: presolve, cuts,
 /// heuristics). On a time limit with an incumbent: kFeasible with CBC's
-/// proved lower bound (rounded up, costs are integers).
+/// proved lower bound (rounded up, costs are integers). Under a time limit the solve runs
+/// in a child process (CbcOptions::separate_process); SIGINT/SIGTERM received by this
+/// process are passed on to it.
 SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOptions& opt = {});
 
 /// Greedy: repeatedly take the set with the least cost per newly covered
