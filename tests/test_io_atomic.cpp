@@ -135,7 +135,8 @@ TEST_CASE("a write that fails in the writer thread, blocks after the first, is i
   std::size_t formatted = 0;
   const auto err = failure_with_file_limit(limit, [&] {
     write_text_atomic(p, [&](TextSink& os) {
-      for (std::size_t i = 0; i < lines; ++i, ++formatted) os.put_u64(i * 7919).put(' ').put_f64(0.5 * i).put('\n');
+      for (std::size_t i = 0; i < lines; ++i, ++formatted)
+        os.put_u64(i * 7919).put(' ').put_f64(0.5 * static_cast<double>(i)).put('\n');
     });
   });
   REQUIRE(err.has_value());
@@ -148,7 +149,8 @@ TEST_CASE("a write that fails in the writer thread, blocks after the first, is i
   CHECK(files_in(dir.path) == 1);  // no temporary file left
   // Without the limit the same writer succeeds (the failure above was the limit's).
   write_text_atomic(p, [&](TextSink& os) {
-    for (std::size_t i = 0; i < lines; ++i) os.put_u64(i * 7919).put(' ').put_f64(0.5 * i).put('\n');
+    for (std::size_t i = 0; i < lines; ++i)
+      os.put_u64(i * 7919).put(' ').put_f64(0.5 * static_cast<double>(i)).put('\n');
   });
   CHECK(std::filesystem::file_size(p) > limit);
   CHECK(files_in(dir.path) == 1);

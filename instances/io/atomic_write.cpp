@@ -13,6 +13,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -61,13 +62,18 @@ class ThreadOut final : public BlockOut {
       b = std::make_unique<char[]>(kBlockBytes);
       free_.push_back(b.get());
     }
-    thread_ = std::thread([this] { run(); });
+    try {
+      thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error&) {  // no thread to be had: write in the caller's thread
+      threaded_ = false;
+    }
   }
   ThreadOut(const ThreadOut&) = delete;
   ThreadOut& operator=(const ThreadOut&) = delete;
   /// Stops the thread; jobs still queued are dropped (after finish() there are none; without it the file is
   /// being given up).
   ~ThreadOut() override {
+    if (!threaded_) return;
     {
       std::lock_guard<std::mutex> lock(mu_);
       stop_ = true;
@@ -78,6 +84,7 @@ class ThreadOut final : public BlockOut {
   [[nodiscard]] std::size_t capacity() const override { return kBlockBytes; }
   char* first() override { return acquire(); }
   char* take(char* full, std::size_t n) override {
+    if (!threaded_) return write_now(full, n);
     {
       std::lock_guard<std::mutex> lock(mu_);
       jobs_.push_back(Job{full, n, appended_, {}});
@@ -87,6 +94,11 @@ class ThreadOut final : public BlockOut {
     return acquire();
   }
   void rewrite(std::uint64_t at, const char* p, std::size_t n) override {
+    if (!threaded_) {
+      if (const int e = pwrite_all(fd_, p, n, at); e != 0)
+        fail("io.write", path_, 0, std::string("write failed: ") + std::strerror(e));
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       throw_if_failed();
@@ -132,10 +144,7 @@ class ThreadOut final : public BlockOut {
       int e = 0;
       if (!skip) {
         e = pwrite_all(fd_, job.buf != nullptr ? job.buf : job.bytes.data(), job.n, job.at);
-#ifdef SYNC_FILE_RANGE_WRITE
-        if (e == 0 && job.buf != nullptr && job.n > 0)
-          ::sync_file_range(fd_, static_cast<off_t>(job.at), static_cast<off_t>(job.n), SYNC_FILE_RANGE_WRITE);
-#endif
+        if (e == 0 && job.buf != nullptr) start_writeback(job.at + job.n);
       }
       lock.lock();
       busy_ = false;
@@ -145,8 +154,30 @@ class ThreadOut final : public BlockOut {
     }
   }
 
+  /// Starts writing the whole pages before `end` that are not on their way yet
+  /// (a page the next block still writes to is left for later).
+  void start_writeback([[maybe_unused]] std::uint64_t end) {
+#ifdef SYNC_FILE_RANGE_WRITE
+    const std::uint64_t to = end & ~std::uint64_t{4095};
+    if (to > synced_) {
+      ::sync_file_range(fd_, static_cast<off_t>(synced_), static_cast<off_t>(to - synced_), SYNC_FILE_RANGE_WRITE);
+      synced_ = to;
+    }
+#endif
+  }
+  /// Without a thread (std::thread could not start one): writes at once.
+  char* write_now(char* full, std::size_t n) {
+    if (const int e = pwrite_all(fd_, full, n, appended_); e != 0)
+      fail("io.write", path_, 0, std::string("write failed: ") + std::strerror(e));
+    appended_ += n;
+    start_writeback(appended_);
+    return full;
+  }
+
   int fd_;
   std::string path_;
+  bool threaded_ = true;
+  std::uint64_t synced_ = 0;  // the thread's (or write_now's caller's) side only
   std::unique_ptr<char[]> bufs_[kBuffers];
   std::mutex mu_;
   std::condition_variable wake_, done_;
