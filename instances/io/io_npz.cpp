@@ -21,6 +21,7 @@
 #include <zip.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
@@ -29,6 +30,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <type_traits>
 
 #include "instances/core/assert.hpp"
 #include "instances/core/error.hpp"
@@ -371,6 +373,19 @@ class Stage {
     }
     n_ += sizeof(T);
   }
+  /// n items of 4 or 8 bytes, already in little-endian order in memory (the
+  /// caller checked the host's byte order): one copy for a whole row.
+  void push_raw(const void* p, std::size_t bytes) {
+    const char* s = static_cast<const char*>(p);
+    while (bytes > 0) {
+      if (n_ == kSize) flush();
+      const std::size_t k = std::min(bytes, kSize - n_);
+      std::memcpy(buf_.data() + n_, s, k);
+      n_ += k;
+      s += k;
+      bytes -= k;
+    }
+  }
   void flush() {
     if (n_ > 0) z_.put(buf_.data(), n_);
     n_ = 0;
@@ -382,6 +397,12 @@ class Stage {
   std::array<char, kSize> buf_{};
   std::size_t n_ = 0;
 };
+
+/// Rows' column indices and values copied as they are stored: a Feature is a
+/// std::uint32_t (read as '<i4' below 2^31) and a double is '<f8' on a
+/// little-endian host with IEEE doubles.
+constexpr bool kRawRows = std::endian::native == std::endian::little && sizeof(Feature) == 4 &&
+                          std::is_trivially_copyable_v<Feature> && std::numeric_limits<double>::is_iec559;
 
 /// The CSR arrays' sizes: stored values (the nonzeros of X, y where nonzero,
 /// c always) and whether the indices need 64 bits.
@@ -419,7 +440,10 @@ void write_npz_stored(ByteSink& out, const TrainingSet& s, bool force_zip64) {
   // numpy's savez order
   header("indices.npy", L.idescr(), n1, L.nnz, L.isz());
   for (std::size_t i = 0; i < L.m; ++i) {
-    for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) index(s.col[k].value());
+    if (kRawRows && !L.wide)  // indices below cols <= 2^31 - 1: the uint32 bytes are the int32 bytes
+      st.push_raw(s.col.data() + s.row_ptr[i], (s.row_ptr[i + 1] - s.row_ptr[i]) * 4);
+    else
+      for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) index(s.col[k].value());
     if (s.y[i] != 0) index(L.cols - 2);
     index(L.cols - 1);
   }
@@ -445,7 +469,10 @@ void write_npz_stored(ByteSink& out, const TrainingSet& s, bool force_zip64) {
   z.end();
   header("data.npy", "<f8", n1, L.nnz, 8);
   for (std::size_t i = 0; i < L.m; ++i) {
-    for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) st.push(s.val[k]);
+    if (kRawRows)
+      st.push_raw(s.val.data() + s.row_ptr[i], (s.row_ptr[i + 1] - s.row_ptr[i]) * 8);
+    else
+      for (std::size_t k = s.row_ptr[i]; k < s.row_ptr[i + 1]; ++k) st.push(s.val[k]);
     if (s.y[i] != 0) st.push(s.y[i]);
     st.push(s.c[i]);
   }
