@@ -19,6 +19,7 @@
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
+#include "instances/io/mapped_file.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
@@ -117,12 +118,15 @@ Cnf parse_cnf_or_throw(std::string_view text, const std::string& file) {
 
 }  // namespace
 
-Result<Cnf> parse_cnf(const std::string& text, const std::string& name) {
+Result<Cnf> parse_cnf(std::string_view text, const std::string& name) {
   return catch_failure([&] { return parse_cnf_or_throw(text, name); });
 }
 
 Result<Cnf> read_cnf(const std::string& path) {
-  return catch_failure([&] { return parse_cnf_or_throw(read_file(path), path); });
+  return catch_failure([&] {
+    const FileBytes bytes(path);
+    return parse_cnf_or_throw(bytes.view(), path);
+  });
 }
 
 void write_cnf(const std::string& path, const Cnf& f, const std::string& comment) {

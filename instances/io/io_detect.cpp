@@ -3,13 +3,14 @@
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
+#include "instances/io/mapped_file.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
 
 namespace {
 
-FileKind json_kind(const std::string& text, const std::string& path) {
+FileKind json_kind(std::string_view text, const std::string& path) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_object() && j.contains("kind") && j["kind"].is_string()) {
     if (j["kind"] == "network") return FileKind::kNetwork;
@@ -25,7 +26,7 @@ FileKind json_kind(const std::string& text, const std::string& path) {
   return format_from_path(p.stem().string()) ? FileKind::kSidecar : FileKind::kNetwork;
 }
 
-FileKind sniff(const std::string& text, const std::string& path, SniffedFile* parsed) {
+FileKind sniff(std::string_view text, const std::string& path, SniffedFile* parsed) {
   if (text.starts_with("\x93NUMPY") || text.starts_with("PK\x03\x04")) return FileKind::kTrainingSet;
   LineReader lines(text);
   std::string_view line;
@@ -70,9 +71,9 @@ FileKind detect_kind(const std::string& path, SniffedFile* parsed) {
   if (ext == ".cnf") return FileKind::kCnf;
   if (ext == ".clq" || ext == ".col" || ext == ".edges" || ext == ".graph" || ext == ".mtx") return FileKind::kGraph;
   if (format_from_path(path)) return FileKind::kTrainingSet;
-  std::string text = read_file(path);
-  if (ext == ".json") return json_kind(text, path);
-  return sniff(text, path, parsed);
+  const FileBytes bytes(path);
+  if (ext == ".json") return json_kind(bytes.view(), path);
+  return sniff(bytes.view(), path, parsed);
 }
 
 const char* kind_name(FileKind k) {

@@ -16,6 +16,7 @@
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
+#include "instances/io/mapped_file.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
@@ -146,12 +147,15 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
 
 }  // namespace
 
-Result<SetCoverInstance> parse_set_cover(const std::string& text, const std::string& name) {
+Result<SetCoverInstance> parse_set_cover(std::string_view text, const std::string& name) {
   return catch_failure([&] { return parse_set_cover_or_throw(text, name); });
 }
 
 Result<SetCoverInstance> read_set_cover(const std::string& path) {
-  return catch_failure([&] { return parse_set_cover_or_throw(read_file(path), path); });
+  return catch_failure([&] {
+    const FileBytes bytes(path);
+    return parse_set_cover_or_throw(bytes.view(), path);
+  });
 }
 
 void write_set_cover(const std::string& path, const SetCoverInstance& s) {
