@@ -19,7 +19,8 @@ constexpr double kGeometricBelow = 0.01;
 /// gap = #{k in 1..K : x < T_k} with T_k = ceil(q^k * 2^53) (so P(gap >= k) = T_k / 2^53,
 /// as `bernoulli` compares a 53-bit uniform with p). x < T_K means gap >= K: K plus a fresh
 /// gap (the geometric law is memoryless). q^k is a running product of doubles and the
-/// thresholds are exact conversions, so the table (and the bytes) use no libm function.
+/// thresholds are exact conversions (products and ceil, fixed by IEEE 754): unlike log1p, no function
+/// whose last bit the C library chooses, so the bytes do not depend on it.
 /// A guide table over the top 12 bits of x gives where the count starts: on average at most
 /// about one comparison more (K <= 4096 thresholds over 4096 buckets).
 class GapTable {
@@ -119,7 +120,7 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
     const bool geometric = pe > 0 && pe < kGeometricBelow;
     if (!geometric && p.table_sampler && pe > 0) {
       // The table sampler (p >= kGeometricBelow, on request): the same distribution,
-      // one draw per incidence plus one per set, no libm.
+      // one draw per incidence plus one per set, no log1p.
       g.record.params["sampler"] = "table";
       const GapTable gaps(pe);
       for (std::uint32_t j = 0; j < m; ++j) {
