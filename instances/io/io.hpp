@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "instances/core/error.hpp"
 #include "instances/io/sidecar.hpp"
@@ -24,7 +23,7 @@ namespace relugap {
 /// a header with other than two numbers, a last clause without its final 0,
 /// an empty clause (a lone 0). Error ids: see instances/io/io_cnf.cpp.
 Result<Cnf> read_cnf(const std::string& path);
-Result<Cnf> parse_cnf(std::string_view text, const std::string& name);
+Result<Cnf> parse_cnf(const std::string& text, const std::string& name);
 void write_cnf(const std::string& path, const Cnf& f, const std::string& comment = "");
 
 // ---- graphs: DIMACS ("p edge"/"p col", "e u v") or plain edge list ---------
@@ -34,7 +33,7 @@ void write_cnf(const std::string& path, const Cnf& f, const std::string& comment
 /// Self-loops and repeated edges are errors. At most 2^24 vertices, of which
 /// at most 2^20 on no edge (error id graph.isolated).
 Result<Graph> read_graph(const std::string& path);
-Result<Graph> parse_graph(std::string_view text, const std::string& name);
+Result<Graph> parse_graph(const std::string& text, const std::string& name);
 void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment = "");
 void write_edge_list(const std::string& path, const Graph& g);
 
@@ -42,7 +41,7 @@ void write_edge_list(const std::string& path, const Graph& g);
 /// "m n", then n column costs, then for each of the m rows: a count and that
 /// many 1-based column indices. Elements are rows, sets are columns.
 Result<SetCoverInstance> read_set_cover(const std::string& path);
-Result<SetCoverInstance> parse_set_cover(std::string_view text, const std::string& name);
+Result<SetCoverInstance> parse_set_cover(const std::string& text, const std::string& name);
 void write_set_cover(const std::string& path, const SetCoverInstance& s);
 
 // ---- training sets -------------------------------------------------------

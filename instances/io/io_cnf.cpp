@@ -118,7 +118,7 @@ Cnf parse_cnf_or_throw(std::string_view text, const std::string& file) {
 
 }  // namespace
 
-Result<Cnf> parse_cnf(std::string_view text, const std::string& name) {
+Result<Cnf> parse_cnf(const std::string& text, const std::string& name) {
   return catch_failure([&] { return parse_cnf_or_throw(text, name); });
 }
 

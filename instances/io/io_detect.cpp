@@ -4,6 +4,7 @@
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
 #include "instances/io/mapped_file.hpp"
+#include "instances/io/parse_text.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
@@ -40,7 +41,7 @@ FileKind sniff(std::string_view text, const std::string& path, SniffedFile* pars
         // Parsed here when the caller keeps it: the text is read once (a reader error is
         // reported by the caller's own read).
         if (parsed != nullptr)
-          if (auto g = parse_graph(text, path)) parsed->graph = std::move(g).value();
+          if (auto g = io_detail::parse_graph_text(text, path)) parsed->graph = std::move(g).value();
         return FileKind::kGraph;
       }
       return FileKind::kUnknown;
@@ -51,11 +52,11 @@ FileKind sniff(std::string_view text, const std::string& path, SniffedFile* pars
     if (toks.size() >= 2 && toks[1].find(':') != std::string_view::npos) return FileKind::kTrainingSet;
     break;
   }
-  if (auto g = parse_graph(text, path)) {
+  if (auto g = io_detail::parse_graph_text(text, path)) {
     if (parsed != nullptr) parsed->graph = std::move(g).value();
     return FileKind::kGraph;
   }
-  if (auto s = parse_set_cover(text, path)) {
+  if (auto s = io_detail::parse_set_cover_text(text, path)) {
     if (parsed != nullptr) parsed->set_cover = std::move(s).value();
     return FileKind::kSetCover;
   }

@@ -26,6 +26,7 @@
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
 #include "instances/io/mapped_file.hpp"
+#include "instances/io/parse_text.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
@@ -447,7 +448,11 @@ Graph parse_graph_or_throw(std::string_view text, const std::string& file) {
 
 }  // namespace
 
-Result<Graph> parse_graph(std::string_view text, const std::string& name) {
+Result<Graph> parse_graph(const std::string& text, const std::string& name) {
+  return catch_failure([&] { return parse_graph_or_throw(text, name); });
+}
+
+Result<Graph> io_detail::parse_graph_text(std::string_view text, const std::string& name) {
   return catch_failure([&] { return parse_graph_or_throw(text, name); });
 }
 

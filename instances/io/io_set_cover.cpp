@@ -17,6 +17,7 @@
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
 #include "instances/io/mapped_file.hpp"
+#include "instances/io/parse_text.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
@@ -147,7 +148,11 @@ SetCoverInstance parse_set_cover_or_throw(std::string_view text, const std::stri
 
 }  // namespace
 
-Result<SetCoverInstance> parse_set_cover(std::string_view text, const std::string& name) {
+Result<SetCoverInstance> parse_set_cover(const std::string& text, const std::string& name) {
+  return catch_failure([&] { return parse_set_cover_or_throw(text, name); });
+}
+
+Result<SetCoverInstance> io_detail::parse_set_cover_text(std::string_view text, const std::string& name) {
   return catch_failure([&] { return parse_set_cover_or_throw(text, name); });
 }
 
