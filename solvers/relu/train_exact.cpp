@@ -836,6 +836,12 @@ class TwoUnits : public ClpNode<TwoUnits> {
     return true;
   }
 
+  [[nodiscard]] const std::vector<double>& current_w() const { return w_; }
+  /// w (2d weights) as the incumbent.
+  void take_incumbent(const std::vector<double>& w) {
+    w_ = w;
+    take_incumbent();
+  }
   void take_incumbent() {
     ClpNode::take_incumbent();
     if (upper_ != nullptr) {
@@ -871,18 +877,33 @@ class TwoUnits : public ClpNode<TwoUnits> {
         R = &*boxes_[depth];
       }
     }
-    const double* duals = model_.dualRowSolution();
-    lam_.resize(static_cast<Eigen::Index>(2 * m_));
-    for (std::size_t k = 0; k < 2 * m_; ++k) lam_(static_cast<Eigen::Index>(k)) = duals[k];
+    auto read_duals = [&] {
+      const double* duals = model_.dualRowSolution();
+      lam_.resize(static_cast<Eigen::Index>(2 * m_));
+      for (std::size_t k = 0; k < 2 * m_; ++k) lam_(static_cast<Eigen::Index>(k)) = duals[k];
+    };
+    auto box_bound = [&] {
+      Eigen::VectorXd lam = lam_;  // repaired in place
+      return cert_.bound_down(lam, state_, *R);
+    };
+    auto short_of_node = [&](double v) { return v < float_bound_ - 1e-12 * std::abs(float_bound_); };
+    read_duals();
     double b = -kInfD;
     if (R != nullptr) {
-      Eigen::VectorXd lam = lam_;  // repaired in place
-      b = cert_.bound_down(lam, state_, *R);
+      b = box_bound();
+      // CLP's row duals after a warm QP solve are at times those of the previous node (seen
+      // on sat2: bit-identical to the sibling's, the bound −0.19 against the node's 0.066);
+      // a second warm solve from the optimum recomputes them. The bound is checked exactly
+      // whatever the duals, so this only costs time where the first bound fell short.
+      if (short_of_node(b) && refresh_duals()) {
+        read_duals();
+        b = std::max(b, box_bound());
+      }
     }
     // No box (a direction of the node keeps the loss, e.g. w_1 = w_2 = tu with s_1 ≠ s_2),
     // or a box too loose for the bound to reach the node's value: the exact dual of the
     // node QP, θ_i = 2c_i e_i at CLP's optimum.
-    if (R == nullptr || b < float_bound_ - 1e-12 * std::abs(float_bound_)) {
+    if (R == nullptr || short_of_node(b)) {
       ++duals_;
       const double* x = model_.primalColumnSolution();
       Eigen::VectorXd theta(static_cast<Eigen::Index>(m_));
@@ -892,6 +913,34 @@ class TwoUnits : public ClpNode<TwoUnits> {
       b = std::max(b, q <= 0 ? 0.0 : q.get_d());
     }
     return b;
+  }
+
+  /// Re-solves the node QP warm from its optimum so that CLP recomputes its row duals; false
+  /// when that solve does not end optimal at the same value (then the old duals stay in use
+  /// only through the exact checks).
+  bool refresh_duals() {
+    model_.primal(1);
+    return model_.status() == 0 &&
+           std::abs(model_.objectiveValue() - float_bound_) <= 1e-9 * std::max(std::abs(float_bound_), 1e-12);
+  }
+
+  /// The leaf of the activation pattern of v (2d weights with this class's output signs,
+  /// z ≤ 0 inactive), solved: its optimum is a network at most as lossy as v, and often far
+  /// less (gd stops short of it; on a realisable set such as sat2's it reaches 0 up to
+  /// rounding, where gd stops at ~1e-16). Returns that network's loss (infinite when the
+  /// solve fails or is cut short) with its weights in w_; the node state is the root's again
+  /// afterwards.
+  double solve_pattern_leaf(const std::vector<double>& v) {
+    for (const std::uint32_t item : items_) {
+      const std::size_t i = item / 2, j = item % 2;
+      double z = 0;
+      for (SparseRM::InnerIterator it(e_.X, static_cast<Eigen::Index>(i)); it; ++it)
+        z += it.value() * v[j * d_ + static_cast<std::size_t>(it.col())];
+      decide(item, z > 0 ? 1 : -1);
+    }
+    const std::optional<bool> solved = solve_relaxation(2 * d_);
+    set_depth(0);
+    return solved && *solved ? network_loss() : kInfD;
   }
 
   NodeOutcome solve_node() {
@@ -904,18 +953,7 @@ class TwoUnits : public ClpNode<TwoUnits> {
       return o;
     }
     const bool ok = *solved;
-    double true_loss = 0;
-    for (std::size_t i = 0; i < m_; ++i) {
-      double f = 0;
-      for (std::size_t j = 0; j < 2; ++j) {
-        double z = 0;
-        for (SparseRM::InnerIterator it(e_.X, static_cast<Eigen::Index>(i)); it; ++it)
-          z += it.value() * w_[j * d_ + static_cast<std::size_t>(it.col())];
-        f += s_[j] * (z > 0 ? z : 0);
-      }
-      const double r = f - e_.y[static_cast<Eigen::Index>(i)];
-      true_loss += e_.c[static_cast<Eigen::Index>(i)] * r * r;
-    }
+    const double true_loss = network_loss();
     o.solved = ok;
     o.true_loss = true_loss;
     o.bound = model_.objectiveValue();
@@ -940,6 +978,23 @@ class TwoUnits : public ClpNode<TwoUnits> {
   }
 
  private:
+  /// The loss of the two-unit network w_ (float).
+  [[nodiscard]] double network_loss() const {
+    double total = 0;
+    for (std::size_t i = 0; i < m_; ++i) {
+      double f = 0;
+      for (std::size_t j = 0; j < 2; ++j) {
+        double z = 0;
+        for (SparseRM::InnerIterator it(e_.X, static_cast<Eigen::Index>(i)); it; ++it)
+          z += it.value() * w_[j * d_ + static_cast<std::size_t>(it.col())];
+        f += s_[j] * (z > 0 ? z : 0);
+      }
+      const double r = f - e_.y[static_cast<Eigen::Index>(i)];
+      total += e_.c[static_cast<Eigen::Index>(i)] * r * r;
+    }
+    return total;
+  }
+
   void apply_bounds(std::size_t item) {
     const std::size_t i = item / 2;
     const int row = static_cast<int>(item), col = static_cast<int>(2 * d_ + item);
@@ -1112,6 +1167,40 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
     } else {
       two.push_back(std::make_unique<TwoUnits>(data, e, sign_sets[si][0], sign_sets[si][1], opts.exact.break_symmetry,
                                                two_cert ? &*upper : nullptr, clock, opts.time_limit));
+      // The incumbent's own activation pattern, solved as a leaf of the class its output
+      // signs fall in (units swapped if need be): a better incumbent before the search.
+      if (inc.net.units() == 2) {
+        const int s1 = sign_sets[si][0], s2 = sign_sets[si][1];
+        auto sg = [](double a) { return a > 0 ? 1 : (a < 0 ? -1 : 0); };
+        const int a0 = sg(inc.net.a[0]), a1 = sg(inc.net.a[1]);
+        auto fits = [](int a, int s) { return a == 0 || a == s; };
+        int first = -1;  // the gd unit taken as unit 1 of the class
+        if (fits(a0, s1) && fits(a1, s2))
+          first = 0;
+        else if (fits(a1, s1) && fits(a0, s2))
+          first = 1;
+        if (first >= 0) {
+          std::vector<double> v(2 * e.d);
+          for (std::size_t j = 0; j < 2; ++j) {
+            const std::size_t src = first == 0 ? j : 1 - j;
+            for (std::size_t t = 0; t < e.d; ++t) v[j * e.d + t] = inc.net.w[src * e.d + t] * std::abs(inc.net.a[src]);
+          }
+          // On a model of its own: the class's model keeps its cold start (a warm start
+          // from the leaf changed CLP's later solves, which once stalled until the deadline).
+          TwoUnits leaf(data, e, s1, s2, false, nullptr, clock, opts.time_limit);
+          const double l = leaf.solve_pattern_leaf(v);
+          if (l < S.ub) {
+            two.back()->take_incumbent(leaf.current_w());
+            S.ub = l;
+            Network n(2, e.d);
+            const std::vector<double>& bw = two.back()->best_w();
+            for (std::size_t k = 0; k < 2 * e.d; ++k) n.w[k] = bw[k] + 0.0;
+            n.a[0] = s1;
+            n.a[1] = s2;
+            res.net = n;
+          }
+        }
+      }
       roots[si] = two.back()->solve_node();
       if (roots[si].lazy && !roots[si].stopped) {
         // A root bound may stand for its whole class: certified, or 0 when no box exists.
