@@ -395,7 +395,9 @@ bool Certifier::propagate(const std::vector<std::int8_t>& state, const std::vect
                           const std::vector<T>& xv, std::vector<T>& lo, std::vector<T>& hi) const {
   // Coordinates: the box, narrowed by the samples on one coordinate (x = a·e_j); then every
   // sample's interval narrowed by interval arithmetic over the coordinates.
-  std::vector<T> wl(d_), wh(d_);
+  thread_local std::vector<T> wl, wh;  // (once a thread: node_intervals runs on every node)
+  wl.resize(d_);
+  wh.resize(d_);
   for (std::size_t j = 0; j < d_; ++j) {
     wl[j] = -R[j];
     wh[j] = R[j];
@@ -459,8 +461,10 @@ void Certifier::repair(Eigen::VectorXd& lambda) const {
   const auto d = static_cast<Eigen::Index>(d_);
   // The repair works on the residual Xᵀλ in double-double (exact products, compensated
   // sums): accurate enough to steer λ; only the final residual below is exact.
-  Eigen::VectorXd rd(d);
-  std::vector<DD> acc(d_);
+  thread_local Eigen::VectorXd rd;  // (workspaces once a thread: the repair runs on every certificate)
+  thread_local std::vector<DD> acc;
+  rd.resize(d);
+  acc.resize(d_);
   for (int pass = 0; pass < 2; ++pass) {
     std::fill(acc.begin(), acc.end(), DD{});
     for (std::size_t i = 0; i < m_; ++i) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace relugap::exact_detail {
@@ -39,7 +40,6 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   UQt_.resize(d, m);
   Hz_.resize(d, d);
   G_.resize(d, d);
-  Li_.resize(d, d);
   for (Eigen::VectorXd* v : {&g_, &glin_, &p_, &rhs_, &nu_, &qa_, &gz_, &pz_, &q_, &grad_, &hwork_, &ess_})
     v->resize(d);
   dz_.resize(m);
@@ -131,6 +131,7 @@ void NodeQp::row_times_q2(std::size_t i, double a, Eigen::Index n2, Eigen::Ref<E
 }
 
 void NodeQp::w_clear() {
+  ++qver_;
   W_.clear();
   std::fill(inW_.begin(), inW_.end(), 0);
   Qt_.setIdentity();
@@ -155,6 +156,7 @@ bool NodeQp::w_add(std::size_t i, double target) {
   Q2t.applyHouseholderOnTheLeft(ess, tau, hwork_.data());
   R_.col(k).head(k) = qa_.head(k);
   R_(k, k) = beta;
+  ++qver_;
   W_.push_back(i);
   inW_[i] = 1;
   target_[i] = target;
@@ -213,7 +215,8 @@ bool NodeQp::solve(int max_iter) {
     // violated (a mirror image lands on its bound with its partner), kept when it violates
     // nothing afterwards. A feasible start avoids pulling a constraint through the others,
     // where degenerate samples cycle.
-    const Eigen::VectorXd keep = v_;
+    Eigen::VectorXd& keep = keep_;
+    keep = v_;
     for (int round = 0; round < 4 && violated > 0; ++round) {
       const auto ii = static_cast<Eigen::Index>(which);
       v_ -= ((z_(ii) - target) / (xnorm_(ii) * xnorm_(ii))) * Xs_.row(ii).transpose();
@@ -247,6 +250,23 @@ bool NodeQp::solve(int max_iter) {
 }
 
 namespace {
+// M.lower += A·Aᵀ for the small blocks of run() (n2 ≤ d ≤ 64 rows, a few dozen columns):
+// column by column, skipping zero entries. Eigen's rankUpdate packs the operands for a
+// blocked product first, which costs more than the product at these sizes; and right after
+// a refactorisation with an empty working set Q2 is the identity, so A's columns are the
+// sparse data rows.
+template <class M, class A>
+void lower_rank_update(M&& m, const A& a) {
+  const Eigen::Index n = a.rows();
+  for (Eigen::Index r = 0; r < a.cols(); ++r) {
+    const auto col = a.col(r);
+    for (Eigen::Index j = 0; j < n; ++j) {
+      const double v = col(j);
+      if (v != 0) m.col(j).tail(n - j).noalias() += v * col.tail(n - j);
+    }
+  }
+}
+
 // Keeps the smallest step a ≥ 0 of a ratio test (with the sample and the value it stops at).
 inline void keep_first(double a, double at, std::size_t i, double& best, std::int64_t& who, double& who_at) {
   a = std::max(a, 0.0);
@@ -358,15 +378,23 @@ bool NodeQp::run(int max_iter, bool single) {
     // first breakpoint or bound (one exists: every g_i is bounded below). The right pieces'
     // gradients lie in their rows' span, so only the left pieces' part is projected.
     bool ray = false;
+    // The same working set (the factorisation's version) and the same right-piece rows as the
+    // iteration whose reduced model was factorised last (typically the check after an interior
+    // step): Q2, the left pieces' gradient, the ray test's outcome (no ray), S·Q2 and the LDLᵀ
+    // of the reduced Hessian are all unchanged, so only the gradient terms are recomputed.
+    const bool repeat = reuse_model_ && model_ver_ == qver_ && rows_ == model_rows_;
+    if (repeat && n2 > 0) ++model_reuses_;
     if (n2 > 0) {
       auto pz = pz_.head(n2);
       bool have_q = false;
-      if (glin_scale > 0) {
+      if (repeat) {
+        // (no ray: see model_ver_)
+      } else if (glin_scale > 0) {
         q_.head(n2).noalias() = Q2t * glin;
         have_q = true;
       }
       // (No ray when the lines' gradient has no component off the working set's rows.)
-      if (have_q && q_.head(n2).norm() > 1e-12 * glin_scale) {
+      if (!repeat && have_q && q_.head(n2).norm() > 1e-12 * glin_scale) {
         const auto q = q_.head(n2);
         if (nr > 0) {
           // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
@@ -378,17 +406,28 @@ bool NodeQp::run(int max_iter, bool single) {
           }
           auto Gm = G_.topLeftCorner(n2, n2);
           Gm.setZero();  // (the lower triangle is all that LLT, the eigensolver and the trace read)
-          Gm.selfadjointView<Eigen::Lower>().rankUpdate(UQt);
+          lower_rank_update(Gm, UQt);
           // Well conditioned (trace(G)·trace(G⁻¹) ≥ λmax/λmin below 1e10): no eigenvalue near
           // the cut, so no null space and no ray, and the eigensolver is not needed.
           bool well = false;
           if (nr >= n2) {
             llt_.compute(Gm);
             if (llt_.info() == Eigen::Success) {
-              auto Li = Li_.topLeftCorner(n2, n2);
-              Li.setIdentity();
-              llt_.matrixL().solveInPlace(Li);  // trace(G⁻¹) = ‖L⁻¹‖_F²
-              well = Gm.trace() * Li.squaredNorm() < 1e10;
+              // trace(G⁻¹) = ‖L⁻¹‖_F², column c of L⁻¹ by forward substitution (plain loops:
+              // the blocked triangular solve costs more at these sizes).
+              const auto& L = llt_.matrixLLT();
+              double inv = 0;
+              auto x = hwork_.head(n2);
+              for (Eigen::Index c = 0; c < n2; ++c) {
+                x.segment(c, n2 - c).setZero();
+                x(c) = 1;
+                for (Eigen::Index t = c; t < n2; ++t) {
+                  x(t) /= L(t, t);
+                  inv += x(t) * x(t);
+                  if (t + 1 < n2) x.tail(n2 - t - 1) -= x(t) * L.col(t).tail(n2 - t - 1);
+                }
+              }
+              well = Gm.trace() * inv < 1e10;
             }
           }
           if (!well) {
@@ -421,16 +460,22 @@ bool NodeQp::run(int max_iter, bool single) {
           for (Eigen::Index r = 0; r < nr; ++r) {
             const std::size_t i = rows_[static_cast<std::size_t>(r)];
             const double sc = sc_(static_cast<Eigen::Index>(i));
-            row_times_q2(i, sc, n2, SQt.col(r));
+            if (!repeat) row_times_q2(i, sc, n2, SQt.col(r));
             Sp(r) = sc * row_dot(i, p);
           }
-          Hz.setZero();  // (LDLT reads the lower triangle)
-          Hz.selfadjointView<Eigen::Lower>().rankUpdate(SQt);
+          if (!repeat) {
+            Hz.setZero();  // (LDLT reads the lower triangle)
+            lower_rank_update(Hz, SQt);
+          }
           gz.noalias() += SQt * Sp;
-        } else {
+        } else if (!repeat) {
           Hz.setZero();
         }
-        ldlt_.compute(Hz);
+        if (!repeat) {
+          ldlt_.compute(Hz);
+          model_ver_ = qver_;
+          model_rows_ = rows_;
+        }
         pz = -ldlt_.solve(gz);
       }
       if (!pz.allFinite()) pz.setZero();
@@ -522,21 +567,26 @@ bool NodeQp::run(int max_iter, bool single) {
     double alpha = ray && rhs_inf == 0 ? kInf : 1;
     std::int64_t block = -1;
     double block_at = 0;
-    for (std::size_t i = 0; i < m_; ++i) {
-      if (inW_[i]) continue;
-      const auto ii = static_cast<Eigen::Index>(i);
-      const double s = dz(ii);
-      if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
-      const Fn& f = fns_[i];
-      const double z = z_(ii);
-      if (s < 0 && std::isfinite(f.lo)) keep_first((z - f.lo) / -s, f.lo, i, alpha, block, block_at);
-      if (s > 0 && std::isfinite(f.hi)) keep_first((f.hi - z) / s, f.hi, i, alpha, block, block_at);
-      if (std::isfinite(f.b)) {
-        if (piece_[i] == kRight && s < 0) keep_first((z - f.b) / -s, f.b, i, alpha, block, block_at);
-        if (piece_[i] == kLeft && s > 0) keep_first((f.b - z) / s, f.b, i, alpha, block, block_at);
+    // The first breakpoint or bound along p (run only when the walk below does not decide
+    // the step: most steps are the walk's).
+    auto first_blocker = [&] {
+      for (std::size_t i = 0; i < m_; ++i) {
+        if (inW_[i]) continue;
+        const auto ii = static_cast<Eigen::Index>(i);
+        const double s = dz(ii);
+        if (std::abs(s) <= 1e-14 * xnorm_(ii) * pn) continue;
+        const Fn& f = fns_[i];
+        const double z = z_(ii);
+        if (s < 0 && std::isfinite(f.lo)) keep_first((z - f.lo) / -s, f.lo, i, alpha, block, block_at);
+        if (s > 0 && std::isfinite(f.hi)) keep_first((f.hi - z) / s, f.hi, i, alpha, block, block_at);
+        if (std::isfinite(f.b)) {
+          if (piece_[i] == kRight && s < 0) keep_first((z - f.b) / -s, f.b, i, alpha, block, block_at);
+          if (piece_[i] == kLeft && s > 0) keep_first((f.b - z) / s, f.b, i, alpha, block, block_at);
+        }
       }
-    }
-    // Past breakpoints. The test above stops at the first breakpoint and holds that sample
+    };
+    bool walked = false;
+    // Past breakpoints. first_blocker stops at the first breakpoint and holds that sample
     // in W: one iteration per breakpoint met, and another to release it. Along p the
     // objective is convex and piecewise quadratic (one breakpoint per sample), so when W sits
     // at its targets the step walks the breakpoints in order and stops at the minimum along
@@ -569,7 +619,11 @@ bool NodeQp::run(int max_iter, bool single) {
         }
       }
       if (d0 < 0) {  // a descent direction (else the first-blocker step above stands)
-        std::sort(kinks_.begin(), kinks_.end());
+        // The breakpoints in increasing (step, sample) order, popped from a min-heap: the walk
+        // usually stops after a few of them, so the rest is never sorted (the order is the
+        // one a full sort gives: the pairs are distinct).
+        std::make_heap(kinks_.begin(), kinks_.end(), std::greater<>());
+        auto heap_end = kinks_.end();
         double at = 0, walk = hard, walk_at = hard_at;
         std::int64_t walk_block = hard_i;
         bool done = false;
@@ -577,7 +631,11 @@ bool NodeQp::run(int max_iter, bool single) {
           const double a = curv > 0 ? static_cast<double>(at - d0 / curv) : at;
           return std::clamp(a, at, to);
         };
-        for (const auto& [a, i] : kinks_) {
+        while (heap_end != kinks_.begin()) {
+          std::pop_heap(kinks_.begin(), heap_end, std::greater<>());
+          --heap_end;
+          const double a = heap_end->first;
+          const std::size_t i = heap_end->second;
           if (a >= hard) break;
           const long double dphi = d0 + curv * (a - at);
           if (dphi >= 0) {
@@ -615,11 +673,13 @@ bool NodeQp::run(int max_iter, bool single) {
           alpha = walk;
           block = walk_block;
           block_at = walk_at;
+          walked = true;
         } else {
           crossed_.clear();
         }
       }
     }
+    if (!walked) first_blocker();
     if (!std::isfinite(alpha)) break;  // a ray nothing blocks: only round-off makes one
     if (after_multi && alpha == 0 && block >= 0) multi = false;
     after_multi = false;

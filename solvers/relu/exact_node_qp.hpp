@@ -16,7 +16,8 @@
 // iteration minimises the current quadratic model on {x_iᵀp = v_i − z_i, i ∈ W} (null-space
 // method: a QR factorisation of the W rows, updated by one Householder reflection of the
 // null-space basis when a sample enters W and refactored when samples leave it, pivoted LDLᵀ
-// of the reduced Hessian, which is only semidefinite), steps to the first breakpoint or bound it meets (ratio test),
+// of the reduced Hessian, which is only semidefinite, kept for the next iteration when neither the working set nor
+// the right-piece rows change), steps to the first breakpoint or bound it meets (ratio test),
 // and adds that sample to W; at a model minimum the W multipliers decide which sample to release and to which side. A
 // start point that violates one domain bound (the branched sample after a warm start from the parent) enters W with its
 // target, and the other constraints stay feasible while it is pulled there. w is equilibrated (w = D·v, D_jj = (Σ_i c_i
@@ -69,6 +70,11 @@ class NodeQp {
   bool solve(int max_iter = -1);
   /// Solves that needed the fallback (see solve()).
   [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_; }
+  /// Iterations that reused the factorised reduced model of an earlier iteration with the same
+  /// working set and right-piece rows (see run()); off: every iteration factorises (the
+  /// reference the test compares against: the steps must be the same).
+  [[nodiscard]] std::uint64_t model_reuses() const { return model_reuses_; }
+  void set_reuse_model(bool on) { reuse_model_ = on; }
 
   [[nodiscard]] const Eigen::VectorXd& w() const { return w_; }
   [[nodiscard]] const Eigen::VectorXd& z() const { return z_; }
@@ -129,15 +135,20 @@ class NodeQp {
   // Workspaces (sized once: no allocation per iteration where avoidable).
   std::vector<std::size_t> rows_;  ///< the free right-piece samples of an iteration
   std::vector<std::size_t> wkeep_;
-  std::vector<Fn> fns_;                      ///< fn(i) of every sample during a run
-  Eigen::MatrixXd SQt_, UQt_, Hz_, G_, Li_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
+  /// The factorisation's version (bumped whenever Qt_ or W changes) and that of the reduced
+  /// model last factorised by ldlt_ (with its right-piece rows; see run()).
+  std::uint64_t qver_ = 0, model_ver_ = ~std::uint64_t{0}, model_reuses_ = 0;
+  bool reuse_model_ = true;
+  std::vector<std::size_t> model_rows_;
+  std::vector<Fn> fns_;                 ///< fn(i) of every sample during a run
+  Eigen::MatrixXd SQt_, UQt_, Hz_, G_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
   Eigen::VectorXd g_, glin_, p_, dz_, rhs_, nu_, qa_, gz_, pz_, q_, sp_, grad_, hwork_, ess_;
   Eigen::LDLT<Eigen::MatrixXd> ldlt_;
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es_;
   Eigen::LLT<Eigen::MatrixXd> llt_;
   std::vector<std::int8_t> state_;
-  std::vector<Fn> env_;  ///< the undecided function of each sample (set_interval)
-  Eigen::VectorXd v_, w_, z_, lambda_;
+  std::vector<Fn> env_;                        ///< the undecided function of each sample (set_interval)
+  Eigen::VectorXd v_, w_, z_, lambda_, keep_;  ///< keep_: the start point while solve() projects it
   double value_ = 0;
   std::uint64_t iters_ = 0, fallbacks_ = 0;
   std::function<bool()> stop_;
