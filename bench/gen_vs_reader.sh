@@ -7,6 +7,7 @@
 # and gen/reader, the generator's speed over the reader's on the same bytes. OTHER_RELUGAP: a second
 # binary (e.g. an older build) generating the same files in the same rounds; `cmp` says whether
 # its bytes are the same (a sampler change makes them differ, and is recorded in the sidecar).
+# A generator the other binary does not know (e.g. --sampler table) is reported and skipped for it.
 # /usr/bin/time counts in 10 ms steps: the smallest figures move by 5-10 %.
 set -euo pipefail
 BUILD=${1:-build}
@@ -27,6 +28,7 @@ GENS=(
   "graph-clique|gen graph --vertices 20000 --p 0.005 --plant-clique 100 --seed 1|dimacs"
   "setcover|gen setcover --elements 20000 --sets 200000 --p 0.0005 --seed 1|txt"
   "setcover-dense|gen setcover --elements 2000 --sets 20000 --p 0.05 --seed 1|txt"
+  "setcover-dense-table|gen setcover --elements 2000 --sets 20000 --p 0.05 --sampler table --seed 1|txt"
   "maxcut-cut|gen maxcut --vertices 400000 --degree 5 --random --cut --seed 1|dimacs"
   "maxcut-lin2|gen maxcut --vertices 400000 --degree 5 --planted --c 0.9 --seed 1|lin2"
 )
@@ -41,7 +43,10 @@ for r in $(seq 1 "$ROUNDS"); do
       out="$name.$(label "$b").$ext"
       rm -f "$out" "$out.json"
       # shellcheck disable=SC2086
-      /usr/bin/time -f "%e %U %S" -o gen.t "$b" $args -o "$out" >/dev/null
+      if ! /usr/bin/time -f "%e %U %S" -o gen.t "$b" $args -o "$out" >/dev/null 2>&1; then
+        echo "#   $name: $(label "$b") binary failed (an older binary without this option?)"
+        continue
+      fi
       # `info` reads every format but Max-2Lin(2) ('p lin2', read by `reduce maxcut` only): "-" then.
       /usr/bin/time -f "%e %U %S" -o info.t "$b" info "$out" >/dev/null 2>&1 || echo "- - -" >info.t
       bytes=$(stat -c %s "$out")
@@ -52,7 +57,7 @@ for r in $(seq 1 "$ROUNDS"); do
                  if (ic <= 0) ic = 0.01;
                  printf "%-6s %-6s %-15s %11d %8.2f %8.2f %9.0f %9.2f %9.0f %8.2f\n", r, l, n, b, G[1], gc, b / gc / 1e6, ic, b / ic / 1e6, ic / gc }' | tee -a "$ROWS"
     done
-    if [ -n "$OTHER" ] && [ "$r" = 1 ]; then
+    if [ -n "$OTHER" ] && [ "$r" = 1 ] && [ -f "$name.other.$ext" ]; then
       if cmp -s "$name.this.$ext" "$name.other.$ext"; then echo "#   $name: same bytes from both binaries"; else echo "#   $name: the bytes differ"; fi
     fi
   done

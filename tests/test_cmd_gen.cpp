@@ -55,6 +55,7 @@ TEST_CASE("gen: golden bytes through the command line (same parameters as test_g
       {"graph --vertices 12 --p 0.3 --seed 7 --format edges", "gnp.edges"},
       {"setcover --elements 10 --sets 8 --seed 7", "setcover_random.txt"},
       {"setcover --elements 10 --sets 8 --plant-cover 3 --max-cost 5 --seed 7", "setcover_planted.txt"},
+      {"setcover --elements 10 --sets 8 --p 0.3 --sampler table --seed 7", "setcover_table.txt"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.args);

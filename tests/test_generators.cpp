@@ -207,6 +207,12 @@ TEST_CASE("golden: file bytes at seed 7 (written as `relugap gen` writes them)")
   write_file_atomic(dir.file("h.txt.json"),
                     [](std::ostream& o) { o << provenance_json(sc_planted()).dump(2) << '\n'; });
   check_golden(dir.file("h.txt.json"), "setcover_planted.txt.json");
+  // The table sampler's stream (`gen setcover --sampler table`): its bytes are a contract too.
+  const auto t = generate_set_cover({.elements = 10, .sets = 8, .p = 0.3, .table_sampler = true}, 7).value();
+  write_set_cover(dir.file("i.txt"), t.instance);
+  check_golden(dir.file("i.txt"), "setcover_table.txt");
+  write_file_atomic(dir.file("i.txt.json"), [&](std::ostream& o) { o << provenance_json(t).dump(2) << '\n'; });
+  check_golden(dir.file("i.txt.json"), "setcover_table.txt.json");
 }
 
 TEST_CASE("golden files read back as the in-memory instances") {
@@ -435,6 +441,61 @@ TEST_CASE("random set cover with p < 0.01: geometric skipping, same distribution
   CHECK(pl.record.params["sampler"] == "geometric");
   REQUIRE(pl.planted.has_value());
   CHECK(pl.instance.is_cover(pl.planted->sets));
+}
+
+TEST_CASE("random set cover with the table sampler (p >= 0.01): the coins' distribution, another stream, recorded") {
+  // 2000 sets of 2000 elements with p = 0.05: 4·10⁶ Bernoulli trials, 200 000 incidences expected (sd 436).
+  const SetCoverGenParams gp{.elements = 2000, .sets = 2000, .p = 0.05, .table_sampler = true};
+  const auto g = generate_set_cover(gp, 5).value();
+  CHECK(g.record.params["sampler"] == "table");
+  const auto& s = g.instance;
+  std::size_t first = 0, last = 0, pairs = 0, low_half = 0;
+  for (const auto& set : s.sets) {
+    CHECK(std::is_sorted(set.begin(), set.end()));
+    CHECK(std::adjacent_find(set.begin(), set.end()) == set.end());
+    CHECK(set.back().value() < 2000);
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      const std::uint32_t u = set[i].value();
+      low_half += u < 1000 ? 1 : 0;
+      first += u < 10 ? 1 : 0;
+      last += u >= 1990 ? 1 : 0;
+      pairs += i + 1 < set.size() && set[i + 1].value() == u + 1 ? 1 : 0;  // u and u + 1 both chosen
+    }
+  }
+  CHECK(s.nnz() > 198000);
+  CHECK(s.nnz() < 202000);
+  // Each element with probability p (the first and the last ten: 1000 expected each, sd 31) ...
+  CHECK(first > 870);
+  CHECK(first < 1130);
+  CHECK(last > 870);
+  CHECK(last < 1130);
+  const double frac = static_cast<double>(low_half) / static_cast<double>(s.nnz());
+  CHECK(frac > 0.49);
+  CHECK(frac < 0.51);
+  // ... and independently: neighbours both chosen with probability p² (1999·2000·0.0025 = 9995, sd 100).
+  CHECK(pairs > 9500);
+  CHECK(pairs < 10500);
+  // Deterministic, seed-dependent, and not the coins' stream (whose bytes stay the default's).
+  CHECK(canon(generate_set_cover(gp, 5).value()) == canon(g));
+  CHECK(canon(generate_set_cover(gp, 6).value()) != canon(g));
+  SetCoverGenParams coins = gp;
+  coins.table_sampler = false;
+  const auto c = generate_set_cover(coins, 5).value();
+  CHECK_FALSE(c.record.params.contains("sampler"));
+  CHECK(canon(c) != canon(g));
+  // p = 1: every element in every set; a large p (many short gaps) and p = 0.01 (a long table) stay exact in range.
+  const auto all = generate_set_cover({.elements = 7, .sets = 5, .p = 1.0, .table_sampler = true}, 1).value();
+  CHECK(all.instance.nnz() == 35);
+  const auto dense = generate_set_cover({.elements = 1000, .sets = 200, .p = 0.9, .table_sampler = true}, 2).value();
+  CHECK(dense.instance.nnz() > 178000);
+  CHECK(dense.instance.nnz() < 182000);
+  const auto sparse = generate_set_cover({.elements = 1000, .sets = 2000, .p = 0.01, .table_sampler = true}, 3).value();
+  CHECK(sparse.instance.nnz() > 19300);  // 20 000 expected (sd 141), plus the repairs of empty sets
+  CHECK(sparse.instance.nnz() < 20800);
+  // Below p = 0.01 the geometric sampler is used whatever the request.
+  CHECK(generate_set_cover({.elements = 500, .sets = 30, .p = 0.005, .table_sampler = true}, 1)
+            .value()
+            .record.params["sampler"] == "geometric");
 }
 
 TEST_CASE("random set cover: every element covered, no empty set, sorted sets, unit costs") {

@@ -156,10 +156,16 @@ void setup_setcover(CLI::App& gen) {
   app->add_option("--plant-cover", p->plant_cover, "plant a cover of T sets (a random partition of the elements)");
   app->add_option("--max-cost", p->max_cost, "costs uniform in [1, C] (default 1: unit costs)")
       ->check(at_least("--max-cost", 1));
+  auto sampler = std::make_shared<std::string>("coins");
+  app->add_option("--sampler", *sampler,
+                  "for p >= 0.01: 'coins' (one coin per element and set, the default) or 'table' (the gaps between a "
+                  "set's elements, one draw per incidence: faster, another stream of draws)")
+      ->check(CLI::IsMember({"coins", "table"}));
   add_common(*app, *c);
-  app->callback([p, c, prob, op] {
+  app->callback([p, c, prob, op, sampler] {
     guarded([&] {
       if (op->count() > 0) p->p = parse_number(*prob, "--p", "gen setcover");
+      p->table_sampler = *sampler == "table";
       const auto r = generate_set_cover(*p, effective_seed(*c));
       const auto& g = checked(r);
       write_with_sidecar(

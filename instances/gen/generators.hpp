@@ -76,6 +76,10 @@ struct SetCoverGenParams {
   std::optional<double> p{};      ///< element-in-set probability; default below
   std::uint32_t plant_cover = 0;  ///< t: plant a cover of t sets (0 = none); t <= n, t <= m
   std::int64_t max_cost = 1;      ///< C: costs uniform in [1, C] (1 = unit costs); m * C < 2^63
+  /// p >= 0.01 only: draw the gaps between a set's elements from a table (one draw per
+  /// incidence, no libm) instead of one coin per element and set. Another stream of
+  /// draws (recorded as "sampler": "table"); the default keeps the coins' bytes.
+  bool table_sampler = false;
 };
 struct PlantedCover {
   std::vector<SetId> sets;  ///< sorted

@@ -19,6 +19,7 @@
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
+#include "instances/io/mapped_file.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
@@ -122,7 +123,10 @@ Result<Cnf> parse_cnf(const std::string& text, const std::string& name) {
 }
 
 Result<Cnf> read_cnf(const std::string& path) {
-  return catch_failure([&] { return parse_cnf_or_throw(read_file(path), path); });
+  return catch_failure([&] {
+    const FileBytes bytes(path);
+    return parse_cnf_or_throw(bytes.view(), path);
+  });
 }
 
 void write_cnf(const std::string& path, const Cnf& f, const std::string& comment) {

@@ -3,13 +3,15 @@
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
+#include "instances/io/mapped_file.hpp"
+#include "instances/io/parse_text.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
 
 namespace {
 
-FileKind json_kind(const std::string& text, const std::string& path) {
+FileKind json_kind(std::string_view text, const std::string& path) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_object() && j.contains("kind") && j["kind"].is_string()) {
     if (j["kind"] == "network") return FileKind::kNetwork;
@@ -25,7 +27,7 @@ FileKind json_kind(const std::string& text, const std::string& path) {
   return format_from_path(p.stem().string()) ? FileKind::kSidecar : FileKind::kNetwork;
 }
 
-FileKind sniff(const std::string& text, const std::string& path, SniffedFile* parsed) {
+FileKind sniff(std::string_view text, const std::string& path, SniffedFile* parsed) {
   if (text.starts_with("\x93NUMPY") || text.starts_with("PK\x03\x04")) return FileKind::kTrainingSet;
   LineReader lines(text);
   std::string_view line;
@@ -39,7 +41,7 @@ FileKind sniff(const std::string& text, const std::string& path, SniffedFile* pa
         // Parsed here when the caller keeps it: the text is read once (a reader error is
         // reported by the caller's own read).
         if (parsed != nullptr)
-          if (auto g = parse_graph(text, path)) parsed->graph = std::move(g).value();
+          if (auto g = io_detail::parse_graph_text(text, path)) parsed->graph = std::move(g).value();
         return FileKind::kGraph;
       }
       return FileKind::kUnknown;
@@ -50,11 +52,11 @@ FileKind sniff(const std::string& text, const std::string& path, SniffedFile* pa
     if (toks.size() >= 2 && toks[1].find(':') != std::string_view::npos) return FileKind::kTrainingSet;
     break;
   }
-  if (auto g = parse_graph(text, path)) {
+  if (auto g = io_detail::parse_graph_text(text, path)) {
     if (parsed != nullptr) parsed->graph = std::move(g).value();
     return FileKind::kGraph;
   }
-  if (auto s = parse_set_cover(text, path)) {
+  if (auto s = io_detail::parse_set_cover_text(text, path)) {
     if (parsed != nullptr) parsed->set_cover = std::move(s).value();
     return FileKind::kSetCover;
   }
@@ -70,9 +72,9 @@ FileKind detect_kind(const std::string& path, SniffedFile* parsed) {
   if (ext == ".cnf") return FileKind::kCnf;
   if (ext == ".clq" || ext == ".col" || ext == ".edges" || ext == ".graph" || ext == ".mtx") return FileKind::kGraph;
   if (format_from_path(path)) return FileKind::kTrainingSet;
-  std::string text = read_file(path);
-  if (ext == ".json") return json_kind(text, path);
-  return sniff(text, path, parsed);
+  const FileBytes bytes(path);
+  if (ext == ".json") return json_kind(bytes.view(), path);
+  return sniff(bytes.view(), path, parsed);
 }
 
 const char* kind_name(FileKind k) {

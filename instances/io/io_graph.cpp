@@ -25,6 +25,8 @@
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
+#include "instances/io/mapped_file.hpp"
+#include "instances/io/parse_text.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
@@ -450,8 +452,15 @@ Result<Graph> parse_graph(const std::string& text, const std::string& name) {
   return catch_failure([&] { return parse_graph_or_throw(text, name); });
 }
 
+Result<Graph> io_detail::parse_graph_text(std::string_view text, const std::string& name) {
+  return catch_failure([&] { return parse_graph_or_throw(text, name); });
+}
+
 Result<Graph> read_graph(const std::string& path) {
-  return catch_failure([&] { return parse_graph_or_throw(read_file(path), path); });
+  return catch_failure([&] {
+    const FileBytes bytes(path);
+    return parse_graph_or_throw(bytes.view(), path);
+  });
 }
 
 void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment) {

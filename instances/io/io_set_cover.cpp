@@ -16,6 +16,8 @@
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
+#include "instances/io/mapped_file.hpp"
+#include "instances/io/parse_text.hpp"
 #include "instances/io/text_reader.hpp"
 
 namespace relugap {
@@ -150,8 +152,15 @@ Result<SetCoverInstance> parse_set_cover(const std::string& text, const std::str
   return catch_failure([&] { return parse_set_cover_or_throw(text, name); });
 }
 
+Result<SetCoverInstance> io_detail::parse_set_cover_text(std::string_view text, const std::string& name) {
+  return catch_failure([&] { return parse_set_cover_or_throw(text, name); });
+}
+
 Result<SetCoverInstance> read_set_cover(const std::string& path) {
-  return catch_failure([&] { return parse_set_cover_or_throw(read_file(path), path); });
+  return catch_failure([&] {
+    const FileBytes bytes(path);
+    return parse_set_cover_or_throw(bytes.view(), path);
+  });
 }
 
 void write_set_cover(const std::string& path, const SetCoverInstance& s) {

@@ -8,6 +8,7 @@
 #include "instances/io/dense_limit.hpp"
 #include "instances/io/io.hpp"
 #include "instances/io/io_internal.hpp"
+#include "instances/io/mapped_file.hpp"
 #include "instances/io/text_reader.hpp"
 #include "relugap_version.hpp"
 
@@ -94,7 +95,7 @@ using namespace io_detail;
 
 namespace {
 
-DataFormat sniff_format(const std::string& bytes) {
+DataFormat sniff_format(std::string_view bytes) {
   if (bytes.starts_with("\x93NUMPY")) return DataFormat::kNpy;
   if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06")) return DataFormat::kNpz;
   LineReader lines(bytes);
@@ -218,7 +219,8 @@ void write_sidecar(const std::string& path, const Sidecar& s) {
 
 Result<LoadedTrainingSet> read_training_set(const std::string& path) {
   return catch_failure([&] {
-    std::string bytes = read_file(path);
+    const FileBytes file_bytes(path);
+    const std::string_view bytes = file_bytes.view();
     DataFormat fmt = format_from_path(path).value_or(sniff_format(bytes));
     std::optional<Sidecar> sc;
     const std::string sc_path = sidecar_path(path);
@@ -237,7 +239,7 @@ Result<LoadedTrainingSet> read_training_set(const std::string& path) {
       case DataFormat::kLibsvm: {
         Weights w;
         const std::string wp = weights_path(path);
-        if (file_exists(wp)) w = parse_weights(read_file(wp), wp);
+        if (file_exists(wp)) w = parse_weights(FileBytes(wp).view(), wp);
         std::optional<std::size_t> dim;
         if (sc && sc->shape.dim > 0) dim = sc->shape.dim;
         data = parse_libsvm(bytes, path, dim, w);
