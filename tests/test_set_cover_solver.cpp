@@ -11,6 +11,23 @@
 
 using namespace relugap;
 
+namespace {
+/// What a CBC run stopped by its time limit must satisfy: a time-limit (or feasible) status
+/// whose message says the limit was reached ("time limit reached", or "... (cbc had not
+/// returned at the deadline: stopped)" when CBC's process was still busy 0.9 s after the
+/// deadline), a cover only if it covers, and a lower bound only if it is below every cover
+/// known (CBC's and greedy's).
+void check_stopped_by_limit(const SetCoverInstance& inst, const SetCoverSolution& cbc) {
+  INFO("status " << to_string(cbc.status) << ": " << cbc.message << ", " << cbc.seconds << " s");
+  CHECK((cbc.status == SolveStatus::kFeasible || cbc.status == SolveStatus::kTimeLimit));
+  CHECK(cbc.message.starts_with("time limit reached"));
+  if (cbc.has_cover) CHECK(inst.is_cover(cbc.cover));
+  if (!cbc.has_cover) CHECK(cbc.cover.empty());
+  if (cbc.lower_bound && cbc.has_cover) CHECK(*cbc.lower_bound <= cbc.cost);
+  if (cbc.lower_bound) CHECK(*cbc.lower_bound <= solve_set_cover_greedy(inst).cost);
+}
+}  // namespace
+
 TEST_CASE("brute force, greedy and CBC agree with each other on random tiny instances") {
   Rng rng(20260101);
   int greedy_suboptimal = 0;
@@ -179,15 +196,7 @@ TEST_CASE("a wall-clock time limit stops CBC on an instance it cannot solve with
   CbcOptions opt;
   opt.time_limit = 1.0;
   const auto cbc = solve_set_cover_cbc(inst, opt);
-  INFO("status " << to_string(cbc.status) << ": " << cbc.message << ", " << cbc.seconds << " s");
-  CHECK((cbc.status == SolveStatus::kFeasible || cbc.status == SolveStatus::kTimeLimit));
-  // "time limit reached", or "... (cbc had not returned at the deadline: stopped)" when CBC's
-  // process was still busy 0.9 s after the deadline (a loaded machine).
-  CHECK(cbc.message.starts_with("time limit reached"));
-  if (cbc.has_cover) {
-    CHECK(inst.is_cover(cbc.cover));
-    if (cbc.lower_bound) CHECK(*cbc.lower_bound <= cbc.cost);
-  }
+  check_stopped_by_limit(inst, cbc);
   MESSAGE("CBC with a 1 s limit: " << to_string(cbc.status) << ", " << cbc.message << ", " << cbc.seconds << " s");
 }
 
@@ -264,12 +273,7 @@ TEST_CASE("a large instance under a time limit is stopped inside the root LP") {
   REQUIRE(inst.nnz() >= (std::size_t{1} << 17));
   CbcOptions opt;
   opt.time_limit = 0.05;
-  const auto cbc = solve_set_cover_cbc(inst, opt);
-  INFO("status " << to_string(cbc.status) << ": " << cbc.message << ", " << cbc.seconds << " s");
-  CHECK((cbc.status == SolveStatus::kTimeLimit || cbc.status == SolveStatus::kFeasible));
-  CHECK(cbc.message.starts_with("time limit reached"));
-  if (cbc.has_cover) CHECK(inst.is_cover(cbc.cover));
-  if (cbc.lower_bound && cbc.has_cover) CHECK(*cbc.lower_bound <= cbc.cost);
+  check_stopped_by_limit(inst, solve_set_cover_cbc(inst, opt));
 }
 
 TEST_CASE("CBC in its own process (under a time limit) returns what CBC in this process returns") {
@@ -309,12 +313,6 @@ TEST_CASE("CBC stopped at the deadline in its own process: a valid state, no bou
   CbcOptions opt;
   opt.time_limit = 0.02;
   const auto cbc = solve_set_cover_cbc(inst, opt);
-  INFO("status " << to_string(cbc.status) << ": " << cbc.message << ", " << cbc.seconds << " s");
-  CHECK((cbc.status == SolveStatus::kTimeLimit || cbc.status == SolveStatus::kFeasible));
-  CHECK(cbc.message.starts_with("time limit reached"));
-  if (cbc.has_cover) CHECK(inst.is_cover(cbc.cover));
-  if (!cbc.has_cover) CHECK(cbc.cover.empty());
-  const auto greedy = solve_set_cover_greedy(inst);
-  if (cbc.lower_bound) CHECK(*cbc.lower_bound <= greedy.cost);
+  check_stopped_by_limit(inst, cbc);
   MESSAGE("20 ms limit at 1.2e5 incidences: " << to_string(cbc.status) << ", " << cbc.message);
 }
