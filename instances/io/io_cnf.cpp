@@ -16,6 +16,7 @@
 //   cnf.after_end      data after the SATLIB '%' end marker
 // Nothing is allocated from the header's counts: clauses are appended as read.
 #include <limits>
+#include <sstream>
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
@@ -130,12 +131,14 @@ Result<Cnf> read_cnf(const std::string& path) {
 }
 
 void write_cnf(const std::string& path, const Cnf& f, const std::string& comment) {
-  write_file_atomic(path, [&](std::ostream& os) {
-    write_comment_lines(os, comment);
-    os << "p cnf " << f.num_vars << " " << f.num_clauses() << "\n";
+  std::ostringstream head;
+  write_comment_lines(head, comment);
+  // Streamed through a TextSink (to_chars into the writer's blocks, no ostream per number).
+  write_text_atomic(path, [&](TextSink& os) {
+    os.put(head.str()).put("p cnf ").put_u64(f.num_vars).put(' ').put_u64(f.num_clauses()).put('\n');
     for (const auto& clause : f.clauses) {
-      for (Lit l : clause) os << l.dimacs() << " ";
-      os << "0\n";
+      for (Lit l : clause) os.put_i64(l.dimacs()).put(' ');
+      os.put("0\n");
     }
   });
 }
