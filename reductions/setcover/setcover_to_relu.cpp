@@ -175,7 +175,7 @@ SetCoverReduction::SetCoverReduction(SetCoverInstance instance, SetCoverOptions 
   if (opt_.unweighted) {
     data_ = unweighted_form(weighted_, opt_.max_samples);
     if (opt_.unit_ball) {
-      ub_ = unit_ball_figures();
+      ub_ = unit_ball_figures_of(data_);  // data_ is the unweighted set here: no second copy
       data_.scale_values(1 / ub_->X, 1 / ub_->Y);
       scale_ = 1 / ub_->Y2;
       scale_.canonicalize();
@@ -201,7 +201,10 @@ TrainingSet SetCoverReduction::take_double_data() {
 }
 
 SetCoverUnitBall SetCoverReduction::unit_ball_figures() const {
-  const ExactTrainingSet u = unweighted_form(weighted_data(), opt_.max_samples);
+  return unit_ball_figures_of(unweighted_form(weighted_data(), opt_.max_samples));
+}
+
+SetCoverUnitBall SetCoverReduction::unit_ball_figures_of(const ExactTrainingSet& u) const {
   SetCoverUnitBall f;
   f.samples = u.samples();
   f.dim = u.dim;

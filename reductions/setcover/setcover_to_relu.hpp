@@ -157,6 +157,8 @@ class SetCoverReduction final : public Reduction {
   [[nodiscard]] static Feature set_coord(SetId j) { return Feature(j.value() + 1); }
 
  private:
+  /// The unit-ball figures of u, the unweighted set (unscaled).
+  [[nodiscard]] SetCoverUnitBall unit_ball_figures_of(const ExactTrainingSet& u) const;
   template <class S>
   [[nodiscard]] std::vector<SetId> decode_any(const BasicNetwork<S>& net) const;
   /// The weighted samples in order into out.add / out.add_mirrored (setcover_to_relu.cpp).
