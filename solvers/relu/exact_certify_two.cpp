@@ -6,6 +6,7 @@
 #include <coin/ClpSimplex.hpp>
 #include <coin/CoinPackedMatrix.hpp>
 #include <limits>
+#include <optional>
 
 #include "solvers/relu/exact_arith.hpp"
 
@@ -350,11 +351,111 @@ Rational TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::Vec
     column(v, [&](std::size_t t, int coef, std::size_t p) { res[t] += coef * v.value * xq_[p]; });
   bool zero = true;
   for (const auto& r : res) zero = zero && sgn(r) == 0;
+  // The dual objective of stationary (θ, ν) with ν ≥ 0; none when a ν is negative.
+  auto objective = [&](const std::vector<Var>& vs, const Rational& base) -> std::optional<Rational> {
+    Rational q = base;
+    for (const Var& v : vs)
+      if (v.j != 2 && sgn(v.value) < 0) return std::nullopt;
+    for (const Var& v : vs)
+      if (v.j == 2) q += -v.value * v.value / (4 * c_[v.i]) - v.value * y_[v.i];
+    return q;
+  };
+  // The best repair: the step δ that maximises the dual objective, with a proximal term
+  // −Σ δ_ν²/(4c_i) on the ν, subject to M δ = −res (a concave QP). Its KKT system reduces to
+  // the n×n system (M H⁻¹ Mᵀ) μ = M H⁻¹ g + res, H = diag(1/(2c_i)), g the objective's
+  // gradient (θ: −θ_i/(2c_i) − y_i, ν: 0); then δ = H⁻¹(g − Mᵀμ). Solved in rationals; the
+  // result is kept only if stationarity holds exactly and every ν ≥ 0 (checked here), and the
+  // bound is the better of it and the particular solution below (both valid).
+  std::optional<Rational> best_step;
+  std::vector<Var> cand = vars;
+  for (int round = 0; round < 8 && !zero && !cand.empty(); ++round) {
+    // ν that the step turns negative are fixed at 0 (dropped) and the step is solved again.
+    std::vector<Rational> rc(n, Rational(0));
+    for (const Var& v : cand)
+      column(v, [&](std::size_t t, int coef, std::size_t p) { rc[t] += coef * v.value * xq_[p]; });
+    const std::size_t K = cand.size();
+    std::vector<std::vector<std::pair<std::size_t, Rational>>> cols(K);
+    for (std::size_t k = 0; k < K; ++k) {
+      std::vector<Rational> dense(n, Rational(0));
+      std::vector<std::uint8_t> hit(n, 0);
+      column(cand[k], [&](std::size_t t, int coef, std::size_t p) {
+        dense[t] += coef * xq_[p];
+        hit[t] = 1;
+      });
+      for (std::size_t t = 0; t < n; ++t)
+        if (hit[t] && sgn(dense[t]) != 0) cols[k].emplace_back(t, dense[t]);
+    }
+    // hinv_k = 2c_i; H⁻¹g: θ: −θ_i − 2c_i y_i, ν: 0.
+    std::vector<std::vector<Rational>> G(n, std::vector<Rational>(n + 1, Rational(0)));
+    for (std::size_t t = 0; t < n; ++t) G[t][n] = rc[t];
+    for (std::size_t k = 0; k < K; ++k) {
+      const Var& v = cand[k];
+      const Rational h = 2 * c_[v.i];
+      const Rational hg = v.j == 2 ? Rational(-v.value - h * y_[v.i]) : Rational(0);
+      for (const auto& [t, mt] : cols[k]) {
+        if (sgn(hg) != 0) G[t][n] += mt * hg;
+        for (const auto& [u, mu] : cols[k]) G[t][u] += h * mt * mu;
+      }
+    }
+    double big = 0;
+    for (std::size_t t = 0; t < n; ++t)
+      for (std::size_t u = 0; u < n; ++u) big = std::max(big, std::abs(G[t][u].get_d()));
+    const double tiny = 1e-12 * big;
+    std::vector<std::uint8_t> row_used(n, 0), col_used(n, 0);
+    std::vector<std::pair<std::size_t, std::size_t>> piv;
+    for (;;) {
+      std::size_t br = n, bk = n;
+      double bv = 0;
+      for (std::size_t t = 0; t < n; ++t) {
+        if (row_used[t]) continue;
+        for (std::size_t u = 0; u < n; ++u)
+          if (!col_used[u] && sgn(G[t][u]) != 0 && std::abs(G[t][u].get_d()) > tiny &&
+              (br == n || std::abs(G[t][u].get_d()) > bv)) {
+            bv = std::abs(G[t][u].get_d());
+            br = t;
+            bk = u;
+          }
+      }
+      if (br == n) break;
+      row_used[br] = 1;
+      col_used[bk] = 1;
+      piv.emplace_back(br, bk);
+      for (std::size_t t = 0; t < n; ++t) {
+        if (t == br || sgn(G[t][bk]) == 0) continue;
+        const Rational f = G[t][bk] / G[br][bk];
+        for (std::size_t q = 0; q <= n; ++q)
+          if (sgn(G[br][q]) != 0) G[t][q] -= f * G[br][q];
+      }
+    }
+    std::vector<Rational> mu(n, Rational(0));
+    for (const auto& [t, u] : piv) mu[u] = G[t][n] / G[t][u];
+    std::vector<Var> moved = cand;
+    for (std::size_t k = 0; k < K; ++k) {
+      Var& v = moved[k];
+      const Rational h = 2 * c_[v.i];
+      Rational mtmu = 0;
+      for (const auto& [t, mt] : cols[k]) mtmu += mt * mu[t];
+      v.value += v.j == 2 ? Rational(-v.value - h * y_[v.i] - h * mtmu) : Rational(-h * mtmu);
+    }
+    std::vector<Rational> r2(n, Rational(0));
+    for (const Var& v : moved)
+      column(v, [&](std::size_t t, int coef, std::size_t p) { r2[t] += coef * v.value * xq_[p]; });
+    bool exact = true;
+    for (const auto& r : r2) exact = exact && sgn(r) == 0;
+    if (!exact) break;
+    best_step = objective(moved, total);
+    if (best_step) break;
+    std::vector<Var> keep;
+    for (std::size_t k = 0; k < K; ++k)
+      if (moved[k].j == 2 || sgn(moved[k].value) >= 0) keep.push_back(cand[k]);
+    cand = std::move(keep);
+  }
+  auto better = [&](const Rational& q) { return best_step && *best_step > q ? *best_step : q; };
   if (!zero) {
     // M δ = −res over the movable variables, by exact Gauss–Jordan elimination with full
     // pivoting (pivots chosen by their double magnitude); free variables stay put.
     const std::size_t K = adj.size();
-    if (K == 0 && R == nullptr) return total;  // θ = ν = 0: the decided samples with a = 0 only
+    if (K == 0 && R == nullptr) return better(total);  // θ = ν = 0: the decided samples with a = 0 only
     std::vector<std::vector<Rational>> A(n, std::vector<Rational>(K + 1, Rational(0)));
     for (std::size_t k = 0; k < K; ++k)
       column(vars[static_cast<std::size_t>(adj[k])],
@@ -401,19 +502,15 @@ Rational TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::Vec
     if (!consistent) {
       // A residual is left (rounding along near-dependent directions): with a box it costs
       // Σ R_t |r_t|; without one, θ = ν = 0.
-      if (R == nullptr) return total;
+      if (R == nullptr) return better(total);
       std::fill(res.begin(), res.end(), Rational(0));
       for (const Var& v : vars)
         column(v, [&](std::size_t t, int coef, std::size_t p) { res[t] += coef * v.value * xq_[p]; });
       for (std::size_t t = 0; t < n; ++t) total -= (*R)[t] * abs(res[t]);
     }
   }
-  for (const Var& v : vars)
-    if (v.j != 2 && sgn(v.value) < 0) return total;
-  for (const Var& v : vars)
-    if (v.j == 2) total += -v.value * v.value / (4 * c_[v.i]) - v.value * y_[v.i];
-
-  return total;
+  const std::optional<Rational> q = objective(vars, total);
+  return better(q ? *q : total);
 }
 
 double TwoCertifier::bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
