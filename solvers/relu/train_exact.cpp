@@ -1305,14 +1305,17 @@ TrainResult train_exact(const TrainingSet& data, const TrainOptions& opts) {
     gap_closed = lq - exact_from_double(lower) <= exact_from_double(tol);
   }
   res.certified = certified;
-  if (clock.interrupted()) {
+  // The flag is read once, and only a search it stopped is "interrupted": a stop raised
+  // after the search ended (a race a caller cannot avoid) leaves the finished result as it is.
+  const bool interrupted = S.stopped && clock.interrupted();
+  if (interrupted) {
     res.status = SolveStatus::kInterrupted;
   } else if (complete && gap_closed) {
     res.status = SolveStatus::kOptimal;
   } else {
     res.status = SolveStatus::kFeasible;
   }
-  const char* why = clock.interrupted()   ? " (interrupted)"
+  const char* why = interrupted           ? " (interrupted)"
                     : clock.out_of_time() ? " (stopped by the time limit)"
                                           : " (stopped by the node limit)";
   res.message =
