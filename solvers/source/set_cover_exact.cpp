@@ -17,7 +17,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -385,6 +387,17 @@ bool decode_records(const std::string& b, std::optional<std::int64_t>& root_boun
   return true;
 }
 
+/// Whether this process runs one thread (Linux: /proc/self/status). fork() is safe only then:
+/// the child of a multi-threaded process inherits every lock another thread held at the fork
+/// (the allocator's, a logger's), and waits on it for ever. Seen in a sweep with --threads 2
+/// under ASan: the child hung until it was killed at the deadline, and the row changed.
+bool single_threaded() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("Threads:", 0) == 0) return std::strtol(line.c_str() + 8, nullptr, 10) == 1;
+  return false;
+}
+
 /// CBC in a forked child, stopped at t0 + time_limit + kCbcGrace if it has not returned.
 SetCoverSolution cbc_in_child(const SetCoverInstance& inst, const CbcOptions& opt, Clock::time_point t0) {
   int fds[2];
@@ -483,7 +496,7 @@ SetCoverSolution solve_set_cover_cbc(const SetCoverInstance& inst, const CbcOpti
     sol.seconds = since(t0);
     return sol;
   }
-  if (opt.time_limit > 0 && opt.separate_process) return cbc_in_child(inst, opt, t0);
+  if (opt.time_limit > 0 && opt.separate_process && single_threaded()) return cbc_in_child(inst, opt, t0);
   return cbc_in_process(inst, opt, t0, nullptr, -1);
 }
 

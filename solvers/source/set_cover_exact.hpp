@@ -42,7 +42,8 @@ struct CbcOptions {
   /// tens of seconds past the limit at 10⁶ incidences. Stopped there, the result is
   /// kTimeLimit with no cover and no bound from CBC (the root LP bound if it was solved
   /// first). false: CBC in this process (the deadline is then checked only at CBC's and
-  /// CLP's events). No effect without a time limit.
+  /// CLP's events). No effect without a time limit, nor in a process that runs more than one
+  /// thread (fork() is unsafe there: CBC then runs in this process).
   bool separate_process = true;
   /// 0 = silent (default); CBC's own log level otherwise (goes to stdout).
   int log_level = 0;
