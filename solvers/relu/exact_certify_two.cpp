@@ -35,6 +35,48 @@ Rational parabola_min(const Rational& from, const Rational& to, const Rational& 
   return K + c * t * t - mu * z;
 }
 
+/// Gauss–Jordan elimination in rationals of the n × (cols + 1) augmented matrix A (right-hand
+/// side in column cols). Pivots are chosen by their double magnitude, the largest among unused
+/// rows and columns; entries at most rel_tiny times the largest |entry| count as zero. Returns
+/// the (row, column) pivots in order; rows left unused are the dependent ones.
+std::vector<std::pair<std::size_t, std::size_t>> eliminate(std::vector<std::vector<Rational>>& A, std::size_t cols,
+                                                           double rel_tiny) {
+  const std::size_t n = A.size();
+  double big = 0;
+  for (std::size_t t = 0; t < n; ++t)
+    for (std::size_t k = 0; k < cols; ++k) big = std::max(big, std::abs(A[t][k].get_d()));
+  const double tiny = rel_tiny * big;
+  std::vector<std::uint8_t> row_used(n, 0), col_used(cols, 0);
+  std::vector<std::pair<std::size_t, std::size_t>> pivots;
+  for (;;) {
+    std::size_t br = n, bk = cols;
+    double bv = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      if (row_used[t]) continue;
+      for (std::size_t k = 0; k < cols; ++k)
+        if (!col_used[k] && sgn(A[t][k]) != 0 && std::abs(A[t][k].get_d()) > tiny) {
+          const double v = std::abs(A[t][k].get_d());
+          if (br == n || v > bv) {
+            bv = v;
+            br = t;
+            bk = k;
+          }
+        }
+    }
+    if (br == n) break;
+    row_used[br] = 1;
+    col_used[bk] = 1;
+    pivots.emplace_back(br, bk);
+    for (std::size_t t = 0; t < n; ++t) {
+      if (t == br || sgn(A[t][bk]) == 0) continue;
+      const Rational f = A[t][bk] / A[br][bk];
+      for (std::size_t q = 0; q <= cols; ++q)
+        if (sgn(A[br][q]) != 0) A[t][q] -= f * A[br][q];
+    }
+  }
+  return pivots;
+}
+
 }  // namespace
 
 TwoCertifier::TwoCertifier(const TrainingSet& data, int s1, int s2)
@@ -397,36 +439,7 @@ Rational TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::Vec
         for (const auto& [u, mu] : cols[k]) G[t][u] += h * mt * mu;
       }
     }
-    double big = 0;
-    for (std::size_t t = 0; t < n; ++t)
-      for (std::size_t u = 0; u < n; ++u) big = std::max(big, std::abs(G[t][u].get_d()));
-    const double tiny = 1e-12 * big;
-    std::vector<std::uint8_t> row_used(n, 0), col_used(n, 0);
-    std::vector<std::pair<std::size_t, std::size_t>> piv;
-    for (;;) {
-      std::size_t br = n, bk = n;
-      double bv = 0;
-      for (std::size_t t = 0; t < n; ++t) {
-        if (row_used[t]) continue;
-        for (std::size_t u = 0; u < n; ++u)
-          if (!col_used[u] && sgn(G[t][u]) != 0 && std::abs(G[t][u].get_d()) > tiny &&
-              (br == n || std::abs(G[t][u].get_d()) > bv)) {
-            bv = std::abs(G[t][u].get_d());
-            br = t;
-            bk = u;
-          }
-      }
-      if (br == n) break;
-      row_used[br] = 1;
-      col_used[bk] = 1;
-      piv.emplace_back(br, bk);
-      for (std::size_t t = 0; t < n; ++t) {
-        if (t == br || sgn(G[t][bk]) == 0) continue;
-        const Rational f = G[t][bk] / G[br][bk];
-        for (std::size_t q = 0; q <= n; ++q)
-          if (sgn(G[br][q]) != 0) G[t][q] -= f * G[br][q];
-      }
-    }
+    const auto piv = eliminate(G, n, 1e-12);
     std::vector<Rational> mu(n, Rational(0));
     for (const auto& [t, u] : piv) mu[u] = G[t][n] / G[t][u];
     std::vector<Var> moved = cand;
@@ -463,39 +476,10 @@ Rational TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::Vec
     for (std::size_t t = 0; t < n; ++t) A[t][K] = -res[t];
     // Pivots below 1e-9 of the largest entry are treated as zero: a near-dependent pivot
     // would fit the rounding residual with a huge, useless δ.
-    double big = 0;
-    for (std::size_t t = 0; t < n; ++t)
-      for (std::size_t k = 0; k < K; ++k) big = std::max(big, std::abs(A[t][k].get_d()));
-    const double tiny = 1e-9 * big;
-    std::vector<std::uint8_t> row_used(n, 0), col_used(K, 0);
-    std::vector<std::pair<std::size_t, std::size_t>> pivots;  // (row, column)
+    const auto pivots = eliminate(A, K, 1e-9);  // (row, column)
+    std::vector<std::uint8_t> row_used(n, 0);
+    for (const auto& pv : pivots) row_used[pv.first] = 1;
     bool consistent = true;
-    for (;;) {
-      std::size_t br = n, bk = K;
-      double bv = 0;
-      for (std::size_t t = 0; t < n; ++t) {
-        if (row_used[t]) continue;
-        for (std::size_t k = 0; k < K; ++k)
-          if (!col_used[k] && sgn(A[t][k]) != 0 && std::abs(A[t][k].get_d()) > tiny) {
-            const double v = std::abs(A[t][k].get_d());
-            if (br == n || v > bv) {
-              bv = v;
-              br = t;
-              bk = k;
-            }
-          }
-      }
-      if (br == n) break;
-      row_used[br] = 1;
-      col_used[bk] = 1;
-      pivots.emplace_back(br, bk);
-      for (std::size_t t = 0; t < n; ++t) {
-        if (t == br || sgn(A[t][bk]) == 0) continue;
-        const Rational f = A[t][bk] / A[br][bk];
-        for (std::size_t q = 0; q <= K; ++q)
-          if (sgn(A[br][q]) != 0) A[t][q] -= f * A[br][q];
-      }
-    }
     for (std::size_t t = 0; t < n; ++t)
       if (!row_used[t] && sgn(A[t][K]) != 0) consistent = false;
     for (const auto& [t, k] : pivots) vars[static_cast<std::size_t>(adj[k])].value += A[t][K] / A[t][k];
