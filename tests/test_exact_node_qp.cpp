@@ -502,3 +502,50 @@ TEST_CASE("node QP: reusing the factorised reduced model takes the same steps as
   CHECK(reuses > 20);
   CHECK(enumerated > 100);
 }
+
+TEST_CASE("node QP: the identity shortcut (empty working set) takes the same steps as the dense products") {
+  // As above, one solver per setting across a sequence of nodes (states and interval envelopes
+  // changing, warm starts): with the working set empty the products with Q2 = I are taken from
+  // the sparse rows. w, the value, the multipliers and the iteration counts must be
+  // bit-identical to the dense products (a wrong index or scale in the shortcut changes them).
+  Rng rng(29);
+  std::uint64_t shortcuts = 0;
+  for (int seq = 0; seq < 24; ++seq) {
+    const bool spread = seq % 2 == 1;
+    const std::size_t d = 2 + static_cast<std::size_t>(seq % 6), m = (spread ? d : 0) + 3 * d;
+    Node n = random_node(rng, m, d, spread);
+    CAPTURE(seq);
+    NodeQp on(n.X, n.y, n.c), off(n.X, n.y, n.c);
+    off.set_identity_shortcut(false);
+    Eigen::VectorXd start = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d));
+    for (int node = 0; node < 12; ++node) {
+      CAPTURE(node);
+      for (int k = 0; k < 1 + node % 2; ++k) {
+        const auto i = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(m)) % m;
+        if (n.data.y[i] > 0) n.state[i] = static_cast<std::int8_t>(static_cast<int>(rng.uniform01() * 3) - 1);
+      }
+      const bool intervals = node % 3 != 0;  // sloped left pieces: the ray test runs
+      for (std::size_t i = 0; i < m; ++i) {
+        for (NodeQp* qp : {&on, &off}) qp->set_state(i, n.state[i]);
+        if (n.data.y[i] > 0 && n.state[i] == 0) {
+          const double L = intervals ? -3 * rng.uniform01() : -std::numeric_limits<double>::infinity();
+          const double H = intervals ? 3 * rng.uniform01() : std::numeric_limits<double>::infinity();
+          for (NodeQp* qp : {&on, &off}) qp->set_interval(i, L, H);
+        }
+      }
+      on.set_start(start);
+      off.set_start(start);
+      const std::uint64_t its_on = on.iterations(), its_off = off.iterations();
+      const bool ok_on = on.solve(), ok_off = off.solve();
+      CHECK(ok_on == ok_off);
+      CHECK(on.iterations() - its_on == off.iterations() - its_off);
+      CHECK(on.value() == off.value());
+      CHECK(on.w() == off.w());
+      CHECK(on.lambda() == off.lambda());
+      start = on.w();
+    }
+    CHECK(off.identity_models() == 0);
+    shortcuts += on.identity_models();
+  }
+  CHECK(shortcuts > 50);
+}

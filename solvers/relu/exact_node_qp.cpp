@@ -108,24 +108,44 @@ void NodeQp::set_start(const Eigen::VectorXd& w) { v_ = w.cwiseQuotient(D_); }
 
 void NodeQp::compute_z() { mul_rows(v_, z_); }
 
+// (Plain pointer loops over the CSR arrays, in the stored order: the same sums as indexing.)
 double NodeQp::row_dot(std::size_t i, const Eigen::VectorXd& v) const {
+  const double* x = v.data();
+  const Eigen::Index* cj = cj_.data();
+  const double* cv = cv_.data();
   double s = 0;
-  for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
-    s += cv_[static_cast<std::size_t>(p)] * v(cj_[static_cast<std::size_t>(p)]);
+  for (Eigen::Index p = rp_[i], e = rp_[i + 1]; p < e; ++p) s += cv[p] * x[cj[p]];
   return s;
 }
 
 void NodeQp::row_axpy(std::size_t i, double a, Eigen::VectorXd& out) const {
-  for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
-    out(cj_[static_cast<std::size_t>(p)]) += a * cv_[static_cast<std::size_t>(p)];
+  double* o = out.data();
+  const Eigen::Index* cj = cj_.data();
+  const double* cv = cv_.data();
+  for (Eigen::Index p = rp_[i], e = rp_[i + 1]; p < e; ++p) o[cj[p]] += a * cv[p];
 }
 
 void NodeQp::mul_rows(const Eigen::VectorXd& v, Eigen::VectorXd& out) const {
-  for (std::size_t i = 0; i < m_; ++i) out(static_cast<Eigen::Index>(i)) = row_dot(i, v);
+  const double* x = v.data();
+  const Eigen::Index* cj = cj_.data();
+  const double* cv = cv_.data();
+  const Eigen::Index* rp = rp_.data();
+  double* o = out.data();
+  for (std::size_t i = 0; i < m_; ++i) {
+    double s = 0;
+    for (Eigen::Index p = rp[i], e = rp[i + 1]; p < e; ++p) s += cv[p] * x[cj[p]];
+    o[i] = s;
+  }
 }
 
 void NodeQp::row_times_q2(std::size_t i, double a, Eigen::Index n2, Eigen::Ref<Eigen::VectorXd> out) const {
   out.setZero();
+  if (q_ident()) {
+    // Q2 = I: the products with its columns are the row's own entries (x·1, the rest x·0 = 0).
+    for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
+      out(cj_[static_cast<std::size_t>(p)]) = a * cv_[static_cast<std::size_t>(p)];
+    return;
+  }
   for (Eigen::Index p = rp_[i]; p < rp_[i + 1]; ++p)
     out.noalias() += (a * cv_[static_cast<std::size_t>(p)]) * Qt_.col(cj_[static_cast<std::size_t>(p)]).tail(n2);
 }
@@ -135,6 +155,7 @@ void NodeQp::w_clear() {
   W_.clear();
   std::fill(inW_.begin(), inW_.end(), 0);
   Qt_.setIdentity();
+  ident_ = true;
 }
 
 bool NodeQp::w_add(std::size_t i, double target) {
@@ -157,6 +178,7 @@ bool NodeQp::w_add(std::size_t i, double target) {
   R_.col(k).head(k) = qa_.head(k);
   R_(k, k) = beta;
   ++qver_;
+  ident_ = false;
   W_.push_back(i);
   inW_[i] = 1;
   target_[i] = target;
@@ -263,6 +285,24 @@ void lower_rank_update(M&& m, const A& a) {
     for (Eigen::Index j = 0; j < n; ++j) {
       const double v = col(j);
       if (v != 0) m.col(j).tail(n - j).noalias() += v * col.tail(n - j);
+    }
+  }
+}
+
+// The same update when Q2 = I, so that column r of A is the sparse data row rows[r] (times
+// scale(row)): only the products of two stored entries are added (the dense loop's other
+// terms are products with an exact zero, which leave every entry as it is), column by column
+// in the same order, so M comes out bit-identical.
+template <class M, class Scale>
+void lower_rank_update_rows(M&& m, const std::vector<std::size_t>& rows, const std::vector<Eigen::Index>& rp,
+                            const std::vector<Eigen::Index>& cj, const std::vector<double>& cv, Scale&& scale) {
+  for (const std::size_t i : rows) {
+    const double a = scale(i);
+    const auto b = static_cast<std::size_t>(rp[i]), e = static_cast<std::size_t>(rp[i + 1]);
+    for (std::size_t p = b; p < e; ++p) {  // (the columns of a row are stored in increasing order)
+      const double v = a * cv[p];
+      if (v == 0) continue;
+      for (std::size_t t = p; t < e; ++t) m(cj[t], cj[p]) += v * (a * cv[t]);
     }
   }
 }
@@ -390,7 +430,10 @@ bool NodeQp::run(int max_iter, bool single) {
       if (repeat) {
         // (no ray: see model_ver_)
       } else if (glin_scale > 0) {
-        q_.head(n2).noalias() = Q2t * glin;
+        if (q_ident())
+          q_.head(n2) = glin;  // (Q2 = I: the product is glin itself)
+        else
+          q_.head(n2).noalias() = Q2t * glin;
         have_q = true;
       }
       // (No ray when the lines' gradient has no component off the working set's rows.)
@@ -400,13 +443,17 @@ bool NodeQp::run(int max_iter, bool single) {
           // Null space of the unit rows in Q2's coordinates: eigenvectors of their small Gram
           // matrix with eigenvalues below 1e-12 of the largest (singular values below 1e-6).
           auto UQt = UQt_.topLeftCorner(n2, nr);
-          for (Eigen::Index r = 0; r < nr; ++r) {
+          for (Eigen::Index r = 0; r < nr && !q_ident(); ++r) {
             const std::size_t i = rows_[static_cast<std::size_t>(r)];
             row_times_q2(i, 1 / xnorm_(static_cast<Eigen::Index>(i)), n2, UQt.col(r));
           }
           auto Gm = G_.topLeftCorner(n2, n2);
           Gm.setZero();  // (the lower triangle is all that LLT, the eigensolver and the trace read)
-          lower_rank_update(Gm, UQt);
+          if (q_ident())
+            lower_rank_update_rows(Gm, rows_, rp_, cj_, cv_,
+                                   [&](std::size_t i) { return 1 / xnorm_(static_cast<Eigen::Index>(i)); });
+          else
+            lower_rank_update(Gm, UQt);
           // Well conditioned (trace(G)·trace(G⁻¹) ≥ λmax/λmin below 1e10): no eigenvalue near
           // the cut, so no null space and no ray, and the eigensolver is not needed.
           bool well = false;
@@ -452,7 +499,10 @@ bool NodeQp::run(int max_iter, bool single) {
       }
       if (!ray) {
         auto gz = gz_.head(n2);
-        gz.noalias() = Q2t * g;
+        if (q_ident())
+          gz = g;
+        else
+          gz.noalias() = Q2t * g;
         auto Hz = Hz_.topLeftCorner(n2, n2);
         if (nr > 0) {
           auto SQt = SQt_.topLeftCorner(n2, nr);
@@ -465,7 +515,12 @@ bool NodeQp::run(int max_iter, bool single) {
           }
           if (!repeat) {
             Hz.setZero();  // (LDLT reads the lower triangle)
-            lower_rank_update(Hz, SQt);
+            if (q_ident()) ++ident_models_;
+            if (q_ident())
+              lower_rank_update_rows(Hz, rows_, rp_, cj_, cv_,
+                                     [&](std::size_t i) { return sc_(static_cast<Eigen::Index>(i)); });
+            else
+              lower_rank_update(Hz, SQt);
           }
           gz.noalias() += SQt * Sp;
         } else if (!repeat) {
@@ -479,7 +534,10 @@ bool NodeQp::run(int max_iter, bool single) {
         pz = -ldlt_.solve(gz);
       }
       if (!pz.allFinite()) pz.setZero();
-      p.noalias() += Q2t.transpose() * pz;
+      if (q_ident())
+        p += pz;
+      else
+        p.noalias() += Q2t.transpose() * pz;
     }
     mul_rows(p, dz);
     // Converged on this working set when the step moves no z materially.

@@ -75,6 +75,13 @@ class NodeQp {
   /// reference the test compares against: the steps must be the same).
   [[nodiscard]] std::uint64_t model_reuses() const { return model_reuses_; }
   void set_reuse_model(bool on) { reuse_model_ = on; }
+  /// While the working set is empty the null-space basis Q2 is the identity: the products
+  /// with it (Q2ᵀ·g, Q2·p, the rows' null-space coordinates and the two small Gram matrices)
+  /// are then taken from the sparse rows directly (the same numbers: only products with exact
+  /// zeros are left out). Off: the dense products every iteration (the test's reference).
+  void set_identity_shortcut(bool on) { ident_shortcut_ = on; }
+  /// Reduced Hessians formed by that shortcut.
+  [[nodiscard]] std::uint64_t identity_models() const { return ident_models_; }
 
   [[nodiscard]] const Eigen::VectorXd& w() const { return w_; }
   [[nodiscard]] const Eigen::VectorXd& z() const { return z_; }
@@ -123,6 +130,8 @@ class NodeQp {
   void w_clear();
   bool w_add(std::size_t i, double target);  ///< false when x_i depends on the W rows
   void w_refactor();                         ///< from scratch, in W's order (members may drop out)
+  /// Qt_ is the identity (no member added since the last w_clear) and the shortcut is on.
+  [[nodiscard]] bool q_ident() const { return ident_ && ident_shortcut_; }
 
   std::size_t m_, d_;
   Eigen::MatrixXd Xs_;  ///< X·D (equilibrated columns), m × d
@@ -139,6 +148,8 @@ class NodeQp {
   /// model last factorised by ldlt_ (with its right-piece rows; see run()).
   std::uint64_t qver_ = 0, model_ver_ = ~std::uint64_t{0}, model_reuses_ = 0;
   bool reuse_model_ = true;
+  bool ident_ = true, ident_shortcut_ = true;  ///< see q_ident()
+  std::uint64_t ident_models_ = 0;
   std::vector<std::size_t> model_rows_;
   std::vector<Fn> fns_;                 ///< fn(i) of every sample during a run
   Eigen::MatrixXd SQt_, UQt_, Hz_, G_;  ///< SQt_ = (S·Q2)ᵀ, UQt_ = (U·Q2)ᵀ
