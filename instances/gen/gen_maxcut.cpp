@@ -2,6 +2,7 @@
 #include "instances/gen/gen_maxcut.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_set>
 
 #include "instances/core/rng.hpp"
@@ -19,16 +20,13 @@ std::uint64_t key(std::uint32_t u, std::uint32_t v) {
   return (std::uint64_t{u} << 32) | v;
 }
 
-/// One attempt at pairing the stubs into a simple graph: repeatedly draw two
-/// stubs (from `left` and `right`, or both from `left` when right is null);
-/// a pair that would make a loop or a repeated edge is redrawn, up to 200 times.
 /// Keys (never ~0) seen so far: open addressing, linear probing, at most half full. A
 /// std::unordered_set allocated a node per edge (a third of the time at 10^6 edges).
 class KeySet {
  public:
   explicit KeySet(std::size_t expected) {
     std::size_t n = 64;
-    while (n < 2 * expected + 2) n *= 2;
+    while (n < 2 * expected) n *= 2;
     slots_.assign(n, kEmpty);
   }
   /// True iff `k` was not there (and is now).
@@ -60,12 +58,51 @@ class KeySet {
   std::size_t size_ = 0;
 };
 
-bool try_pairing(std::vector<std::uint32_t> left, std::vector<std::uint32_t>* right_in, Rng& rng,
-                 std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges) {
+/// The edges paired so far, for the simple-graph check: every vertex gets at most
+/// `d` of them (its stubs). For small d, each vertex's neighbours in a row of d
+/// slots (n·d words: 8 MB at n = 4·10^5, D = 5, where a hash set of the edges
+/// took 32-64 MB and a cache miss per lookup; perf put 70 % of the pairing on
+/// that miss); for large d, where scanning a row would cost O(d), the hash set.
+class EdgeSet {
+ public:
+  static constexpr std::uint32_t kRowMax = 16;
+  EdgeSet(std::uint32_t n, std::uint32_t d, std::size_t edges) : d_(d) {
+    if (d_ <= kRowMax) {
+      rows_.assign(std::size_t{n} * d_, 0);
+      deg_.assign(n, 0);
+    } else {
+      keys_.emplace(edges);
+    }
+  }
+  /// True iff {u, v} was not there (and is now). Contract: u != v, each below n,
+  /// and at most d edges inserted at each vertex.
+  bool insert(std::uint32_t u, std::uint32_t v) {
+    if (keys_) return keys_->insert(key(u, v));
+    const std::uint32_t* row = &rows_[std::size_t{u} * d_];
+    for (std::uint32_t k = 0, e = deg_[u]; k < e; ++k)
+      if (row[k] == v) return false;
+    rows_[std::size_t{u} * d_ + deg_[u]++] = v;
+    rows_[std::size_t{v} * d_ + deg_[v]++] = u;
+    return true;
+  }
+
+ private:
+  std::uint32_t d_;
+  std::vector<std::uint32_t> rows_;
+  std::vector<std::uint8_t> deg_;
+  std::optional<KeySet> keys_;
+};
+
+/// One attempt at pairing the stubs into a simple graph: repeatedly draw two
+/// stubs (from `left` and `right`, or both from `left` when right is null);
+/// a pair that would make a loop or a repeated edge is redrawn, up to 200 times.
+bool try_pairing(std::vector<std::uint32_t> left, std::vector<std::uint32_t>* right_in, std::uint32_t n,
+                 std::uint32_t d, Rng& rng, std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges) {
   edges.clear();
-  KeySet seen(left.size());
-  std::vector<std::uint32_t> right = right_in ? *right_in : std::vector<std::uint32_t>{};
   const bool bip = right_in != nullptr;
+  edges.reserve(bip ? left.size() : left.size() / 2);
+  EdgeSet seen(n, d, bip ? left.size() : left.size() / 2);
+  std::vector<std::uint32_t> right = right_in ? *right_in : std::vector<std::uint32_t>{};
   while (!left.empty()) {
     bool ok = false;
     for (int attempt = 0; attempt < 200 && !ok; ++attempt) {
@@ -73,7 +110,7 @@ bool try_pairing(std::vector<std::uint32_t> left, std::vector<std::uint32_t>* ri
       std::size_t j = bip ? rng.below(right.size()) : rng.below(left.size());
       if (!bip && i == j) continue;
       std::uint32_t u = left[i], v = bip ? right[j] : left[j];
-      if (u == v || !seen.insert(key(u, v))) continue;
+      if (u == v || !seen.insert(u, v)) continue;
       edges.emplace_back(std::min(u, v), std::max(u, v));
       if (bip) {
         left[i] = left.back();
@@ -95,19 +132,43 @@ bool try_pairing(std::vector<std::uint32_t> left, std::vector<std::uint32_t>* ri
   return true;
 }
 
+/// Sorts distinct edges (t, h), t < h < n, by (t, h): a counting sort by t, then
+/// each vertex's few h in place (std::sort of 10^6 pairs was a fifth of gen maxcut).
+void sort_edges(std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges, std::uint32_t n) {
+  std::vector<std::size_t> start(std::size_t{n} + 1, 0);
+  for (const auto& e : edges) ++start[e.first + 1];
+  for (std::uint32_t v = 0; v < n; ++v) start[v + 1] += start[v];
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out(edges.size());
+  {
+    std::vector<std::size_t> at(start.begin(), start.end() - 1);
+    for (const auto& e : edges) out[at[e.first]++] = e;
+  }
+  for (std::uint32_t v = 0; v < n; ++v) {
+    auto* b = out.data() + start[v];
+    auto* e = out.data() + start[v + 1];
+    if (e - b > 1) std::sort(b, e);
+  }
+  edges = std::move(out);
+}
+
+/// A random simple graph in which every vertex of `a` (and of `b`) has degree d, the
+/// edges of a bipartite one between a and b; vertices below n.
 std::vector<std::pair<std::uint32_t, std::uint32_t>> regular_graph(const std::vector<std::uint32_t>& a,
-                                                                   const std::vector<std::uint32_t>* b, std::uint32_t d,
-                                                                   Rng& rng) {
+                                                                   const std::vector<std::uint32_t>* b, std::uint32_t n,
+                                                                   std::uint32_t d, Rng& rng) {
   std::vector<std::uint32_t> left, right;
+  left.reserve(a.size() * d);
   for (auto v : a)
     for (std::uint32_t k = 0; k < d; ++k) left.push_back(v);
-  if (b)
+  if (b) {
+    right.reserve(b->size() * d);
     for (auto v : *b)
       for (std::uint32_t k = 0; k < d; ++k) right.push_back(v);
+  }
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
   for (int round = 0; round < 10000; ++round)
-    if (try_pairing(left, b ? &right : nullptr, rng, edges)) {
-      std::sort(edges.begin(), edges.end());
+    if (try_pairing(left, b ? &right : nullptr, n, d, rng, edges)) {
+      sort_edges(edges, n);
       return edges;
     }
   fail("gen.stuck", kWhere, 0, "could not pair the stubs into a simple regular graph in 10000 attempts");
@@ -142,7 +203,7 @@ Result<GeneratedLin2> generate_lin2(const Lin2GenParams& p, std::uint64_t seed) 
       for (auto v : rng.sample(n, n / 2)) sigma[v] = true;
       std::vector<std::uint32_t> a, b;
       for (std::uint32_t v = 0; v < n; ++v) (sigma[v] ? a : b).push_back(v);
-      auto edges = regular_graph(a, &b, d, rng);
+      auto edges = regular_graph(a, &b, n, d, rng);
       std::unordered_set<std::uint64_t> present;
       for (auto [u, v] : edges) present.insert(key(u, v));
       const std::size_t m = edges.size();
@@ -168,7 +229,7 @@ Result<GeneratedLin2> generate_lin2(const Lin2GenParams& p, std::uint64_t seed) 
         ++done;
       }
       if (done < switches) fail("gen.stuck", kWhere, 0, "could not make enough edges uncut (try a smaller 1 − c)");
-      std::sort(edges.begin(), edges.end());
+      sort_edges(edges, n);
       for (auto [u, v] : edges) g.inst.cons.push_back({Vertex(u), Vertex(v), -1});
       g.planted = VertexSigns(std::move(sigma));
       g.planted_sat = g.inst.satisfied(*g.planted);
@@ -178,7 +239,8 @@ Result<GeneratedLin2> generate_lin2(const Lin2GenParams& p, std::uint64_t seed) 
 
     std::vector<std::uint32_t> all(n);
     for (std::uint32_t v = 0; v < n; ++v) all[v] = v;
-    auto edges = regular_graph(all, nullptr, d, rng);
+    auto edges = regular_graph(all, nullptr, n, d, rng);
+    g.inst.cons.reserve(edges.size());
     if (p.cut) {
       for (auto [u, v] : edges) g.inst.cons.push_back({Vertex(u), Vertex(v), -1});
       return g;

@@ -56,17 +56,19 @@ Result<GeneratedCnf> generate_3sat(const Sat3Params& p, std::uint64_t seed) {
     g.formula.clauses.reserve(static_cast<std::size_t>(p.clauses));
     for (std::uint64_t i = 0; i < p.clauses; ++i) {
       const auto vs = three_distinct(rng, p.vars);
-      Clause c(3);
-      for (;;) {
-        bool sat = false;
-        for (std::size_t k = 0; k < 3; ++k) {
-          const Var v(vs[k]);
-          c[k] = rng.below(2) == 1 ? Lit::negative(v) : Lit::positive(v);
-          if (p.planted && c[k].eval(hidden)) sat = true;
-        }
-        if (!p.planted || sat) break;  // planted: redraw the signs of a clause the hidden assignment falsifies
-      }
-      g.formula.clauses.push_back(std::move(c));
+      // One draw per sign (1: negated), all three drawn in each round. Planted: the signs of
+      // a clause the hidden assignment falsifies are redrawn; literal k is true iff
+      // hidden[v_k] != its sign bit. No branch per literal (the signs are coin flips).
+      const bool h0 = p.planted && hidden[Var(vs[0])], h1 = p.planted && hidden[Var(vs[1])],
+                 h2 = p.planted && hidden[Var(vs[2])];
+      bool s0, s1, s2;
+      do {
+        s0 = rng.below(2) == 1;
+        s1 = rng.below(2) == 1;
+        s2 = rng.below(2) == 1;
+      } while (p.planted && ((h0 != s0) | (h1 != s1) | (h2 != s2)) == 0);
+      auto lit = [](std::uint32_t v, bool neg) { return neg ? Lit::negative(Var(v)) : Lit::positive(Var(v)); };
+      g.formula.clauses.push_back(Clause{lit(vs[0], s0), lit(vs[1], s1), lit(vs[2], s2)});
     }
     if (p.planted) g.planted = std::move(hidden);
     return g;

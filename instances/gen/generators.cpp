@@ -1,6 +1,7 @@
 // Provenance text shared by the generators (see generators.hpp).
 #include "instances/gen/generators.hpp"
 
+#include <charconv>
 #include <string>
 
 #include "relugap_version.hpp"
@@ -24,8 +25,13 @@ std::string provenance_comment(const GeneratedCnf& g) {
   std::string s = header(g.record);
   if (g.planted) {
     s += "\nplanted assignment";
-    for (Var x : g.planted->indices())
-      s += ' ' + std::to_string(((*g.planted)[x] ? Lit::positive(x) : Lit::negative(x)).dimacs());
+    s.reserve(s.size() + 12 * g.planted->size());
+    char buf[16];
+    buf[0] = ' ';
+    for (Var x : g.planted->indices()) {  // to_chars: no string per variable
+      const std::int32_t lit = ((*g.planted)[x] ? Lit::positive(x) : Lit::negative(x)).dimacs();
+      s.append(buf, static_cast<std::size_t>(std::to_chars(buf + 1, buf + sizeof buf, lit).ptr - buf));
+    }
   }
   return s;
 }
