@@ -20,6 +20,7 @@
 
 using namespace relugap;
 using namespace relugap::test::two;
+using relugap::test::run_cli;
 
 namespace {
 
