@@ -5,7 +5,8 @@
 // subtree), 99 exact duals, the unit symmetry rule and a class closed by its label floor;
 // the random sets: 1-30 boxes, 20-286 exact duals (the box bound short of CLP's value),
 // 88-1120 certificates; sat2 (a reduction set, OPT = 0): the incumbent's pattern leaf
-// closing every root, with a box bound and an exact dual at the roots.
+// closing every root, with a box bound and an exact dual at the roots (the deep certified
+// search on a reduction set: test_train_exact_two_deep.cpp).
 #include <doctest/doctest.h>
 
 #include <algorithm>
