@@ -339,7 +339,8 @@ Rational TwoCertifier::bound(Eigen::VectorXd& lambda, const std::vector<std::int
 }
 
 Rational TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::VectorXd& lambda,
-                                  const std::vector<std::int8_t>& state, const std::vector<Rational>* R) const {
+                                  const std::vector<std::int8_t>& state, const std::vector<Rational>* R,
+                                  const Rational* enough) const {
   const std::size_t n = 2 * d_;
   // Columns of the stationarity system: θ_i (fully decided, a ≠ 0) and the clearly positive ν_ij.
   struct Var {
@@ -394,23 +395,63 @@ Rational TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::Vec
   bool zero = true;
   for (const auto& r : res) zero = zero && sgn(r) == 0;
   // The dual objective of stationary (θ, ν) with ν ≥ 0; none when a ν is negative.
-  auto objective = [&](const std::vector<Var>& vs, const Rational& base) -> std::optional<Rational> {
-    Rational q = base;
+  auto objective = [&](const std::vector<Var>& vs, const Rational& from) -> std::optional<Rational> {
+    Rational q = from;
     for (const Var& v : vs)
       if (v.j != 2 && sgn(v.value) < 0) return std::nullopt;
     for (const Var& v : vs)
       if (v.j == 2) q += -v.value * v.value / (4 * c_[v.i]) - v.value * y_[v.i];
     return q;
   };
+  const Rational base = total;  // the decided samples with a = 0
+  // Particular solution: M δ = −res over the movable variables, by exact Gauss–Jordan
+  // elimination with full pivoting (pivots chosen by their double magnitude); free variables
+  // stay put. `moved` (a copy: the maximising step below starts from the unmoved values).
+  auto particular = [&](std::vector<Var> moved) -> Rational {
+    Rational q = base;
+    if (!zero) {
+      const std::size_t K = adj.size();
+      if (K == 0 && R == nullptr) return q;  // θ = ν = 0: the decided samples with a = 0 only
+      std::vector<std::vector<Rational>> A(n, std::vector<Rational>(K + 1, Rational(0)));
+      for (std::size_t k = 0; k < K; ++k)
+        column(moved[static_cast<std::size_t>(adj[k])],
+               [&](std::size_t t, int coef, std::size_t p) { A[t][k] += coef * xq_[p]; });
+      for (std::size_t t = 0; t < n; ++t) A[t][K] = -res[t];
+      // Pivots below 1e-9 of the largest entry are treated as zero: a near-dependent pivot
+      // would fit the rounding residual with a huge, useless δ.
+      const auto pivots = eliminate(A, K, 1e-9);  // (row, column)
+      std::vector<std::uint8_t> row_used(n, 0);
+      for (const auto& pv : pivots) row_used[pv.first] = 1;
+      bool consistent = true;
+      for (std::size_t t = 0; t < n; ++t)
+        if (!row_used[t] && sgn(A[t][K]) != 0) consistent = false;
+      for (const auto& [t, k] : pivots) moved[static_cast<std::size_t>(adj[k])].value += A[t][K] / A[t][k];
+      if (!consistent) {
+        // A residual is left (rounding along near-dependent directions): with a box it costs
+        // Σ R_t |r_t|; without one, θ = ν = 0.
+        if (R == nullptr) return q;
+        std::vector<Rational> left(n, Rational(0));
+        for (const Var& v : moved)
+          column(v, [&](std::size_t t, int coef, std::size_t p) { left[t] += coef * v.value * xq_[p]; });
+        for (std::size_t t = 0; t < n; ++t) q -= (*R)[t] * abs(left[t]);
+      }
+    }
+    const std::optional<Rational> o = objective(moved, q);
+    return o ? *o : q;
+  };
+  const Rational first = particular(vars);
+  // Stationary already (nothing to repair), or the first bound reaches what the caller needs:
+  // the maximising step below (the costlier solve) is skipped.
+  if (zero || (enough != nullptr && first >= *enough)) return first;
   // The best repair: the step δ that maximises the dual objective, with a proximal term
   // −Σ δ_ν²/(4c_i) on the ν, subject to M δ = −res (a concave QP). Its KKT system reduces to
   // the n×n system (M H⁻¹ Mᵀ) μ = M H⁻¹ g + res, H = diag(1/(2c_i)), g the objective's
   // gradient (θ: −θ_i/(2c_i) − y_i, ν: 0); then δ = H⁻¹(g − Mᵀμ). Solved in rationals; the
   // result is kept only if stationarity holds exactly and every ν ≥ 0 (checked here), and the
-  // bound is the better of it and the particular solution below (both valid).
+  // bound is the better of it and the particular solution above (both valid).
   std::optional<Rational> best_step;
-  std::vector<Var> cand = vars;
-  for (int round = 0; round < 8 && !zero && !cand.empty(); ++round) {
+  std::vector<Var> cand = std::move(vars);
+  for (int round = 0; round < 8 && !cand.empty(); ++round) {
     // ν that the step turns negative are fixed at 0 (dropped) and the step is solved again.
     std::vector<Rational> rc(n, Rational(0));
     for (const Var& v : cand)
@@ -456,45 +497,14 @@ Rational TwoCertifier::dual_bound(const Eigen::VectorXd& theta, const Eigen::Vec
     bool exact = true;
     for (const auto& r : r2) exact = exact && sgn(r) == 0;
     if (!exact) break;
-    best_step = objective(moved, total);
+    best_step = objective(moved, base);
     if (best_step) break;
     std::vector<Var> keep;
     for (std::size_t k = 0; k < K; ++k)
       if (moved[k].j == 2 || sgn(moved[k].value) >= 0) keep.push_back(cand[k]);
     cand = std::move(keep);
   }
-  auto better = [&](const Rational& q) { return best_step && *best_step > q ? *best_step : q; };
-  if (!zero) {
-    // M δ = −res over the movable variables, by exact Gauss–Jordan elimination with full
-    // pivoting (pivots chosen by their double magnitude); free variables stay put.
-    const std::size_t K = adj.size();
-    if (K == 0 && R == nullptr) return better(total);  // θ = ν = 0: the decided samples with a = 0 only
-    std::vector<std::vector<Rational>> A(n, std::vector<Rational>(K + 1, Rational(0)));
-    for (std::size_t k = 0; k < K; ++k)
-      column(vars[static_cast<std::size_t>(adj[k])],
-             [&](std::size_t t, int coef, std::size_t p) { A[t][k] += coef * xq_[p]; });
-    for (std::size_t t = 0; t < n; ++t) A[t][K] = -res[t];
-    // Pivots below 1e-9 of the largest entry are treated as zero: a near-dependent pivot
-    // would fit the rounding residual with a huge, useless δ.
-    const auto pivots = eliminate(A, K, 1e-9);  // (row, column)
-    std::vector<std::uint8_t> row_used(n, 0);
-    for (const auto& pv : pivots) row_used[pv.first] = 1;
-    bool consistent = true;
-    for (std::size_t t = 0; t < n; ++t)
-      if (!row_used[t] && sgn(A[t][K]) != 0) consistent = false;
-    for (const auto& [t, k] : pivots) vars[static_cast<std::size_t>(adj[k])].value += A[t][K] / A[t][k];
-    if (!consistent) {
-      // A residual is left (rounding along near-dependent directions): with a box it costs
-      // Σ R_t |r_t|; without one, θ = ν = 0.
-      if (R == nullptr) return better(total);
-      std::fill(res.begin(), res.end(), Rational(0));
-      for (const Var& v : vars)
-        column(v, [&](std::size_t t, int coef, std::size_t p) { res[t] += coef * v.value * xq_[p]; });
-      for (std::size_t t = 0; t < n; ++t) total -= (*R)[t] * abs(res[t]);
-    }
-  }
-  const std::optional<Rational> q = objective(vars, total);
-  return better(q ? *q : total);
+  return best_step && *best_step > first ? *best_step : first;
 }
 
 double TwoCertifier::bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,

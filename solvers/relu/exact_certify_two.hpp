@@ -72,9 +72,12 @@ class TwoCertifier {
   /// decided samples with a_i = 0 alone: Σ c_i y_i², valid whatever the node's geometry).
   /// Pivots below 1e-9 of the largest entry count as zero; with a box R (may be null) the
   /// residual such a solve leaves costs −Σ_t R_t |r_t| instead of the fallback.
+  /// A second solve, the repair step that maximises the dual objective over the stationarity
+  /// subspace (ν that turn negative dropped, up to 8 rounds), runs only when the bound above
+  /// falls short of `enough` (always when null); the result is the larger of the two bounds.
   [[nodiscard]] Rational dual_bound(const Eigen::VectorXd& theta, const Eigen::VectorXd& lambda,
-                                    const std::vector<std::int8_t>& state,
-                                    const std::vector<Rational>* R = nullptr) const;
+                                    const std::vector<std::int8_t>& state, const std::vector<Rational>* R = nullptr,
+                                    const Rational* enough = nullptr) const;
   /// bound() as a double rounded down, clamped at 0.
   double bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,
                     const std::vector<Rational>& R) const;

@@ -886,7 +886,7 @@ class TwoUnits : public ClpNode<TwoUnits> {
       Eigen::VectorXd lam = lam_;  // repaired in place
       return cert_.bound_down(lam, state_, *R);
     };
-    auto short_of_node = [&](double v) { return v < float_bound_ - 1e-12 * std::abs(float_bound_); };
+    auto short_of_node = [&](double v) { return v < short_of_node_at(); };
     read_duals();
     double b = -kInfD;
     if (R != nullptr) {
@@ -909,11 +909,18 @@ class TwoUnits : public ClpNode<TwoUnits> {
       Eigen::VectorXd theta(static_cast<Eigen::Index>(m_));
       for (std::size_t i = 0; i < m_; ++i)
         theta(static_cast<Eigen::Index>(i)) = 2 * e_.c[static_cast<Eigen::Index>(i)] * x[2 * d_ + 2 * m_ + i];
-      const Rational q = cert_.dual_bound(theta, lam_, state_, R);
+      // What the node needs of the bound: its float value (a certificate never usefully
+      // exceeds it), or U where that is lower (a bound ≥ U ≥ OPT prunes the node). The dual's
+      // second, costlier solve (the maximising repair step) runs only below it.
+      const Rational need = std::min(exact_from_double(short_of_node_at()), *upper_);
+      const Rational q = cert_.dual_bound(theta, lam_, state_, R, &need);
       b = std::max(b, q <= 0 ? 0.0 : q.get_d());
     }
     return b;
   }
+
+  /// Below this a certified bound falls short of the node's float value.
+  [[nodiscard]] double short_of_node_at() const { return float_bound_ - 1e-12 * std::abs(float_bound_); }
 
   /// Re-solves the node QP warm from its optimum so that CLP recomputes its row duals; false
   /// when that solve does not end optimal at the same value (then the old duals stay in use
