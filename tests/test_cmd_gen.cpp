@@ -60,7 +60,7 @@ TEST_CASE("gen: golden bytes through the command line (same parameters as test_g
       {"graph --vertices 12 --p 0.3 --sampler coins --seed 7", "gnp_coins.clq"},
       {"graph --vertices 100 --p 0.009 --sampler geometric --seed 7", "gnp_geometric.clq"},
       {"setcover --elements 10 --sets 8 --sampler coins --seed 7", "setcover_coins.txt"},
-      {"setcover --elements 300 --sets 8 --p 0.009 --sampler geometric --seed 7", "setcover_geometric.txt"},
+      {"setcover --elements 300 --sets 40 --p 0.009 --sampler geometric --seed 7", "setcover_geometric.txt"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.args);

@@ -73,15 +73,17 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
     if (p.sampler != Sampler::kCoins) g.record.params["sampler"] = sampler_name(p.sampler);
     if (p.sampler == Sampler::kTable) {
       const GapTable gaps = GapTable::for_p(pe);
+      std::vector<Element> drawn;  // one set's elements, then copied at their size (one allocation)
       for (std::uint32_t j = 0; j < m; ++j) {
         if (planted[j]) continue;
-        auto& set = inst.sets[SetId(j)];
+        drawn.clear();
         for (std::uint64_t u = gaps.draw(rng); u < n;) {
-          set.emplace_back(static_cast<std::uint32_t>(u));
+          drawn.emplace_back(static_cast<std::uint32_t>(u));
           const std::uint64_t gap = gaps.draw(rng);
           if (gap >= n - u - 1) break;  // past the set's end (or never)
           u += 1 + gap;
         }
+        inst.sets[SetId(j)].assign(drawn.begin(), drawn.end());
       }
     } else if (p.sampler == Sampler::kGeometric) {
       const double log_q = std::log1p(-pe);  // < 0 for p > 0
