@@ -56,6 +56,11 @@ TEST_CASE("gen: golden bytes through the command line (same parameters as test_g
       {"setcover --elements 10 --sets 8 --seed 7", "setcover_random.txt"},
       {"setcover --elements 10 --sets 8 --plant-cover 3 --max-cost 5 --seed 7", "setcover_planted.txt"},
       {"setcover --elements 10 --sets 8 --p 0.3 --sampler table --seed 7", "setcover_table.txt"},
+      // The samplers of earlier versions: their files stay reproducible byte for byte.
+      {"graph --vertices 12 --p 0.3 --sampler coins --seed 7", "gnp_coins.clq"},
+      {"graph --vertices 100 --p 0.009 --sampler geometric --seed 7", "gnp_geometric.clq"},
+      {"setcover --elements 10 --sets 8 --sampler coins --seed 7", "setcover_coins.txt"},
+      {"setcover --elements 300 --sets 40 --p 0.009 --sampler geometric --seed 7", "setcover_geometric.txt"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.args);
@@ -191,7 +196,8 @@ TEST_CASE("gen: bad parameters fail with a clear message and write nothing") {
   for (const std::string args :
        {"graph --vertices 5 --p 0.5 --plant-clique 2 --plant-dense 2 --q 0.9", "graph --vertices 5 --p 0.5 --q 0.9",
         "3sat --vars -3 --clauses 5", "3sat --vars 99999999999 --clauses 5", "3sat --vars 5 --clauses 5",
-        "graph --vertices 5 --p 0.5 --format gml"}) {
+        "graph --vertices 5 --p 0.5 --format gml", "graph --vertices 5 --p 0.5 --sampler dice",
+        "setcover --elements 5 --sets 3 --sampler Table"}) {
     CAPTURE(args);
     const std::string out = d.file("usage");
     const CliResult r =

@@ -89,6 +89,31 @@ GeneratedSetCover sc_random() { return generate_set_cover({.elements = 10, .sets
 GeneratedSetCover sc_planted() {
   return generate_set_cover({.elements = 10, .sets = 8, .plant_cover = 3, .max_cost = 5}, 7).value();
 }
+// The same with the coins, the default of earlier versions for p >= 0.01: their bytes must not move.
+GeneratedGraph gnp_coins() { return generate_graph({.vertices = 12, .p = 0.3, .sampler = Sampler::kCoins}, 7).value(); }
+GeneratedGraph gnp_clique_coins() {
+  return generate_graph({.vertices = 12, .p = 0.3, .plant = GraphPlant::kClique, .k = 5, .sampler = Sampler::kCoins}, 7)
+      .value();
+}
+GeneratedGraph gnp_dense_coins() {
+  return generate_graph(
+             {.vertices = 12, .p = 0.2, .plant = GraphPlant::kDense, .k = 5, .q = 0.8, .sampler = Sampler::kCoins}, 7)
+      .value();
+}
+GeneratedSetCover sc_random_coins() {
+  return generate_set_cover({.elements = 10, .sets = 8, .sampler = Sampler::kCoins}, 7).value();
+}
+GeneratedSetCover sc_planted_coins() {
+  return generate_set_cover({.elements = 10, .sets = 8, .plant_cover = 3, .max_cost = 5, .sampler = Sampler::kCoins}, 7)
+      .value();
+}
+// Geometric skipping, the default of earlier versions for 0 < p < 0.01 (bytes with glibc's log1p).
+GeneratedGraph gnp_geometric() {
+  return generate_graph({.vertices = 100, .p = 0.009, .sampler = Sampler::kGeometric}, 7).value();
+}
+GeneratedSetCover sc_geometric() {
+  return generate_set_cover({.elements = 300, .sets = 40, .p = 0.009, .sampler = Sampler::kGeometric}, 7).value();
+}
 
 double chi_square(const std::vector<std::uint64_t>& counts, double expected) {
   double x = 0;
@@ -175,11 +200,17 @@ TEST_CASE("golden: in-memory instances at seed 7") {
   // update these and the golden files (RELUGAP_UPDATE_GOLDEN=1) together.
   CHECK(sha(sat_random()) == "f0d7262390848ca010b1348de637fdb49acdeda5997743b5cae14c7faeb5857e");
   CHECK(sha(sat_planted()) == "125b8f5feb121750a41edf48a1633ce31d47a50e06a8a55a9b8ae560c8cc57ff");
-  CHECK(sha(gnp()) == "857841d6709fad1e91feb0f4fbf70beb76cd796fc195241227c342ea93a7cbfb");
-  CHECK(sha(gnp_clique()) == "6453131981701ce6664ceea04ab376cdd80badf637dbd07c2e1575e8d7ccfb58");
-  CHECK(sha(gnp_dense()) == "7dd67f72ee5e92028b237a3b6ed0e3be5c7de4a6325e70b9b0d9d9eadb4d5489");
-  CHECK(sha(sc_random()) == "0d243e5b902f11024bd42e2bc70da4b50cba963459cfbadeb3296d9eb8a9fdb5");
-  CHECK(sha(sc_planted()) == "cd502be7e6502991a98fb844d0d2f487c658884aabc013357da99360188fd086");
+  CHECK(sha(gnp()) == "20c5dd57b01b7e132b55f7877528300bc5540b0dc2f874a8eaab0d68cd107b20");
+  CHECK(sha(gnp_clique()) == "1f73a002f0a3d66639e71bb1a24d745d8ce6db0ccd6f5e350f2cf827540d099a");
+  CHECK(sha(gnp_dense()) == "b5d2c5e04c75bd578dd5aa0d446f1ff55d53596c74798ad56b811d97636a5636");
+  CHECK(sha(sc_random()) == "aed1100eccaffeebe543a4e07cb84846e6c89867b90ada3f43c7e1ffc87129ee");
+  CHECK(sha(sc_planted()) == "7a8099f60e45ba8cd38e36ce18b99346359a2678dd00d5330b0ca85e50c278ea");
+  // The coins' stream, the default up to session 17: the hashes the defaults had then.
+  CHECK(sha(gnp_coins()) == "857841d6709fad1e91feb0f4fbf70beb76cd796fc195241227c342ea93a7cbfb");
+  CHECK(sha(gnp_clique_coins()) == "6453131981701ce6664ceea04ab376cdd80badf637dbd07c2e1575e8d7ccfb58");
+  CHECK(sha(gnp_dense_coins()) == "7dd67f72ee5e92028b237a3b6ed0e3be5c7de4a6325e70b9b0d9d9eadb4d5489");
+  CHECK(sha(sc_random_coins()) == "0d243e5b902f11024bd42e2bc70da4b50cba963459cfbadeb3296d9eb8a9fdb5");
+  CHECK(sha(sc_planted_coins()) == "cd502be7e6502991a98fb844d0d2f487c658884aabc013357da99360188fd086");
 }
 
 TEST_CASE("golden: file bytes at seed 7 (written as `relugap gen` writes them)") {
@@ -207,8 +238,23 @@ TEST_CASE("golden: file bytes at seed 7 (written as `relugap gen` writes them)")
   write_file_atomic(dir.file("h.txt.json"),
                     [](std::ostream& o) { o << provenance_json(sc_planted()).dump(2) << '\n'; });
   check_golden(dir.file("h.txt.json"), "setcover_planted.txt.json");
-  // The table sampler's stream (`gen setcover --sampler table`): its bytes are a contract too.
-  const auto t = generate_set_cover({.elements = 10, .sets = 8, .p = 0.3, .table_sampler = true}, 7).value();
+  // The old samplers' streams (`--sampler coins|geometric`, and `gen setcover --sampler table` of
+  // session 17, the default's stream since): files written by earlier versions stay reproducible.
+  write_dimacs_graph(dir.file("j.clq"), gnp_coins().graph, provenance_comment(gnp_coins()));
+  check_golden(dir.file("j.clq"), "gnp_coins.clq");
+  write_dimacs_graph(dir.file("k.clq"), gnp_geometric().graph, provenance_comment(gnp_geometric()));
+  check_golden(dir.file("k.clq"), "gnp_geometric.clq");
+  write_set_cover(dir.file("l.txt"), sc_random_coins().instance);
+  check_golden(dir.file("l.txt"), "setcover_coins.txt");
+  write_file_atomic(dir.file("l.txt.json"),
+                    [](std::ostream& o) { o << provenance_json(sc_random_coins()).dump(2) << '\n'; });
+  check_golden(dir.file("l.txt.json"), "setcover_coins.txt.json");
+  write_set_cover(dir.file("m.txt"), sc_geometric().instance);
+  check_golden(dir.file("m.txt"), "setcover_geometric.txt");
+  write_file_atomic(dir.file("m.txt.json"),
+                    [](std::ostream& o) { o << provenance_json(sc_geometric()).dump(2) << '\n'; });
+  check_golden(dir.file("m.txt.json"), "setcover_geometric.txt.json");
+  const auto t = generate_set_cover({.elements = 10, .sets = 8, .p = 0.3, .sampler = Sampler::kTable}, 7).value();
   write_set_cover(dir.file("i.txt"), t.instance);
   check_golden(dir.file("i.txt"), "setcover_table.txt");
   write_file_atomic(dir.file("i.txt.json"), [&](std::ostream& o) { o << provenance_json(t).dump(2) << '\n'; });
@@ -403,49 +449,64 @@ TEST_CASE("graph parameter validation") {
 
 // ---- set cover ----------------------------------------------------------------------
 
-TEST_CASE("random set cover with p < 0.01: geometric skipping, same distribution, recorded") {
+TEST_CASE("random set cover with p < 0.01: geometric skipping and the table, same distribution, recorded") {
   // 4000 sets of 50 000 elements with p = 0.002: 100 per set on average, 400 000 in all
   // (sd 630); about 50000·0.998^4000 = 17 elements in no set get one more each.
-  const SetCoverGenParams gp{.elements = 50000, .sets = 4000, .p = 0.002};
-  const auto g = generate_set_cover(gp, 5).value();
-  CHECK(g.record.params["sampler"] == "geometric");
-  const auto& s = g.instance;
-  std::size_t low_half = 0, first = 0, last = 0;
-  for (const auto& set : s.sets) {
-    CHECK(std::is_sorted(set.begin(), set.end()));
-    CHECK(std::adjacent_find(set.begin(), set.end()) == set.end());
-    CHECK(set.back().value() < 50000);
-    for (Element u : set) {
-      low_half += u.value() < 25000 ? 1 : 0;
-      first += u.value() == 0 ? 1 : 0;
-      last += u.value() == 49999 ? 1 : 0;
+  for (const Sampler sampler : {Sampler::kGeometric, Sampler::kTable}) {
+    CAPTURE(sampler_name(sampler));
+    const SetCoverGenParams gp{.elements = 50000, .sets = 4000, .p = 0.002, .sampler = sampler};
+    const auto g = generate_set_cover(gp, 5).value();
+    CHECK(g.record.params["sampler"] == sampler_name(sampler));
+    const auto& s = g.instance;
+    std::size_t low_half = 0, first = 0, last = 0;
+    for (const auto& set : s.sets) {
+      CHECK(std::is_sorted(set.begin(), set.end()));
+      CHECK(std::adjacent_find(set.begin(), set.end()) == set.end());
+      CHECK(set.back().value() < 50000);
+      for (Element u : set) {
+        low_half += u.value() < 25000 ? 1 : 0;
+        first += u.value() == 0 ? 1 : 0;
+        last += u.value() == 49999 ? 1 : 0;
+      }
     }
+    CHECK(s.nnz() > 397000);
+    CHECK(s.nnz() < 403100);
+    // Every element has the same probability: the first and the last (8 expected each), the halves.
+    CHECK(first >= 1);
+    CHECK(first <= 25);
+    CHECK(last >= 1);
+    CHECK(last <= 25);
+    const double frac = static_cast<double>(low_half) / static_cast<double>(s.nnz());
+    CHECK(frac > 0.49);
+    CHECK(frac < 0.51);
+    // Deterministic, and seed-dependent.
+    CHECK(canon(generate_set_cover(gp, 5).value()) == canon(g));
+    CHECK(canon(generate_set_cover(gp, 6).value()) != canon(g));
+    // A planted cover with p = 1/T < 0.01 keeps its planted sets as drawn, the others skip.
+    const auto pl =
+        generate_set_cover({.elements = 1000, .sets = 300, .plant_cover = 200, .sampler = sampler}, 3).value();
+    CHECK(pl.record.params["sampler"] == sampler_name(sampler));
+    REQUIRE(pl.planted.has_value());
+    CHECK(pl.instance.is_cover(pl.planted->sets));
   }
-  CHECK(s.nnz() > 397000);
-  CHECK(s.nnz() < 403100);
-  // Every element has the same probability: the first and the last (8 expected each), the halves.
-  CHECK(first >= 1);
-  CHECK(first <= 25);
-  CHECK(last >= 1);
-  CHECK(last <= 25);
-  const double frac = static_cast<double>(low_half) / static_cast<double>(s.nnz());
-  CHECK(frac > 0.49);
-  CHECK(frac < 0.51);
-  // Deterministic, and seed-dependent.
-  CHECK(canon(generate_set_cover(gp, 5).value()) == canon(g));
-  CHECK(canon(generate_set_cover(gp, 6).value()) != canon(g));
-  // Coin flips (and no "sampler" entry) from p = 0.01 up.
-  CHECK_FALSE(generate_set_cover({.elements = 50, .sets = 30, .p = 0.01}, 1).value().record.params.contains("sampler"));
-  // A planted cover with p = 1/T < 0.01 keeps its planted sets as drawn, the others skip.
-  const auto pl = generate_set_cover({.elements = 1000, .sets = 300, .plant_cover = 200}, 3).value();
-  CHECK(pl.record.params["sampler"] == "geometric");
-  REQUIRE(pl.planted.has_value());
-  CHECK(pl.instance.is_cover(pl.planted->sets));
+  // The coins (and no "sampler" entry) only on request; the table by default, at every p.
+  CHECK_FALSE(generate_set_cover({.elements = 50, .sets = 30, .p = 0.005, .sampler = Sampler::kCoins}, 1)
+                  .value()
+                  .record.params.contains("sampler"));
+  for (double p : {0.001, 0.01, 0.5})
+    CHECK(generate_set_cover({.elements = 50, .sets = 30, .p = p}, 1).value().record.params["sampler"] == "table");
+  // The three samplers are three streams.
+  const auto tab = generate_set_cover({.elements = 3000, .sets = 30, .p = 0.005}, 1).value();
+  const auto geo = generate_set_cover({.elements = 3000, .sets = 30, .p = 0.005, .sampler = Sampler::kGeometric}, 1);
+  const auto coi = generate_set_cover({.elements = 3000, .sets = 30, .p = 0.005, .sampler = Sampler::kCoins}, 1);
+  CHECK(tab.instance.sets != geo.value().instance.sets);
+  CHECK(tab.instance.sets != coi.value().instance.sets);
+  CHECK(geo.value().instance.sets != coi.value().instance.sets);
 }
 
-TEST_CASE("random set cover with the table sampler (p >= 0.01): the coins' distribution, another stream, recorded") {
+TEST_CASE("random set cover with the table sampler (the default; p >= 0.01): the coins' distribution, another stream") {
   // 2000 sets of 2000 elements with p = 0.05: 4·10⁶ Bernoulli trials, 200 000 incidences expected (sd 436).
-  const SetCoverGenParams gp{.elements = 2000, .sets = 2000, .p = 0.05, .table_sampler = true};
+  const SetCoverGenParams gp{.elements = 2000, .sets = 2000, .p = 0.05};
   const auto g = generate_set_cover(gp, 5).value();
   CHECK(g.record.params["sampler"] == "table");
   const auto& s = g.instance;
@@ -475,27 +536,29 @@ TEST_CASE("random set cover with the table sampler (p >= 0.01): the coins' distr
   // ... and independently: neighbours both chosen with probability p² (1999·2000·0.0025 = 9995, sd 100).
   CHECK(pairs > 9500);
   CHECK(pairs < 10500);
-  // Deterministic, seed-dependent, and not the coins' stream (whose bytes stay the default's).
+  // Deterministic, seed-dependent, and not the coins' stream (the default of earlier versions).
   CHECK(canon(generate_set_cover(gp, 5).value()) == canon(g));
   CHECK(canon(generate_set_cover(gp, 6).value()) != canon(g));
   SetCoverGenParams coins = gp;
-  coins.table_sampler = false;
+  coins.sampler = Sampler::kCoins;
   const auto c = generate_set_cover(coins, 5).value();
   CHECK_FALSE(c.record.params.contains("sampler"));
   CHECK(canon(c) != canon(g));
   // p = 1: every element in every set; a large p (many short gaps) and p = 0.01 (a long table) stay exact in range.
-  const auto all = generate_set_cover({.elements = 7, .sets = 5, .p = 1.0, .table_sampler = true}, 1).value();
+  const auto all = generate_set_cover({.elements = 7, .sets = 5, .p = 1.0}, 1).value();
   CHECK(all.instance.nnz() == 35);
-  const auto dense = generate_set_cover({.elements = 1000, .sets = 200, .p = 0.9, .table_sampler = true}, 2).value();
+  const auto dense = generate_set_cover({.elements = 1000, .sets = 200, .p = 0.9}, 2).value();
   CHECK(dense.instance.nnz() > 178000);
   CHECK(dense.instance.nnz() < 182000);
-  const auto sparse = generate_set_cover({.elements = 1000, .sets = 2000, .p = 0.01, .table_sampler = true}, 3).value();
+  const auto sparse = generate_set_cover({.elements = 1000, .sets = 2000, .p = 0.01}, 3).value();
   CHECK(sparse.instance.nnz() > 19300);  // 20 000 expected (sd 141), plus the repairs of empty sets
   CHECK(sparse.instance.nnz() < 20800);
-  // Below p = 0.01 the geometric sampler is used whatever the request.
-  CHECK(generate_set_cover({.elements = 500, .sets = 30, .p = 0.005, .table_sampler = true}, 1)
-            .value()
-            .record.params["sampler"] == "geometric");
+  // p = 0: no element is ever drawn (only the repairs: one element per empty set, then the
+  // uncovered elements), so at most 20 + 100 incidences.
+  const auto none = generate_set_cover({.elements = 100, .sets = 20, .p = 0.0}, 1).value();
+  CHECK(none.record.params["sampler"] == "table");
+  CHECK(none.instance.nnz() >= 100);
+  CHECK(none.instance.nnz() <= 120);
 }
 
 TEST_CASE("random set cover: every element covered, no empty set, sorted sets, unit costs") {
@@ -578,28 +641,90 @@ TEST_CASE("set cover parameter validation") {
       generate_set_cover({.elements = 5, .sets = 4, .max_cost = std::numeric_limits<std::int64_t>::max() / 4}, 1).ok());
 }
 
-TEST_CASE("G(n, p) below p = 0.01: geometric skipping, the same distribution in time proportional to the edges") {
-  // 4000 vertices, p = 0.002: 15 996 edges expected (sd 126).
-  const GnpParams gp{.vertices = 4000, .p = 0.002};
-  const auto g = generate_graph(gp, 5).value();
-  CHECK(g.record.params["sampler"] == "geometric");
-  const auto m = static_cast<double>(g.graph.num_edges());
-  CHECK(m > 15996 - 6 * 126);
-  CHECK(m < 15996 + 6 * 126);
-  // Rows are drawn independently: the lower half of the vertices holds 3/4 of the pairs (u < v, u < n/2).
-  std::size_t low = 0;
-  for (auto [u, v] : g.graph.edges()) low += u.value() < 2000 ? 1 : 0;
-  const double frac = static_cast<double>(low) / m;
-  CHECK(frac > 0.73);
-  CHECK(frac < 0.77);
-  // Deterministic, and seed-dependent.
-  CHECK(canon(generate_graph(gp, 5).value()) == canon(g));
-  CHECK(canon(generate_graph(gp, 6).value()) != canon(g));
-  // A planted clique survives the skipping (its rows use one coin per pair).
-  const auto c = generate_graph({.vertices = 3000, .p = 0.001, .plant = GraphPlant::kClique, .k = 30}, 2).value();
-  REQUIRE(c.planted.has_value());
-  for (std::size_t i = 0; i < c.planted->size(); ++i)
-    for (std::size_t j = i + 1; j < c.planted->size(); ++j) CHECK(c.graph.has_edge((*c.planted)[i], (*c.planted)[j]));
-  // Coin flips (and no "sampler" entry) from p = 0.01 up: the golden files above stay.
-  CHECK_FALSE(generate_graph({.vertices = 50, .p = 0.01}, 1).value().record.params.contains("sampler"));
+TEST_CASE(
+    "G(n, p) below p = 0.01: geometric skipping and the table, the same distribution in time proportional to the "
+    "edges") {
+  for (const Sampler sampler : {Sampler::kGeometric, Sampler::kTable}) {
+    CAPTURE(sampler_name(sampler));
+    // 4000 vertices, p = 0.002: 15 996 edges expected (sd 126).
+    const GnpParams gp{.vertices = 4000, .p = 0.002, .sampler = sampler};
+    const auto g = generate_graph(gp, 5).value();
+    CHECK(g.record.params["sampler"] == sampler_name(sampler));
+    const auto m = static_cast<double>(g.graph.num_edges());
+    CHECK(m > 15996 - 6 * 126);
+    CHECK(m < 15996 + 6 * 126);
+    // Rows are drawn independently: the lower half of the vertices holds 3/4 of the pairs (u < v, u < n/2).
+    std::size_t low = 0;
+    for (auto [u, v] : g.graph.edges()) low += u.value() < 2000 ? 1 : 0;
+    const double frac = static_cast<double>(low) / m;
+    CHECK(frac > 0.73);
+    CHECK(frac < 0.77);
+    // Deterministic, and seed-dependent.
+    CHECK(canon(generate_graph(gp, 5).value()) == canon(g));
+    CHECK(canon(generate_graph(gp, 6).value()) != canon(g));
+    // A planted clique survives the skipping (its rows toss a coin for each member of the set).
+    const auto c =
+        generate_graph({.vertices = 3000, .p = 0.001, .plant = GraphPlant::kClique, .k = 30, .sampler = sampler}, 2)
+            .value();
+    REQUIRE(c.planted.has_value());
+    for (std::size_t i = 0; i < c.planted->size(); ++i)
+      for (std::size_t j = i + 1; j < c.planted->size(); ++j) CHECK(c.graph.has_edge((*c.planted)[i], (*c.planted)[j]));
+  }
+  // The coins (and no "sampler" entry) only on request; the table by default, at every p.
+  CHECK_FALSE(generate_graph({.vertices = 50, .p = 0.005, .sampler = Sampler::kCoins}, 1)
+                  .value()
+                  .record.params.contains("sampler"));
+  for (double p : {0.001, 0.01, 0.5})
+    CHECK(generate_graph({.vertices = 50, .p = p}, 1).value().record.params["sampler"] == "table");
+}
+
+TEST_CASE("G(n, p) with the table sampler (the default): the coins' law, planted rows included, as an edge list") {
+  // 2000 vertices, p = 0.05, a planted dense set of 200 with q = 0.5: pairs inside 19 900 (9950 edges
+  // expected, sd 70), pairs with at most one end inside 1 979 100 (98 955 expected, sd 307).
+  const GnpParams gp{.vertices = 2000, .p = 0.05, .plant = GraphPlant::kDense, .k = 200, .q = 0.5};
+  const auto e = generate_graph_edges(gp, 9).value();
+  CHECK(e.record.params["sampler"] == "table");
+  CHECK(e.vertices == 2000);
+  REQUIRE(e.planted.has_value());
+  CHECK(std::is_sorted(e.edges.begin(), e.edges.end()));
+  CHECK(std::adjacent_find(e.edges.begin(), e.edges.end()) == e.edges.end());
+  const VertexSet in = vertex_mask(2000, *e.planted);
+  std::size_t inside = 0, outside = 0, adjacent = 0;
+  for (std::size_t i = 0; i < e.edges.size(); ++i) {
+    const auto [u, v] = e.edges[i];
+    CHECK(u < v);
+    CHECK(v.value() < 2000);
+    (in[u] && in[v] ? inside : outside) += 1;
+    // (u, v) and (u, v + 1) both edges, all three outside: p² per such pair (independence).
+    if (i + 1 < e.edges.size() && e.edges[i + 1].first == u && e.edges[i + 1].second.value() == v.value() + 1 &&
+        !in[u] && !in[v] && !in[e.edges[i + 1].second])
+      ++adjacent;
+  }
+  CHECK(inside > 9950 - 6 * 70);
+  CHECK(inside < 9950 + 6 * 70);
+  CHECK(outside > 98955 - 6 * 307);
+  CHECK(outside < 98955 + 6 * 307);
+  double triples = 0;                           // (u, v, v + 1), u < v, all three outside the set
+  std::vector<std::size_t> out_after(2001, 0);  // out_after[v]: v' >= v with v', v' + 1 both outside
+  for (std::uint32_t v = 1999; v-- > 0;)
+    out_after[v] = out_after[v + 1] + (!in[Vertex(v)] && !in[Vertex(v + 1)] ? 1 : 0);
+  for (std::uint32_t u = 0; u < 2000; ++u)
+    if (!in[Vertex(u)]) triples += static_cast<double>(out_after[u + 1]);
+  const double want = triples * 0.05 * 0.05;
+  CHECK(static_cast<double>(adjacent) > want - 6 * std::sqrt(want));
+  CHECK(static_cast<double>(adjacent) < want + 6 * std::sqrt(want));
+  // The Graph of generate_graph is the same edge list (the same draws).
+  const auto g = generate_graph(gp, 9).value();
+  CHECK(g.graph.edges() == e.edges);
+  CHECK(g.planted == e.planted);
+  CHECK(to_json(g.record) == to_json(e.record));
+  // A planted clique: every pair inside, whatever p (p = 0 included: only the coins of the set).
+  for (double p : {0.0, 0.003, 0.2}) {
+    const auto c = generate_graph_edges({.vertices = 500, .p = p, .plant = GraphPlant::kClique, .k = 40}, 4).value();
+    const VertexSet cin = vertex_mask(500, *c.planted);
+    std::size_t both = 0;
+    for (auto [u, v] : c.edges) both += cin[u] && cin[v] ? 1 : 0;
+    CHECK(both == 40 * 39 / 2);
+    if (p == 0.0) CHECK(c.edges.size() == both);
+  }
 }

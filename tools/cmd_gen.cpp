@@ -71,6 +71,15 @@ void write_with_sidecar(const std::string& path, WriteData write_data, const nlo
   }
 }
 
+/// --sampler for `gen graph` and `gen setcover` (generators.hpp, Sampler); default table.
+void add_sampler(CLI::App& app, std::string& sampler) {
+  app.add_option("--sampler", sampler,
+                 "how 'each with probability p' is drawn: 'table' (the default: the gaps between successes, one "
+                 "draw per success), 'coins' (one coin per pair: the bytes of earlier versions for p >= 0.01) or "
+                 "'geometric' (gaps through log1p: the bytes of earlier versions for 0 < p < 0.01)")
+      ->check(CLI::IsMember({"table", "coins", "geometric"}));
+}
+
 void report(const Common& c, const GeneratorRecord& r, const std::string& summary) {
   std::cout << "wrote " << c.out << ": " << summary << " (" << r.name << ", seed " << r.seed << ")\n";
   if (c.seed_opt->count() == 0)
@@ -105,6 +114,7 @@ void setup_graph(CLI::App& gen) {
   auto format = std::make_shared<std::string>("dimacs");
   auto p_text = std::make_shared<std::string>();
   auto q_text = std::make_shared<std::string>();
+  auto sampler = std::make_shared<std::string>("table");
   app->add_option("--vertices", p->vertices, "number of vertices n")->required()->check(at_least("--vertices", 1));
   app->add_option("--p", *p_text, "edge probability, 0 <= p <= 1")->required();
   auto* oc = app->add_option("--plant-clique", *clique, "plant a clique on K random vertices");
@@ -115,10 +125,12 @@ void setup_graph(CLI::App& gen) {
   oq->needs(od);
   app->add_option("--format", *format, "dimacs (with 'c' provenance lines) or edges (with a FILE.json sidecar)")
       ->check(CLI::IsMember({"dimacs", "edges"}));
+  add_sampler(*app, *sampler);
   add_common(*app, *c);
-  app->callback([p, c, clique, dense, format, oc, od, p_text, q_text] {
+  app->callback([p, c, clique, dense, format, oc, od, p_text, q_text, sampler] {
     guarded([&] {
       p->p = parse_number(*p_text, "--p", "gen graph");
+      p->sampler = *parse_sampler(*sampler);
       if (oc->count() > 0) {
         p->plant = GraphPlant::kClique;
         p->k = *clique;
@@ -127,15 +139,15 @@ void setup_graph(CLI::App& gen) {
         p->k = *dense;
         p->q = parse_number(*q_text, "--q", "gen graph");
       }
-      const auto r = generate_graph(*p, effective_seed(*c));
+      // The edge list straight to the writer: no Graph (adjacency lists) is built for a file.
+      const auto r = generate_graph_edges(*p, effective_seed(*c));
       const auto& g = checked(r);
       if (*format == "dimacs")
-        write_dimacs_graph(c->out, g.graph, provenance_comment(g));
+        write_dimacs_graph(c->out, g.vertices, g.edges, provenance_comment(g));
       else
         write_with_sidecar(
-            c->out, [&] { write_edge_list(c->out, g.graph); }, provenance_json(g));
-      std::string summary =
-          std::to_string(g.graph.num_vertices()) + " vertices, " + std::to_string(g.graph.num_edges()) + " edges";
+            c->out, [&] { write_edge_list(c->out, g.vertices, g.edges); }, provenance_json(g));
+      std::string summary = std::to_string(g.vertices) + " vertices, " + std::to_string(g.edges.size()) + " edges";
       if (g.planted) summary += ", planted set of " + std::to_string(g.planted->size());
       report(*c, g.record, summary);
     });
@@ -156,16 +168,13 @@ void setup_setcover(CLI::App& gen) {
   app->add_option("--plant-cover", p->plant_cover, "plant a cover of T sets (a random partition of the elements)");
   app->add_option("--max-cost", p->max_cost, "costs uniform in [1, C] (default 1: unit costs)")
       ->check(at_least("--max-cost", 1));
-  auto sampler = std::make_shared<std::string>("coins");
-  app->add_option("--sampler", *sampler,
-                  "for p >= 0.01: 'coins' (one coin per element and set, the default) or 'table' (the gaps between a "
-                  "set's elements, one draw per incidence: faster, another stream of draws)")
-      ->check(CLI::IsMember({"coins", "table"}));
+  auto sampler = std::make_shared<std::string>("table");
+  add_sampler(*app, *sampler);
   add_common(*app, *c);
   app->callback([p, c, prob, op, sampler] {
     guarded([&] {
       if (op->count() > 0) p->p = parse_number(*prob, "--p", "gen setcover");
-      p->table_sampler = *sampler == "table";
+      p->sampler = *parse_sampler(*sampler);
       const auto r = generate_set_cover(*p, effective_seed(*c));
       const auto& g = checked(r);
       write_with_sidecar(

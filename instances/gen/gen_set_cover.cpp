@@ -6,57 +6,10 @@
 #include <string>
 
 #include "instances/core/rng.hpp"
+#include "instances/gen/gap_table.hpp"
 #include "instances/gen/generators.hpp"
 
 namespace relugap {
-
-namespace {
-/// Probabilities below this draw set members by geometric skipping (see step 2).
-constexpr double kGeometricBelow = 0.01;
-
-/// The gap before the next chosen element (the number of elements skipped), geometric with
-/// P(gap >= k) = q^k, q = 1 - p, drawn by inverting a table: one 53-bit draw x per gap, and
-/// gap = #{k in 1..K : x < T_k} with T_k = ceil(q^k * 2^53) (so P(gap >= k) = T_k / 2^53,
-/// as `bernoulli` compares a 53-bit uniform with p). x < T_K means gap >= K: K plus a fresh
-/// gap (the geometric law is memoryless). q^k is a running product of doubles and the
-/// thresholds are exact conversions (products and ceil, fixed by IEEE 754): unlike log1p, no function
-/// whose last bit the C library chooses, so the bytes do not depend on it.
-/// A guide table over the top 12 bits of x gives where the count starts: on average at most
-/// about one comparison more (K <= 4096 thresholds over 4096 buckets).
-class GapTable {
- public:
-  explicit GapTable(double p) {
-    const double q = 1.0 - p;
-    double qk = 1.0;
-    while (th_.size() < kMaxK) {
-      qk *= q;
-      th_.push_back(static_cast<std::uint64_t>(std::ceil(qk * 0x1.0p53)));  // <= 2^53: exact
-      if (th_.back() < (std::uint64_t{1} << kShift)) break;                 // the tail: below one bucket
-    }
-    guide_.resize(std::size_t{1} << kBits);
-    std::size_t g = th_.size();  // guide_[b] = #{k : T_k >= (b + 1) 2^kShift}, non-increasing in b
-    for (std::size_t b = 0; b < guide_.size(); ++b) {
-      const std::uint64_t bound = static_cast<std::uint64_t>(b + 1) << kShift;
-      while (g > 0 && th_[g - 1] < bound) --g;
-      guide_[b] = static_cast<std::uint32_t>(g);
-    }
-  }
-  std::uint64_t draw(Rng& rng) const {
-    for (std::uint64_t base = 0;; base += th_.size()) {
-      const std::uint64_t x = rng.next() >> 11;  // the 53 bits of uniform01
-      std::size_t g = guide_[x >> kShift];
-      while (g < th_.size() && th_[g] > x) ++g;
-      if (g < th_.size()) return base + g;
-    }
-  }
-
- private:
-  static constexpr unsigned kBits = 12, kShift = 53 - kBits;
-  static constexpr std::size_t kMaxK = 4096;
-  std::vector<std::uint64_t> th_;     // th_[k - 1] = T_k, decreasing
-  std::vector<std::uint32_t> guide_;  // a lower bound of the count for each bucket of x
-};
-}  // namespace
 
 double default_set_cover_p(const SetCoverGenParams& p) {
   if (p.plant_cover > 0) return 1.0 / static_cast<double>(p.plant_cover);
@@ -112,27 +65,29 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
       std::sort(pc.sets.begin(), pc.sets.end());
       g.planted = std::move(pc);
     }
-    // 2. Every other set: each element independently with probability p. Below
-    //    kGeometricBelow the gaps between chosen elements are drawn instead of a coin
-    //    per element (geometric skipping: gap = ⌊ln(1 − U) / ln(1 − p)⌋, one draw per
-    //    incidence plus one per set): the same distribution in O(incidences), not O(n·m).
-    //    That stream differs from the coin flips, so it is recorded ("sampler").
-    const bool geometric = pe > 0 && pe < kGeometricBelow;
-    if (!geometric && p.table_sampler && pe > 0) {
-      // The table sampler (p >= kGeometricBelow, on request): the same distribution,
-      // one draw per incidence plus one per set, no log1p.
-      g.record.params["sampler"] = "table";
-      const GapTable gaps(pe);
+    // 2. Every other set: each element independently with probability p, drawn by the
+    //    sampler (generators.hpp, docs/manual/gen.md): the table (default) and geometric
+    //    skipping draw the gaps between chosen elements, one draw per incidence plus one per
+    //    set, the coins one draw per element and set. Each is its own stream of draws:
+    //    recorded ("sampler"), the coins by the absence of the entry as in earlier versions.
+    if (p.sampler != Sampler::kCoins) g.record.params["sampler"] = sampler_name(p.sampler);
+    if (p.sampler == Sampler::kTable) {
+      const GapTable gaps = GapTable::for_p(pe);
+      std::vector<Element> drawn;  // one set's elements, then copied at their size (one allocation)
       for (std::uint32_t j = 0; j < m; ++j) {
         if (planted[j]) continue;
-        auto& set = inst.sets[SetId(j)];
-        for (std::uint64_t u = gaps.draw(rng); u < n; u += 1 + gaps.draw(rng))
-          set.emplace_back(static_cast<std::uint32_t>(u));
+        drawn.clear();
+        for (std::uint64_t u = gaps.draw(rng); u < n;) {
+          drawn.emplace_back(static_cast<std::uint32_t>(u));
+          const std::uint64_t gap = gaps.draw(rng);
+          if (gap >= n - u - 1) break;  // past the set's end (or never)
+          u += 1 + gap;
+        }
+        inst.sets[SetId(j)].assign(drawn.begin(), drawn.end());
       }
-    } else if (geometric) {
-      g.record.params["sampler"] = "geometric";
-      const double log_q = std::log1p(-pe);  // < 0
-      for (std::uint32_t j = 0; j < m; ++j) {
+    } else if (p.sampler == Sampler::kGeometric) {
+      const double log_q = std::log1p(-pe);  // < 0 for p > 0
+      for (std::uint32_t j = 0; j < m && pe > 0; ++j) {
         if (planted[j]) continue;
         auto& set = inst.sets[SetId(j)];
         for (std::uint64_t u = 0;; ++u) {

@@ -17,9 +17,48 @@ std::string header(const GeneratorRecord& r) {
          "\nparams " + r.params.dump();
 }
 
-const char* plant_name(const GeneratedGraph& g) { return g.record.name == "gnp_planted_dense" ? "dense" : "clique"; }
+const char* plant_name(const GeneratorRecord& r) { return r.name == "gnp_planted_dense" ? "dense" : "clique"; }
+
+std::string graph_comment(const GeneratorRecord& r, const std::optional<std::vector<Vertex>>& planted) {
+  std::string s = header(r);
+  if (planted) {
+    s += std::string("\nplanted ") + plant_name(r);
+    for (Vertex v : *planted) s += ' ' + std::to_string(v.value() + 1);
+  }
+  return s;
+}
+
+nlohmann::json graph_json(const GeneratorRecord& r, const std::optional<std::vector<Vertex>>& planted) {
+  nlohmann::json j = {{"relugap_version", kVersion}, {"kind", "graph"}, {"generator", to_json(r)}};
+  if (planted) {
+    nlohmann::json vs = nlohmann::json::array();
+    for (Vertex v : *planted) vs.push_back(v.value() + 1);
+    j["planted"] = {{"kind", plant_name(r)}, {"vertices", vs}, {"numbering", "1-based, as the vertices of the file"}};
+  } else {
+    j["planted"] = nullptr;
+  }
+  return j;
+}
 
 }  // namespace
+
+const char* sampler_name(Sampler s) {
+  switch (s) {
+    case Sampler::kTable:
+      return "table";
+    case Sampler::kCoins:
+      return "coins";
+    case Sampler::kGeometric:
+      return "geometric";
+  }
+  return "table";
+}
+
+std::optional<Sampler> parse_sampler(const std::string& name) {
+  for (Sampler s : {Sampler::kTable, Sampler::kCoins, Sampler::kGeometric})
+    if (name == sampler_name(s)) return s;
+  return std::nullopt;
+}
 
 std::string provenance_comment(const GeneratedCnf& g) {
   std::string s = header(g.record);
@@ -36,14 +75,8 @@ std::string provenance_comment(const GeneratedCnf& g) {
   return s;
 }
 
-std::string provenance_comment(const GeneratedGraph& g) {
-  std::string s = header(g.record);
-  if (g.planted) {
-    s += std::string("\nplanted ") + plant_name(g);
-    for (Vertex v : *g.planted) s += ' ' + std::to_string(v.value() + 1);
-  }
-  return s;
-}
+std::string provenance_comment(const GeneratedGraph& g) { return graph_comment(g.record, g.planted); }
+std::string provenance_comment(const GeneratedEdges& g) { return graph_comment(g.record, g.planted); }
 
 nlohmann::json provenance_json(const GeneratedSetCover& g) {
   nlohmann::json j = {{"relugap_version", kVersion}, {"kind", "setcover"}, {"generator", to_json(g.record)}};
@@ -61,16 +94,7 @@ nlohmann::json provenance_json(const GeneratedSetCover& g) {
   return j;
 }
 
-nlohmann::json provenance_json(const GeneratedGraph& g) {
-  nlohmann::json j = {{"relugap_version", kVersion}, {"kind", "graph"}, {"generator", to_json(g.record)}};
-  if (g.planted) {
-    nlohmann::json vs = nlohmann::json::array();
-    for (Vertex v : *g.planted) vs.push_back(v.value() + 1);
-    j["planted"] = {{"kind", plant_name(g)}, {"vertices", vs}, {"numbering", "1-based, as the vertices of the file"}};
-  } else {
-    j["planted"] = nullptr;
-  }
-  return j;
-}
+nlohmann::json provenance_json(const GeneratedGraph& g) { return graph_json(g.record, g.planted); }
+nlohmann::json provenance_json(const GeneratedEdges& g) { return graph_json(g.record, g.planted); }
 
 }  // namespace relugap

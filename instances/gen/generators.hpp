@@ -50,6 +50,24 @@ struct GeneratedCnf {
 /// 8 sign patterns satisfy it whatever the variables).
 Result<GeneratedCnf> generate_3sat(const Sat3Params& p, std::uint64_t seed);
 
+// ---- samplers ------------------------------------------------------------------
+/// How `gen graph` and `gen setcover` draw "each pair / element with probability p"
+/// (docs/manual/gen.md; each is its own stream of draws, so its own file bytes):
+///  - kTable: the gaps between successes, by table inversion (instances/gen/gap_table.hpp),
+///    one 53-bit draw per success plus one per row / set; the default since session 18,
+///    recorded as "sampler": "table";
+///  - kCoins: one bernoulli(p) per pair / element, the default of earlier versions for p >= 0.01
+///    (and for every p before geometric skipping); not recorded (no "sampler" entry), so its
+///    files keep the bytes of earlier versions;
+///  - kGeometric: the gaps as ⌊ln(1 − U) / ln(1 − p)⌋ (a log1p per success: bytes depend on
+///    the C library's log1p), the default of earlier versions for 0 < p < 0.01, recorded as
+///    "sampler": "geometric".
+enum class Sampler { kTable, kCoins, kGeometric };
+/// "table", "coins", "geometric".
+const char* sampler_name(Sampler s);
+/// The sampler of that name, or nullopt.
+std::optional<Sampler> parse_sampler(const std::string& name);
+
 // ---- graphs -----------------------------------------------------------------
 enum class GraphPlant { kNone, kClique, kDense };
 struct GnpParams {
@@ -58,6 +76,14 @@ struct GnpParams {
   GraphPlant plant = GraphPlant::kNone;
   std::uint32_t k = 0;  ///< planted set size, 1 <= k <= n (kClique, kDense)
   double q = 1;         ///< kDense: probability inside the planted set, p < q <= 1
+  Sampler sampler = Sampler::kTable;
+};
+/// A generated graph as its sorted edge list (what `gen graph` writes: no Graph is built).
+struct GeneratedEdges {
+  std::uint32_t vertices = 0;
+  std::vector<std::pair<Vertex, Vertex>> edges;  ///< (u, v), u < v, in lexicographic order
+  std::optional<std::vector<Vertex>> planted;    ///< the planted set, sorted
+  GeneratorRecord record;
 };
 struct GeneratedGraph {
   Graph graph;
@@ -68,18 +94,17 @@ struct GeneratedGraph {
 /// k-clique (or dense k-subgraph), a uniform k-set S is drawn first and pairs
 /// inside S are edges with probability 1 (or q) instead of p.
 Result<GeneratedGraph> generate_graph(const GnpParams& p, std::uint64_t seed);
+/// The same graph (same draws) as its edge list, without building a Graph.
+Result<GeneratedEdges> generate_graph_edges(const GnpParams& p, std::uint64_t seed);
 
 // ---- set cover ----------------------------------------------------------------
 struct SetCoverGenParams {
-  std::uint32_t elements = 0;     ///< n >= 1
-  std::uint32_t sets = 0;         ///< m >= 1
-  std::optional<double> p{};      ///< element-in-set probability; default below
-  std::uint32_t plant_cover = 0;  ///< t: plant a cover of t sets (0 = none); t <= n, t <= m
-  std::int64_t max_cost = 1;      ///< C: costs uniform in [1, C] (1 = unit costs); m * C < 2^63
-  /// p >= 0.01 only: draw the gaps between a set's elements from a table (one draw per
-  /// incidence, no libm) instead of one coin per element and set. Another stream of
-  /// draws (recorded as "sampler": "table"); the default keeps the coins' bytes.
-  bool table_sampler = false;
+  std::uint32_t elements = 0;         ///< n >= 1
+  std::uint32_t sets = 0;             ///< m >= 1
+  std::optional<double> p{};          ///< element-in-set probability; default below
+  std::uint32_t plant_cover = 0;      ///< t: plant a cover of t sets (0 = none); t <= n, t <= m
+  std::int64_t max_cost = 1;          ///< C: costs uniform in [1, C] (1 = unit costs); m * C < 2^63
+  Sampler sampler = Sampler::kTable;  ///< how the non-planted sets are drawn (see Sampler)
 };
 struct PlantedCover {
   std::vector<SetId> sets;  ///< sorted
@@ -107,9 +132,11 @@ Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::ui
 /// there is a planted certificate.
 std::string provenance_comment(const GeneratedCnf& g);
 std::string provenance_comment(const GeneratedGraph& g);
+std::string provenance_comment(const GeneratedEdges& g);
 /// The JSON written beside files without comment syntax (OR-Library set
 /// cover, graph edge lists): {"relugap_version", "kind", "generator", "planted"}.
 nlohmann::json provenance_json(const GeneratedSetCover& g);
 nlohmann::json provenance_json(const GeneratedGraph& g);
+nlohmann::json provenance_json(const GeneratedEdges& g);
 
 }  // namespace relugap

@@ -5,7 +5,9 @@
 // write_file_atomic (temporary file + rename).
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 
 #include "instances/core/error.hpp"
 #include "instances/io/sidecar.hpp"
@@ -36,6 +38,11 @@ Result<Graph> read_graph(const std::string& path);
 Result<Graph> parse_graph(const std::string& text, const std::string& name);
 void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment = "");
 void write_edge_list(const std::string& path, const Graph& g);
+/// The same files from an edge list on n vertices, written in the order given (a Graph's
+/// writers give its sorted edges: pass them sorted for the same bytes). Contract: u, v < n.
+void write_dimacs_graph(const std::string& path, std::uint32_t n, std::span<const std::pair<Vertex, Vertex>> edges,
+                        const std::string& comment = "");
+void write_edge_list(const std::string& path, std::uint32_t n, std::span<const std::pair<Vertex, Vertex>> edges);
 
 // ---- set cover: OR-Library scp format ------------------------------------
 /// "m n", then n column costs, then for each of the m rows: a count and that

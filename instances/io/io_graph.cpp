@@ -463,20 +463,27 @@ Result<Graph> read_graph(const std::string& path) {
   });
 }
 
-void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment) {
+void write_dimacs_graph(const std::string& path, std::uint32_t n, std::span<const std::pair<Vertex, Vertex>> edges,
+                        const std::string& comment) {
   std::ostringstream head;
   write_comment_lines(head, comment);
   write_text_atomic(path, [&](TextSink& os) {
-    os.put(head.str()).put("p edge ").put_u64(g.num_vertices()).put(' ').put_u64(g.num_edges()).put('\n');
-    for (auto [u, v] : g.edges()) os.put("e ").put_u64(u.value() + 1).put(' ').put_u64(v.value() + 1).put('\n');
+    os.put(head.str()).put("p edge ").put_u64(n).put(' ').put_u64(edges.size()).put('\n');
+    for (auto [u, v] : edges) os.put("e ").put_u64(u.value() + 1).put(' ').put_u64(v.value() + 1).put('\n');
   });
 }
 
-void write_edge_list(const std::string& path, const Graph& g) {
+void write_edge_list(const std::string& path, std::uint32_t n, std::span<const std::pair<Vertex, Vertex>> edges) {
   write_text_atomic(path, [&](TextSink& os) {
-    os.put_u64(g.num_vertices()).put(' ').put_u64(g.num_vertices()).put(' ').put_u64(g.num_edges()).put('\n');
-    for (auto [u, v] : g.edges()) os.put_u64(u.value() + 1).put(' ').put_u64(v.value() + 1).put('\n');
+    os.put_u64(n).put(' ').put_u64(n).put(' ').put_u64(edges.size()).put('\n');
+    for (auto [u, v] : edges) os.put_u64(u.value() + 1).put(' ').put_u64(v.value() + 1).put('\n');
   });
 }
+
+void write_dimacs_graph(const std::string& path, const Graph& g, const std::string& comment) {
+  write_dimacs_graph(path, g.num_vertices(), g.edges(), comment);
+}
+
+void write_edge_list(const std::string& path, const Graph& g) { write_edge_list(path, g.num_vertices(), g.edges()); }
 
 }  // namespace relugap
