@@ -439,6 +439,36 @@ TEST_CASE("node QP: a solve cut off by its iteration cap falls back to a cold si
   CHECK(fell_back > 20);
 }
 
+/// One node of a solver sequence, as the search takes it, on two solvers that differ in one
+/// setting: one or two samples change state, undecided samples get intervals (or none), both
+/// solve warm from `start`, and their steps must be bit-identical. Returns whether they solved.
+bool same_steps_on_next_node(Rng& rng, Node& n, NodeQp& on, NodeQp& off, bool intervals, const Eigen::VectorXd& start,
+                             int node) {
+  const std::size_t m = n.data.y.size();
+  for (int k = 0; k < 1 + node % 2; ++k) {
+    const auto i = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(m)) % m;
+    if (n.data.y[i] > 0) n.state[i] = static_cast<std::int8_t>(static_cast<int>(rng.uniform01() * 3) - 1);
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    for (NodeQp* qp : {&on, &off}) qp->set_state(i, n.state[i]);
+    if (n.data.y[i] > 0 && n.state[i] == 0) {
+      const double L = intervals ? -3 * rng.uniform01() : -std::numeric_limits<double>::infinity();
+      const double H = intervals ? 3 * rng.uniform01() : std::numeric_limits<double>::infinity();
+      for (NodeQp* qp : {&on, &off}) qp->set_interval(i, L, H);
+    }
+  }
+  on.set_start(start);
+  off.set_start(start);
+  const std::uint64_t its_on = on.iterations(), its_off = off.iterations();
+  const bool ok_on = on.solve(), ok_off = off.solve();
+  CHECK(ok_on == ok_off);
+  CHECK(on.iterations() - its_on == off.iterations() - its_off);
+  CHECK(on.value() == off.value());
+  CHECK(on.w() == off.w());
+  CHECK(on.lambda() == off.lambda());
+  return ok_on;
+}
+
 TEST_CASE("node QP: reusing the factorised reduced model takes the same steps as refactorising") {
   // One solver reused across a sequence of nodes, as the search does (states and node
   // intervals change between solves, warm starts from the last optimum), with the reuse of the
@@ -460,29 +490,7 @@ TEST_CASE("node QP: reusing the factorised reduced model takes the same steps as
     Eigen::VectorXd start = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d));
     for (int node = 0; node < 12; ++node) {
       CAPTURE(node);
-      // The next node: one or two samples change state, some undecided ones get intervals.
-      for (int k = 0; k < 1 + node % 2; ++k) {
-        const auto i = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(m)) % m;
-        if (n.data.y[i] > 0) n.state[i] = static_cast<std::int8_t>(static_cast<int>(rng.uniform01() * 3) - 1);
-      }
-      const bool intervals = !small && node % 3 == 1;
-      for (std::size_t i = 0; i < m; ++i) {
-        for (NodeQp* qp : {&on, &off}) qp->set_state(i, n.state[i]);
-        if (n.data.y[i] > 0 && n.state[i] == 0) {
-          const double L = intervals ? -3 * rng.uniform01() : -std::numeric_limits<double>::infinity();
-          const double H = intervals ? 3 * rng.uniform01() : std::numeric_limits<double>::infinity();
-          for (NodeQp* qp : {&on, &off}) qp->set_interval(i, L, H);
-        }
-      }
-      on.set_start(start);
-      off.set_start(start);
-      const std::uint64_t its_on = on.iterations(), its_off = off.iterations();
-      const bool ok_on = on.solve(), ok_off = off.solve();
-      CHECK(ok_on == ok_off);
-      CHECK(on.iterations() - its_on == off.iterations() - its_off);
-      CHECK(on.value() == off.value());
-      CHECK(on.w() == off.w());
-      CHECK(on.lambda() == off.lambda());
+      const bool ok_on = same_steps_on_next_node(rng, n, on, off, !small && node % 3 == 1, start, node);
       if (small && ok_on) {
         Eigen::VectorXd arg;
         const double ref = reference(n, arg);
@@ -520,28 +528,7 @@ TEST_CASE("node QP: the identity shortcut (empty working set) takes the same ste
     Eigen::VectorXd start = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d));
     for (int node = 0; node < 12; ++node) {
       CAPTURE(node);
-      for (int k = 0; k < 1 + node % 2; ++k) {
-        const auto i = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(m)) % m;
-        if (n.data.y[i] > 0) n.state[i] = static_cast<std::int8_t>(static_cast<int>(rng.uniform01() * 3) - 1);
-      }
-      const bool intervals = node % 3 != 0;  // sloped left pieces: the ray test runs
-      for (std::size_t i = 0; i < m; ++i) {
-        for (NodeQp* qp : {&on, &off}) qp->set_state(i, n.state[i]);
-        if (n.data.y[i] > 0 && n.state[i] == 0) {
-          const double L = intervals ? -3 * rng.uniform01() : -std::numeric_limits<double>::infinity();
-          const double H = intervals ? 3 * rng.uniform01() : std::numeric_limits<double>::infinity();
-          for (NodeQp* qp : {&on, &off}) qp->set_interval(i, L, H);
-        }
-      }
-      on.set_start(start);
-      off.set_start(start);
-      const std::uint64_t its_on = on.iterations(), its_off = off.iterations();
-      const bool ok_on = on.solve(), ok_off = off.solve();
-      CHECK(ok_on == ok_off);
-      CHECK(on.iterations() - its_on == off.iterations() - its_off);
-      CHECK(on.value() == off.value());
-      CHECK(on.w() == off.w());
-      CHECK(on.lambda() == off.lambda());
+      same_steps_on_next_node(rng, n, on, off, node % 3 != 0, start, node);  // sloped left pieces: the ray test runs
       start = on.w();
     }
     CHECK(off.identity_models() == 0);
