@@ -175,13 +175,12 @@ void setup_setcover(CLI::App& gen) {
     guarded([&] {
       if (op->count() > 0) p->p = parse_number(*prob, "--p", "gen setcover");
       p->sampler = *parse_sampler(*sampler);
-      const auto r = generate_set_cover(*p, effective_seed(*c));
+      const auto r = generate_set_cover_sets(*p, effective_seed(*c));
       const auto& g = checked(r);
       write_with_sidecar(
-          c->out, [&] { write_set_cover(c->out, g.instance); }, provenance_json(g));
-      std::string summary = std::to_string(g.instance.num_elements) + " elements, " +
-                            std::to_string(g.instance.num_sets()) + " sets, " + std::to_string(g.instance.nnz()) +
-                            " incidences";
+          c->out, [&] { write_set_cover(c->out, g.sets); }, provenance_json(g));
+      std::string summary = std::to_string(g.sets.num_elements) + " elements, " + std::to_string(g.sets.num_sets()) +
+                            " sets, " + std::to_string(g.sets.nnz()) + " incidences";
       if (g.planted)
         summary += ", planted cover of " + std::to_string(g.planted->sets.size()) + " sets, cost " +
                    std::to_string(g.planted->cost);

@@ -78,21 +78,26 @@ std::string provenance_comment(const GeneratedCnf& g) {
 std::string provenance_comment(const GeneratedGraph& g) { return graph_comment(g.record, g.planted); }
 std::string provenance_comment(const GeneratedEdges& g) { return graph_comment(g.record, g.planted); }
 
-nlohmann::json provenance_json(const GeneratedSetCover& g) {
-  nlohmann::json j = {{"relugap_version", kVersion}, {"kind", "setcover"}, {"generator", to_json(g.record)}};
-  if (g.planted) {
+namespace {
+nlohmann::json set_cover_json(const GeneratorRecord& record, const std::optional<PlantedCover>& planted) {
+  nlohmann::json j = {{"relugap_version", kVersion}, {"kind", "setcover"}, {"generator", to_json(record)}};
+  if (planted) {
     nlohmann::json sets = nlohmann::json::array();
-    for (SetId s : g.planted->sets) sets.push_back(s.value() + 1);
+    for (SetId s : planted->sets) sets.push_back(s.value() + 1);
     j["planted"] = {{"kind", "cover"},
                     {"sets", sets},
-                    {"size", g.planted->sets.size()},
-                    {"cost", g.planted->cost},
+                    {"size", planted->sets.size()},
+                    {"cost", planted->cost},
                     {"numbering", "1-based, as the columns of the file"}};
   } else {
     j["planted"] = nullptr;
   }
   return j;
 }
+}  // namespace
+
+nlohmann::json provenance_json(const GeneratedSetCover& g) { return set_cover_json(g.record, g.planted); }
+nlohmann::json provenance_json(const GeneratedSetCoverSets& g) { return set_cover_json(g.record, g.planted); }
 
 nlohmann::json provenance_json(const GeneratedGraph& g) { return graph_json(g.record, g.planted); }
 nlohmann::json provenance_json(const GeneratedEdges& g) { return graph_json(g.record, g.planted); }

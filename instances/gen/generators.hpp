@@ -124,6 +124,13 @@ double default_set_cover_p(const SetCoverGenParams& p);
 /// elements into t non-empty parts placed at t uniform set positions. Costs
 /// (all sets, planted ones included, same distribution) are uniform in [1, C].
 Result<GeneratedSetCover> generate_set_cover(const SetCoverGenParams& p, std::uint64_t seed);
+/// The same instance (the same draws) as flat arrays: what `gen setcover` writes.
+struct GeneratedSetCoverSets {
+  SetCoverSets sets;
+  std::optional<PlantedCover> planted;
+  GeneratorRecord record;
+};
+Result<GeneratedSetCoverSets> generate_set_cover_sets(const SetCoverGenParams& p, std::uint64_t seed);
 
 // ---- provenance text ----------------------------------------------------------
 /// The comment block written into generated DIMACS files, one item per line
@@ -136,6 +143,7 @@ std::string provenance_comment(const GeneratedEdges& g);
 /// The JSON written beside files without comment syntax (OR-Library set
 /// cover, graph edge lists): {"relugap_version", "kind", "generator", "planted"}.
 nlohmann::json provenance_json(const GeneratedSetCover& g);
+nlohmann::json provenance_json(const GeneratedSetCoverSets& g);
 nlohmann::json provenance_json(const GeneratedGraph& g);
 nlohmann::json provenance_json(const GeneratedEdges& g);
 

@@ -59,7 +59,7 @@ class ThreadOut final : public BlockOut {
   static constexpr int kBuffers = 4;
   ThreadOut(int fd, std::string path) : fd_(fd), path_(std::move(path)) {
     for (auto& b : bufs_) {
-      b = std::make_unique<char[]>(kBlockBytes);
+      b = std::make_unique_for_overwrite<char[]>(kBlockBytes);
       free_.push_back(b.get());
     }
     try {
@@ -259,7 +259,10 @@ void write_chunks_atomic(const std::string& path, const std::function<bool(std::
 }
 
 EmitOut::EmitOut(Emit emit, Rewrite rewrite, std::size_t capacity)
-    : emit_(std::move(emit)), rewrite_(std::move(rewrite)), cap_(capacity), buf_(std::make_unique<char[]>(capacity)) {}
+    : emit_(std::move(emit)),
+      rewrite_(std::move(rewrite)),
+      cap_(capacity),
+      buf_(std::make_unique_for_overwrite<char[]>(capacity)) {}
 
 char* EmitOut::take(char* full, std::size_t n) {
   emit_(full, n);

@@ -50,6 +50,8 @@ void write_edge_list(const std::string& path, std::uint32_t n, std::span<const s
 Result<SetCoverInstance> read_set_cover(const std::string& path);
 Result<SetCoverInstance> parse_set_cover(const std::string& text, const std::string& name);
 void write_set_cover(const std::string& path, const SetCoverInstance& s);
+/// The same bytes from the flat form.
+void write_set_cover(const std::string& path, const SetCoverSets& s);
 
 // ---- training sets -------------------------------------------------------
 enum class DataFormat { kNpy, kLibsvm, kCsv, kNpz };

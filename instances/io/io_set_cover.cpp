@@ -12,7 +12,11 @@
 //   setcover.truncated    the file ends before all costs / rows are read
 //   setcover.trailing     data after the last row
 // Storage grows with the data read (costs, then incidences), never from M or N alone.
+#include <algorithm>
+#include <charconv>
 #include <limits>
+#include <memory>
+#include <string_view>
 
 #include "instances/io/atomic_write.hpp"
 #include "instances/io/io.hpp"
@@ -163,22 +167,16 @@ Result<SetCoverInstance> read_set_cover(const std::string& path) {
   });
 }
 
-void write_set_cover(const std::string& path, const SetCoverInstance& s) {
+namespace {
+
+/// The OR-Library text of an instance given by its element rows: the sets of element u are
+/// cols[start[u] .. start[u + 1]), 1-based and increasing.
+void write_rows(const std::string& path, std::uint32_t num_elements, const StrongVector<SetTag, std::int64_t>& costs,
+                const std::vector<std::size_t>& start, const std::uint32_t* cols) {
   constexpr int kPerLine = 12;  // as in the OR-Library files
-  // The sets of each element as one flat array (CSR): 4 bytes per incidence.
-  const std::uint32_t m = s.num_elements;
-  std::vector<std::size_t> start(std::size_t{m} + 1, 0);
-  for (const auto& set : s.sets)
-    for (Element u : set) ++start[u.idx() + 1];
-  for (std::uint32_t u = 0; u < m; ++u) start[u + 1] += start[u];
-  std::vector<std::uint32_t> cols(start[m]);
-  {
-    StrongVector<ElementTag, std::size_t> at(std::vector<std::size_t>(start.begin(), start.end() - 1));
-    for (SetId j : s.sets.indices())
-      for (Element u : s.sets[j]) cols[at[u]++] = j.value() + 1;
-  }
+  const std::uint32_t m = num_elements;
   write_text_atomic(path, [&](TextSink& os) {
-    os.put_u64(m).put(' ').put_u64(s.num_sets()).put('\n');
+    os.put_u64(m).put(' ').put_u64(costs.size()).put('\n');
     int k = 0;
     auto item = [&](std::uint64_t v, bool neg) {
       if (k != 0) os.put(' ');
@@ -193,15 +191,66 @@ void write_set_cover(const std::string& path, const SetCoverInstance& s) {
       if (k != 0) os.put('\n');
       k = 0;
     };
-    for (std::int64_t c : s.costs)
-      item(c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c), c < 0);
+    for (std::int64_t c : costs) item(c < 0 ? 0 - static_cast<std::uint64_t>(c) : static_cast<std::uint64_t>(c), c < 0);
     end_list();
+    // The rows, a line of up to 12 column numbers (< 2^32: at most 10 digits) at a time:
+    // formatted in a local buffer and handed over whole (one flush check per line).
+    char line[kPerLine * 11 + 1];
     for (std::uint32_t u = 0; u < m; ++u) {
       os.put_u64(start[u + 1] - start[u]).put('\n');
-      for (std::size_t t = start[u]; t < start[u + 1]; ++t) item(cols[t], false);
-      end_list();
+      for (std::size_t t = start[u]; t < start[u + 1]; t += kPerLine) {
+        const std::size_t end = std::min<std::size_t>(t + kPerLine, start[u + 1]);
+        char* at = line;
+        for (std::size_t q = t; q < end; ++q) {
+          at = std::to_chars(at, at + 10, cols[q]).ptr;
+          *at++ = ' ';
+        }
+        at[-1] = '\n';
+        os.put(std::string_view(line, static_cast<std::size_t>(at - line)));
+      }
     }
   });
+}
+
+/// Element rows from a count per element (start[u + 1] = #sets of u): prefix sums, in place.
+void prefix_sums(std::vector<std::size_t>& start) {
+  for (std::size_t u = 0; u + 1 < start.size(); ++u) start[u + 1] += start[u];
+}
+
+}  // namespace
+
+void write_set_cover(const std::string& path, const SetCoverInstance& s) {
+  // The sets of each element as one flat array (CSR): 4 bytes per incidence.
+  const std::uint32_t m = s.num_elements;
+  std::vector<std::size_t> start(std::size_t{m} + 1, 0);
+  for (const auto& set : s.sets)
+    for (Element u : set) ++start[u.idx() + 1];
+  prefix_sums(start);
+  // Every entry is written below: no zeroing pass (8 MB at 2 M incidences).
+  const auto cols = std::make_unique_for_overwrite<std::uint32_t[]>(start[m]);
+  {
+    StrongVector<ElementTag, std::size_t> at(std::vector<std::size_t>(start.begin(), start.end() - 1));
+    for (SetId j : s.sets.indices())
+      for (Element u : s.sets[j]) cols[at[u]++] = j.value() + 1;
+  }
+  write_rows(path, m, s.costs, start, cols.get());
+}
+
+void write_set_cover(const std::string& path, const SetCoverSets& s) {
+  const std::uint32_t m = s.num_elements;
+  std::vector<std::size_t> start(std::size_t{m} + 1, 0);
+  for (Element u : s.elements) ++start[u.idx() + 1];
+  prefix_sums(start);
+  const auto cols = std::make_unique_for_overwrite<std::uint32_t[]>(start[m]);
+  {
+    std::vector<std::size_t> at(start.begin(), start.end() - 1);
+    const Element* e = s.elements.data();
+    for (std::size_t j = 0; j < s.num_sets(); ++j) {
+      const auto col = static_cast<std::uint32_t>(j + 1);
+      for (const Element* end = s.elements.data() + s.offsets[j + 1]; e != end; ++e) cols[at[e->idx()]++] = col;
+    }
+  }
+  write_rows(path, m, s.costs, start, cols.get());
 }
 
 }  // namespace relugap

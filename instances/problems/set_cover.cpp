@@ -2,6 +2,18 @@
 
 namespace relugap {
 
+SetCoverInstance SetCoverSets::to_instance() const {
+  SetCoverInstance inst;
+  inst.num_elements = num_elements;
+  inst.sets.resize(num_sets());
+  for (std::size_t j = 0; j < num_sets(); ++j)
+    inst.sets[SetId(static_cast<std::uint32_t>(j))].assign(
+        elements.begin() + static_cast<std::ptrdiff_t>(offsets[j]),
+        elements.begin() + static_cast<std::ptrdiff_t>(offsets[j + 1]));
+  inst.costs = costs;
+  return inst;
+}
+
 std::size_t SetCoverInstance::nnz() const {
   std::size_t n = 0;
   for (const auto& s : sets) n += s.size();

@@ -25,4 +25,18 @@ struct SetCoverInstance {
   [[nodiscard]] std::int64_t cost(const std::vector<SetId>& chosen) const;
 };
 
+/// The same instance as flat arrays, sets in order (what `gen setcover` builds and writes:
+/// two allocations instead of one per set).
+struct SetCoverSets {
+  std::uint32_t num_elements = 0;
+  std::vector<std::uint64_t> offsets{0};  ///< set j: elements[offsets[j] .. offsets[j + 1]); m + 1 entries
+  std::vector<Element> elements;          ///< each set's run sorted, no duplicates
+  StrongVector<SetTag, std::int64_t> costs;
+
+  [[nodiscard]] std::size_t num_sets() const { return offsets.size() - 1; }
+  [[nodiscard]] std::size_t nnz() const { return elements.size(); }
+  /// As a SetCoverInstance (one vector per set).
+  [[nodiscard]] SetCoverInstance to_instance() const;
+};
+
 }  // namespace relugap
