@@ -8,12 +8,14 @@
 # binary (e.g. an older build) generating the same files in the same rounds; `cmp` says whether
 # its bytes are the same (a sampler change makes them differ, and is recorded in the sidecar).
 # A generator the other binary does not know (e.g. --sampler table) is reported and skipped for it.
-# /usr/bin/time counts in 10 ms steps: the smallest figures move by 5-10 %.
+# /usr/bin/time counts in 10 ms steps, and these processes take 0.05-0.3 s: each timing is of
+# INNER runs in a row (env INNER, default 10), divided by INNER, so that a step is 1 ms of a run.
 set -euo pipefail
 BUILD=${1:-build}
 ROUNDS=${2:-3}
 WORK=${3:-$(mktemp -d "${TMPDIR:-/tmp}/relugap-genbench.XXXXXX")}
 OTHER=${4:-}
+INNER=${INNER:-10}
 BIN=$(cd "$BUILD" && pwd)/relugap
 BINS=("$BIN")
 [ -n "$OTHER" ] && BINS+=("$(cd "$(dirname "$OTHER")" && pwd)/$(basename "$OTHER")")
@@ -28,12 +30,12 @@ GENS=(
   "graph-clique|gen graph --vertices 20000 --p 0.005 --plant-clique 100 --seed 1|dimacs"
   "setcover|gen setcover --elements 20000 --sets 200000 --p 0.0005 --seed 1|txt"
   "setcover-dense|gen setcover --elements 2000 --sets 20000 --p 0.05 --seed 1|txt"
-  "setcover-dense-table|gen setcover --elements 2000 --sets 20000 --p 0.05 --sampler table --seed 1|txt"
   "maxcut-cut|gen maxcut --vertices 400000 --degree 5 --random --cut --seed 1|dimacs"
   "maxcut-lin2|gen maxcut --vertices 400000 --degree 5 --planted --c 0.9 --seed 1|lin2"
 )
 echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# this = $BIN${OTHER:+; other = $OTHER}; work dir $WORK"
+echo "# each time: the mean of $INNER runs in a row (INNER)"
 printf '%-6s %-6s %-15s %11s %8s %8s %9s %9s %9s %8s\n' round bin gen bytes gen_wall gen_cpu gen_MBps info_cpu info_MBps gen/info
 ROWS=$(mktemp)
 for r in $(seq 1 "$ROUNDS"); do
@@ -43,19 +45,22 @@ for r in $(seq 1 "$ROUNDS"); do
       out="$name.$(label "$b").$ext"
       rm -f "$out" "$out.json"
       # shellcheck disable=SC2086
-      if ! /usr/bin/time -f "%e %U %S" -o gen.t "$b" $args -o "$out" >/dev/null 2>&1; then
+      if ! /usr/bin/time -f "%e %U %S" -o gen.t bash -c 'for ((k = 0; k < $0; k++)); do "$@" || exit 1; done' \
+        "$INNER" "$b" $args -o "$out" >/dev/null 2>&1; then
         echo "#   $name: $(label "$b") binary failed (an older binary without this option?)"
         continue
       fi
       # `info` reads every format but Max-2Lin(2) ('p lin2', read by `reduce maxcut` only): "-" then.
-      /usr/bin/time -f "%e %U %S" -o info.t "$b" info "$out" >/dev/null 2>&1 || echo "- - -" >info.t
+      /usr/bin/time -f "%e %U %S" -o info.t bash -c 'for ((k = 0; k < $0; k++)); do "$@" || exit 1; done' \
+        "$INNER" "$b" info "$out" >/dev/null 2>&1 || echo "- - -" >info.t
       bytes=$(stat -c %s "$out")
       awk -v r="$r" -v l="$(label "$b")" -v n="$name" -v b="$bytes" -v g="$(cat gen.t)" -v i="$(cat info.t)" \
-        'BEGIN { split(g, G, " "); split(i, I, " "); gc = G[2] + G[3]; ic = I[2] + I[3];
-                 if (gc <= 0) gc = 0.01;
-                 if (I[1] == "-") { printf "%-6s %-6s %-15s %11d %8.2f %8.2f %9.0f %9s %9s %8s\n", r, l, n, b, G[1], gc, b / gc / 1e6, "-", "-", "-"; exit }
-                 if (ic <= 0) ic = 0.01;
-                 printf "%-6s %-6s %-15s %11d %8.2f %8.2f %9.0f %9.2f %9.0f %8.2f\n", r, l, n, b, G[1], gc, b / gc / 1e6, ic, b / ic / 1e6, ic / gc }' | tee -a "$ROWS"
+        -v k="$INNER" \
+        'BEGIN { split(g, G, " "); split(i, I, " "); gc = (G[2] + G[3]) / k; ic = (I[2] + I[3]) / k; G[1] /= k;
+                 if (gc <= 0) gc = 0.01 / k;
+                 if (I[1] == "-") { printf "%-6s %-6s %-15s %11d %8.3f %8.3f %9.0f %9s %9s %8s\n", r, l, n, b, G[1], gc, b / gc / 1e6, "-", "-", "-"; exit }
+                 if (ic <= 0) ic = 0.01 / k;
+                 printf "%-6s %-6s %-15s %11d %8.3f %8.3f %9.0f %9.3f %9.0f %8.2f\n", r, l, n, b, G[1], gc, b / gc / 1e6, ic, b / ic / 1e6, ic / gc }' | tee -a "$ROWS"
     done
     if [ -n "$OTHER" ] && [ "$r" = 1 ] && [ -f "$name.other.$ext" ]; then
       if cmp -s "$name.this.$ext" "$name.other.$ext"; then echo "#   $name: same bytes from both binaries"; else echo "#   $name: the bytes differ"; fi
