@@ -468,11 +468,41 @@ void Certifier::residual_dy(const Eigen::VectorXd& lambda, std::vector<Dyadic>& 
     r[j].m = 0;
     r[j].e = emin[j] == std::numeric_limits<int>::max() ? 0 : emin[j];
   }
-  mpz_class t;
-  for (const Term& tm : terms) {
-    t = static_cast<long>(tm.mant);
-    mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(tm.exp - emin[tm.col]));
-    r[tm.col].m += t;
+  // The integer sums on fixed-width limbs (exact_fixed_dyadic.hpp) when every shifted term
+  // and sum fits, else on GMP integers: the same integers either way.
+  thread_local std::vector<FixedDyadic> fr;
+  fr.resize(d_);
+  for (auto& v : fr) {
+    v.n = 0;
+    v.neg = false;
+  }
+  FixedArith ar;
+  {
+    FixedDyadic term, sum;
+    std::uint64_t sh[FixedDyadic::kLimbs];
+    for (const Term& tm : terms) {
+      term.l[0] = static_cast<std::uint64_t>(tm.mant < 0 ? -tm.mant : tm.mant);
+      term.n = 1;
+      const int nt = FixedArith::shl(sh, term, tm.exp - emin[tm.col]);
+      if (nt < 0) {
+        ar.fail = true;
+        break;
+      }
+      FixedDyadic& acc = fr[tm.col];
+      ar.add_signed(sum, acc.l, acc.n, acc.neg, sh, nt, tm.mant < 0);
+      if (ar.fail) break;
+      FixedArith::copy(acc, sum);
+    }
+  }
+  if (!ar.fail) {
+    for (std::size_t j = 0; j < d_; ++j) FixedArith::to_mpz(fr[j], r[j].m);
+  } else {
+    mpz_class t;
+    for (const Term& tm : terms) {
+      t = static_cast<long>(tm.mant);
+      mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(tm.exp - emin[tm.col]));
+      r[tm.col].m += t;
+    }
   }
   Dy sum;
   for (const auto& [j, v] : extra) {

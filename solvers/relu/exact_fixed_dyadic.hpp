@@ -215,6 +215,13 @@ struct FixedArith {
 
   /// Sign of a − b (as dy_cmp; tmp is the difference).
   int cmp(const Num& a, const Num& b, Num& tmp) {
+    // Decided by the signs, or by the positions of the leading bits (|a| ≥ 2^(pa − 1),
+    // |a| < 2^pa); else by the difference.
+    const int sa = sign(a), sb = sign(b);
+    if (sa != sb) return sa < sb ? -1 : 1;
+    if (sa == 0) return 0;
+    const long pa = a.e + bits(a), pb = b.e + bits(b);
+    if (pa != pb) return (pa > pb) == (sa > 0) ? 1 : -1;
     add(tmp, a, b, -1);
     return tmp.n == 0 ? 0 : tmp.neg ? -1 : 1;
   }
