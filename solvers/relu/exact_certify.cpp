@@ -436,12 +436,15 @@ void Certifier::residual_dy(const Eigen::VectorXd& lambda, std::vector<Dyadic>& 
   terms.clear();
   extra.clear();
   emin.assign(d_, std::numeric_limits<int>::max());
+  FixedArith split;  // (its set() is dy_set's frexp split: the 53-bit mantissa and exponent)
+  FixedDyadic v53;
   auto push = [&](double v, std::size_t j) {
     if (v == 0) return;
-    int e = 0;
-    const double f = std::frexp(v, &e);
-    terms.push_back({static_cast<std::int64_t>(std::ldexp(f, 53)), e - 53, j});
-    emin[j] = std::min(emin[j], e - 53);
+    split.set(v53, v);  // (v is finite here)
+    const auto mant = static_cast<std::int64_t>(v53.l[0]);
+    const int e = static_cast<int>(v53.e);
+    terms.push_back({v53.neg ? -mant : mant, e, j});
+    emin[j] = std::min(emin[j], e);
   };
   for (std::size_t i = 0; i < m_; ++i) {
     const double li = lambda(static_cast<Eigen::Index>(i));

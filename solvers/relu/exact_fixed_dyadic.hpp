@@ -20,7 +20,7 @@ namespace relugap::exact_detail {
 /// is zero).
 struct FixedDyadic {
   static constexpr int kLimbs = 8;
-  std::uint64_t l[kLimbs];
+  std::uint64_t l[kLimbs]{};
   int n = 0;
   bool neg = false;
   long e = 0;
