@@ -129,7 +129,16 @@ template <class N>
 struct PsiConsts {
   const std::vector<N>&y, &ny, &c, &c2, &c4, &cyy;
   const N& zero;
+  const std::vector<double>&yd, &cd;  ///< the labels (unsigned) and weights as doubles
+  int sign;                           ///< the output sign (the labels are sign·yd)
 };
+
+// The fixed path decides the parabola's comparisons μ ≶ 2c(z − centre) in doubles when their
+// difference clears a margin far above the doubles' rounding (see predecide), and exactly
+// otherwise: the same decisions, fewer exact products. The GMP path (the reference the tests
+// compare with) always decides exactly.
+template <class A>
+constexpr bool kPredecide = std::is_same_v<A, FixedArith>;
 
 // Σ_i ψ_i(λ_i) in the dyadic arithmetic A (see psi_rational for the minima): exact but for
 // the vertex value μ²/(4c), rounded up (so ψ and the bound only get smaller, by a relative
@@ -168,17 +177,44 @@ bool psi_eval(A& ar, const PsiConsts<typename A::Num>& k, const std::vector<std:
   };
   // min over [from, to] of K + c(z − centre)² − μz (c > 0): the vertex centre + μ/(2c), value
   // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
-  auto parabola = [&](double from, double to, const N& K, const N& c2, const N& c4, const N& c, const N& centre) {
+  // sign(μ − 2c(z − centre)) when doubles decide it, else 0. With u = 2^−53: fl(z − centre)
+  // is within u of the difference, fl(2c·that) within u (and 2^−1074 absolute), mu_d within u
+  // of μ (exact for an unpaired sample), and the subtraction within u of its result, so the
+  // computed difference is within 4u·(|mu_d| + |td|) + 2^−1073 of μ − 2c(z − centre): a margin
+  // of 2^−48·(|mu_d| + |td|) + 2^−1000 leaves its sign certain.
+  double mu_d = 0;
+  auto predecide = [&](double zv, double cen, double cc) -> int {
+    const double td = (2 * cc) * (zv - cen), diff = mu_d - td;
+    if (!std::isfinite(td) || !std::isfinite(diff)) return 0;
+    const double margin = 0x1p-48 * (std::abs(mu_d) + std::abs(td)) + 0x1p-1000;
+    if (!(margin < std::numeric_limits<double>::infinity())) return 0;
+    return diff > margin ? 1 : diff < -margin ? -1 : 0;
+  };
+  // min over [from, to] of K + c(z − centre)² − μz (c > 0): the vertex centre + μ/(2c), value
+  // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
+  // cen_d, c_d: centre and c as doubles (for predecide).
+  auto parabola = [&](double from, double to, const N& K, const N& c2, const N& c4, const N& c, const N& centre,
+                      double cen_d, double c_d) {
     if (!(from <= to)) return;
     bool inside = false;
     ar.set(z, from);
-    ar.add(u, z, centre, -1);
-    ar.mul(t, c2, u);  // 2c(from − centre)
-    if (ar.cmp(mu, t, cmp) > 0) {
-      ar.set(z, to);
+    int s1 = 0;
+    if constexpr (kPredecide<A>) s1 = predecide(from, cen_d, c_d);
+    if (s1 == 0) {
       ar.add(u, z, centre, -1);
-      ar.mul(t, c2, u);
-      inside = ar.cmp(mu, t, cmp) < 0;
+      ar.mul(t, c2, u);  // 2c(from − centre)
+      s1 = ar.cmp(mu, t, cmp);
+    }
+    if (s1 > 0) {
+      ar.set(z, to);
+      int s2 = 0;
+      if constexpr (kPredecide<A>) s2 = predecide(to, cen_d, c_d);
+      if (s2 == 0) {
+        ar.add(u, z, centre, -1);
+        ar.mul(t, c2, u);
+        s2 = ar.cmp(mu, t, cmp);
+      }
+      inside = s2 < 0;
     }
     if (inside) {
       ar.mul(t, mu, mu);
@@ -201,21 +237,24 @@ bool psi_eval(A& ar, const PsiConsts<typename A::Num>& k, const std::vector<std:
     const std::int64_t j = partner[i];
     if (j >= 0 && static_cast<std::size_t>(j) < i) continue;  // done with its partner
     const N& y = k.y[i];
+    const double y_d = k.sign * k.yd[i], c_d = k.cd[i];
     have = false;
     if (j >= 0) {
       const auto jj = static_cast<std::size_t>(j);
       ar.set(t, lambda(static_cast<Eigen::Index>(i)));
       ar.set(u, lambda(static_cast<Eigen::Index>(jj)));
-      ar.add(mu, t, u, -1);  // exact: λ_i − λ_j
+      ar.add(mu, t, u, -1);                                                                 // exact: λ_i − λ_j
+      mu_d = lambda(static_cast<Eigen::Index>(i)) - lambda(static_cast<Eigen::Index>(jj));  // (rounded)
       const double a = std::max(lo[i], -hi[jj]), b = std::min(hi[i], -lo[jj]);
       // z ≥ 0: c·y² + c(z − y)² − μz; z ≤ 0: c·y² + c(z + y)² − μz.
-      parabola(std::max(a, 0.0), b, k.cyy[i], k.c2[i], k.c4[i], k.c[i], y);
-      parabola(a, std::min(b, 0.0), k.cyy[i], k.c2[i], k.c4[i], k.c[i], k.ny[i]);
+      parabola(std::max(a, 0.0), b, k.cyy[i], k.c2[i], k.c4[i], k.c[i], y, y_d, c_d);
+      parabola(a, std::min(b, 0.0), k.cyy[i], k.c2[i], k.c4[i], k.c[i], k.ny[i], -y_d, c_d);
     } else {
       ar.set(mu, lambda(static_cast<Eigen::Index>(i)));
+      mu_d = lambda(static_cast<Eigen::Index>(i));
       // z ≤ 0: c·y² − λz; z ≥ 0: c(z − y)² − λz.
       line(lo[i], std::min(hi[i], 0.0), k.cyy[i]);
-      parabola(std::max(lo[i], 0.0), hi[i], k.zero, k.c2[i], k.c4[i], k.c[i], y);
+      parabola(std::max(lo[i], 0.0), hi[i], k.zero, k.c2[i], k.c4[i], k.c[i], y, y_d, c_d);
     }
     if (ar.fail || !have) return false;
     ar.add(W.sum, total, best, 1);
@@ -755,7 +794,7 @@ bool Certifier::psi_rational(const Eigen::VectorXd& lambda, const std::vector<do
 bool Certifier::psi_gmp(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
                         Rational& out) const {
   GmpArith ar;
-  const PsiConsts<Dy> k{dy_y_, dy_ny_, dy_c_, dy_c2_, dy_c4_, dy_cyy_, dy_zero_};
+  const PsiConsts<Dy> k{dy_y_, dy_ny_, dy_c_, dy_c2_, dy_c4_, dy_cyy_, dy_zero_, data_.y, data_.c, sign_};
   thread_local Dy total;
   if (!psi_eval(ar, k, partner_, lambda, lo, hi, total)) return false;
   dy_to_q(total, out);
@@ -766,7 +805,7 @@ Certifier::Psi Certifier::psi_fixed(const Eigen::VectorXd& lambda, const std::ve
                                     const std::vector<double>& hi, Rational& out) const {
   if (!fx_ready_) return Psi::kNoFit;
   FixedArith ar;
-  const PsiConsts<FixedDyadic> k{fx_y_, fx_ny_, fx_c_, fx_c2_, fx_c4_, fx_cyy_, fx_zero_};
+  const PsiConsts<FixedDyadic> k{fx_y_, fx_ny_, fx_c_, fx_c2_, fx_c4_, fx_cyy_, fx_zero_, data_.y, data_.c, sign_};
   thread_local FixedDyadic total;
   const bool ok = psi_eval(ar, k, partner_, lambda, lo, hi, total);
   if (ar.fail) return Psi::kNoFit;
