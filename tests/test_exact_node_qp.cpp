@@ -171,7 +171,7 @@ double true_minimum(const Node& n) {
 
 TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, tight lower bound") {
   Rng rng(7);
-  int checked = 0, dyadic_compared = 0;
+  int checked = 0, dyadic_compared = 0, fixed_compared = 0;
   for (int trial = 0; trial < 300; ++trial) {
     const bool spread = trial % 3 == 2;
     const std::size_t d = 1 + static_cast<std::size_t>(trial % 3),
@@ -213,6 +213,16 @@ TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, ti
         const Rational fast = cert.bound_on(l1, ilo, ihi), ref_q = cert.bound_on(l2, ilo, ihi, true);
         CHECK(fast == lb);
         CHECK(fast <= ref_q);
+        // The fixed-width ψ (bound_on's fast path) on these real multipliers (l1, repaired):
+        // the GMP path's number when it fits (tiny multipliers next to O(1) ends do not).
+        Rational pf, pg;
+        const auto fit = cert.psi_fixed(l1, ilo, ihi, pf);
+        CHECK(fit != Certifier::Psi::kEmpty);
+        CHECK(cert.psi_gmp(l1, ilo, ihi, pg));
+        if (fit == Certifier::Psi::kOk) {
+          CHECK(pf == pg);
+          ++fixed_compared;
+        }
         CHECK(ref_q - fast <= (abs(ref_q) + 1) * Rational(mpz_class(1), mpz_class(mpz_class(1) << 110)));
         ++dyadic_compared;
       }
@@ -240,6 +250,7 @@ TEST_CASE("node QP: matches the face enumeration; the certificate is a valid, ti
   }
   CHECK(checked > 50);
   CHECK(dyadic_compared > 50);
+  CHECK(fixed_compared > dyadic_compared / 2);
 }
 
 TEST_CASE("certificate: the outward-rounded double node intervals contain the exact rational ones") {
@@ -275,12 +286,14 @@ TEST_CASE("certificate: the outward-rounded double node intervals contain the ex
 
 TEST_CASE("certificate: the residual Xᵀλ is exact (multipliers and data spanning 10^±300)") {
   Rng rng(29);
-  for (int trial = 0; trial < 50; ++trial) {
+  for (int trial = 0; trial < 100; ++trial) {
     const std::size_t d = 1 + static_cast<std::size_t>(trial % 5), m = 3 + static_cast<std::size_t>(trial % 7);
     Node n = random_node(rng, m, d, trial % 2 == 1);
     Eigen::VectorXd lam(static_cast<Eigen::Index>(m));
     for (Eigen::Index i = 0; i < lam.size(); ++i) {
-      const int e = static_cast<int>(rng.uniform01() * 2000) - 1000;  // incl. products that underflow
+      // Incl. products that underflow (odd trials: the GMP sums; even: the fixed-width ones).
+      const int e =
+          trial % 2 ? static_cast<int>(rng.uniform01() * 2000) - 1000 : static_cast<int>(rng.uniform01() * 80) - 40;
       lam(i) = i % 4 == 3 ? 0.0 : std::ldexp(2 * rng.uniform01() - 1, e) / 3;
     }
     Certifier cert(n.data, 1);

@@ -112,6 +112,157 @@ void dy_div_up(Dy& r, const Dy& a, const Dy& b) {
   r.e = a.e - b.e - s;
 }
 
+// The dyadic operations on GMP integers, with FixedArith's interface (exact_fixed_dyadic.hpp).
+struct GmpArith {
+  using Num = Dy;
+  bool fail = false;  // (never set: GMP integers always fit)
+  static void set(Dy& r, double v) { dy_set(r, v); }
+  static void add(Dy& r, const Dy& a, const Dy& b, int s) { dy_add(r, a, b, s); }
+  static void mul(Dy& r, const Dy& a, const Dy& b) { dy_mul(r, a, b); }
+  static int cmp(const Dy& a, const Dy& b, Dy& tmp) { return dy_cmp(a, b, tmp); }
+  static int sign(const Dy& a) { return sgn(a.m); }
+  static void div_up(Dy& r, const Dy& a, const Dy& b) { dy_div_up(r, a, b); }
+};
+
+// The per-sample constants y, −y, c, 2c, 4c, c·y² and 0 in an arithmetic's numbers.
+template <class N>
+struct PsiConsts {
+  const std::vector<N>&y, &ny, &c, &c2, &c4, &cyy;
+  const N& zero;
+  const std::vector<double>&yd, &cd;  ///< the labels (unsigned) and weights as doubles
+  int sign;                           ///< the output sign (the labels are sign·yd)
+};
+
+// The fixed path decides the parabola's comparisons μ ≶ 2c(z − centre) in doubles when their
+// difference clears a margin far above the doubles' rounding (see predecide), and exactly
+// otherwise: the same decisions, fewer exact products. The GMP path (the reference the tests
+// compare with) always decides exactly.
+template <class A>
+constexpr bool kPredecide = std::is_same_v<A, FixedArith>;
+
+// Σ_i ψ_i(λ_i) in the dyadic arithmetic A (see psi_rational for the minima): exact but for
+// the vertex value μ²/(4c), rounded up (so ψ and the bound only get smaller, by a relative
+// 2^−120 at most). False when some ψ_i has an empty domain, or (A's `fail`) when a number
+// did not fit: the result is then void.
+template <class A>
+bool psi_eval(A& ar, const PsiConsts<typename A::Num>& k, const std::vector<std::int64_t>& partner,
+              const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+              typename A::Num& total) {
+  using N = typename A::Num;
+  struct Work {
+    N sum, mu, best, val, z, t, t2, u, cmp;
+  };
+  thread_local Work W;
+  N& mu = W.mu;
+  N& best = W.best;
+  N& val = W.val;
+  N& z = W.z;
+  N& t = W.t;
+  N& t2 = W.t2;
+  N& u = W.u;
+  N& cmp = W.cmp;
+  ar.set(total, 0.0);
+  bool have = false;
+  auto keep = [&] {
+    if (!have || ar.cmp(val, best, cmp) < 0) std::swap(best, val);
+    have = true;
+  };
+  // min over [from, to] of K − μz.
+  auto line = [&](double from, double to, const N& K) {
+    if (!(from <= to)) return;
+    ar.set(z, A::sign(mu) > 0 ? to : from);
+    ar.mul(t, mu, z);
+    ar.add(val, K, t, -1);
+    keep();
+  };
+  // min over [from, to] of K + c(z − centre)² − μz (c > 0): the vertex centre + μ/(2c), value
+  // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
+  // sign(μ − 2c(z − centre)) when doubles decide it, else 0. With u = 2^−53: fl(z − centre)
+  // is within u of the difference, fl(2c·that) within u (and 2^−1074 absolute), mu_d within u
+  // of μ (exact for an unpaired sample), and the subtraction within u of its result, so the
+  // computed difference is within 4u·(|mu_d| + |td|) + 2^−1073 of μ − 2c(z − centre): a margin
+  // of 2^−48·(|mu_d| + |td|) + 2^−1000 leaves its sign certain.
+  double mu_d = 0;
+  auto predecide = [&](double zv, double cen, double cc) -> int {
+    const double td = (2 * cc) * (zv - cen), diff = mu_d - td;
+    if (!std::isfinite(td) || !std::isfinite(diff)) return 0;
+    const double margin = 0x1p-48 * (std::abs(mu_d) + std::abs(td)) + 0x1p-1000;
+    if (!(margin < std::numeric_limits<double>::infinity())) return 0;
+    return diff > margin ? 1 : diff < -margin ? -1 : 0;
+  };
+  // min over [from, to] of K + c(z − centre)² − μz (c > 0): the vertex centre + μ/(2c), value
+  // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
+  // cen_d, c_d: centre and c as doubles (for predecide).
+  auto parabola = [&](double from, double to, const N& K, const N& c2, const N& c4, const N& c, const N& centre,
+                      double cen_d, double c_d) {
+    if (!(from <= to)) return;
+    bool inside = false;
+    ar.set(z, from);
+    int s1 = 0;
+    if constexpr (kPredecide<A>) s1 = predecide(from, cen_d, c_d);
+    if (s1 == 0) {
+      ar.add(u, z, centre, -1);
+      ar.mul(t, c2, u);  // 2c(from − centre)
+      s1 = ar.cmp(mu, t, cmp);
+    }
+    if (s1 > 0) {
+      ar.set(z, to);
+      int s2 = 0;
+      if constexpr (kPredecide<A>) s2 = predecide(to, cen_d, c_d);
+      if (s2 == 0) {
+        ar.add(u, z, centre, -1);
+        ar.mul(t, c2, u);
+        s2 = ar.cmp(mu, t, cmp);
+      }
+      inside = s2 < 0;
+    }
+    if (inside) {
+      ar.mul(t, mu, mu);
+      ar.div_up(t2, t, c4);  // ≥ μ²/(4c)
+      ar.mul(t, mu, centre);
+      ar.add(u, K, t, -1);
+      ar.add(val, u, t2, -1);
+    } else {
+      ar.add(u, z, centre, -1);  // z − centre
+      ar.mul(t, u, u);
+      ar.mul(t2, c, t);
+      ar.add(t, K, t2, 1);
+      ar.mul(u, mu, z);
+      ar.add(val, t, u, -1);
+    }
+    keep();
+  };
+  const std::size_t m = partner.size();
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::int64_t j = partner[i];
+    if (j >= 0 && static_cast<std::size_t>(j) < i) continue;  // done with its partner
+    const N& y = k.y[i];
+    const double y_d = k.sign * k.yd[i], c_d = k.cd[i];
+    have = false;
+    if (j >= 0) {
+      const auto jj = static_cast<std::size_t>(j);
+      ar.set(t, lambda(static_cast<Eigen::Index>(i)));
+      ar.set(u, lambda(static_cast<Eigen::Index>(jj)));
+      ar.add(mu, t, u, -1);                                                                 // exact: λ_i − λ_j
+      mu_d = lambda(static_cast<Eigen::Index>(i)) - lambda(static_cast<Eigen::Index>(jj));  // (rounded)
+      const double a = std::max(lo[i], -hi[jj]), b = std::min(hi[i], -lo[jj]);
+      // z ≥ 0: c·y² + c(z − y)² − μz; z ≤ 0: c·y² + c(z + y)² − μz.
+      parabola(std::max(a, 0.0), b, k.cyy[i], k.c2[i], k.c4[i], k.c[i], y, y_d, c_d);
+      parabola(a, std::min(b, 0.0), k.cyy[i], k.c2[i], k.c4[i], k.c[i], k.ny[i], -y_d, c_d);
+    } else {
+      ar.set(mu, lambda(static_cast<Eigen::Index>(i)));
+      mu_d = lambda(static_cast<Eigen::Index>(i));
+      // z ≤ 0: c·y² − λz; z ≥ 0: c(z − y)² − λz.
+      line(lo[i], std::min(hi[i], 0.0), k.cyy[i]);
+      parabola(std::max(lo[i], 0.0), hi[i], k.zero, k.c2[i], k.c4[i], k.c[i], y, y_d, c_d);
+    }
+    if (ar.fail || !have) return false;
+    ar.add(W.sum, total, best, 1);
+    std::swap(total, W.sum);
+  }
+  return !ar.fail;
+}
+
 }  // namespace
 
 Certifier::Certifier(const TrainingSet& data, int sign) : m_(data.samples()), d_(data.dim), data_(data), sign_(sign) {
@@ -140,6 +291,19 @@ Certifier::Certifier(const TrainingSet& data, int sign) : m_(data.samples()), d_
     Dy t;
     dy_mul(t, dy_c_[i], dy_y_[i]);
     dy_mul(dy_cyy_[i], t, dy_y_[i]);
+  }
+  // The same constants on fixed-width limbs (psi_fixed), when they fit (they always do:
+  // y, c and c·y² are at most 3·53 bits).
+  fx_ready_ = FixedArith::from_mpz(fx_zero_, dy_zero_.m, dy_zero_.e);
+  for (auto [src, dst] : {std::pair{&dy_y_, &fx_y_},
+                          {&dy_ny_, &fx_ny_},
+                          {&dy_c_, &fx_c_},
+                          {&dy_c2_, &fx_c2_},
+                          {&dy_c4_, &fx_c4_},
+                          {&dy_cyy_, &fx_cyy_}}) {
+    dst->resize(m_);
+    for (std::size_t i = 0; i < m_; ++i)
+      fx_ready_ = FixedArith::from_mpz((*dst)[i], (*src)[i].m, (*src)[i].e) && fx_ready_;
   }
   // Gram matrix XᵀCX, equilibrated, for the multiplier repair.
   gram_.compute(equilibrated_gram(data, Dg_));
@@ -311,12 +475,15 @@ void Certifier::residual_dy(const Eigen::VectorXd& lambda, std::vector<Dyadic>& 
   terms.clear();
   extra.clear();
   emin.assign(d_, std::numeric_limits<int>::max());
+  FixedArith split;  // (its set() is dy_set's frexp split: the 53-bit mantissa and exponent)
+  FixedDyadic v53;
   auto push = [&](double v, std::size_t j) {
     if (v == 0) return;
-    int e = 0;
-    const double f = std::frexp(v, &e);
-    terms.push_back({static_cast<std::int64_t>(std::ldexp(f, 53)), e - 53, j});
-    emin[j] = std::min(emin[j], e - 53);
+    split.set(v53, v);  // (v is finite here)
+    const auto mant = static_cast<std::int64_t>(v53.l[0]);
+    const int e = static_cast<int>(v53.e);
+    terms.push_back({v53.neg ? -mant : mant, e, j});
+    emin[j] = std::min(emin[j], e);
   };
   for (std::size_t i = 0; i < m_; ++i) {
     const double li = lambda(static_cast<Eigen::Index>(i));
@@ -343,11 +510,41 @@ void Certifier::residual_dy(const Eigen::VectorXd& lambda, std::vector<Dyadic>& 
     r[j].m = 0;
     r[j].e = emin[j] == std::numeric_limits<int>::max() ? 0 : emin[j];
   }
-  mpz_class t;
-  for (const Term& tm : terms) {
-    t = static_cast<long>(tm.mant);
-    mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(tm.exp - emin[tm.col]));
-    r[tm.col].m += t;
+  // The integer sums on fixed-width limbs (exact_fixed_dyadic.hpp) when every shifted term
+  // and sum fits, else on GMP integers: the same integers either way.
+  thread_local std::vector<FixedDyadic> fr;
+  fr.resize(d_);
+  for (auto& v : fr) {
+    v.n = 0;
+    v.neg = false;
+  }
+  FixedArith ar;
+  {
+    FixedDyadic term, sum;
+    std::uint64_t sh[FixedDyadic::kLimbs];
+    for (const Term& tm : terms) {
+      term.l[0] = static_cast<std::uint64_t>(tm.mant < 0 ? -tm.mant : tm.mant);
+      term.n = 1;
+      const int nt = FixedArith::shl(sh, term, tm.exp - emin[tm.col]);
+      if (nt < 0) {
+        ar.fail = true;
+        break;
+      }
+      FixedDyadic& acc = fr[tm.col];
+      ar.add_signed(sum, acc.l, acc.n, acc.neg, sh, nt, tm.mant < 0);
+      if (ar.fail) break;
+      FixedArith::copy(acc, sum);
+    }
+  }
+  if (!ar.fail) {
+    for (std::size_t j = 0; j < d_; ++j) FixedArith::to_mpz(fr[j], r[j].m);
+  } else {
+    mpz_class t;
+    for (const Term& tm : terms) {
+      t = static_cast<long>(tm.mant);
+      mpz_mul_2exp(t.get_mpz_t(), t.get_mpz_t(), static_cast<mp_bitcnt_t>(tm.exp - emin[tm.col]));
+      r[tm.col].m += t;
+    }
   }
   Dy sum;
   for (const auto& [j, v] : extra) {
@@ -594,95 +791,45 @@ bool Certifier::psi_rational(const Eigen::VectorXd& lambda, const std::vector<do
   return true;
 }
 
-bool Certifier::psi_dyadic(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
-                           Rational& out) const {
-  // The same minima as psi_rational, in dyadic arithmetic (no gcd): exact but for the
-  // vertex value μ²/(4c), rounded up (so ψ and the bound only get smaller, by a relative
-  // 2^−120 at most).
-  struct Work {
-    Dy total, mu, best, val, z, t, t2, u, from, to, lamj, cmp;
-  };
-  thread_local Work W;
-  Dy& total = W.total;
-  Dy& mu = W.mu;
-  Dy& best = W.best;
-  Dy& val = W.val;
-  Dy& z = W.z;
-  Dy& t = W.t;
-  Dy& t2 = W.t2;
-  Dy& u = W.u;
-  Dy& cmp = W.cmp;
-  total.m = 0;
-  total.e = 0;
-  bool have = false;
-  auto keep = [&] {
-    if (!have || dy_cmp(val, best, cmp) < 0) std::swap(best, val);
-    have = true;
-  };
-  // min over [from, to] of K − μz.
-  auto line = [&](double from, double to, const Dy& K) {
-    if (!(from <= to)) return;
-    dy_set(z, sgn(mu.m) > 0 ? to : from);
-    dy_mul(t, mu, z);
-    dy_add(val, K, t, -1);
-    keep();
-  };
-  // min over [from, to] of K + c(z − centre)² − μz (c > 0): the vertex centre + μ/(2c), value
-  // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
-  auto parabola = [&](double from, double to, const Dy& K, const Dy& c2, const Dy& c4, const Dy& c, const Dy& centre) {
-    if (!(from <= to)) return;
-    bool inside = false;
-    dy_set(z, from);
-    dy_add(u, z, centre, -1);
-    dy_mul(t, c2, u);  // 2c(from − centre)
-    if (dy_cmp(mu, t, cmp) > 0) {
-      dy_set(z, to);
-      dy_add(u, z, centre, -1);
-      dy_mul(t, c2, u);
-      inside = dy_cmp(mu, t, cmp) < 0;
-    }
-    if (inside) {
-      dy_mul(t, mu, mu);
-      dy_div_up(t2, t, c4);  // ≥ μ²/(4c)
-      dy_mul(t, mu, centre);
-      dy_add(u, K, t, -1);
-      dy_add(val, u, t2, -1);
-    } else {
-      dy_add(u, z, centre, -1);  // z − centre
-      dy_mul(t, u, u);
-      dy_mul(t2, c, t);
-      dy_add(t, K, t2, 1);
-      dy_mul(u, mu, z);
-      dy_add(val, t, u, -1);
-    }
-    keep();
-  };
-  for (std::size_t i = 0; i < m_; ++i) {
-    const std::int64_t j = partner_[i];
-    if (j >= 0 && static_cast<std::size_t>(j) < i) continue;  // done with its partner
-    const Dy& y = dy_y_[i];
-    have = false;
-    if (j >= 0) {
-      const auto jj = static_cast<std::size_t>(j);
-      dy_set(t, lambda(static_cast<Eigen::Index>(i)));
-      dy_set(u, lambda(static_cast<Eigen::Index>(jj)));
-      dy_add(mu, t, u, -1);  // exact: λ_i − λ_j
-      const double a = std::max(lo[i], -hi[jj]), b = std::min(hi[i], -lo[jj]);
-      // z ≥ 0: c·y² + c(z − y)² − μz; z ≤ 0: c·y² + c(z + y)² − μz.
-      parabola(std::max(a, 0.0), b, dy_cyy_[i], dy_c2_[i], dy_c4_[i], dy_c_[i], y);
-      parabola(a, std::min(b, 0.0), dy_cyy_[i], dy_c2_[i], dy_c4_[i], dy_c_[i], dy_ny_[i]);
-    } else {
-      dy_set(mu, lambda(static_cast<Eigen::Index>(i)));
-      // z ≤ 0: c·y² − λz; z ≥ 0: c(z − y)² − λz.
-      line(lo[i], std::min(hi[i], 0.0), dy_cyy_[i]);
-      parabola(std::max(lo[i], 0.0), hi[i], dy_zero_, dy_c2_[i], dy_c4_[i], dy_c_[i], y);
-    }
-    if (!have) return false;
-    dy_add(t, total, best, 1);
-    std::swap(total, t);
-  }
+bool Certifier::psi_gmp(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+                        Rational& out) const {
+  GmpArith ar;
+  const PsiConsts<Dy> k{dy_y_, dy_ny_, dy_c_, dy_c2_, dy_c4_, dy_cyy_, dy_zero_, data_.y, data_.c, sign_};
+  thread_local Dy total;
+  if (!psi_eval(ar, k, partner_, lambda, lo, hi, total)) return false;
   dy_to_q(total, out);
   return true;
+}
+
+Certifier::Psi Certifier::psi_fixed(const Eigen::VectorXd& lambda, const std::vector<double>& lo,
+                                    const std::vector<double>& hi, Rational& out) const {
+  if (!fx_ready_) return Psi::kNoFit;
+  FixedArith ar;
+  const PsiConsts<FixedDyadic> k{fx_y_, fx_ny_, fx_c_, fx_c2_, fx_c4_, fx_cyy_, fx_zero_, data_.y, data_.c, sign_};
+  thread_local FixedDyadic total;
+  const bool ok = psi_eval(ar, k, partner_, lambda, lo, hi, total);
+  if (ar.fail) return Psi::kNoFit;
+  if (!ok) return Psi::kEmpty;
+  thread_local Dy q;
+  FixedArith::to_mpz(total, q.m);
+  q.e = total.e;
+  dy_to_q(q, out);
+  return Psi::kOk;
+}
+
+bool Certifier::psi_dyadic(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+                           Rational& out) const {
+  if (psi_fixed_on_) {
+    switch (psi_fixed(lambda, lo, hi, out)) {
+      case Psi::kOk:
+        return true;
+      case Psi::kEmpty:
+        return false;
+      case Psi::kNoFit:
+        break;
+    }
+  }
+  return psi_gmp(lambda, lo, hi, out);
 }
 
 double Certifier::bound_down(Eigen::VectorXd& lambda, const std::vector<std::int8_t>& state,

@@ -42,6 +42,7 @@
 
 #include "instances/core/rational.hpp"
 #include "instances/problems/training_set.hpp"
+#include "solvers/relu/exact_fixed_dyadic.hpp"
 
 namespace relugap::exact_detail {
 
@@ -99,12 +100,26 @@ class Certifier {
   /// The partner of sample i in a mirrored pair (x, y, c), (−x, y, c) with y > 0, or −1.
   [[nodiscard]] std::int64_t partner(std::size_t i) const { return partner_[i]; }
 
+  /// Σ_i ψ_i(λ_i) as bound_on() evaluates it (the dyadic arithmetic, its one rounding up):
+  /// psi_gmp on GMP integers, psi_fixed the same operations on fixed-width limbs
+  /// (exact_fixed_dyadic.hpp), which gives the same number or, when some intermediate does
+  /// not fit (or an input is not finite), kNoFit. bound_on() runs psi_fixed and falls back to
+  /// psi_gmp on kNoFit (unless set_psi_fixed(false)). kEmpty / false: some ψ_i has an empty
+  /// domain.
+  enum class Psi : std::uint8_t { kOk, kEmpty, kNoFit };
+  Psi psi_fixed(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+                Rational& total) const;
+  bool psi_gmp(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
+               Rational& total) const;
+  void set_psi_fixed(bool on) { psi_fixed_on_ = on; }
+
  private:
   /// The multiplier repair (see the file comment): λ += −C·X·(XᵀCX)⁻¹·r, twice.
   void repair(Eigen::VectorXd& lambda) const;
   /// Σ_i ψ_i(λ_i) on the intervals; false when some ψ_i has an empty domain.
   bool psi_rational(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
                     Rational& total) const;
+  /// psi_fixed, else psi_gmp.
   bool psi_dyadic(const Eigen::VectorXd& lambda, const std::vector<double>& lo, const std::vector<double>& hi,
                   Rational& total) const;
   /// The interval of sample i from its own loss and state, before propagation.
@@ -122,6 +137,9 @@ class Certifier {
   std::vector<Rational> y_, c_, cyy_;
   std::vector<Dyadic> dy_y_, dy_ny_, dy_c_, dy_c2_, dy_c4_, dy_cyy_;  ///< y, −y, c, 2c, 4c, c·y²
   Dyadic dy_zero_;
+  std::vector<FixedDyadic> fx_y_, fx_ny_, fx_c_, fx_c2_, fx_c4_, fx_cyy_;  ///< the same, fixed width
+  FixedDyadic fx_zero_;
+  bool fx_ready_ = false, psi_fixed_on_ = true;  ///< fx_ready_: every constant fits
   std::vector<Rational> R_, zlo_, zhi_;
   std::vector<std::uint8_t> has_lo_;
   std::vector<std::int64_t> partner_;
