@@ -20,6 +20,8 @@
 using namespace relugap;
 using relugap::exact_detail::Certifier;
 using relugap::exact_detail::NodeQp;
+using relugap::exact_detail::null_projection_ldlt;
+using relugap::exact_detail::NullSpaceWork;
 
 namespace {
 
@@ -548,4 +550,111 @@ TEST_CASE("node QP: the identity shortcut (empty working set) takes the same ste
     shortcuts += on.identity_models();
   }
   CHECK(shortcuts > 50);
+}
+
+TEST_CASE("node QP: the ray test's null space from a pivoted LDLT gives the eigensolver's node optima") {
+  // Rows with entries in {-1, 0, 1} (as the DkS and set cover reductions have) make the unit
+  // rows of the ray test linearly dependent, so the null space of their Gram matrix is not
+  // empty. One solver takes it from the pivoted LDLT (when its pivots split clearly), the other
+  // from the eigensolver: the subspace is the same up to rounding, so every node must reach the
+  // same optimum value (the steps may differ in the last bits).
+  Rng rng(31);
+  std::uint64_t by_ldlt = 0;
+  int solved = 0;
+  for (int seq = 0; seq < 40; ++seq) {
+    const std::size_t d = 2 + static_cast<std::size_t>(seq % 5), m = 4 * d + static_cast<std::size_t>(seq % 3);
+    Node n = random_node(rng, m, d, seq % 2 == 1);
+    n.X = n.X.array().sign().matrix();
+    CAPTURE(seq);
+    NodeQp on(n.X, n.y, n.c), off(n.X, n.y, n.c);
+    off.set_null_space_ldlt(false);
+    Eigen::VectorXd start = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d));
+    for (int node = 0; node < 12; ++node) {
+      CAPTURE(node);
+      for (int k = 0; k < 1 + node % 2; ++k) {
+        const auto i = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(m)) % m;
+        if (n.y(static_cast<Eigen::Index>(i)) > 0)
+          n.state[i] = static_cast<std::int8_t>(static_cast<int>(rng.uniform01() * 3) - 1);
+      }
+      for (std::size_t i = 0; i < m; ++i) {
+        for (NodeQp* qp : {&on, &off}) qp->set_state(i, n.state[i]);
+        if (n.y(static_cast<Eigen::Index>(i)) > 0 && n.state[i] == 0) {
+          const double L = node % 3 != 0 ? -3 * rng.uniform01() : -std::numeric_limits<double>::infinity();
+          const double H = node % 3 != 0 ? 3 * rng.uniform01() : std::numeric_limits<double>::infinity();
+          for (NodeQp* qp : {&on, &off}) qp->set_interval(i, L, H);
+        }
+      }
+      on.set_start(start);
+      off.set_start(start);
+      const bool ok_on = on.solve(), ok_off = off.solve();
+      CHECK(ok_on == ok_off);
+      if (ok_on && ok_off) {
+        ++solved;
+        CHECK(on.value() == doctest::Approx(off.value()).epsilon(1e-9).scale(std::max(1.0, std::abs(off.value()))));
+      }
+      start = off.w();
+    }
+    CHECK(off.null_space_ldlts() == 0);
+    by_ldlt += on.null_space_ldlts();
+  }
+  CHECK(solved > 400);
+  CHECK(by_ldlt > 20);
+}
+
+TEST_CASE("null_projection_ldlt: the projection onto the null space, as the eigenvectors give it") {
+  // G = A·Aᵀ of rank r < n (A with entries in {-1, 0, 1}, some columns repeated: the unit rows
+  // of the reductions), permuted and scaled: the LDLT's projection of q must be the one of the
+  // eigenvectors with eigenvalues below 1e-12 of the largest. A full-rank G has no null space
+  // (false), and neither has one with an eigenvalue between the bands (false: the eigensolver
+  // decides).
+  Rng rng(37);
+  NullSpaceWork work;
+  int decided = 0;
+  for (int t = 0; t < 300; ++t) {
+    const Eigen::Index n = 2 + t % 20, r = 1 + static_cast<Eigen::Index>(rng.below(static_cast<std::uint64_t>(n)));
+    Eigen::MatrixXd A(n, r + 3);
+    for (Eigen::Index i = 0; i < n; ++i)
+      for (Eigen::Index j = 0; j < r; ++j) A(i, j) = static_cast<double>(static_cast<int>(rng.below(3)) - 1);
+    for (Eigen::Index j = r; j < r + 3; ++j)
+      A.col(j) = A.col(static_cast<Eigen::Index>(rng.below(static_cast<std::uint64_t>(r))));
+    const double scale = std::ldexp(1.0, static_cast<int>(rng.below(40)) - 20);
+    const Eigen::MatrixXd G = scale * A * A.transpose();
+    Eigen::VectorXd q(n), out(n);
+    for (Eigen::Index i = 0; i < n; ++i) q(i) = 2 * rng.uniform01() - 1;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(G);
+    const Eigen::VectorXd& ev = es.eigenvalues();
+    const double emax = ev(n - 1);
+    Eigen::Index nz = 0;
+    while (nz < n && ev(nz) <= 1e-12 * emax) ++nz;
+    CAPTURE(t);
+    CAPTURE(n);
+    CAPTURE(nz);
+    if (!(emax > 0)) continue;  // A = 0
+    const bool ok = null_projection_ldlt(G, q, out, work);
+    if (nz == 0) {
+      CHECK_FALSE(ok);
+      continue;
+    }
+    const bool clear_gap = nz == n || ev(nz) > 1e-8 * emax;
+    if (clear_gap) CHECK(ok);  // the integer structure leaves no eigenvalue near the cut
+    if (ok) {
+      const auto Z = es.eigenvectors().leftCols(nz);
+      const Eigen::VectorXd ref = Z * (Z.transpose() * q);
+      CHECK((out - ref).norm() <= 1e-9 * std::max(1.0, q.norm()));
+      ++decided;
+    }
+  }
+  CHECK(decided > 150);
+  // An eigenvalue between the bands: 1e-11 of the largest (neither clearly zero nor clearly not).
+  Eigen::MatrixXd G = Eigen::MatrixXd::Zero(3, 3);
+  G(0, 0) = 1;
+  G(1, 1) = 1e-11;
+  Eigen::VectorXd q = Eigen::VectorXd::Ones(3), out(3);
+  CHECK_FALSE(null_projection_ldlt(G, q, out, work));
+  // Clear: the third coordinate alone is the null space.
+  G(1, 1) = 0.5;
+  REQUIRE(null_projection_ldlt(G, q, out, work));
+  CHECK(out(0) == doctest::Approx(0.0).scale(1.0));
+  CHECK(out(1) == doctest::Approx(0.0).scale(1.0));
+  CHECK(out(2) == doctest::Approx(1.0));
 }

@@ -40,6 +40,8 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   UQt_.resize(d, m);
   Hz_.resize(d, d);
   G_.resize(d, d);
+  null_work_.Z.resize(d, d);
+  null_work_.v.resize(d);
   for (Eigen::VectorXd* v : {&g_, &glin_, &p_, &rhs_, &nu_, &qa_, &gz_, &pz_, &q_, &grad_, &hwork_, &ess_})
     v->resize(d);
   dz_.resize(m);
@@ -318,6 +320,72 @@ inline void keep_first(double a, double at, std::size_t i, double& best, std::in
 }
 }  // namespace
 
+bool null_projection_ldlt(Eigen::Ref<const Eigen::MatrixXd> G, Eigen::Ref<const Eigen::VectorXd> q,
+                          Eigen::Ref<Eigen::VectorXd> out, NullSpaceWork& w) {
+  // Cholesky with complete (diagonal) pivoting on the Schur complement, P G Pᵀ = L D Lᵀ: for a
+  // semidefinite G the pivots D fall, and once the largest remaining diagonal is below 1e-14 of
+  // the first pivot the rest of the Schur complement is zero to that precision (semidefinite:
+  // its entries are bounded by its diagonal). With r pivots above 1e-9 of the first,
+  // G = Pᵀ [L11; L21] D1 [L11; L21]ᵀ P up to rounding, whose null space is Pᵀ [−L11⁻ᵀ L21ᵀ; I].
+  // (Eigen's LDLT pivots on the original diagonal, so it does not reveal the rank.) Anything
+  // less clear (a pivot between the two bands, no zero pivot, or a basis that G does not map
+  // near zero) returns false: the eigensolver decides then.
+  const Eigen::Index n = G.rows();
+  if (w.S.rows() < n || w.S.cols() < n) w.S.resize(n, n);
+  if (w.Z.rows() < n || w.Z.cols() < n) w.Z.resize(n, n);
+  if (w.v.size() < n) w.v.resize(n);
+  w.perm.resize(static_cast<std::size_t>(n));
+  auto S = w.S.topLeftCorner(n, n);
+  S = G.selfadjointView<Eigen::Lower>();
+  for (Eigen::Index k = 0; k < n; ++k) w.perm[static_cast<std::size_t>(k)] = k;
+  double dmax = 0;
+  Eigen::Index r = 0;
+  for (; r < n; ++r) {
+    Eigen::Index p = r;
+    S.diagonal().tail(n - r).maxCoeff(&p);
+    p += r;
+    if (p != r) {  // symmetric swap of r and p
+      S.row(r).swap(S.row(p));
+      S.col(r).swap(S.col(p));
+      std::swap(w.perm[static_cast<std::size_t>(r)], w.perm[static_cast<std::size_t>(p)]);
+    }
+    const double d = S(r, r);
+    if (r == 0) dmax = d;
+    if (!(dmax > 0)) return false;
+    if (d <= 1e-14 * dmax) break;        // the rest is zero
+    if (d <= 1e-9 * dmax) return false;  // between the bands
+    const Eigen::Index t = n - r - 1;
+    S.col(r).tail(t) /= d;  // L's column (the pivot stays in S(r, r))
+    S.bottomRightCorner(t, t).noalias() -= d * S.col(r).tail(t) * S.col(r).tail(t).transpose();
+  }
+  if (r == n) return false;  // no null space by the pivots: let the eigensolver say
+  const Eigen::Index nz = n - r;
+  auto Z = w.Z.topLeftCorner(n, nz);
+  // In pivoted order: rows r.. are the identity, rows ..r solve L11ᵀ y1 = −L21ᵀ.
+  Z.topRows(r) = -S.block(r, 0, nz, r).transpose();
+  S.topLeftCorner(r, r).triangularView<Eigen::UnitLower>().transpose().solveInPlace(Z.topRows(r));
+  Z.bottomRows(nz).setIdentity();
+  auto Y = w.S.topLeftCorner(n, nz);  // (S is no longer needed) back to G's order
+  for (Eigen::Index k = 0; k < n; ++k) Y.row(w.perm[static_cast<std::size_t>(k)]) = Z.row(k);
+  Z = Y;
+  // Check: G maps the basis near zero (relative to the largest pivot), else no decision here.
+  for (Eigen::Index c = 0; c < nz; ++c) {
+    const double zn = Z.col(c).norm();
+    w.v.head(n).noalias() = G.selfadjointView<Eigen::Lower>() * Z.col(c);
+    if (!(w.v.head(n).norm() <= 1e-10 * dmax * zn)) return false;
+  }
+  // Orthonormal basis of the null space (modified Gram–Schmidt over nz columns), then the
+  // projection of q onto it.
+  for (Eigen::Index c = 0; c < nz; ++c) {
+    for (Eigen::Index b = 0; b < c; ++b) Z.col(c) -= Z.col(b).dot(Z.col(c)) * Z.col(b);
+    const double zn = Z.col(c).norm();
+    if (!(zn > 0)) return false;
+    Z.col(c) /= zn;
+  }
+  out.noalias() = Z * (Z.transpose() * q);
+  return true;
+}
+
 bool NodeQp::run(int max_iter, bool single) {
   const auto d = static_cast<Eigen::Index>(d_);
   compute_z();
@@ -477,7 +545,13 @@ bool NodeQp::run(int max_iter, bool single) {
               well = Gm.trace() * inv < 1e10;
             }
           }
-          if (!well) {
+          if (!well && null_space_ldlt_ && null_projection_ldlt(Gm, q, pz, null_work_)) {
+            ++null_ldlt_;
+            if (pz.norm() > 1e-12 * glin_scale) {
+              ray = true;
+              pz = -pz;
+            }
+          } else if (!well) {
             es_.compute(Gm);
             const Eigen::VectorXd& ev = es_.eigenvalues();  // ascending
             const double emax = std::max(ev(ev.size() - 1), 1e-300);
