@@ -457,8 +457,9 @@ TEST_CASE("node QP: a solve cut off by its iteration cap falls back to a cold si
 /// One node of a solver sequence, as the search takes it, on two solvers that differ in one
 /// setting: one or two samples change state, undecided samples get intervals (or none), both
 /// solve warm from `start`, and their steps must be bit-identical. Returns whether they solved.
-bool same_steps_on_next_node(Rng& rng, Node& n, NodeQp& on, NodeQp& off, bool intervals, const Eigen::VectorXd& start,
-                             int node) {
+/// The next node of a sequence on both solvers, as the search takes it: one or two samples
+/// change state, undecided samples get random intervals (or none), both start from `start`.
+void next_node(Rng& rng, Node& n, NodeQp& on, NodeQp& off, bool intervals, const Eigen::VectorXd& start, int node) {
   const std::size_t m = n.data.y.size();
   for (int k = 0; k < 1 + node % 2; ++k) {
     const auto i = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(m)) % m;
@@ -474,6 +475,11 @@ bool same_steps_on_next_node(Rng& rng, Node& n, NodeQp& on, NodeQp& off, bool in
   }
   on.set_start(start);
   off.set_start(start);
+}
+
+bool same_steps_on_next_node(Rng& rng, Node& n, NodeQp& on, NodeQp& off, bool intervals, const Eigen::VectorXd& start,
+                             int node) {
+  next_node(rng, n, on, off, intervals, start, node);
   const std::uint64_t its_on = on.iterations(), its_off = off.iterations();
   const bool ok_on = on.solve(), ok_off = off.solve();
   CHECK(ok_on == ok_off);
@@ -552,14 +558,14 @@ TEST_CASE("node QP: the identity shortcut (empty working set) takes the same ste
   CHECK(shortcuts > 50);
 }
 
-TEST_CASE("node QP: the ray test's null space from a pivoted LDLT gives the eigensolver's node optima") {
+TEST_CASE("node QP: the ray test's null space from a pivoted Cholesky gives the eigensolver's node optima") {
   // Rows with entries in {-1, 0, 1} (as the DkS and set cover reductions have) make the unit
   // rows of the ray test linearly dependent, so the null space of their Gram matrix is not
-  // empty. One solver takes it from the pivoted LDLT (when its pivots split clearly), the other
+  // empty. One solver takes it from the pivoted Cholesky (when its pivots split clearly), the other
   // from the eigensolver: the subspace is the same up to rounding, so every node must reach the
   // same optimum value (the steps may differ in the last bits).
   Rng rng(31);
-  std::uint64_t by_ldlt = 0;
+  std::uint64_t by_cholesky = 0;
   int solved = 0;
   for (int seq = 0; seq < 40; ++seq) {
     const std::size_t d = 2 + static_cast<std::size_t>(seq % 5), m = 4 * d + static_cast<std::size_t>(seq % 3);
@@ -571,21 +577,7 @@ TEST_CASE("node QP: the ray test's null space from a pivoted LDLT gives the eige
     Eigen::VectorXd start = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(d));
     for (int node = 0; node < 12; ++node) {
       CAPTURE(node);
-      for (int k = 0; k < 1 + node % 2; ++k) {
-        const auto i = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(m)) % m;
-        if (n.y(static_cast<Eigen::Index>(i)) > 0)
-          n.state[i] = static_cast<std::int8_t>(static_cast<int>(rng.uniform01() * 3) - 1);
-      }
-      for (std::size_t i = 0; i < m; ++i) {
-        for (NodeQp* qp : {&on, &off}) qp->set_state(i, n.state[i]);
-        if (n.y(static_cast<Eigen::Index>(i)) > 0 && n.state[i] == 0) {
-          const double L = node % 3 != 0 ? -3 * rng.uniform01() : -std::numeric_limits<double>::infinity();
-          const double H = node % 3 != 0 ? 3 * rng.uniform01() : std::numeric_limits<double>::infinity();
-          for (NodeQp* qp : {&on, &off}) qp->set_interval(i, L, H);
-        }
-      }
-      on.set_start(start);
-      off.set_start(start);
+      next_node(rng, n, on, off, node % 3 != 0, start, node);
       const bool ok_on = on.solve(), ok_off = off.solve();
       CHECK(ok_on == ok_off);
       if (ok_on && ok_off) {
@@ -595,15 +587,15 @@ TEST_CASE("node QP: the ray test's null space from a pivoted LDLT gives the eige
       start = off.w();
     }
     CHECK(off.null_space_ldlts() == 0);
-    by_ldlt += on.null_space_ldlts();
+    by_cholesky += on.null_space_ldlts();
   }
   CHECK(solved > 400);
-  CHECK(by_ldlt > 20);
+  CHECK(by_cholesky > 20);
 }
 
 TEST_CASE("null_projection_ldlt: the projection onto the null space, as the eigenvectors give it") {
   // G = A·Aᵀ of rank r < n (A with entries in {-1, 0, 1}, some columns repeated: the unit rows
-  // of the reductions), permuted and scaled: the LDLT's projection of q must be the one of the
+  // of the reductions), permuted and scaled: the pivoted Cholesky's projection of q must be the one of the
   // eigenvectors with eigenvalues below 1e-12 of the largest. A full-rank G has no null space
   // (false), and neither has one with an eigenvalue between the bands (false: the eigensolver
   // decides).
