@@ -7,8 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <iterator>
 #include <numeric>
 #include <string>
 
@@ -16,9 +14,10 @@
 #include "instances/gen/gap_table.hpp"
 #include "instances/gen/generators.hpp"
 #include "instances/io/io.hpp"
-#include "tests/golden_gen.hpp"
+#include "tests/cli_run.hpp"
 
 using namespace relugap;
+using relugap::test::slurp;
 using relugap::test::TempDir;
 
 namespace {
@@ -108,11 +107,6 @@ SetCoverGenParams params(std::uint32_t n, std::uint32_t m, std::optional<double>
   return q;
 }
 
-std::string bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 }  // namespace
 
 TEST_CASE("flat set cover generator: the draws and sets of the per-set generator, every sampler") {
@@ -181,7 +175,7 @@ TEST_CASE("write_set_cover: the flat form and the instance give the same bytes")
     REQUIRE(flat.ok());
     write_set_cover(dir.file("flat.txt"), flat.value().sets);
     write_set_cover(dir.file("inst.txt"), flat.value().sets.to_instance());
-    const std::string a = bytes(dir.file("flat.txt")), b = bytes(dir.file("inst.txt"));
+    const std::string a = slurp(dir.file("flat.txt")), b = slurp(dir.file("inst.txt"));
     CHECK(a.size() > 100);
     CHECK(a == b);
     const auto back = read_set_cover(dir.file("flat.txt"));

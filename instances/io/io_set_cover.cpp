@@ -177,7 +177,7 @@ namespace {
 /// most kPasses passes over the sets (larger blocks for larger instances).
 template <class SetRun>
 void write_rows(const std::string& path, std::uint32_t num_elements, const StrongVector<SetTag, std::int64_t>& costs,
-                std::size_t nnz, const SetRun& set) {
+                const SetRun& set) {
   constexpr int kPerLine = 12;                          // as in the OR-Library files
   constexpr std::size_t kBlock = std::size_t{1} << 18;  // incidences per pass (1 MB of columns)
   constexpr std::size_t kPasses = 16;
@@ -192,8 +192,8 @@ void write_rows(const std::string& path, std::uint32_t num_elements, const Stron
     for (const Element* x = b; x != e; ++x) ++start[x->idx() + 1];
   }
   for (std::uint32_t u = 0; u < m; ++u) start[u + 1] += start[u];
-  const std::size_t block = std::max(kBlock, nnz / kPasses + 1);
-  std::vector<std::uint32_t> cols, at;  // one block's rows; each row's next free place
+  const std::size_t block = std::max(kBlock, start[m] / kPasses + 1);  // start[m]: every incidence
+  std::vector<std::uint32_t> cols, at;                                 // one block's rows; each row's next free place
   write_text_atomic(path, [&](TextSink& os) {
     os.put_u64(m).put(' ').put_u64(nsets).put('\n');
     int k = 0;
@@ -243,7 +243,7 @@ void write_rows(const std::string& path, std::uint32_t num_elements, const Stron
 }  // namespace
 
 void write_set_cover(const std::string& path, const SetCoverInstance& s) {
-  write_rows(path, s.num_elements, s.costs, s.nnz(), [&](std::size_t j) {
+  write_rows(path, s.num_elements, s.costs, [&](std::size_t j) {
     const auto& set = s.sets[SetId(static_cast<std::uint32_t>(j))];
     return std::pair<const Element*, const Element*>(set.data(), set.data() + set.size());
   });
@@ -251,7 +251,7 @@ void write_set_cover(const std::string& path, const SetCoverInstance& s) {
 
 void write_set_cover(const std::string& path, const SetCoverSets& s) {
   const Element* e = s.elements.data();
-  write_rows(path, s.num_elements, s.costs, s.nnz(), [&](std::size_t j) {
+  write_rows(path, s.num_elements, s.costs, [&](std::size_t j) {
     return std::pair<const Element*, const Element*>(e + s.offsets[j], e + s.offsets[j + 1]);
   });
 }

@@ -175,8 +175,6 @@ bool psi_eval(A& ar, const PsiConsts<typename A::Num>& k, const std::vector<std:
     ar.add(val, K, t, -1);
     keep();
   };
-  // min over [from, to] of K + c(z − centre)² − μz (c > 0): the vertex centre + μ/(2c), value
-  // K − μ·centre − μ²/(4c), when inside; else the nearer end (vertex ≤ from ⟺ μ ≤ 2c(from − centre)).
   // sign(μ − 2c(z − centre)) when doubles decide it, else 0. With u = 2^−53: fl(z − centre)
   // is within u of the difference, fl(2c·that) within u (and 2^−1074 absolute), mu_d within u
   // of μ (exact for an unpaired sample), and the subtraction within u of its result, so the
@@ -196,26 +194,20 @@ bool psi_eval(A& ar, const PsiConsts<typename A::Num>& k, const std::vector<std:
   auto parabola = [&](double from, double to, const N& K, const N& c2, const N& c4, const N& c, const N& centre,
                       double cen_d, double c_d) {
     if (!(from <= to)) return;
-    bool inside = false;
-    ar.set(z, from);
-    int s1 = 0;
-    if constexpr (kPredecide<A>) s1 = predecide(from, cen_d, c_d);
-    if (s1 == 0) {
-      ar.add(u, z, centre, -1);
-      ar.mul(t, c2, u);  // 2c(from − centre)
-      s1 = ar.cmp(mu, t, cmp);
-    }
-    if (s1 > 0) {
-      ar.set(z, to);
-      int s2 = 0;
-      if constexpr (kPredecide<A>) s2 = predecide(to, cen_d, c_d);
-      if (s2 == 0) {
+    // z = zv, and sign(μ − 2c(zv − centre)): in doubles when they decide it, else exactly.
+    auto side = [&](double zv) {
+      ar.set(z, zv);
+      int sg = 0;
+      if constexpr (kPredecide<A>) sg = predecide(zv, cen_d, c_d);
+      if (sg == 0) {
         ar.add(u, z, centre, -1);
-        ar.mul(t, c2, u);
-        s2 = ar.cmp(mu, t, cmp);
+        ar.mul(t, c2, u);  // 2c(zv − centre)
+        sg = ar.cmp(mu, t, cmp);
       }
-      inside = s2 < 0;
-    }
+      return sg;
+    };
+    // Else the nearer end, left in z: `from` when the vertex is at or below it, else `to`.
+    const bool inside = side(from) > 0 && side(to) < 0;
     if (inside) {
       ar.mul(t, mu, mu);
       ar.div_up(t2, t, c4);  // ≥ μ²/(4c)

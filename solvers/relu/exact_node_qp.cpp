@@ -40,8 +40,6 @@ NodeQp::NodeQp(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::
   UQt_.resize(d, m);
   Hz_.resize(d, d);
   G_.resize(d, d);
-  null_work_.Z.resize(d, d);
-  null_work_.v.resize(d);
   for (Eigen::VectorXd* v : {&g_, &glin_, &p_, &rhs_, &nu_, &qa_, &gz_, &pz_, &q_, &grad_, &hwork_, &ess_})
     v->resize(d);
   dz_.resize(m);
@@ -350,8 +348,10 @@ bool null_projection_ldlt(Eigen::Ref<const Eigen::MatrixXd> G, Eigen::Ref<const 
       std::swap(w.perm[static_cast<std::size_t>(r)], w.perm[static_cast<std::size_t>(p)]);
     }
     const double d = S(r, r);
-    if (r == 0) dmax = d;
-    if (!(dmax > 0)) return false;
+    if (r == 0) {
+      dmax = d;
+      if (!(dmax > 0)) return false;  // G = 0 (or not semidefinite)
+    }
     if (d <= 1e-14 * dmax) break;        // the rest is zero
     if (d <= 1e-9 * dmax) return false;  // between the bands
     const Eigen::Index t = n - r - 1;
